@@ -1,0 +1,52 @@
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { HookBus, type Em } from './services/context.js';
+import { SeatEngine } from './services/seats.js';
+import { SessionService } from './services/sessions.js';
+import { MemberService } from './services/members.js';
+import { GroupService } from './services/groups.js';
+import { TeamService } from './services/teams.js';
+import { TokenService } from './services/tokens.js';
+import { DomainService, type TxtResolver } from './services/domains.js';
+import { SignInService } from './services/sign-in.js';
+import { FlowStore, ReplayGuard } from './services/stores.js';
+import { SecretBox } from './services/crypto.js';
+
+export interface CoreOptions {
+  orm: MikroORM;
+  /** Encrypts secrets kept at rest (ROSTER_SECRET_KEY). */
+  secretKey: string;
+  sessionTtlSeconds?: number;
+  resolveTxt?: TxtResolver;
+}
+
+/** The composition root of the domain: every channel gets the same services. */
+export function createCore(opts: CoreOptions) {
+  const em = (): Em => opts.orm.em.fork() as Em;
+  const hooks = new HookBus();
+  const seats = new SeatEngine();
+  const sessions = new SessionService({ em, ttlSeconds: opts.sessionTtlSeconds ?? 12 * 3600 });
+  const members = new MemberService({ em, seats, sessions, hooks });
+  const groups = new GroupService({ em, seats });
+  const teams = new TeamService({ em, seats, hooks });
+  const tokens = new TokenService({ em });
+  const domains = new DomainService({ em, resolveTxt: opts.resolveTxt });
+  const signIn = new SignInService({ em, members, sessions });
+  return {
+    orm: opts.orm,
+    em,
+    hooks,
+    seats,
+    sessions,
+    members,
+    groups,
+    teams,
+    tokens,
+    domains,
+    signIn,
+    replay: new ReplayGuard(em),
+    flows: new FlowStore(em),
+    secrets: new SecretBox(opts.secretKey),
+  };
+}
+
+export type Core = ReturnType<typeof createCore>;

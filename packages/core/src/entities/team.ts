@@ -1,0 +1,26 @@
+import { Entity, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+
+export type SignInMethod = 'password' | 'google' | 'sso';
+
+/** R3: one policy for the whole team, never per member. */
+export interface SignInPolicy {
+  /** Methods members may use. With `ssoRequired`, only `sso` is honoured. */
+  methods: SignInMethod[];
+  ssoRequired: boolean;
+  /** Create a member on first SSO sign-in when the person is not provisioned yet. */
+  jitProvisioning: boolean;
+}
+
+export const DEFAULT_SIGN_IN_POLICY: SignInPolicy = { methods: ['password', 'google', 'sso'], ssoRequired: false, jitProvisioning: false };
+
+@Entity({ tableName: 'team' })
+export class Team {
+  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'signInPolicy';
+  @PrimaryKey({ type: 'uuid' }) id: string = randomUUID();
+  @Property({ type: 'text' }) slug!: string;
+  @Property({ type: 'text' }) name!: string;
+  @Property({ type: 'json' }) signInPolicy: SignInPolicy = { ...DEFAULT_SIGN_IN_POLICY };
+  @Property({ type: 'datetime' }) createdAt: Date = new Date();
+  @Property({ type: 'datetime', onUpdate: () => new Date() }) updatedAt: Date = new Date();
+}

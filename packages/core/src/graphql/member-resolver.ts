@@ -1,0 +1,66 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { actorOf, requireTeamAdmin, type GqlContext } from './context.js';
+import { memberById } from './reads.js';
+import { AddMemberInput, GroupType, LicenseStateEnum, LicenseTypeRef, MemberLicenseType, MemberType, UpdateMemberInput } from './types.js';
+import { fail } from '../errors.js';
+
+@Resolver(() => MemberType)
+export class MemberResolver {
+  @FieldResolver(() => [GroupType])
+  async groups(@Root() m: MemberType, @Ctx() ctx: GqlContext): Promise<GroupType[]> {
+    const rows = await ctx.loaders.groupsOfMember.load(m.id);
+    return rows.map((g) => Object.assign(new GroupType(), { id: g.id, teamId: m.teamId, displayName: g.displayName, externalId: null, licenseTypeId: g.licenseTypeId, createdAt: m.createdAt }));
+  }
+
+  @FieldResolver(() => [MemberLicenseType], { description: 'License requests with their state (R13, R14).' })
+  async licenses(@Root() m: MemberType, @Ctx() ctx: GqlContext): Promise<MemberLicenseType[]> {
+    const rows = await ctx.loaders.licensesOfMember.load(m.id);
+    return rows.map((l) => Object.assign(new MemberLicenseType(), {
+      licenseType: Object.assign(new LicenseTypeRef(), { id: l.licenseTypeId, key: l.key, name: l.name }),
+      state: l.state as LicenseStateEnum, requestedAt: l.requestedAt, grantedAt: l.grantedAt,
+    }));
+  }
+
+  @Mutation(() => MemberType, { description: 'Adds a person directly (no invitation step), like SCIM create (R5).' })
+  async addMember(@Arg('teamId', () => ID) teamId: string, @Arg('input', () => AddMemberInput) input: AddMemberInput, @Ctx() ctx: GqlContext): Promise<MemberType> {
+    requireTeamAdmin(ctx, teamId);
+    if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email)) fail('BAD_USER_INPUT', 'email is not an email address');
+    const m = await ctx.core.members.provision(teamId, { userName: input.email, email: input.email, givenName: input.givenName, familyName: input.familyName, role: input.role }, actorOf(ctx));
+    return (await memberById(ctx.core, m.id))!;
+  }
+
+  @Mutation(() => MemberType, { description: 'Role and credit limit are frozen while the member is inactive (R8).' })
+  async updateMember(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateMemberInput) input: UpdateMemberInput, @Ctx() ctx: GqlContext): Promise<MemberType> {
+    const m = await this.load(id, ctx);
+    await ctx.core.members.update(m.teamId, id, input, actorOf(ctx));
+    return (await memberById(ctx.core, id))!;
+  }
+
+  @Mutation(() => MemberType, { description: 'R7: signs the member out everywhere and frees their seats.' })
+  async deactivateMember(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<MemberType> {
+    const m = await this.load(id, ctx);
+    await ctx.core.members.setActive(m.teamId, id, false, actorOf(ctx));
+    return (await memberById(ctx.core, id))!;
+  }
+
+  @Mutation(() => MemberType)
+  async reactivateMember(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<MemberType> {
+    const m = await this.load(id, ctx);
+    await ctx.core.members.setActive(m.teamId, id, true, actorOf(ctx));
+    return (await memberById(ctx.core, id))!;
+  }
+
+  @Mutation(() => Boolean, { description: 'Allowed for inactive members too; data they own stays with the team (R9).' })
+  async removeMember(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<boolean> {
+    const m = await this.load(id, ctx);
+    await ctx.core.members.remove(m.teamId, id, actorOf(ctx));
+    return true;
+  }
+
+  private async load(id: string, ctx: GqlContext): Promise<MemberType> {
+    const m = await memberById(ctx.core, id);
+    if (!m) fail('NOT_FOUND', 'No such member.');
+    requireTeamAdmin(ctx, m.teamId);
+    return m;
+  }
+}

@@ -1,0 +1,137 @@
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { actorOf, requirePlatformAdmin, requireTeamAdmin, requireTeamMember, requireViewer, type GqlContext } from './context.js';
+import { auditPage, licenseSummaries, memberById, membersPage, toTeam } from './reads.js';
+import {
+  AuditEventConnection, DomainType, GroupType, LicenseSummaryType, MemberConnection, MembersFilter, MemberType,
+  SignInPolicyInput, TeamType, ViewerType,
+} from './types.js';
+import { Group, Team, type SignInMethod } from '../entities/index.js';
+import { TXT_PREFIX } from '../services/domains.js';
+
+@ArgsType()
+class MembersArgs {
+  @Field(() => Int, { defaultValue: 50 }) first!: number;
+  @Field(() => String, { nullable: true }) after?: string;
+  @Field(() => MembersFilter, { nullable: true }) filter?: MembersFilter;
+}
+
+@ArgsType()
+class AuditArgs {
+  @Field(() => Int, { defaultValue: 50 }) first!: number;
+  @Field(() => String, { nullable: true }) after?: string;
+  @Field(() => String, { nullable: true, description: 'Prefix of the action, e.g. "member." or "signin.refused".' }) action?: string;
+  @Field(() => String, { nullable: true }) channel?: string;
+  @Field(() => ID, { nullable: true }) targetId?: string;
+}
+
+export function toGroup(g: Group): GroupType {
+  return Object.assign(new GroupType(), { id: g.id, teamId: g.team.id, displayName: g.displayName, externalId: g.externalId, licenseTypeId: g.licenseType?.id ?? null, createdAt: g.createdAt });
+}
+
+@Resolver(() => TeamType)
+export class TeamResolver {
+  @Query(() => ViewerType, { nullable: true, description: 'The signed-in person, or null.' })
+  async me(@Ctx() ctx: GqlContext): Promise<ViewerType | null> {
+    const v = ctx.viewer;
+    if (!v) return null;
+    const member = v.membershipId ? await memberById(ctx.core, v.membershipId) : null;
+    const team = v.teamId ? toTeam(await ctx.core.teams.get(v.teamId)) : null;
+    return Object.assign(new ViewerType(), { userId: v.userId, login: v.login, platformAdmin: v.platformAdmin, member, team });
+  }
+
+  @Query(() => TeamType)
+  async team(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<TeamType> {
+    requireTeamMember(ctx, id);
+    return toTeam(await ctx.core.teams.get(id));
+  }
+
+  @Query(() => [TeamType], { description: 'Platform admins only.' })
+  async teams(@Ctx() ctx: GqlContext): Promise<TeamType[]> {
+    requirePlatformAdmin(ctx);
+    const rows = await ctx.core.em().find(Team, {}, { orderBy: { createdAt: 'asc' }, limit: 1000 });
+    return rows.map(toTeam);
+  }
+
+  @Query(() => MemberType, { nullable: true })
+  async member(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<MemberType | null> {
+    requireViewer(ctx);
+    const m = await memberById(ctx.core, id);
+    if (!m) return null;
+    requireTeamMember(ctx, m.teamId);
+    return m;
+  }
+
+  @FieldResolver(() => MemberConnection)
+  members(@Root() team: TeamType, @Args(() => MembersArgs) args: MembersArgs, @Ctx() ctx: GqlContext): Promise<MemberConnection> {
+    requireTeamMember(ctx, team.id);
+    return membersPage(ctx.core, team.id, args.filter, args.first, args.after);
+  }
+
+  @FieldResolver(() => [GroupType])
+  async groups(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<GroupType[]> {
+    requireTeamMember(ctx, team.id);
+    const rows = await ctx.core.em().find(Group, { team: team.id }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: 5000 });
+    return rows.map(toGroup);
+  }
+
+  @FieldResolver(() => [LicenseSummaryType])
+  licenses(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<LicenseSummaryType[]> {
+    requireTeamMember(ctx, team.id);
+    return licenseSummaries(ctx.core, team.id);
+  }
+
+  @FieldResolver(() => AuditEventConnection, { description: 'Team admins only (R19).' })
+  auditEvents(@Root() team: TeamType, @Args(() => AuditArgs) args: AuditArgs, @Ctx() ctx: GqlContext): Promise<AuditEventConnection> {
+    requireTeamAdmin(ctx, team.id);
+    return auditPage(ctx.core, team.id, args);
+  }
+
+  @FieldResolver(() => [DomainType], { description: 'Team admins only (R4).' })
+  async domains(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<DomainType[]> {
+    requireTeamAdmin(ctx, team.id);
+    const rows = await ctx.core.domains.list(team.id);
+    return rows.map((d) => Object.assign(new DomainType(), { id: d.id, domain: d.domain, verified: !!d.verifiedAt, verifiedAt: d.verifiedAt, txtRecord: `${TXT_PREFIX}${d.verificationToken}` }));
+  }
+
+  @Mutation(() => TeamType, { description: 'Platform admins only. Creates the default license types and app groups.' })
+  async createTeam(@Arg('slug', () => String) slug: string, @Arg('name', () => String) name: string, @Ctx() ctx: GqlContext): Promise<TeamType> {
+    requirePlatformAdmin(ctx);
+    return toTeam(await ctx.core.teams.create({ slug, name }, actorOf(ctx)));
+  }
+
+  @Mutation(() => TeamType, { description: 'R3: "SSO required" disables every other method for all members at once.' })
+  async setSignInPolicy(@Arg('teamId', () => ID) teamId: string, @Arg('policy', () => SignInPolicyInput) policy: SignInPolicyInput, @Ctx() ctx: GqlContext): Promise<TeamType> {
+    requireTeamAdmin(ctx, teamId);
+    const methods = policy.methods as unknown as SignInMethod[];
+    return toTeam(await ctx.core.teams.setSignInPolicy(teamId, { methods, ssoRequired: policy.ssoRequired, jitProvisioning: policy.jitProvisioning }, actorOf(ctx)));
+  }
+
+  @Mutation(() => LicenseSummaryType, { description: 'Buying seats grants waiting requests oldest first (R14).' })
+  async setLicenseSeats(@Arg('teamId', () => ID) teamId: string, @Arg('licenseTypeId', () => ID) licenseTypeId: string, @Arg('seats', () => Int) seats: number, @Ctx() ctx: GqlContext): Promise<LicenseSummaryType> {
+    requireTeamAdmin(ctx, teamId);
+    await ctx.core.teams.setSeats(teamId, licenseTypeId, seats, actorOf(ctx));
+    const all = await licenseSummaries(ctx.core, teamId);
+    return all.find((l) => l.id === licenseTypeId)!;
+  }
+
+  @Mutation(() => DomainType)
+  async addVerifiedDomain(@Arg('teamId', () => ID) teamId: string, @Arg('domain', () => String) domain: string, @Ctx() ctx: GqlContext): Promise<DomainType> {
+    requireTeamAdmin(ctx, teamId);
+    const d = await ctx.core.domains.add(teamId, domain, actorOf(ctx));
+    return Object.assign(new DomainType(), { id: d.id, domain: d.domain, verified: false, verifiedAt: null, txtRecord: `${TXT_PREFIX}${d.verificationToken}` });
+  }
+
+  @Mutation(() => DomainType, { description: 'Checks the DNS TXT record; platform admins may verify without DNS.' })
+  async verifyDomain(@Arg('teamId', () => ID) teamId: string, @Arg('domainId', () => ID) domainId: string, @Ctx() ctx: GqlContext): Promise<DomainType> {
+    const v = requireTeamAdmin(ctx, teamId);
+    const d = await ctx.core.domains.verify(teamId, domainId, actorOf(ctx), v.platformAdmin);
+    return Object.assign(new DomainType(), { id: d.id, domain: d.domain, verified: !!d.verifiedAt, verifiedAt: d.verifiedAt, txtRecord: `${TXT_PREFIX}${d.verificationToken}` });
+  }
+
+  @Mutation(() => Boolean)
+  async removeDomain(@Arg('teamId', () => ID) teamId: string, @Arg('domainId', () => ID) domainId: string, @Ctx() ctx: GqlContext): Promise<boolean> {
+    requireTeamAdmin(ctx, teamId);
+    await ctx.core.domains.remove(teamId, domainId, actorOf(ctx));
+    return true;
+  }
+}

@@ -1,0 +1,13 @@
+export * from './entities/index.js';
+export * from './errors.js';
+export { createCore, type Core, type CoreOptions } from './core.js';
+export { coreMigrations, runMigrations, pendingMigrations, type Migration, type SqlExecutor } from './migrations/index.js';
+export { HookBus, SYSTEM_ACTOR, type Actor, type HookEvents, type HookName, type Em } from './services/context.js';
+export type { Viewer } from './services/sessions.js';
+export type { AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt, SignInRefusalCode } from './services/sign-in.js';
+export type { VerifiedToken } from './services/tokens.js';
+export type { ProvisionInput, UpdateInput, ProfileInput } from './services/members.js';
+export type { TxtResolver } from './services/domains.js';
+export { hashPassword, verifyPassword, newSecret, hashToken, SecretBox } from './services/crypto.js';
+export { audit, auditEvent } from './services/audit.js';
+export * from './graphql/index.js';

@@ -1,0 +1,5 @@
+import { coreInitial } from './0001-core.js';
+import type { Migration } from './types.js';
+export type { Migration } from './types.js';
+export { runMigrations, pendingMigrations, type SqlExecutor } from './runner.js';
+export const coreMigrations: Migration[] = [coreInitial];

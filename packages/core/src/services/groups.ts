@@ -1,0 +1,149 @@
+import { Group, LicenseType, Membership, Team } from '../entities/index.js';
+import { fail } from '../errors.js';
+import { audit } from './audit.js';
+import type { Actor, Em } from './context.js';
+import type { SeatEngine } from './seats.js';
+
+const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * Team groups (R13–R16). Memberships are rows, added and removed with set-based SQL, so
+ * concurrent changes to one group never lose a member; every change re-syncs license requests.
+ */
+export class GroupService {
+  constructor(private readonly deps: { em: () => Em; seats: SeatEngine }) {}
+
+  async create(teamId: string, input: { displayName: string; externalId?: string | null; memberIds?: string[] }, actor: Actor): Promise<Group> {
+    const name = input.displayName?.trim();
+    if (!name) fail('BAD_USER_INPUT', 'displayName is required');
+    return this.deps.em().transactional(async (em) => {
+      const g = em.create(Group, { team: em.getReference(Team, teamId), displayName: name, externalId: input.externalId ?? null });
+      await em.flush();
+      audit(em, actor, { teamId, action: 'group.created', target: { type: 'group', id: g.id }, data: { displayName: name } });
+      if (input.memberIds?.length) await this.changeMembers(em, teamId, g.id, { add: input.memberIds }, actor);
+      return g;
+    });
+  }
+
+  async get(teamId: string, groupId: string, em: Em = this.deps.em()): Promise<Group> {
+    const g = await em.findOne(Group, { id: groupId, team: teamId });
+    if (!g) fail('NOT_FOUND', 'No such group in this team.');
+    return g;
+  }
+
+  /** R15: renaming keeps the license link, which follows the id. */
+  async update(teamId: string, groupId: string, input: { displayName?: string; externalId?: string | null }, actor: Actor): Promise<Group> {
+    return this.deps.em().transactional(async (em) => {
+      const g = await this.get(teamId, groupId, em);
+      const changes: Record<string, unknown> = {};
+      if (input.displayName !== undefined) {
+        const name = input.displayName.trim();
+        if (!name) fail('BAD_USER_INPUT', 'displayName cannot be empty');
+        if (name !== g.displayName) changes.displayName = { from: g.displayName, to: name };
+        g.displayName = name;
+      }
+      if (input.externalId !== undefined && input.externalId !== g.externalId) {
+        changes.externalId = input.externalId;
+        g.externalId = input.externalId;
+      }
+      if (Object.keys(changes).length) {
+        g.updatedAt = new Date();
+        audit(em, actor, { teamId, action: 'group.updated', target: { type: 'group', id: g.id }, data: changes });
+      }
+      return g;
+    });
+  }
+
+  async remove(teamId: string, groupId: string, actor: Actor): Promise<void> {
+    await this.deps.em().transactional(async (em) => {
+      const g = await this.get(teamId, groupId, em);
+      if (g.licenseType) fail('CONFLICT', 'This group holds a license type; unlink it first.');
+      const members = await em.execute<Array<{ membership_id: string }>>('select membership_id from group_member where group_id = ?', [g.id]);
+      await em.execute('delete from "group" where id = ? and team_id = ?', [g.id, teamId]);
+      audit(em, actor, { teamId, action: 'group.deleted', target: { type: 'group', id: g.id }, data: { displayName: g.displayName } });
+      await this.deps.seats.syncMembers(em, teamId, members.map((m) => m.membership_id), actor);
+    });
+  }
+
+  /** Applies add/remove/replace inside the caller's transaction; returns the members that changed. */
+  async changeMembers(em: Em, teamId: string, groupId: string, change: { add?: string[]; remove?: string[]; replace?: string[] }, actor: Actor): Promise<string[]> {
+    // Lock the group row: concurrent replaces of one group serialise; adds/removes are set-based anyway.
+    const [g] = await em.execute<Array<{ id: string; license_type_id: string | null }>>('select id, license_type_id from "group" where id = ? and team_id = ? for update', [groupId, teamId]);
+    if (!g) fail('NOT_FOUND', 'No such group in this team.');
+    const touched = new Set<string>();
+    const requested = [...(change.add ?? []), ...(change.remove ?? []), ...(change.replace ?? [])];
+    await this.assertMembersOfTeam(em, teamId, requested, actor);
+    if (change.replace) {
+      const keep = [...new Set(change.replace)];
+      const removed = await em.execute<Array<{ membership_id: string }>>(
+        keep.length
+          ? `delete from group_member where group_id = ? and membership_id not in (${list(keep.length)}) returning membership_id`
+          : 'delete from group_member where group_id = ? returning membership_id',
+        [groupId, ...keep],
+      );
+      removed.forEach((r) => touched.add(r.membership_id));
+      change = { add: keep };
+    }
+    if (change.remove?.length) {
+      const ids = [...new Set(change.remove)];
+      const removed = await em.execute<Array<{ membership_id: string }>>(
+        `delete from group_member where group_id = ? and membership_id in (${list(ids.length)}) returning membership_id`,
+        [groupId, ...ids],
+      );
+      removed.forEach((r) => touched.add(r.membership_id));
+    }
+    if (change.add?.length) {
+      const ids = [...new Set(change.add)];
+      const added = await em.execute<Array<{ membership_id: string }>>(
+        `insert into group_member (team_id, group_id, membership_id)
+         select ?, ?, m.id from membership m where m.team_id = ? and m.id in (${list(ids.length)})
+         on conflict do nothing returning membership_id`,
+        [teamId, groupId, teamId, ...ids],
+      );
+      added.forEach((r) => touched.add(r.membership_id));
+    }
+    if (touched.size) {
+      await em.execute('update "group" set version = version + 1, updated_at = now() where id = ?', [groupId]);
+      audit(em, actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId }, data: { changed: [...touched] } });
+      if (g.license_type_id) await this.deps.seats.syncMembers(em, teamId, [...touched], actor);
+    }
+    return [...touched];
+  }
+
+  async setMembers(teamId: string, groupId: string, change: { add?: string[]; remove?: string[]; replace?: string[] }, actor: Actor): Promise<string[]> {
+    return this.deps.em().transactional((em) => this.changeMembers(em, teamId, groupId, change, actor));
+  }
+
+  /** R13: membership of the group now requests that license type; R15: the link is by id. */
+  async linkLicense(teamId: string, groupId: string, licenseTypeId: string | null, actor: Actor): Promise<Group> {
+    return this.deps.em().transactional(async (em) => {
+      const g = await this.get(teamId, groupId, em);
+      if (licenseTypeId) {
+        const lt = await em.findOne(LicenseType, { id: licenseTypeId, team: teamId });
+        if (!lt) fail('NOT_FOUND', 'No such license type in this team.');
+        const taken = await em.findOne(Group, { licenseType: lt.id, id: { $ne: g.id } });
+        if (taken) fail('CONFLICT', `License type "${lt.name}" is already linked to group "${taken.displayName}".`);
+        g.licenseType = em.getReference(LicenseType, lt.id) as unknown as Group['licenseType'];
+      } else {
+        g.licenseType = null;
+      }
+      await em.flush();
+      audit(em, actor, { teamId, action: licenseTypeId ? 'group.linked' : 'group.unlinked', target: { type: 'group', id: g.id }, data: { licenseTypeId } });
+      const members = await em.execute<Array<{ membership_id: string }>>('select membership_id from group_member where group_id = ?', [g.id]);
+      await this.deps.seats.syncMembers(em, teamId, members.map((m) => m.membership_id), actor);
+      return g;
+    });
+  }
+
+  private async assertMembersOfTeam(em: Em, teamId: string, ids: string[], actor: Actor): Promise<void> {
+    if (!ids.length) return;
+    const unique = [...new Set(ids)];
+    const found = await em.find(Membership, { id: { $in: unique }, team: teamId }, { fields: ['id', 'status'] });
+    if (found.length !== unique.length) {
+      const known = new Set(found.map((m) => m.id));
+      fail('NOT_FOUND', `Not members of this team: ${unique.filter((i) => !known.has(i)).join(', ')}`, { missing: unique.filter((i) => !known.has(i)) });
+    }
+    // R8: the admin console cannot move inactive members between groups; the IdP (SCIM) still can.
+    if (actor.isAdminConsole && found.some((m) => m.status === 'inactive')) fail('MEMBER_INACTIVE');
+  }
+}

@@ -1,0 +1,185 @@
+import { Membership, User, normaliseLogin, type MemberRole, Team } from '../entities/index.js';
+import { RosterError, fail, uniqueViolation } from '../errors.js';
+import { audit } from './audit.js';
+import type { Actor, Em, HookBus } from './context.js';
+import type { SeatEngine } from './seats.js';
+import type { SessionService } from './sessions.js';
+
+export interface ProfileInput {
+  email?: string | null;
+  givenName?: string | null;
+  familyName?: string | null;
+  displayName?: string | null;
+  externalId?: string | null;
+  /** Replaces the stored extra attributes when given. */
+  attributes?: Record<string, unknown>;
+}
+
+export interface ProvisionInput extends ProfileInput {
+  userName: string;
+  role?: MemberRole;
+  active?: boolean;
+  creditLimit?: number;
+}
+
+export interface UpdateInput extends ProfileInput {
+  userName?: string;
+  role?: MemberRole;
+  creditLimit?: number;
+}
+
+/**
+ * Member lifecycle (R2, R5–R10). Every channel — GraphQL, SCIM, JIT sign-in — goes through
+ * here; each method is one transaction that also writes its audit event.
+ */
+export class MemberService {
+  constructor(
+    private readonly deps: { em: () => Em; seats: SeatEngine; sessions: SessionService; hooks: HookBus },
+  ) {}
+
+  async provision(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {
+    const login = normaliseLogin(input.userName);
+    if (!login) fail('BAD_USER_INPUT', 'userName is required');
+    const membership = await this.deps.em().transactional(async (em) => {
+      let user = await em.findOne(User, { login });
+      if (user) {
+        const existing = await em.findOne(Membership, { user: user.id }, { fields: ['id', 'team'] });
+        if (existing) {
+          if (existing.team.id === teamId) fail('ALREADY_MEMBER', `"${input.userName}" is already a member of this team.`, { membershipId: existing.id });
+          fail('USER_IN_OTHER_TEAM', `"${input.userName}" already belongs to another team; a person is a member of one team only.`);
+        }
+      } else {
+        user = em.create(User, { login });
+      }
+      applyProfile(user, input);
+      const m = em.create(Membership, {
+        team: em.getReference(Team, teamId),
+        user,
+        userName: input.userName.trim(),
+        role: input.role ?? 'member',
+        status: input.active === false ? 'inactive' : 'active',
+        creditLimit: input.creditLimit ?? 0,
+        externalId: input.externalId ?? null,
+        attributes: input.attributes ?? {},
+        deactivatedAt: input.active === false ? new Date() : null,
+      });
+      audit(em, actor, { teamId, action: 'member.provisioned', target: { type: 'member', id: m.id }, data: { userName: m.userName, active: m.status === 'active' } });
+      await flushMapped(em, input.userName);
+      return m;
+    });
+    await this.deps.hooks.emit('memberProvisioned', { teamId, membershipId: membership.id });
+    return membership;
+  }
+
+  async get(teamId: string, membershipId: string, em: Em = this.deps.em()): Promise<Membership> {
+    const m = await em.findOne(Membership, { id: membershipId, team: teamId }, { populate: ['user'] });
+    if (!m) fail('NOT_FOUND', 'No such member in this team.');
+    return m;
+  }
+
+  /** R6 profile sync, plus role and credit limit, which R8 freezes for inactive members. */
+  async update(teamId: string, membershipId: string, input: UpdateInput, actor: Actor): Promise<Membership> {
+    return this.deps.em().transactional(async (em) => {
+      const m = await this.get(teamId, membershipId, em);
+      const frozen = m.status === 'inactive' && (input.role !== undefined || input.creditLimit !== undefined);
+      if (frozen) fail('MEMBER_INACTIVE');
+      if (input.role !== undefined && input.role !== m.role) {
+        if (m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
+        m.role = input.role;
+      }
+      if (input.creditLimit !== undefined) {
+        if (!Number.isInteger(input.creditLimit) || input.creditLimit < 0) fail('BAD_USER_INPUT', 'creditLimit must be a whole number ≥ 0');
+        m.creditLimit = input.creditLimit;
+      }
+      if (input.userName !== undefined && input.userName.trim() !== m.userName) {
+        const login = normaliseLogin(input.userName);
+        if (!login) fail('BAD_USER_INPUT', 'userName is required');
+        m.userName = input.userName.trim();
+        m.user.getEntity().login = login;
+      }
+      if (input.externalId !== undefined) m.externalId = input.externalId;
+      if (input.attributes !== undefined) m.attributes = input.attributes;
+      applyProfile(m.user.getEntity(), input);
+      m.updatedAt = new Date();
+      audit(em, actor, { teamId, action: 'member.updated', target: { type: 'member', id: m.id }, data: { fields: Object.keys(input) } });
+      await flushMapped(em, input.userName ?? m.userName);
+      return m;
+    });
+  }
+
+  /** R7: deactivation locks the member out at once and frees their seats (R12). */
+  async setActive(teamId: string, membershipId: string, active: boolean, actor: Actor): Promise<Membership> {
+    const result = await this.deps.em().transactional(async (em) => {
+      const m = await this.get(teamId, membershipId, em);
+      const wanted = active ? 'active' : 'inactive';
+      if (m.status === wanted) return { m, changed: false };
+      if (!active && m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
+      m.status = wanted;
+      m.deactivatedAt = active ? null : new Date();
+      m.updatedAt = new Date();
+      await em.flush();
+      if (!active) {
+        await this.deps.sessions.revokeForMembership(em, m.id);
+      } else {
+        // Reactivation is a new request: it takes a free seat, it does not jump the queue.
+        await em.execute('update license_assignment set requested_at = clock_timestamp() where membership_id = ?', [m.id]);
+      }
+      await this.deps.seats.rebalanceMember(em, teamId, m.id, actor);
+      audit(em, actor, { teamId, action: active ? 'member.reactivated' : 'member.deactivated', target: { type: 'member', id: m.id } });
+      await em.flush();
+      return { m, changed: true };
+    });
+    if (result.changed) await this.deps.hooks.emit(active ? 'memberReactivated' : 'memberDeactivated', { teamId, membershipId });
+    return result.m;
+  }
+
+  /** R10: removes the membership; data the member owned stays with the team (R9). */
+  async remove(teamId: string, membershipId: string, actor: Actor): Promise<void> {
+    const userId = await this.deps.em().transactional(async (em) => {
+      const m = await this.get(teamId, membershipId, em);
+      if (m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
+      const types = await em.execute<Array<{ license_type_id: string }>>('select license_type_id from license_assignment where membership_id = ?', [m.id]);
+      await this.deps.sessions.revokeForMembership(em, m.id);
+      await em.execute('delete from membership where id = ? and team_id = ?', [m.id, teamId]);
+      for (const t of types) await this.deps.seats.rebalance(em, teamId, t.license_type_id, actor);
+      audit(em, actor, { teamId, action: 'member.removed', target: { type: 'member', id: m.id }, data: { userName: m.userName, userId: m.user.id } });
+      await em.flush();
+      return m.user.id;
+    });
+    await this.deps.hooks.emit('memberRemoved', { teamId, membershipId, userId });
+  }
+
+  async findByUserName(teamId: string, userName: string, em: Em = this.deps.em()): Promise<Membership | null> {
+    const user = await em.findOne(User, { login: normaliseLogin(userName) });
+    if (!user) return null;
+    return em.findOne(Membership, { user: user.id, team: teamId }, { populate: ['user'] });
+  }
+}
+
+function applyProfile(user: User, input: ProfileInput): void {
+  if (input.email !== undefined) user.email = input.email?.trim().toLowerCase() || null;
+  if (input.givenName !== undefined) user.givenName = input.givenName;
+  if (input.familyName !== undefined) user.familyName = input.familyName;
+  if (input.displayName !== undefined) user.displayName = input.displayName;
+}
+
+async function assertAnotherOwner(em: Em, teamId: string, exceptId: string): Promise<void> {
+  const [{ n }] = await em.execute<Array<{ n: number }>>(
+    "select count(*)::int as n from membership where team_id = ? and role = 'owner' and status = 'active' and id <> ?",
+    [teamId, exceptId],
+  );
+  if (n === 0) fail('LAST_OWNER');
+}
+
+/** Flushes and turns a race on the unique indexes into the same conflict a sequential request gets. */
+async function flushMapped(em: Em, userName: string): Promise<void> {
+  try {
+    await em.flush();
+  } catch (e) {
+    const c = uniqueViolation(e);
+    if (c === 'membership_user_uq' || c === 'user_login_uq' || c === 'membership_team_user_name_uq') {
+      throw new RosterError('USER_IN_OTHER_TEAM', `"${userName}" is already taken by another member or team.`, { constraint: c });
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,105 @@
+import type { Actor, Em } from './context.js';
+import { audit } from './audit.js';
+
+const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * The seat engine (R11–R14), the one place that decides who holds a license. It works in SQL
+ * inside the caller's transaction and locks the license type row while it rebalances, so two
+ * channels changing the same pool at once queue rather than oversubscribe.
+ *
+ * - A member requests a license type while they are in at least one group linked to it (R13).
+ * - Only active members hold seats (R12); a request beyond the seats waits as PENDING_SEAT (R14).
+ * - Freed or added seats go to the oldest waiting request first.
+ */
+export class SeatEngine {
+  /** Brings the requests of these members in line with their linked groups, then rebalances. */
+  async syncMembers(em: Em, teamId: string, membershipIds: string[], actor: Actor): Promise<void> {
+    if (membershipIds.length === 0) return;
+    const ids = [...new Set(membershipIds)];
+    const added = await em.execute<Array<{ license_type_id: string }>>(
+      `insert into license_assignment (id, team_id, membership_id, license_type_id, state, requested_at)
+       select gen_random_uuid(), gm.team_id, gm.membership_id, g.license_type_id, 'PENDING_SEAT', clock_timestamp()
+       from group_member gm join "group" g on g.id = gm.group_id
+       where gm.team_id = ? and gm.membership_id in (${list(ids.length)}) and g.license_type_id is not null
+       on conflict (membership_id, license_type_id) do nothing
+       returning license_type_id`,
+      [teamId, ...ids],
+    );
+    const removed = await em.execute<Array<{ license_type_id: string; membership_id: string; state: string }>>(
+      `delete from license_assignment la
+       where la.team_id = ? and la.membership_id in (${list(ids.length)})
+         and not exists (select 1 from group_member gm join "group" g on g.id = gm.group_id
+                         where gm.membership_id = la.membership_id and g.license_type_id = la.license_type_id)
+       returning license_type_id, membership_id, state`,
+      [teamId, ...ids],
+    );
+    for (const r of removed) {
+      audit(em, actor, { teamId, action: 'license.released', target: { type: 'member', id: r.membership_id }, data: { licenseTypeId: r.license_type_id, state: r.state } });
+    }
+    const types = new Set([...added, ...removed].map((r) => r.license_type_id));
+    for (const t of types) await this.rebalance(em, teamId, t, actor);
+  }
+
+  /** Rebalances every license type the member requests (after (de|re)activation). */
+  async rebalanceMember(em: Em, teamId: string, membershipId: string, actor: Actor): Promise<void> {
+    const rows = await em.execute<Array<{ license_type_id: string }>>(
+      'select license_type_id from license_assignment where team_id = ? and membership_id = ?',
+      [teamId, membershipId],
+    );
+    for (const r of rows) await this.rebalance(em, teamId, r.license_type_id, actor);
+  }
+
+  async rebalanceTeam(em: Em, teamId: string, actor: Actor): Promise<void> {
+    const rows = await em.execute<Array<{ id: string }>>('select id from license_type where team_id = ? order by key', [teamId]);
+    for (const r of rows) await this.rebalance(em, teamId, r.id, actor);
+  }
+
+  async rebalance(em: Em, teamId: string, licenseTypeId: string, actor: Actor): Promise<void> {
+    const [type] = await em.execute<Array<{ seats: number }>>(
+      'select seats from license_type where id = ? and team_id = ? for update',
+      [licenseTypeId, teamId],
+    );
+    if (!type) return;
+    // R12: inactive members never hold a seat.
+    const demoted = await em.execute<Array<{ membership_id: string }>>(
+      `update license_assignment la set state = 'PENDING_SEAT', granted_at = null
+       from membership m
+       where m.id = la.membership_id and la.license_type_id = ? and la.state = 'GRANTED' and m.status = 'inactive'
+       returning la.membership_id`,
+      [licenseTypeId],
+    );
+    for (const r of demoted) {
+      audit(em, actor, { teamId, action: 'license.seat_released', target: { type: 'member', id: r.membership_id }, data: { licenseTypeId, reason: 'inactive' } });
+    }
+    const [{ granted }] = await em.execute<Array<{ granted: number }>>(
+      "select count(*)::int as granted from license_assignment where license_type_id = ? and state = 'GRANTED'",
+      [licenseTypeId],
+    );
+    if (granted > type.seats) {
+      // Seats were reduced below use: the most recent grants wait again, in their original order.
+      const over = await em.execute<Array<{ membership_id: string }>>(
+        `update license_assignment set state = 'PENDING_SEAT', granted_at = null
+         where id in (select id from license_assignment where license_type_id = ? and state = 'GRANTED'
+                      order by granted_at desc, requested_at desc, id desc limit ?)
+         returning membership_id`,
+        [licenseTypeId, granted - type.seats],
+      );
+      for (const r of over) {
+        audit(em, actor, { teamId, action: 'license.seat_revoked', target: { type: 'member', id: r.membership_id }, data: { licenseTypeId, reason: 'seats reduced' } });
+      }
+    } else if (granted < type.seats) {
+      const grantedNow = await em.execute<Array<{ membership_id: string }>>(
+        `update license_assignment set state = 'GRANTED', granted_at = clock_timestamp()
+         where id in (select la.id from license_assignment la join membership m on m.id = la.membership_id
+                      where la.license_type_id = ? and la.state = 'PENDING_SEAT' and m.status = 'active'
+                      order by la.requested_at, la.id limit ?)
+         returning membership_id`,
+        [licenseTypeId, type.seats - granted],
+      );
+      for (const r of grantedNow) {
+        audit(em, actor, { teamId, action: 'license.granted', target: { type: 'member', id: r.membership_id }, data: { licenseTypeId } });
+      }
+    }
+  }
+}

@@ -1,0 +1,70 @@
+import { Session } from '../entities/index.js';
+import type { Em } from './context.js';
+import { hashToken, newSecret } from './crypto.js';
+
+export interface Viewer {
+  userId: string;
+  login: string;
+  platformAdmin: boolean;
+  teamId: string | null;
+  membershipId: string | null;
+  role: 'owner' | 'admin' | 'member' | null;
+  /** How the request authenticated. */
+  via: 'session' | 'token';
+  sessionId?: string;
+  tokenId?: string;
+  tokenName?: string;
+}
+
+/**
+ * Sessions live in PostgreSQL (hashed), so any node validates them and deactivation (R7)
+ * revokes them at once: the lookup joins the membership and refuses inactive members.
+ */
+export class SessionService {
+  constructor(private readonly deps: { em: () => Em; ttlSeconds: number }) {}
+
+  async create(em: Em, input: { userId: string; teamId: string | null; membershipId: string | null; method: string; connectionId?: string }): Promise<{ token: string; session: Session }> {
+    const token = newSecret('rss');
+    const s = em.create(Session, {
+      tokenHash: hashToken(token),
+      userId: input.userId,
+      teamId: input.teamId,
+      membershipId: input.membershipId,
+      method: input.method,
+      connectionId: input.connectionId ?? null,
+      expiresAt: new Date(Date.now() + this.deps.ttlSeconds * 1000),
+    });
+    await em.flush();
+    return { token, session: s };
+  }
+
+  async resolve(token: string): Promise<Viewer | null> {
+    const rows = await this.deps.em().execute<Array<Record<string, unknown>>>(
+      `select s.id, s.user_id, s.team_id, s.membership_id, u.login, u.platform_admin, m.role, m.status
+       from session s join "user" u on u.id = s.user_id left join membership m on m.id = s.membership_id
+       where s.token_hash = ? and s.revoked_at is null and s.expires_at > now()`,
+      [hashToken(token)],
+    );
+    const r = rows[0];
+    if (!r) return null;
+    if (r.membership_id && r.status !== 'active') return null;
+    return {
+      userId: String(r.user_id),
+      login: String(r.login),
+      platformAdmin: r.platform_admin === true,
+      teamId: (r.team_id as string | null) ?? null,
+      membershipId: (r.membership_id as string | null) ?? null,
+      role: (r.role as Viewer['role']) ?? null,
+      via: 'session',
+      sessionId: String(r.id),
+    };
+  }
+
+  async revoke(token: string): Promise<void> {
+    await this.deps.em().execute('update session set revoked_at = now() where token_hash = ? and revoked_at is null', [hashToken(token)]);
+  }
+
+  async revokeForMembership(em: Em, membershipId: string): Promise<void> {
+    await em.execute('update session set revoked_at = now() where membership_id = ? and revoked_at is null', [membershipId]);
+  }
+}

@@ -1,0 +1,77 @@
+import { DEFAULT_LICENSE_TYPES, Group, LicenseType, Team, type SignInPolicy, type SignInMethod } from '../entities/index.js';
+import { fail, uniqueViolation } from '../errors.js';
+import { audit } from './audit.js';
+import type { Actor, Em, HookBus } from './context.js';
+import type { SeatEngine } from './seats.js';
+
+const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+const METHODS: readonly SignInMethod[] = ['password', 'google', 'sso'];
+
+export class TeamService {
+  constructor(private readonly deps: { em: () => Em; seats: SeatEngine; hooks: HookBus }) {}
+
+  /** A new team gets LivePreso's three license types, each with its app group (R11, R15). */
+  async create(input: { slug: string; name: string; seats?: Partial<Record<string, number>> }, actor: Actor): Promise<Team> {
+    const slug = input.slug.trim().toLowerCase();
+    if (!SLUG.test(slug)) fail('BAD_USER_INPUT', 'slug must be 1–63 lower-case letters, digits or dashes.');
+    if (!input.name?.trim()) fail('BAD_USER_INPUT', 'name is required');
+    let team: Team;
+    try {
+      team = await this.deps.em().transactional(async (em) => {
+        const t = em.create(Team, { slug, name: input.name.trim() });
+        for (const lt of DEFAULT_LICENSE_TYPES) {
+          const type = em.create(LicenseType, { team: t, key: lt.key, name: lt.name, entitlements: [...lt.entitlements], seats: input.seats?.[lt.key] ?? 0 });
+          em.create(Group, { team: t, displayName: lt.name, licenseType: type });
+        }
+        audit(em, actor, { teamId: t.id, action: 'team.created', target: { type: 'team', id: t.id }, data: { slug } });
+        await em.flush();
+        return t;
+      });
+    } catch (e) {
+      if (uniqueViolation(e) === 'team_slug_uq') fail('CONFLICT', `A team with slug "${slug}" exists.`);
+      throw e;
+    }
+    await this.deps.hooks.emit('teamCreated', { teamId: team.id });
+    return team;
+  }
+
+  async get(teamId: string, em: Em = this.deps.em()): Promise<Team> {
+    const t = await em.findOne(Team, { id: teamId });
+    if (!t) fail('NOT_FOUND', 'No such team.');
+    return t;
+  }
+
+  async bySlug(slug: string, em: Em = this.deps.em()): Promise<Team | null> {
+    const [row] = await em.execute<Array<{ id: string }>>('select id from team where lower(slug) = lower(?)', [slug]);
+    return row ? em.findOne(Team, { id: row.id }) : null;
+  }
+
+  /** R3: one policy for every member at once. */
+  async setSignInPolicy(teamId: string, policy: SignInPolicy, actor: Actor): Promise<Team> {
+    const methods = [...new Set(policy.methods)];
+    if (methods.some((m) => !METHODS.includes(m))) fail('BAD_USER_INPUT', `methods must be among ${METHODS.join(', ')}`);
+    if (policy.ssoRequired && !methods.includes('sso')) methods.push('sso');
+    if (methods.length === 0) fail('BAD_USER_INPUT', 'At least one sign-in method must stay allowed.');
+    return this.deps.em().transactional(async (em) => {
+      const t = await this.get(teamId, em);
+      const before = t.signInPolicy;
+      t.signInPolicy = { methods, ssoRequired: policy.ssoRequired, jitProvisioning: policy.jitProvisioning };
+      audit(em, actor, { teamId, action: 'team.sign_in_policy_changed', target: { type: 'team', id: teamId }, data: { before, after: t.signInPolicy } });
+      return t;
+    });
+  }
+
+  async setSeats(teamId: string, licenseTypeId: string, seats: number, actor: Actor): Promise<LicenseType> {
+    if (!Number.isInteger(seats) || seats < 0 || seats > 10_000_000) fail('BAD_USER_INPUT', 'seats must be a whole number ≥ 0');
+    return this.deps.em().transactional(async (em) => {
+      const lt = await em.findOne(LicenseType, { id: licenseTypeId, team: teamId });
+      if (!lt) fail('NOT_FOUND', 'No such license type in this team.');
+      const before = lt.seats;
+      lt.seats = seats;
+      await em.flush();
+      audit(em, actor, { teamId, action: 'license.seats_changed', target: { type: 'license_type', id: lt.id }, data: { before, after: seats } });
+      await this.deps.seats.rebalance(em, teamId, lt.id, actor);
+      return lt;
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Core, Migration, Viewer, HookName, HookEvents, AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt } from '@roster/core';
+
+/** Server settings a plugin may read. */
+export interface RosterConfig {
+  /** Public base URL of this deployment, no trailing slash (e.g. https://roster.example.com). */
+  publicUrl: string;
+  production: boolean;
+  /** Origins a `return_to` / RelayState may point at, besides relative paths. */
+  allowedOrigins: string[];
+  /** Name of the session cookie the core sets. */
+  sessionCookie: string;
+}
+
+export interface RouteRegistrar {
+  /**
+   * Registers Fastify routes in an encapsulated child instance under `prefix`
+   * (default `/<plugin name>`), so a plugin cannot touch another's routes.
+   */
+  register(routes: (app: FastifyInstance) => Promise<void> | void, opts?: { prefix?: string }): void;
+}
+
+export interface SignInApi {
+  /** Hand over a verified identity; the core applies policy (R3), inactive (R7), JIT, links and audits. */
+  complete(identity: AssertedIdentity): Promise<SignInOutcome>;
+  /** Record a response the plugin refused (bad signature, audience…) as a sign-in trace (R19). */
+  refuse(refusal: ProtocolRefusal): Promise<void>;
+  /** The last attempts on a connection, newest first. */
+  attempts(teamId: string, connectionId: string, limit?: number): Promise<SignInAttempt[]>;
+  /** Sets the session cookie on the reply after a successful `complete`. */
+  startSession(reply: FastifyReply, token: string): void;
+}
+
+export interface PluginContext<O> {
+  readonly name: string;
+  readonly options: O;
+  readonly config: RosterConfig;
+  readonly logger: FastifyBaseLogger;
+  /** Domain services (members, groups, teams, tokens, domains, seats, stores, secrets). */
+  readonly core: Core;
+  readonly http: RouteRegistrar;
+  readonly signIn: SignInApi;
+  /** Adds a type-graphql resolver instance (its class goes into the schema; the instance serves it). */
+  addResolver(instance: object): void;
+  on<K extends HookName>(hook: K, handler: (event: HookEvents[K]) => void | Promise<void>): void;
+  /** The signed-in viewer of a request (session cookie or bearer API token), or null. */
+  viewerOf(request: FastifyRequest): Promise<Viewer | null>;
+}
+
+/** A plugin is a plain object made by a factory. */
+export interface RosterPlugin<O = unknown> {
+  name: string;
+  version: string;
+  /** Names of plugins that must be enabled too. */
+  dependsOn?: string[];
+  /** Raw options → validated options with defaults; throw an Error saying what is wrong. */
+  parseOptions?: (raw: unknown) => O;
+  /** MikroORM entity classes the plugin owns. */
+  entities?: Function[];
+  /** Forward-only SQL migrations, named `<plugin>/<nnnn>-<what>`. */
+  migrations?: Migration[];
+  /** type-graphql resolver classes; instances come from `ctx.addResolver`, or are built with `new`. */
+  resolvers?: Function[];
+  setup?(ctx: PluginContext<O>): void | Promise<void>;
+  /** Runs at shutdown, in reverse order of setup. */
+  close?(): void | Promise<void>;
+}
+
+/** Identity helper that gives option inference, like Vite's `defineConfig`. */
+export function definePlugin<O>(plugin: RosterPlugin<O>): RosterPlugin<O> {
+  return plugin;
+}

@@ -1,0 +1,77 @@
+import { RosterError } from '@roster/core';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** null → embedded PostgreSQL (PGlite) in `dataDir`. */
+  databaseUrl: string | null;
+  dataDir: string;
+  dbPoolMax: number;
+  secretKey: string;
+  publicUrl: string;
+  production: boolean;
+  plugins: string[];
+  allowedOrigins: string[];
+  sessionCookie: string;
+  sessionTtlSeconds: number;
+  introspection: boolean;
+  logLevel: string;
+  maxQueryDepth: number;
+  maxQueryFields: number;
+}
+
+const DEV_SECRET = 'roster-development-secret-do-not-use-in-production';
+export const DEFAULT_PLUGINS = ['example-captures'];
+
+/**
+ * Reads and validates the environment once, at boot, with messages that say what to set.
+ * Defaults live here and nowhere else.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<ServerConfig> = {}): ServerConfig {
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  const int = (name: string, def: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
+    return n;
+  };
+  const port = int('PORT', 4000, 0, 65535);
+  const host = env.HOST || '127.0.0.1';
+  const databaseUrl = env.DATABASE_URL || null;
+  if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// URL');
+  const secretKey = env.ROSTER_SECRET_KEY || (production ? '' : DEV_SECRET);
+  if (production && secretKey.length < 32) problems.push('ROSTER_SECRET_KEY must be set to at least 32 random characters in production (it encrypts secrets at rest)');
+  if (production && !databaseUrl) problems.push('DATABASE_URL must be set in production (the embedded database is for development)');
+  const publicUrl = (env.ROSTER_PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, '');
+  try {
+    const u = new URL(publicUrl);
+    if (production && u.protocol !== 'https:') problems.push('ROSTER_PUBLIC_URL must be https in production');
+  } catch {
+    problems.push(`ROSTER_PUBLIC_URL is not a URL: "${publicUrl}"`);
+  }
+  const plugins = (env.ROSTER_PLUGINS ?? DEFAULT_PLUGINS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  const allowedOrigins = (env.ROSTER_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const cfg: ServerConfig = {
+    host,
+    port,
+    databaseUrl,
+    dataDir: env.ROSTER_DATA_DIR || '.roster-data',
+    dbPoolMax: int('ROSTER_DB_POOL_MAX', 10, 1, 200),
+    secretKey,
+    publicUrl,
+    production,
+    plugins,
+    allowedOrigins: [new URL(publicUrl.startsWith('http') ? publicUrl : 'http://invalid').origin, ...allowedOrigins],
+    sessionCookie: 'roster_session',
+    sessionTtlSeconds: int('ROSTER_SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
+    introspection: env.ROSTER_GRAPHQL_INTROSPECTION ? env.ROSTER_GRAPHQL_INTROSPECTION === 'true' : !production,
+    logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+    maxQueryDepth: int('ROSTER_GRAPHQL_MAX_DEPTH', 10, 2, 50),
+    maxQueryFields: int('ROSTER_GRAPHQL_MAX_FIELDS', 500, 10, 10_000),
+    ...overrides,
+  };
+  if (problems.length) throw new RosterError('CONFIG_INVALID', `Roster cannot start:\n  - ${problems.join('\n  - ')}`);
+  return cfg;
+}

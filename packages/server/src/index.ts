@@ -1,0 +1,7 @@
+export { createRoster, type Roster, type RosterOptions } from './app.js';
+export { loadConfig, DEFAULT_PLUGINS, type ServerConfig } from './config.js';
+export { resolvePlugins, allMigrations } from './plugin-host.js';
+export { pluginsByName, PLUGIN_FACTORIES } from './registry.js';
+export { migrate } from './orm.js';
+export { startEmbedded } from './database.js';
+export { seedDemo, createAdmin, DEMO } from './demo.js';

@@ -1,0 +1,18 @@
+import type { RosterPlugin } from '@roster/plugin-sdk';
+import { capturesPlugin } from '@roster/plugin-example-captures';
+
+/**
+ * The first-party plugins the CLI can enable by name (ROSTER_PLUGINS). This is the
+ * composition root, the one place that knows them; the core never imports a plugin.
+ */
+export const PLUGIN_FACTORIES: Record<string, () => RosterPlugin<unknown>> = {
+  'example-captures': () => capturesPlugin() as RosterPlugin<unknown>,
+};
+
+export function pluginsByName(names: string[]): RosterPlugin<unknown>[] {
+  return names.map((n) => {
+    const make = PLUGIN_FACTORIES[n];
+    if (!make) throw new Error(`Unknown plugin "${n}" in ROSTER_PLUGINS; known: ${Object.keys(PLUGIN_FACTORIES).join(', ')}`);
+    return make();
+  });
+}

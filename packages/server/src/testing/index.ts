@@ -1,0 +1,106 @@
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import pg from 'pg';
+import { SYSTEM_ACTOR, hashPassword, User, type Core } from '@roster/core';
+import type { RosterPlugin } from '@roster/plugin-sdk';
+import { createRoster, type Roster } from '../app.js';
+import { loadConfig, type ServerConfig } from '../config.js';
+
+export { PLUGIN_FACTORIES } from '../registry.js';
+
+/** Environment set by the test global setup (see test/support/global-setup.ts). */
+export const TEST_ENV = {
+  /** Admin URL of a real PostgreSQL server; each test file gets its own database from a migrated template. */
+  pgUrl: 'ROSTER_TEST_PG_URL',
+  templateDb: 'ROSTER_TEST_TEMPLATE_DB',
+  /** Path of a migrated PGlite dump, used when no server is given. */
+  pgliteDump: 'ROSTER_TEST_PGLITE_DUMP',
+} as const;
+
+export interface TestRoster {
+  roster: Roster;
+  core: Core;
+  url: string;
+  /** Which database the suite runs on. */
+  database: 'postgresql' | 'pglite';
+  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, auth?: { token?: string; headers?: Record<string, string> }): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }>;
+  /** Creates a team (with its default license types) and an owner with a session token. */
+  createTeam(slug?: string, seats?: Partial<Record<string, number>>): Promise<{ teamId: string; slug: string; ownerToken: string; ownerId: string }>;
+  /** Adds a member with a password and returns a session token. */
+  addMember(teamId: string, email: string, role?: 'owner' | 'admin' | 'member'): Promise<{ membershipId: string; token: string }>;
+  platformAdminToken(): Promise<string>;
+  close(): Promise<void>;
+}
+
+async function freshDatabase(): Promise<{ url: string | null; dump?: Blob; drop?: () => Promise<void> }> {
+  const admin = process.env[TEST_ENV.pgUrl];
+  if (admin) {
+    const name = `roster_t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const template = process.env[TEST_ENV.templateDb] ?? 'roster_template';
+    const client = new pg.Client({ connectionString: admin });
+    await client.connect();
+    await client.query(`create database ${name} template ${template}`);
+    await client.end();
+    const url = new URL(admin);
+    url.pathname = `/${name}`;
+    return {
+      url: url.toString(),
+      drop: async () => {
+        const c = new pg.Client({ connectionString: admin });
+        await c.connect();
+        await c.query(`drop database if exists ${name} with (force)`);
+        await c.end();
+      },
+    };
+  }
+  const dumpPath = process.env[TEST_ENV.pgliteDump];
+  if (!dumpPath) throw new Error('No test database: run the tests through `npm test` (it sets up PostgreSQL or PGlite).');
+  return { url: null, dump: new Blob([await readFile(dumpPath)]) };
+}
+
+/** Boots a real Roster (real HTTP, real PostgreSQL or PGlite) with the given plugins. */
+export async function startTestRoster(opts: { plugins?: RosterPlugin<unknown>[]; pluginOptions?: Record<string, unknown>; config?: Partial<ServerConfig>; roster?: Partial<Parameters<typeof createRoster>[0]>; databaseUrl?: string } = {}): Promise<TestRoster> {
+  const db = opts.databaseUrl ? { url: opts.databaseUrl } : await freshDatabase();
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }, { port: 0, databaseUrl: db.url, dbPoolMax: 5, ...opts.config });
+  const roster = await createRoster({ config, plugins: opts.plugins ?? [], pluginOptions: opts.pluginOptions, embeddedDump: 'dump' in db ? db.dump : undefined, ...opts.roster });
+  const address = await roster.listen();
+  const url = address.replace('[::1]', '127.0.0.1');
+  roster.config.publicUrl = url;
+  const core = roster.core;
+  const withPassword = async (teamId: string | null, email: string, role: 'owner' | 'admin' | 'member') => {
+    const m = teamId ? await core.members.provision(teamId, { userName: email, email, role, givenName: 'Test', familyName: email.split('@')[0] }, SYSTEM_ACTOR) : null;
+    const userId = m ? m.user.id : (await core.em().findOneOrFail(User, { login: email })).id;
+    await core.em().nativeUpdate(User, { id: userId }, { passwordHash: await hashPassword('test-password') });
+    const r = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'test-password' }) });
+    const body = (await r.json()) as { token?: string; message?: string };
+    if (!body.token) throw new Error(`test login failed: ${body.message}`);
+    return { membershipId: m?.id ?? '', token: body.token };
+  };
+  return {
+    roster, core, url,
+    database: db.url && !('dump' in db) ? 'postgresql' : 'pglite',
+    async gql(query, variables, auth) {
+      const headers: Record<string, string> = { 'content-type': 'application/json', ...auth?.headers };
+      if (auth?.token) headers.authorization = `Bearer ${auth.token}`;
+      const r = await fetch(`${url}/graphql`, { method: 'POST', headers, body: JSON.stringify({ query, variables }) });
+      return (await r.json()) as never;
+    },
+    async createTeam(slug = `t-${randomUUID().slice(0, 8)}`, seats) {
+      const team = await core.teams.create({ slug, name: `Team ${slug}`, seats }, SYSTEM_ACTOR);
+      const owner = await withPassword(team.id, `owner@${slug}.example.com`, 'owner');
+      return { teamId: team.id, slug, ownerToken: owner.token, ownerId: owner.membershipId };
+    },
+    addMember: (teamId, email, role = 'member') => withPassword(teamId, email, role),
+    async platformAdminToken() {
+      const email = `platform-${randomUUID().slice(0, 8)}@roster.test`;
+      const em = core.em();
+      em.create(User, { login: email, email, platformAdmin: true });
+      await em.flush();
+      return (await withPassword(null, email, 'member')).token;
+    },
+    async close() {
+      await roster.close();
+      await db.drop?.();
+    },
+  };
+}
