@@ -67,14 +67,15 @@ export async function startTestRoster(opts: { plugins?: RosterPlugin<unknown>[];
   const url = address.replace('[::1]', '127.0.0.1');
   roster.config.publicUrl = url;
   const core = roster.core;
+  // One scrypt per test file: every test member gets the password "test-password".
+  const testPasswordHash = hashPassword('test-password');
   const withPassword = async (teamId: string | null, email: string, role: 'owner' | 'admin' | 'member') => {
     const m = teamId ? await core.members.provision(teamId, { userName: email, email, role, givenName: 'Test', familyName: email.split('@')[0] }, SYSTEM_ACTOR) : null;
     const userId = m ? m.user.id : (await core.em().findOneOrFail(User, { login: email })).id;
-    await core.em().nativeUpdate(User, { id: userId }, { passwordHash: await hashPassword('test-password') });
-    const r = await fetch(`${url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'test-password' }) });
-    const body = (await r.json()) as { token?: string; message?: string };
-    if (!body.token) throw new Error(`test login failed: ${body.message}`);
-    return { membershipId: m?.id ?? '', token: body.token };
+    await core.em().nativeUpdate(User, { id: userId }, { passwordHash: await testPasswordHash });
+    // A session straight from the store: password sign-in itself is tested over HTTP elsewhere.
+    const { token } = await core.sessions.create(core.em(), { userId, teamId, membershipId: m?.id ?? null, method: 'password' });
+    return { membershipId: m?.id ?? '', token };
   };
   return {
     roster, core, url,

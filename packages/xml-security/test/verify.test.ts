@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import {
+  certificateInfo,
+  parseXmlSafely,
+  strictText,
+  verifyElementSignature,
+  XmlSecurityError,
+  type VerifyOptions,
+} from '../src/index.js';
+import { ENVELOPED, EXC_C14N, RSA_SHA1, SHA1, fixture, keyPair, sign } from './helpers.js';
+
+const signer = { privateKey: fixture('test-key.pem'), publicKey: fixture('test-cert.pem') };
+const trusted: VerifyOptions = { trustedCerts: [signer.publicKey], allowSha1: false };
+const doc = (id = '_a1', body = '<u>alice@example.com</u>') => `<root xmlns="urn:test"><item ID="${id}">${body}</item></root>`;
+
+function verifyItem(xml: string, options: VerifyOptions = trusted) {
+  const parsed = parseXmlSafely(xml);
+  const item = parsed.getElementsByTagNameNS('urn:test', 'item').item(0);
+  if (!item) throw new Error('no item');
+  return verifyElementSignature(parsed, item, options);
+}
+
+function codeOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof XmlSecurityError) return error.code;
+    throw error;
+  }
+  return 'NO_ERROR';
+}
+
+describe('verifyElementSignature', () => {
+  it('accepts an RSA-SHA256 signature by a trusted certificate and returns only the signed bytes', () => {
+    const result = verifyItem(sign(doc(), { privateKey: signer.privateKey, target: 'item' }));
+    expect(result.referenceId).toBe('_a1');
+    expect(result.signedElement.localName).toBe('item');
+    expect(result.signedXml).not.toContain('Signature');
+    expect(result.signatureAlgorithm).toContain('rsa-sha256');
+  });
+
+  it('accepts a trusted bare public key and any of several certificates (rollover)', () => {
+    const xml = sign(doc(), { privateKey: signer.privateKey, target: 'item' });
+    const other = keyPair();
+    expect(verifyItem(xml, { trustedCerts: [other.publicKey, signer.publicKey], allowSha1: false }).referenceId).toBe('_a1');
+  });
+
+  it('accepts bare base64 DER as the trusted certificate', () => {
+    const bare = signer.publicKey.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    const xml = sign(doc(), { privateKey: signer.privateKey, target: 'item' });
+    expect(verifyItem(xml, { trustedCerts: [bare], allowSha1: false }).referenceId).toBe('_a1');
+  });
+
+  it('refuses content changed after signing', () => {
+    const xml = sign(doc(), { privateKey: signer.privateKey, target: 'item' }).replace('alice@', 'mallory@');
+    expect(codeOf(() => verifyItem(xml))).toBe('SIGNATURE_INVALID');
+  });
+
+  it('refuses a signature by a self-signed clone of the certificate (same subject) published in KeyInfo', () => {
+    const clone = { privateKey: fixture('clone-key.pem'), cert: fixture('clone-cert.pem') };
+    expect(certificateInfo(clone.cert).subject).toBe(certificateInfo(signer.publicKey).subject);
+    const xml = sign(doc(), { privateKey: clone.privateKey, publicCert: clone.cert, target: 'item' });
+    expect(xml).toContain('KeyInfo');
+    expect(codeOf(() => verifyItem(xml))).toBe('SIGNATURE_NO_TRUSTED_CERT');
+  });
+
+  it('refuses a missing signature and an empty trust list', () => {
+    expect(codeOf(() => verifyItem(doc()))).toBe('SIGNATURE_MISSING');
+    const xml = sign(doc(), { privateKey: signer.privateKey, target: 'item' });
+    expect(codeOf(() => verifyItem(xml, { trustedCerts: [], allowSha1: false }))).toBe('SIGNATURE_NO_TRUSTED_CERT');
+  });
+
+  it('refuses SHA-1 unless the caller allows it', () => {
+    const xml = sign(doc(), { privateKey: signer.privateKey, target: 'item', signatureAlgorithm: RSA_SHA1, digestAlgorithm: SHA1 });
+    expect(codeOf(() => verifyItem(xml))).toBe('SIGNATURE_ALGORITHM_FORBIDDEN');
+    expect(verifyItem(xml, { ...trusted, allowSha1: true }).signatureAlgorithm).toBe(RSA_SHA1);
+  });
+
+  it('refuses a SHA-1 digest under a SHA-256 signature', () => {
+    const xml = sign(doc(), { privateKey: signer.privateKey, target: 'item', digestAlgorithm: SHA1 });
+    expect(codeOf(() => verifyItem(xml))).toBe('SIGNATURE_ALGORITHM_FORBIDDEN');
+  });
+
+  it('refuses a signature whose reference points at another element', () => {
+    const xml = sign('<root xmlns="urn:test"><item ID="_a1"><other ID="_o">x</other></item></root>', {
+      privateKey: signer.privateKey,
+      target: 'other',
+    });
+    // Move the signature from <other> up to <item>: it still verifies cryptographically, but covers <other> only.
+    const moved = xml.replace(/<other ID="_o">(<Signature[\s\S]*<\/Signature>)/, '$1<other ID="_o">');
+    expect(moved).not.toBe(xml);
+    expect(codeOf(() => verifyItem(moved))).toBe('SIGNATURE_REFERENCE_MISMATCH');
+  });
+
+  it('refuses a document where two elements carry the signed id (wrapping)', () => {
+    const xml = sign(doc(), { privateKey: signer.privateKey, target: 'item' }).replace('</root>', '<x ID="_a1"/></root>');
+    expect(codeOf(() => verifyItem(xml))).toBe('SIGNATURE_DUPLICATE_ID');
+  });
+
+  it('refuses transforms outside enveloped-signature + exc-c14n', () => {
+    const xml = sign(doc(), { privateKey: signer.privateKey, target: 'item', transforms: [ENVELOPED, EXC_C14N, EXC_C14N] });
+    expect(codeOf(() => verifyItem(xml))).toBe('SIGNATURE_TRANSFORM_FORBIDDEN');
+  });
+
+  it('refuses two signatures on one element', () => {
+    const once = sign(doc(), { privateKey: signer.privateKey, target: 'item' });
+    const signature = /<Signature[\s\S]*<\/Signature>/.exec(once)?.[0] ?? '';
+    const twice = once.replace(signature, signature + signature);
+    expect(codeOf(() => verifyItem(twice))).toBe('SIGNATURE_MULTIPLE');
+  });
+
+  it('removes comments from the signed copy so text cannot be truncated at a comment', () => {
+    const xml = sign(doc('_a1', '<u>alice@example.com.evil.com</u>'), { privateKey: signer.privateKey, target: 'item' });
+    const injected = xml.replace('alice@example.com.evil.com', 'alice@example.com<!-- x -->.evil.com');
+    const result = verifyItem(injected);
+    const u = result.signedDocument.getElementsByTagNameNS('urn:test', 'u').item(0);
+    expect(u && strictText(u)).toBe('alice@example.com.evil.com');
+  });
+
+  it('verifies a real IdP response from the node-saml corpus (RSA-SHA1, allowed explicitly)', () => {
+    const base = new URL('../../../../shared/conformance/saml-sp-corpus/node-saml/', import.meta.url);
+    const xml = readFileSync(new URL('signatures/valid/response.root-signed.assertion-signed.xml', base), 'utf8');
+    const cert = readFileSync(new URL('idp-cert.pem', base), 'utf8');
+    const parsed = parseXmlSafely(xml);
+    const root = parsed.documentElement;
+    if (!root) throw new Error('no root');
+    expect(codeOf(() => verifyElementSignature(parsed, root, { trustedCerts: [cert], allowSha1: false }))).toBe(
+      'SIGNATURE_ALGORITHM_FORBIDDEN',
+    );
+    expect(verifyElementSignature(parsed, root, { trustedCerts: [cert], allowSha1: true }).signedElement.localName).toBe('Response');
+  });
+});
+
+describe('certificateInfo', () => {
+  it('reports fingerprint, validity and subject', () => {
+    const info = certificateInfo(signer.publicKey);
+    expect(info.subject).toContain('Roster Test IdP');
+    expect(info.fingerprintSha256).toMatch(/^([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
+    expect(info.notAfter.getTime()).toBeGreaterThan(info.notBefore.getTime());
+  });
+
+  it('throws CERTIFICATE_INVALID on garbage', () => {
+    expect(codeOf(() => certificateInfo('not a certificate!'))).toBe('CERTIFICATE_INVALID');
+  });
+});
