@@ -44,7 +44,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const secretKey = env.ROSTER_SECRET_KEY || (production ? '' : DEV_SECRET);
   if (production && secretKey.length < 32) problems.push('ROSTER_SECRET_KEY must be set to at least 32 random characters in production (it encrypts secrets at rest)');
   if (production && !databaseUrl) problems.push('DATABASE_URL must be set in production (the embedded database is for development)');
-  const publicUrl = (env.ROSTER_PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`).replace(/\/$/, '');
+  const port_ = Number.isInteger(port) ? port : 4000;
+  const publicUrl = (env.ROSTER_PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port_}`).replace(/\/$/, '');
   try {
     const u = new URL(publicUrl);
     if (production && u.protocol !== 'https:') problems.push('ROSTER_PUBLIC_URL must be https in production');
@@ -63,7 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     publicUrl,
     production,
     plugins,
-    allowedOrigins: [new URL(publicUrl.startsWith('http') ? publicUrl : 'http://invalid').origin, ...allowedOrigins],
+    allowedOrigins: [originOf(publicUrl), ...allowedOrigins].filter((o): o is string => o !== null),
     sessionCookie: 'roster_session',
     sessionTtlSeconds: int('ROSTER_SESSION_TTL_SECONDS', 12 * 3600, 60, 30 * 24 * 3600),
     introspection: env.ROSTER_GRAPHQL_INTROSPECTION ? env.ROSTER_GRAPHQL_INTROSPECTION === 'true' : !production,
@@ -74,4 +75,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   };
   if (problems.length) throw new RosterError('CONFIG_INVALID', `Roster cannot start:\n  - ${problems.join('\n  - ')}`);
   return cfg;
+}
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
 }

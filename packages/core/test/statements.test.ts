@@ -1,0 +1,53 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRoster, type TestRoster } from '@roster/server/testing';
+import { SYSTEM_ACTOR } from '@roster/core';
+import { licenses } from './helpers.js';
+
+let t: TestRoster;
+beforeAll(async () => { t = await startTestRoster(); });
+afterAll(async () => { await t?.close(); });
+
+const PAGE = `query($id: ID!, $n: Int!) { team(id: $id) { members(first: $n) { totalCount edges { node {
+  id userName email status groups { id displayName } licenses { state licenseType { key } } } } } } }`;
+
+/** Counts the SQL statements the ORM's connection runs while `fn` runs. */
+async function countStatements(fn: () => Promise<unknown>): Promise<number> {
+  const knex = t.roster.orm.em.getConnection().getKnex();
+  let n = 0;
+  const onQuery = () => { n++; };
+  knex.on('query', onQuery);
+  try {
+    await fn();
+  } finally {
+    knex.off('query', onQuery);
+  }
+  return n;
+}
+
+describe('members page', () => {
+  it('takes the same small number of SQL statements for 10 or 100 members with groups and licenses (no N+1)', async () => {
+    const team = await t.createTeam(undefined, { salesperson: 60 });
+    const lic = await licenses(t, team.teamId, team.ownerToken);
+    const ids: string[] = [];
+    for (let i = 0; i < 120; i++) {
+      ids.push((await t.core.members.provision(team.teamId, { userName: `u${i}@${team.slug}.example.com`, email: `u${i}@${team.slug}.example.com` }, SYSTEM_ACTOR)).id);
+    }
+    await t.core.groups.setMembers(team.teamId, lic.salesperson!.groupId, { add: ids }, SYSTEM_ACTOR);
+    const extra = await t.core.groups.create(team.teamId, { displayName: 'EMEA', memberIds: ids.slice(0, 50) }, SYSTEM_ACTOR);
+    expect(extra.id).toBeTruthy();
+
+    const run = async (n: number) => {
+      let body: { data?: { team: { members: { edges: unknown[] } } }; errors?: unknown } = {};
+      const statements = await countStatements(async () => { body = await t.gql(PAGE, { id: team.teamId, n }, { token: team.ownerToken }); });
+      expect(body.errors).toBeUndefined();
+      expect(body.data!.team.members.edges).toHaveLength(n);
+      return statements;
+    };
+    const small = await run(10);
+    const large = await run(100);
+    // viewer lookup + team + page + count + groups batch + licenses batch
+    expect(large).toBe(small);
+    expect(large).toBeLessThanOrEqual(6);
+    expect(small).toBeGreaterThanOrEqual(4); // the counter really sees the statements
+  });
+});
