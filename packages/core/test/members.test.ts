@@ -42,6 +42,12 @@ describe('tenancy and identity', () => {
     expect(codes).toEqual(['OK', 'USER_IN_OTHER_TEAM']);
   });
 
+  it('R2: concurrent adds of one person to the same team: one member, the other told ALREADY_MEMBER', async () => {
+    const a = await t.createTeam();
+    const results = await Promise.all([1, 2, 3].map(() => t.gql(ADD_MEMBER, { teamId: a.teamId, email: 'twice@example.com' }, { token: a.ownerToken })));
+    expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['ALREADY_MEMBER', 'ALREADY_MEMBER', 'OK']);
+  });
+
   it('R3: "SSO required" turns password sign-in off for every member at once, and it is audited', async () => {
     const a = await t.createTeam();
     await t.addMember(a.teamId, `m1@${a.slug}.example.com`);

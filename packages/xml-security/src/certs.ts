@@ -41,6 +41,23 @@ export function publicKeyOf(certOrKey: string): KeyObject {
   }
 }
 
+const keyCache = new Map<string, { pem: string; object: KeyObject }>();
+const KEY_CACHE_LIMIT = 1000;
+
+/**
+ * Parsed trusted key, cached by its configured text: parsing a certificate costs more than
+ * verifying an RSA signature, and the same few certificates verify every sign-in.
+ */
+export function trustedKey(certOrKey: string): { pem: string; object: KeyObject } {
+  const cached = keyCache.get(certOrKey);
+  if (cached) return cached;
+  const pem = toPem(certOrKey);
+  const entry = { pem, object: publicKeyOf(pem) };
+  if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+  keyCache.set(certOrKey, entry);
+  return entry;
+}
+
 /** What admins need to see about an IdP certificate (expiry warnings, rollover overlap). */
 export function certificateInfo(pem: string): CertificateInfo {
   let cert: X509Certificate;

@@ -2,6 +2,7 @@ export { XmlSecurityError, isXmlSecurityError, type XmlSecurityErrorCode } from 
 export { parseXmlSafely, sourceOf } from './parse.js';
 export { verifyElementSignature, hasSignature, type VerifyOptions, type VerifiedElement } from './verify.js';
 export { certificateInfo, toPem, publicKeyOf, type CertificateInfo } from './certs.js';
+export { excC14n } from './c14n.js';
 export { NS, childElements, singleChild, descendants, strictText } from './dom.js';
 export {
   SIGNATURE_ALGORITHMS,

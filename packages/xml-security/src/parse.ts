@@ -40,6 +40,8 @@ export function parseXmlSafely(xml: string): Document {
     }).parseFromString(xml, 'text/xml');
   } catch (error) {
     if (error instanceof XmlSecurityError) throw error;
+    // xmldom wraps what onError throws in a ParseError: surface our own error unchanged.
+    if (error instanceof Error && error.cause instanceof XmlSecurityError) throw error.cause;
     const message = error instanceof Error ? error.message : String(error);
     throw new XmlSecurityError(classify(message), `XML parse error: ${message}`, { cause: error });
   }

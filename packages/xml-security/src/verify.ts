@@ -1,16 +1,11 @@
-import { XMLSerializer, type Document, type Element, type Node } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
-import {
-  DIGEST_ALGORITHMS,
-  MAX_TRANSFORMS,
-  REFERENCE_TRANSFORMS,
-  SIGNATURE_ALGORITHMS,
-  SIGNED_INFO_C14N,
-} from './algorithms.js';
-import { toPem, publicKeyOf } from './certs.js';
+import { createHash, timingSafeEqual, verify as verifySignatureValue } from 'node:crypto';
+import type { Document, Element, Node } from '@xmldom/xmldom';
+import { DIGEST_ALGORITHMS, ENVELOPED_SIGNATURE, REFERENCE_C14N, SIGNATURE_ALGORITHMS, SIGNED_INFO_C14N } from './algorithms.js';
+import { excC14n, inclusivePrefixes } from './c14n.js';
+import { trustedKey } from './certs.js';
 import { NS, childElements } from './dom.js';
 import { XmlSecurityError } from './errors.js';
-import { parseXmlSafely, sourceOf } from './parse.js';
+import { parseXmlSafely } from './parse.js';
 
 export interface VerifyOptions {
   /** IdP certificates or public keys (PEM or bare base64 DER). KeyInfo in the message is never used. */
@@ -28,16 +23,14 @@ export interface VerifiedElement {
   signedElement: Element;
   /** Value of the ID attribute the single Reference points at. */
   referenceId: string;
-  /** The trusted certificate (PEM) whose key verified the signature. */
+  /** The trusted certificate or key (PEM) that verified the signature. */
   certificate: string;
   signatureAlgorithm: string;
   digestAlgorithm: string;
 }
 
-/** Attributes that XML-DSig processors (xml-crypto included) treat as element ids. */
+/** Attributes that XML-DSig processors treat as element ids. */
 const ID_ATTRIBUTES = ['ID', 'Id', 'id', 'AssertionID'] as const;
-
-type SignatureNode = Parameters<SignedXml['loadSignature']>[0];
 
 export function hasSignature(element: Element): boolean {
   return childElements(element, NS.ds, 'Signature').length > 0;
@@ -46,6 +39,10 @@ export function hasSignature(element: Element): boolean {
 /**
  * Verifies the enveloped signature of `element` (a direct `ds:Signature` child whose single
  * Reference points at `element` itself) against the trusted certificates only.
+ *
+ * Verification runs on the caller's own DOM, with xml-crypto's exclusive canonicalisation: there
+ * is no second parse of the message, so no parser differential between what is verified and what
+ * the caller reads. What the signature covers is returned as canonical text and parsed again.
  */
 export function verifyElementSignature(doc: Document, element: Element, options: VerifyOptions): VerifiedElement {
   if (element.ownerDocument !== doc) throw new Error('element does not belong to doc');
@@ -55,108 +52,123 @@ export function verifyElementSignature(doc: Document, element: Element, options:
     throw new XmlSecurityError('SIGNATURE_MULTIPLE', `<${element.localName}> carries ${signatures.length} signatures`);
   }
   const signature = signatures[0] as Element;
-  const { signatureAlgorithm, digestAlgorithm, referenceUri } = inspectSignedInfo(signature, options.allowSha1);
+  const signedInfoElement = only(signature, 'SignedInfo');
+  const signedInfoC14n = algorithmOf(signedInfoElement, 'CanonicalizationMethod');
+  if (!SIGNED_INFO_C14N.has(signedInfoC14n)) {
+    throw new XmlSecurityError('SIGNATURE_ALGORITHM_FORBIDDEN', `canonicalization ${signedInfoC14n} is not allowed`);
+  }
+  // What the key signs is the canonical SignedInfo: every parameter is read from its re-parsed
+  // text, never from the received DOM (comments or odd text nodes cannot change what we read).
+  const canonicalSignedInfo = excC14n(signedInfoElement, inclusivePrefixes(only(signedInfoElement, 'CanonicalizationMethod')));
+  const signedInfo = parseXmlSafely(canonicalSignedInfo).documentElement as Element;
+  const { signatureAlgorithm, hash, digestAlgorithm, digestHash, reference } = inspectSignedInfo(signedInfo, options.allowSha1);
 
   const idAttribute = ID_ATTRIBUTES.find((name) => element.hasAttribute(name));
   const id = idAttribute ? element.getAttribute(idAttribute) ?? '' : '';
-  if (!idAttribute || id === '' || referenceUri !== `#${id}`) {
+  const uri = reference.getAttribute('URI') ?? '';
+  if (!idAttribute || id === '' || uri !== `#${id}`) {
     throw new XmlSecurityError(
       'SIGNATURE_REFERENCE_MISMATCH',
-      `signature reference ${JSON.stringify(referenceUri)} does not point at the signed <${element.localName}> (id ${JSON.stringify(id)})`,
+      `signature reference ${JSON.stringify(uri)} does not point at the signed <${element.localName}> (id ${JSON.stringify(id)})`,
     );
   }
-  if (/['"<>&]/.test(id)) throw new XmlSecurityError('SIGNATURE_REFERENCE_MISMATCH', 'element id contains forbidden characters');
-  // A second element carrying the same id is the classic wrapping set-up: refuse before verifying.
+  // A second element carrying the same id is the classic wrapping set-up: refuse it outright.
   const sameId = countElementsWithId(doc, id);
   if (sameId !== 1) throw new XmlSecurityError('SIGNATURE_DUPLICATE_ID', `${sameId} elements carry the id ${JSON.stringify(id)}`);
 
-  if (options.trustedCerts.length === 0) {
-    throw new XmlSecurityError('SIGNATURE_NO_TRUSTED_CERT', 'no trusted certificate is configured');
+  const prefixes = referenceTransforms(reference);
+  const signedXml = excC14n(element, prefixes, signature);
+  const expectedDigest = base64Bytes(textOf(only(reference, 'DigestValue')));
+  const actualDigest = createHash(digestHash).update(signedXml, 'utf8').digest();
+  if (expectedDigest.length !== actualDigest.length || !timingSafeEqual(expectedDigest, actualDigest)) {
+    throw new XmlSecurityError('SIGNATURE_INVALID', 'signed content was modified after signing (digest mismatch)');
   }
-  const source = sourceOf(doc) ?? new XMLSerializer().serializeToString(doc);
-  let lastError: unknown;
-  for (const trusted of options.trustedCerts) {
-    const pem = toPem(trusted);
-    publicKeyOf(pem); // fails loudly on a broken configured certificate instead of "no match"
-    const verifier = new SignedXml({
-      publicCert: pem,
-      // Never take the key from the message: an attacker's KeyInfo would otherwise verify itself.
-      getCertFromKeyInfo: () => null,
-      idAttribute: idAttribute === 'AssertionID' ? 'AssertionID' : undefined,
-    });
-    verifier.loadSignature(signature as unknown as SignatureNode);
-    let valid: boolean;
-    try {
-      valid = verifier.checkSignature(source);
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (message.startsWith('invalid signature: the signature value')) {
-        lastError = error; // wrong key: try the next trusted certificate (rollover overlap)
-        continue;
-      }
-      throw new XmlSecurityError('SIGNATURE_INVALID', `signature cannot be verified: ${message}`, { cause: error });
-    }
-    if (!valid) {
-      // The digest of the referenced content is wrong: content changed after signing, whatever the key.
-      throw new XmlSecurityError('SIGNATURE_INVALID', 'signed content was modified after signing (digest mismatch)');
-    }
-    const references = verifier.getSignedReferences();
-    if (references.length !== 1) throw new XmlSecurityError('SIGNATURE_INVALID', 'signature must cover exactly one element');
-    const signedXml = references[0] as string;
-    const signedDocument = parseXmlSafely(signedXml);
-    const signedElement = signedDocument.documentElement as Element;
-    if (signedElement.localName !== element.localName || signedElement.namespaceURI !== element.namespaceURI) {
-      throw new XmlSecurityError('SIGNATURE_REFERENCE_MISMATCH', 'signed content is not the expected element');
-    }
-    return { signedXml, signedDocument, signedElement, referenceId: id, certificate: pem, signatureAlgorithm, digestAlgorithm };
-  }
-  throw new XmlSecurityError('SIGNATURE_NO_TRUSTED_CERT', 'signature does not match any configured certificate', {
-    cause: lastError,
+
+  if (options.trustedCerts.length === 0) throw new XmlSecurityError('SIGNATURE_NO_TRUSTED_CERT', 'no trusted certificate is configured');
+  const signatureValue = base64Bytes(textOf(only(signature, 'SignatureValue')));
+  const certificate = options.trustedCerts.find((trusted) => {
+    const key = trustedKey(trusted);
+    return key.object.asymmetricKeyType === 'rsa' && verifySignatureValue(hash, Buffer.from(canonicalSignedInfo, 'utf8'), key.object, signatureValue);
   });
+  if (certificate === undefined) {
+    throw new XmlSecurityError('SIGNATURE_NO_TRUSTED_CERT', 'signature does not match any configured certificate');
+  }
+
+  const signedDocument = parseXmlSafely(signedXml);
+  const signedElement = signedDocument.documentElement as Element;
+  return { signedXml, signedDocument, signedElement, referenceId: id, certificate: trustedKey(certificate).pem, signatureAlgorithm, digestAlgorithm };
 }
 
-function inspectSignedInfo(signature: Element, allowSha1: boolean) {
-  const signedInfos = childElements(signature, NS.ds, 'SignedInfo');
-  if (signedInfos.length !== 1) throw new XmlSecurityError('SIGNATURE_MALFORMED', 'signature must have one SignedInfo');
-  const signedInfo = signedInfos[0] as Element;
-  const c14n = algorithmOf(signedInfo, 'CanonicalizationMethod');
-  if (!SIGNED_INFO_C14N.has(c14n)) {
-    throw new XmlSecurityError('SIGNATURE_ALGORITHM_FORBIDDEN', `canonicalization ${c14n} is not allowed`);
-  }
+function inspectSignedInfo(signedInfo: Element, allowSha1: boolean) {
   const signatureAlgorithm = algorithmOf(signedInfo, 'SignatureMethod');
-  checkAlgorithm(SIGNATURE_ALGORITHMS[signatureAlgorithm], signatureAlgorithm, allowSha1);
+  const signatureSpec = SIGNATURE_ALGORITHMS[signatureAlgorithm];
+  checkAlgorithm(signatureSpec, signatureAlgorithm, allowSha1);
   const references = childElements(signedInfo, NS.ds, 'Reference');
   if (references.length !== 1) {
     throw new XmlSecurityError('SIGNATURE_REFERENCE_MISMATCH', `signature must have exactly one Reference, found ${references.length}`);
   }
   const reference = references[0] as Element;
   const digestAlgorithm = algorithmOf(reference, 'DigestMethod');
-  checkAlgorithm(DIGEST_ALGORITHMS[digestAlgorithm], digestAlgorithm, allowSha1);
-  const transformsParents = childElements(reference, NS.ds, 'Transforms');
-  if (transformsParents.length > 1) throw new XmlSecurityError('SIGNATURE_MALFORMED', 'Reference has several Transforms');
-  const transforms = transformsParents[0] ? childElements(transformsParents[0], NS.ds, 'Transform') : [];
-  if (transforms.length > MAX_TRANSFORMS) {
-    throw new XmlSecurityError('SIGNATURE_TRANSFORM_FORBIDDEN', `too many transforms (${transforms.length})`);
+  const digestSpec = DIGEST_ALGORITHMS[digestAlgorithm];
+  checkAlgorithm(digestSpec, digestAlgorithm, allowSha1);
+  return {
+    signatureAlgorithm,
+    hash: (signatureSpec as { hash: string }).hash,
+    digestAlgorithm,
+    digestHash: (digestSpec as { hash: string }).hash,
+    reference,
+  };
+}
+
+/**
+ * Exactly enveloped-signature then exclusive c14n: XPath, XSLT and base64 transforms are how
+ * wrapping and DoS attacks hide content. Returns the InclusiveNamespaces prefix list.
+ */
+function referenceTransforms(reference: Element): string[] {
+  const containers = childElements(reference, NS.ds, 'Transforms');
+  if (containers.length !== 1) throw new XmlSecurityError('SIGNATURE_TRANSFORM_FORBIDDEN', 'Reference must list its transforms');
+  const transforms = childElements(containers[0] as Element, NS.ds, 'Transform');
+  if (transforms.length > 2) throw new XmlSecurityError('SIGNATURE_TRANSFORM_FORBIDDEN', `too many transforms (${transforms.length})`);
+  const [enveloped, c14n] = transforms.map((t) => t.getAttribute('Algorithm') ?? '');
+  if (enveloped !== ENVELOPED_SIGNATURE || !REFERENCE_C14N.has(c14n ?? '')) {
+    throw new XmlSecurityError(
+      'SIGNATURE_TRANSFORM_FORBIDDEN',
+      `transforms must be enveloped-signature then exclusive c14n, got ${transforms.map((t) => t.getAttribute('Algorithm')).join(', ')}`,
+    );
   }
-  for (const transform of transforms) {
-    const algorithm = transform.getAttribute('Algorithm') ?? '';
-    if (!REFERENCE_TRANSFORMS.has(algorithm)) {
-      throw new XmlSecurityError('SIGNATURE_TRANSFORM_FORBIDDEN', `transform ${algorithm} is not allowed`);
-    }
-  }
-  return { signatureAlgorithm, digestAlgorithm, referenceUri: reference.getAttribute('URI') ?? '' };
+  // Same-document references are dereferenced without comments whatever the c14n variant says.
+  return inclusivePrefixes(transforms[1] as Element);
+}
+
+function only(parent: Element, localName: string): Element {
+  const found = childElements(parent, NS.ds, localName);
+  if (found.length !== 1) throw new XmlSecurityError('SIGNATURE_MALFORMED', `signature must have exactly one ${localName}`);
+  return found[0] as Element;
 }
 
 function algorithmOf(parent: Element, localName: string): string {
-  const found = childElements(parent, NS.ds, localName);
-  if (found.length !== 1) throw new XmlSecurityError('SIGNATURE_MALFORMED', `signature must have one ${localName}`);
-  return (found[0] as Element).getAttribute('Algorithm') ?? '';
+  return only(parent, localName).getAttribute('Algorithm') ?? '';
+}
+
+function textOf(element: Element): string {
+  return element.textContent ?? '';
+}
+
+function base64Bytes(text: string): Buffer {
+  const compact = text.replace(/\s+/g, '');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact) || compact.length % 4 !== 0) {
+    throw new XmlSecurityError('SIGNATURE_MALFORMED', 'signature contains invalid base64');
+  }
+  return Buffer.from(compact, 'base64');
 }
 
 function checkAlgorithm(entry: { sha1: boolean } | undefined, uri: string, allowSha1: boolean): void {
   if (!entry) throw new XmlSecurityError('SIGNATURE_ALGORITHM_FORBIDDEN', `algorithm ${uri || '(none)'} is not allowed`);
   if (entry.sha1 && !allowSha1) {
-    throw new XmlSecurityError('SIGNATURE_ALGORITHM_FORBIDDEN', `SHA-1 (${uri}) is refused; allow it for this connection only if the IdP cannot sign with SHA-256`);
+    throw new XmlSecurityError(
+      'SIGNATURE_ALGORITHM_FORBIDDEN',
+      `SHA-1 (${uri}) is refused; allow it for this connection only if the IdP cannot sign with SHA-256`,
+    );
   }
 }
 
@@ -166,12 +178,10 @@ function countElementsWithId(doc: Document, id: string): number {
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (child.nodeType !== 1) continue;
       const element = child as Element;
-      const attributes = element.attributes;
-      for (let i = 0; i < attributes.length; i++) {
-        const attribute = attributes.item(i);
-        if (attribute && (ID_ATTRIBUTES as readonly string[]).includes(attribute.localName ?? attribute.name) && attribute.value === id) {
-          count++;
-        }
+      for (let i = 0; i < element.attributes.length; i++) {
+        const attribute = element.attributes.item(i);
+        const name = attribute?.localName ?? attribute?.name ?? '';
+        if (attribute && (ID_ATTRIBUTES as readonly string[]).includes(name) && attribute.value === id) count++;
       }
       walk(element);
     }
@@ -179,4 +189,3 @@ function countElementsWithId(doc: Document, id: string): number {
   walk(doc);
   return count;
 }
-

@@ -1,5 +1,5 @@
 import { Membership, User, normaliseLogin, type MemberRole, Team } from '../entities/index.js';
-import { RosterError, fail, uniqueViolation } from '../errors.js';
+import { RosterError, fail, isRosterError, uniqueViolation } from '../errors.js';
 import { audit } from './audit.js';
 import type { Actor, Em, HookBus } from './context.js';
 import type { SeatEngine } from './seats.js';
@@ -38,6 +38,17 @@ export class MemberService {
   ) {}
 
   async provision(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {
+    try {
+      return await this.provisionOnce(teamId, input, actor);
+    } catch (e) {
+      // Lost a race on the unique indexes (two creates of one person at once): run again, so
+      // the loser gets the same precise answer a sequential request would (R2).
+      if (isRosterError(e) && e.details.race) return this.provisionOnce(teamId, input, actor);
+      throw e;
+    }
+  }
+
+  private async provisionOnce(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {
     const login = normaliseLogin(input.userName);
     if (!login) fail('BAD_USER_INPUT', 'userName is required');
     const membership = await this.deps.em().transactional(async (em) => {
@@ -178,7 +189,7 @@ async function flushMapped(em: Em, userName: string): Promise<void> {
   } catch (e) {
     const c = uniqueViolation(e);
     if (c === 'membership_user_uq' || c === 'user_login_uq' || c === 'membership_team_user_name_uq') {
-      throw new RosterError('USER_IN_OTHER_TEAM', `"${userName}" is already taken by another member or team.`, { constraint: c });
+      throw new RosterError('CONFLICT', `"${userName}" is already taken by another member.`, { constraint: c, race: true });
     }
     throw e;
   }
