@@ -125,6 +125,17 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   const schema = await buildRosterSchema(resolverClasses, instances);
   await mountGraphql(app, { schema, core, introspection: cfg.introspection, maxDepth: cfg.maxQueryDepth, maxFields: cfg.maxQueryFields, viewerOf });
 
+  // Housekeeping: expired one-time keys, flow state and sessions. Idempotent deletes, so any
+  // number of nodes may run it; unref'd so it never keeps the process alive.
+  const housekeeping = setInterval(() => {
+    void Promise.all([
+      core.replay.purgeExpired(),
+      core.flows.purgeExpired(),
+      core.em().execute("delete from session where expires_at < now() - interval '1 day' or revoked_at < now() - interval '1 day'"),
+    ]).catch((e: unknown) => app.log.warn({ err: e }, 'housekeeping failed'));
+  }, 10 * 60_000);
+  housekeeping.unref();
+
   let closed = false;
   return {
     app, core, orm, schema, config: cfg, databaseUrl: url,
@@ -134,6 +145,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(housekeeping);
       await app.close();
       for (const { plugin } of [...loaded].reverse()) await plugin.close?.();
       await orm.close(true);

@@ -14,15 +14,6 @@ const DOCUMENT_TYPE_NODE = 10;
  */
 const MARKUP_DECLARATION = /<!(?!--|\[CDATA\[)/;
 
-// The original text of documents we parsed, so signature checks can hand xml-crypto the exact
-// bytes instead of a re-serialisation (which could change whitespace or character references).
-const sources = new WeakMap<Document, string>();
-
-/** The exact text a document was parsed from, when it came from `parseXmlSafely`. */
-export function sourceOf(doc: Document): string | undefined {
-  return sources.get(doc);
-}
-
 export function parseXmlSafely(xml: string): Document {
   if (typeof xml !== 'string' || xml.trim() === '') {
     throw new XmlSecurityError('XML_MALFORMED', 'XML document is empty');
@@ -46,7 +37,6 @@ export function parseXmlSafely(xml: string): Document {
     throw new XmlSecurityError(classify(message), `XML parse error: ${message}`, { cause: error });
   }
   checkTopLevel(doc);
-  sources.set(doc, xml);
   return doc;
 }
 
