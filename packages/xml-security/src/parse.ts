@@ -4,6 +4,8 @@ import { XmlSecurityError } from './errors.js';
 const ELEMENT_NODE = 1;
 const PROCESSING_INSTRUCTION_NODE = 7;
 const DOCUMENT_TYPE_NODE = 10;
+/** Real SAML / WS-Fed messages nest about 10 levels deep. */
+const MAX_DEPTH = 64;
 
 /**
  * Any markup declaration (`<!DOCTYPE`, `<!ENTITY`, `<!ELEMENT`, `<!ATTLIST`, `<!NOTATION`) is
@@ -59,15 +61,17 @@ function checkTopLevel(doc: Document): void {
   if (roots !== 1 || !doc.documentElement) {
     throw new XmlSecurityError(roots > 1 ? 'XML_MULTIPLE_ROOTS' : 'XML_MALFORMED', `XML document has ${roots} root elements`);
   }
-  // Processing instructions inside the tree are never legitimate in SAML / WS-Fed either.
-  const stack: Node[] = [doc.documentElement];
+  // Processing instructions inside the tree are never legitimate in SAML / WS-Fed either. Depth is
+  // capped too: recursive consumers (canonicalisation, tree walks) must not overflow the stack.
+  const stack: [Node, number][] = [[doc.documentElement, 1]];
   while (stack.length > 0) {
-    const node = stack.pop() as Node;
+    const [node, depth] = stack.pop() as [Node, number];
+    if (depth > MAX_DEPTH) throw new XmlSecurityError('XML_MALFORMED', `XML document is nested deeper than ${MAX_DEPTH} levels`);
     for (let child = node.firstChild; child; child = child.nextSibling) {
       if (child.nodeType === PROCESSING_INSTRUCTION_NODE) {
         throw new XmlSecurityError('XML_PI_FORBIDDEN', `XML processing instruction <?${child.nodeName}?> is not allowed`);
       }
-      if (child.nodeType === ELEMENT_NODE) stack.push(child);
+      if (child.nodeType === ELEMENT_NODE) stack.push([child, depth + 1]);
     }
   }
 }

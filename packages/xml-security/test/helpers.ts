@@ -28,6 +28,8 @@ export interface SignOptions {
   transforms?: string[];
   /** Published in KeyInfo (never trusted by the verifier; attackers put theirs there). */
   publicCert?: string;
+  /** InclusiveNamespaces PrefixList on the exclusive c14n transform. */
+  inclusiveNamespaces?: string[];
 }
 
 /** Enveloped signature placed as the first child of the target element. */
@@ -43,6 +45,7 @@ export function sign(xml: string, options: SignOptions): string {
     xpath,
     digestAlgorithm: options.digestAlgorithm ?? SHA256,
     transforms: options.transforms ?? [ENVELOPED, EXC_C14N],
+    inclusiveNamespacesPrefixList: options.inclusiveNamespaces,
   });
   sig.computeSignature(xml, { location: { reference: xpath, action: 'prepend' } });
   return sig.getSignedXml();

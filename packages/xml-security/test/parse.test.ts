@@ -52,6 +52,11 @@ describe('parseXmlSafely', () => {
     expect(codeOf(() => parseXmlSafely('<a/>text'))).toBe('XML_MULTIPLE_ROOTS');
   });
 
+  it('refuses absurdly deep nesting (stack exhaustion in recursive consumers)', () => {
+    expect(codeOf(() => parseXmlSafely(`${'<a>'.repeat(65)}${'</a>'.repeat(65)}`))).toBe('XML_MALFORMED');
+    expect(parseXmlSafely(`${'<a>'.repeat(64)}${'</a>'.repeat(64)}`).documentElement?.localName).toBe('a');
+  });
+
   it('refuses malformed XML, unbound prefixes, duplicate attributes and empty input', () => {
     expect(codeOf(() => parseXmlSafely('<a><b></a>'))).toBe('XML_MALFORMED');
     expect(codeOf(() => parseXmlSafely('<x:a/>'))).toBe('XML_MALFORMED');

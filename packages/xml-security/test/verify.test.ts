@@ -118,6 +118,34 @@ describe('verifyElementSignature', () => {
     expect(u && strictText(u)).toBe('alice@example.com.evil.com');
   });
 
+  it('refuses a digest smuggled in a comment inside DigestValue (CVE-2025-29775 shape)', () => {
+    const signed = sign(doc(), { privateKey: signer.privateKey, target: 'item' });
+    const tampered = signed.replace('alice@', 'mallory@');
+    // Digest of the tampered content, as a vulnerable reader taking the first child node would see it.
+    const forged = sign(doc().replace('alice@', 'mallory@'), { privateKey: signer.privateKey, target: 'item' });
+    const forgedDigest = /<DigestValue>([^<]+)</.exec(forged)?.[1] ?? '';
+    const attack = tampered.replace('<DigestValue>', `<DigestValue><!--${forgedDigest}-->`);
+    expect(codeOf(() => verifyItem(attack))).toBe('SIGNATURE_INVALID');
+    expect(verifyItem(signed.replace('<DigestValue>', '<DigestValue><!-- harmless -->')).referenceId).toBe('_a1');
+  });
+
+  it('honours an InclusiveNamespaces prefix list (QName values using ancestor prefixes)', () => {
+    const xml = '<root xmlns="urn:test" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><item ID="_a1"><v xsi:type="xs:string">x</v></item></root>';
+    const signed = sign(xml, { privateKey: signer.privateKey, target: 'item', inclusiveNamespaces: ['xs'] });
+    expect(signed).toContain('PrefixList="xs"');
+    const result = verifyItem(signed);
+    expect(result.signedXml).toContain('xmlns:xs="http://www.w3.org/2001/XMLSchema"');
+  });
+
+  it('does not modify the caller\'s document', () => {
+    const xml = sign(doc(), { privateKey: signer.privateKey, target: 'item' });
+    const parsed = parseXmlSafely(xml);
+    const item = parsed.getElementsByTagNameNS('urn:test', 'item').item(0);
+    if (!item) throw new Error('no item');
+    verifyElementSignature(parsed, item, trusted);
+    expect(item.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature').length).toBe(1);
+  });
+
   it('verifies a real IdP response from the node-saml corpus (RSA-SHA1, allowed explicitly)', () => {
     const base = new URL('../../../../shared/conformance/saml-sp-corpus/node-saml/', import.meta.url);
     const xml = readFileSync(new URL('signatures/valid/response.root-signed.assertion-signed.xml', base), 'utf8');

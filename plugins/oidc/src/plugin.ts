@@ -1,0 +1,33 @@
+/**
+ * `oidcPlugin(options?)`: OpenID Connect sign-in for teams (R18), the platform Google sign-in
+ * (R3) and home-realm discovery (R4), on top of the framework-free relying party in
+ * `./protocol`. It verifies the provider's answer and hands the identity to the core
+ * (`ctx.signIn.complete`); the core applies policy, inactive members, JIT and the session.
+ */
+import { definePlugin } from '@roster/plugin-sdk';
+import { OIDC_MIGRATIONS, OidcConnectionRecord } from './entity.js';
+import { OidcConnectionResolver, OidcTeamResolver } from './graphql.js';
+import { parseOptions, type OidcPluginOptions, type ParsedOidcOptions } from './options.js';
+import { DiscoveryCache } from './protocol/discovery.js';
+import { oidcRoutes } from './routes.js';
+import { OidcService } from './service.js';
+
+export const OIDC_PLUGIN_NAME = 'oidc';
+
+export function oidcPlugin(options: OidcPluginOptions = {}) {
+  return definePlugin<ParsedOidcOptions>({
+    name: OIDC_PLUGIN_NAME,
+    version: '0.2.0',
+    parseOptions: (raw) => parseOptions(raw, options),
+    entities: [OidcConnectionRecord],
+    migrations: OIDC_MIGRATIONS,
+    setup(ctx) {
+      // One discovery/JWKS cache per node, shared by every connection of every team.
+      const discovery = new DiscoveryCache();
+      const service = new OidcService({ core: ctx.core, options: ctx.options, config: ctx.config, logger: ctx.logger, signIn: ctx.signIn, discovery });
+      ctx.http.register(oidcRoutes(service));
+      ctx.addResolver(new OidcTeamResolver(service));
+      ctx.addResolver(new OidcConnectionResolver(service));
+    },
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * `return_to` check: where the browser may be sent after sign-in without becoming an open
+ * redirect. Accepted: a path on Roster's own origin (`/app?x=1`), or an absolute http(s) URL
+ * whose origin is listed. Everything a browser might read as another host is refused:
+ * `//evil`, `/\evil`, `\\evil`, `/<tab>/evil` (browsers drop tabs and newlines), `javascript:`,
+ * `https://allowed@evil`.
+ */
+
+export interface ReturnToPolicy {
+  /** Origins (scheme, host, port) that absolute return URLs may point at. */
+  allowedOrigins: readonly string[];
+}
+
+export type ReturnToCheck = { ok: true; value: string } | { ok: false; reason: string };
+
+const MAX_LENGTH = 2048;
+
+function normaliseOrigin(origin: string): string | null {
+  try {
+    const url = new URL(origin);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.origin : null;
+  } catch {
+    return null;
+  }
+}
+
+export function checkReturnTo(input: unknown, policy: ReturnToPolicy): ReturnToCheck {
+  if (typeof input !== 'string' || input.length === 0) return { ok: false, reason: 'return_to is empty' };
+  if (input.length > MAX_LENGTH) return { ok: false, reason: 'return_to is too long' };
+  // Control characters and spaces are removed or rewritten by browsers before parsing.
+  if (/[\u0000-\u0020\u007f-\u009f\u2028\u2029\ufeff]/.test(input)) return { ok: false, reason: 'return_to contains control or space characters' };
+  // Browsers read a backslash as a slash in http(s) URLs: `/\evil.com` is `//evil.com`.
+  if (input.includes('\\')) return { ok: false, reason: 'return_to contains a backslash' };
+
+  if (input.startsWith('/')) {
+    if (input.startsWith('//')) return { ok: false, reason: 'return_to is a protocol-relative URL' };
+    // A path-absolute reference always stays on the current origin; keep it verbatim, because
+    // normalising `/.//evil` would produce `//evil`.
+    return { ok: true, value: input };
+  }
+
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch {
+    return { ok: false, reason: 'return_to is neither a path nor an absolute URL' };
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: `return_to scheme ${url.protocol} is not allowed` };
+  if (url.username || url.password) return { ok: false, reason: 'return_to must not carry credentials' };
+  const allowed = policy.allowedOrigins.map(normaliseOrigin);
+  if (!allowed.includes(url.origin)) return { ok: false, reason: `return_to origin ${url.origin} is not allowed` };
+  return { ok: true, value: url.href };
+}
+
+/** The checked value, or `fallback` when it is refused. */
+export function safeReturnTo(input: unknown, policy: ReturnToPolicy, fallback = '/'): string {
+  const result = checkReturnTo(input, policy);
+  return result.ok ? result.value : fallback;
+}

@@ -1,0 +1,2 @@
+// Protocol core (framework-free). The Roster plugin wiring (routes, GraphQL, traces) builds on it.
+export * from './protocol/index.js';

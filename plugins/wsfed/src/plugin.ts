@@ -1,0 +1,83 @@
+import { definePlugin, type RosterPlugin } from '@roster/plugin-sdk';
+import { WsFedConnectionEntity } from './entity.js';
+import { WsFedConnectionResolver, WsFedTeamResolver } from './graphql/resolvers.js';
+import { wsfedMigrations } from './migrations.js';
+import { parseWsFedOptions, type WsFedPluginInput, type WsFedPluginOptions } from './options.js';
+import { wsfedRoutes } from './routes.js';
+import { WsFedConnections } from './service.js';
+
+export interface WsFedMetadataScheduler {
+  /** Runs one refresh pass on every Roster this plugin object was set up in (tests, ops tooling). */
+  runOnce(): Promise<{ claimed: number; refreshed: number; failed: number }>;
+}
+
+export type WsFedPlugin = RosterPlugin<WsFedPluginOptions> & { metadataRefresh: WsFedMetadataScheduler };
+
+/**
+ * WS-Federation sign-in (passive requestor profile) for ADFS and Entra ID: per-team connections,
+ * GraphQL administration, `/wsfed` routes and a scheduled metadata refresh. The identity it verifies
+ * is handed to the core's sign-in call, which decides (R3, R7, JIT) and issues the session.
+ */
+export function wsfedPlugin(options: WsFedPluginInput = {}): WsFedPlugin {
+  const services = new Set<WsFedConnections>();
+  const timers = new Set<NodeJS.Timeout>();
+  const running = new Set<Promise<unknown>>();
+
+  const track = <T>(p: Promise<T>): Promise<T> => {
+    running.add(p);
+    void p.finally(() => running.delete(p)).catch(() => undefined);
+    return p;
+  };
+
+  const plugin = definePlugin<WsFedPluginOptions>({
+    name: 'wsfed',
+    version: '0.2.0',
+    parseOptions: (raw) => parseWsFedOptions(raw, options),
+    entities: [WsFedConnectionEntity],
+    migrations: wsfedMigrations,
+    setup(ctx) {
+      const svc = new WsFedConnections({ core: ctx.core, config: ctx.config, options: ctx.options, logger: ctx.logger });
+      services.add(svc);
+      ctx.addResolver(new WsFedTeamResolver(svc));
+      ctx.addResolver(new WsFedConnectionResolver(ctx.signIn));
+      ctx.http.register(wsfedRoutes(ctx, svc), { prefix: '/wsfed' });
+
+      if (ctx.options.metadataRefreshIntervalSeconds > 0) {
+        let busy = false;
+        const timer = setInterval(() => {
+          if (busy) return;
+          busy = true;
+          void track(svc.refreshDue())
+            .then((r) => { if (r.claimed) ctx.logger.info(r, 'WS-Fed metadata refresh pass'); })
+            .catch((error: unknown) => ctx.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'WS-Fed metadata refresh pass failed'))
+            .finally(() => { busy = false; });
+        }, ctx.options.metadataCheckEveryMs);
+        // Never keeps the process alive; close() stops it.
+        timer.unref();
+        timers.add(timer);
+      }
+    },
+    async close() {
+      for (const t of timers) clearInterval(t);
+      timers.clear();
+      // Let a pass in flight finish before the ORM closes.
+      await Promise.allSettled([...running]);
+      services.clear();
+    },
+  });
+
+  return Object.assign(plugin, {
+    metadataRefresh: {
+      async runOnce() {
+        const total = { claimed: 0, refreshed: 0, failed: 0 };
+        for (const svc of services) {
+          const r = await track(svc.refreshDue());
+          total.claimed += r.claimed;
+          total.refreshed += r.refreshed;
+          total.failed += r.failed;
+        }
+        return total;
+      },
+    },
+  });
+}
