@@ -100,7 +100,13 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   await authRoutes(app, core, cfg);
 
   const instances = new Map<Function, object>();
-  const pluginConfig = { publicUrl: cfg.publicUrl, production: cfg.production, allowedOrigins: cfg.allowedOrigins, sessionCookie: cfg.sessionCookie };
+  // A live view: the public URL may be known only once the server listens (port 0 in tests).
+  const pluginConfig = {
+    get publicUrl() { return cfg.publicUrl; },
+    get production() { return cfg.production; },
+    get allowedOrigins() { return cfg.allowedOrigins; },
+    get sessionCookie() { return cfg.sessionCookie; },
+  };
   for (const { plugin, options } of loaded) {
     const ctx: PluginContext<unknown> = {
       name: plugin.name,

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     process.exitCode = command ? 1 : 0;
     return;
   }
-  const roster = await createRoster({ config, plugins, migrate: command !== 'serve' || !config.production });
+  const roster = await createRoster({ config, plugins, pluginOptions: config.pluginOptions, migrate: command !== 'serve' || !config.production });
   if (command === 'serve') {
     if (values.demo) await seedDemo(roster.core);
     const address = await roster.listen();

@@ -18,10 +18,12 @@ export interface ServerConfig {
   logLevel: string;
   maxQueryDepth: number;
   maxQueryFields: number;
+  /** Options handed to plugins by name (e.g. the platform Google connection for `oidc`). */
+  pluginOptions: Record<string, unknown>;
 }
 
 const DEV_SECRET = 'roster-development-secret-do-not-use-in-production';
-export const DEFAULT_PLUGINS = ['example-captures'];
+export const DEFAULT_PLUGINS = ['example-captures', 'wsfed', 'oidc'];
 
 /**
  * Reads and validates the environment once, at boot, with messages that say what to set.
@@ -52,6 +54,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   } catch {
     problems.push(`ROSTER_PUBLIC_URL is not a URL: "${publicUrl}"`);
   }
+  const googleId = env.ROSTER_GOOGLE_CLIENT_ID;
+  const googleSecret = env.ROSTER_GOOGLE_CLIENT_SECRET;
+  if (Boolean(googleId) !== Boolean(googleSecret)) problems.push('Set both ROSTER_GOOGLE_CLIENT_ID and ROSTER_GOOGLE_CLIENT_SECRET for Google sign-in, or neither');
+  const pluginOptions: Record<string, unknown> = googleId && googleSecret ? { oidc: { google: { clientId: googleId, clientSecret: googleSecret } } } : {};
   const plugins = (env.ROSTER_PLUGINS ?? DEFAULT_PLUGINS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   const allowedOrigins = (env.ROSTER_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const cfg: ServerConfig = {
@@ -71,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     maxQueryDepth: int('ROSTER_GRAPHQL_MAX_DEPTH', 10, 2, 50),
     maxQueryFields: int('ROSTER_GRAPHQL_MAX_FIELDS', 500, 10, 10_000),
+    pluginOptions,
     ...overrides,
   };
   if (problems.length) throw new RosterError('CONFIG_INVALID', `Roster cannot start:\n  - ${problems.join('\n  - ')}`);

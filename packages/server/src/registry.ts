@@ -1,5 +1,7 @@
 import type { RosterPlugin } from '@roster/plugin-sdk';
 import { capturesPlugin } from '@roster/plugin-example-captures';
+import { wsfedPlugin } from '@roster/plugin-wsfed';
+import { oidcPlugin } from '@roster/plugin-oidc';
 
 /**
  * The first-party plugins the CLI can enable by name (ROSTER_PLUGINS). This is the
@@ -7,6 +9,8 @@ import { capturesPlugin } from '@roster/plugin-example-captures';
  */
 export const PLUGIN_FACTORIES: Record<string, () => RosterPlugin<unknown>> = {
   'example-captures': () => capturesPlugin() as RosterPlugin<unknown>,
+  wsfed: () => wsfedPlugin() as RosterPlugin<unknown>,
+  oidc: () => oidcPlugin() as RosterPlugin<unknown>,
 };
 
 export function pluginsByName(names: string[]): RosterPlugin<unknown>[] {

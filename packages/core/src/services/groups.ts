@@ -13,10 +13,11 @@ const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 export class GroupService {
   constructor(private readonly deps: { em: () => Em; seats: SeatEngine }) {}
 
-  async create(teamId: string, input: { displayName: string; externalId?: string | null; memberIds?: string[] }, actor: Actor): Promise<Group> {
+  /** `em`: run inside the caller's transaction (a SCIM request that also writes its own rows), else in a new one. */
+  async create(teamId: string, input: { displayName: string; externalId?: string | null; memberIds?: string[] }, actor: Actor, em?: Em): Promise<Group> {
     const name = input.displayName?.trim();
     if (!name) fail('BAD_USER_INPUT', 'displayName is required');
-    return this.deps.em().transactional(async (em) => {
+    return this.inTransaction(em, async (em) => {
       const g = em.create(Group, { team: em.getReference(Team, teamId), displayName: name, externalId: input.externalId ?? null });
       await em.flush();
       audit(em, actor, { teamId, action: 'group.created', target: { type: 'group', id: g.id }, data: { displayName: name } });
@@ -31,10 +32,12 @@ export class GroupService {
     return g;
   }
 
-  /** R15: renaming keeps the license link, which follows the id. */
-  async update(teamId: string, groupId: string, input: { displayName?: string; externalId?: string | null }, actor: Actor): Promise<Group> {
-    return this.deps.em().transactional(async (em) => {
-      const g = await this.get(teamId, groupId, em);
+  /** R15: renaming keeps the license link, which follows the id. `em`: as for `create`. */
+  async update(teamId: string, groupId: string, input: { displayName?: string; externalId?: string | null }, actor: Actor, em?: Em): Promise<Group> {
+    return this.inTransaction(em, async (em) => {
+      // Reloaded: member changes earlier in the caller's transaction bump the version in SQL.
+      const g = await em.findOne(Group, { id: groupId, team: teamId }, { refresh: true });
+      if (!g) fail('NOT_FOUND', 'No such group in this team.');
       const changes: Record<string, unknown> = {};
       if (input.displayName !== undefined) {
         const name = input.displayName.trim();
@@ -49,13 +52,14 @@ export class GroupService {
       if (Object.keys(changes).length) {
         g.updatedAt = new Date();
         audit(em, actor, { teamId, action: 'group.updated', target: { type: 'group', id: g.id }, data: changes });
+        await em.flush();
       }
       return g;
     });
   }
 
-  async remove(teamId: string, groupId: string, actor: Actor): Promise<void> {
-    await this.deps.em().transactional(async (em) => {
+  async remove(teamId: string, groupId: string, actor: Actor, em?: Em): Promise<void> {
+    await this.inTransaction(em, async (em) => {
       const g = await this.get(teamId, groupId, em);
       if (g.licenseType) fail('CONFLICT', 'This group holds a license type; unlink it first.');
       const members = await em.execute<Array<{ membership_id: string }>>('select membership_id from group_member where group_id = ?', [g.id]);
@@ -103,7 +107,7 @@ export class GroupService {
       added.forEach((r) => touched.add(r.membership_id));
     }
     if (touched.size) {
-      await em.execute('update "group" set version = version + 1, updated_at = now() where id = ?', [groupId]);
+      await em.execute('update "group" set version = version + 1, updated_at = greatest(updated_at, clock_timestamp()) where id = ?', [groupId]);
       audit(em, actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId }, data: { changed: [...touched] } });
       if (g.license_type_id) await this.deps.seats.syncMembers(em, teamId, [...touched], actor);
     }
@@ -133,6 +137,10 @@ export class GroupService {
       await this.deps.seats.syncMembers(em, teamId, members.map((m) => m.membership_id), actor);
       return g;
     });
+  }
+
+  private inTransaction<T>(em: Em | undefined, fn: (em: Em) => Promise<T>): Promise<T> {
+    return em ? fn(em) : this.deps.em().transactional(fn);
   }
 
   private async assertMembersOfTeam(em: Em, teamId: string, ids: string[], actor: Actor): Promise<void> {

@@ -28,6 +28,18 @@ export interface UpdateInput extends ProfileInput {
   creditLimit?: number;
 }
 
+/** What an identity provider may set on a member (SCIM PUT / PATCH): the profile, userName and active. */
+export interface SyncInput extends ProfileInput {
+  userName?: string;
+  active?: boolean;
+}
+
+/** The outcome of `sync`: the member after the change, and which fields really changed (empty: nothing was written). */
+export interface SyncResult {
+  membership: Membership;
+  changed: string[];
+}
+
 /**
  * Member lifecycle (R2, R5–R10). Every channel — GraphQL, SCIM, JIT sign-in — goes through
  * here; each method is one transaction that also writes its audit event.
@@ -122,32 +134,98 @@ export class MemberService {
   async setActive(teamId: string, membershipId: string, active: boolean, actor: Actor): Promise<Membership> {
     const result = await this.deps.em().transactional(async (em) => {
       const m = await this.get(teamId, membershipId, em);
-      const wanted = active ? 'active' : 'inactive';
-      if (m.status === wanted) return { m, changed: false };
-      if (!active && m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
-      m.status = wanted;
-      m.deactivatedAt = active ? null : new Date();
-      m.updatedAt = new Date();
-      await em.flush();
-      if (!active) {
-        await this.deps.sessions.revokeForMembership(em, m.id);
-      } else {
-        // Reactivation is a new request: it takes a free seat, it does not jump the queue.
-        await em.execute('update license_assignment set requested_at = clock_timestamp() where membership_id = ?', [m.id]);
-      }
-      await this.deps.seats.rebalanceMember(em, teamId, m.id, actor);
-      audit(em, actor, { teamId, action: active ? 'member.reactivated' : 'member.deactivated', target: { type: 'member', id: m.id } });
-      await em.flush();
-      return { m, changed: true };
+      const changed = await this.applyActive(em, teamId, m, active, actor);
+      return { m, changed };
     });
     if (result.changed) await this.deps.hooks.emit(active ? 'memberReactivated' : 'memberDeactivated', { teamId, membershipId });
     return result.m;
   }
 
-  /** R10: removes the membership; data the member owned stays with the team (R9). */
-  async remove(teamId: string, membershipId: string, actor: Actor): Promise<void> {
+  /**
+   * The identity provider's write (SCIM PUT / PATCH): profile (R6), userName and active (R7)
+   * in one transaction. The member row is locked first and `change` computes the new state from
+   * the locked current one, so concurrent writes to one member queue instead of losing each
+   * other's changes; `change` may throw to refuse (e.g. an ETag precondition). Only fields
+   * that really change are written and audited.
+   */
+  async sync(teamId: string, membershipId: string, change: SyncInput | ((current: Membership) => SyncInput), actor: Actor): Promise<SyncResult> {
+    const result = await this.deps.em().transactional(async (em) => {
+      const m = await this.lockAndGet(em, teamId, membershipId);
+      const input = typeof change === 'function' ? change(m) : change;
+      const user = m.user.getEntity();
+      const changed: string[] = [];
+      const set = (field: string, differs: boolean, apply: () => void) => {
+        if (!differs) return;
+        apply();
+        changed.push(field);
+      };
+      if (input.userName !== undefined) {
+        const userName = input.userName.trim();
+        const login = normaliseLogin(userName);
+        if (!login) fail('BAD_USER_INPUT', 'userName is required');
+        set('userName', userName !== m.userName, () => {
+          m.userName = userName;
+          user.login = login;
+        });
+      }
+      if (input.externalId !== undefined) set('externalId', input.externalId !== m.externalId, () => { m.externalId = input.externalId ?? null; });
+      if (input.attributes !== undefined) set('attributes', !sameJson(input.attributes, m.attributes), () => { m.attributes = input.attributes!; });
+      if (input.email !== undefined) {
+        const email = input.email?.trim().toLowerCase() || null;
+        set('email', email !== user.email, () => { user.email = email; });
+      }
+      if (input.givenName !== undefined) set('givenName', input.givenName !== user.givenName, () => { user.givenName = input.givenName ?? null; });
+      if (input.familyName !== undefined) set('familyName', input.familyName !== user.familyName, () => { user.familyName = input.familyName ?? null; });
+      if (input.displayName !== undefined) set('displayName', input.displayName !== user.displayName, () => { user.displayName = input.displayName ?? null; });
+      if (changed.length) {
+        m.updatedAt = new Date();
+        audit(em, actor, { teamId, action: 'member.updated', target: { type: 'member', id: m.id }, data: { fields: [...changed] } });
+        await flushMapped(em, m.userName);
+      }
+      const activeChanged = input.active !== undefined && (await this.applyActive(em, teamId, m, input.active, actor));
+      if (activeChanged) changed.push('active');
+      return { m, activeChanged, changed };
+    });
+    if (result.activeChanged) await this.deps.hooks.emit(result.m.status === 'active' ? 'memberReactivated' : 'memberDeactivated', { teamId, membershipId });
+    return { membership: result.m, changed: result.changed };
+  }
+
+  /** Sets the status inside the caller's transaction; false when it already was. */
+  private async applyActive(em: Em, teamId: string, m: Membership, active: boolean, actor: Actor): Promise<boolean> {
+    const wanted = active ? 'active' : 'inactive';
+    if (m.status === wanted) return false;
+    if (!active && m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
+    m.status = wanted;
+    m.deactivatedAt = active ? null : new Date();
+    m.updatedAt = new Date();
+    await em.flush();
+    if (!active) {
+      await this.deps.sessions.revokeForMembership(em, m.id);
+    } else {
+      // Reactivation is a new request: it takes a free seat, it does not jump the queue.
+      await em.execute('update license_assignment set requested_at = clock_timestamp() where membership_id = ?', [m.id]);
+    }
+    await this.deps.seats.rebalanceMember(em, teamId, m.id, actor);
+    audit(em, actor, { teamId, action: active ? 'member.reactivated' : 'member.deactivated', target: { type: 'member', id: m.id } });
+    await em.flush();
+    return true;
+  }
+
+  /** Locks the member row for the rest of the transaction, then loads it with its person. */
+  private async lockAndGet(em: Em, teamId: string, membershipId: string): Promise<Membership> {
+    const rows = await em.execute<Array<{ id: string }>>('select id from membership where id = ? and team_id = ? for update', [membershipId, teamId]);
+    if (!rows.length) fail('NOT_FOUND', 'No such member in this team.');
+    return this.get(teamId, membershipId, em);
+  }
+
+  /**
+   * R10: removes the membership; data the member owned stays with the team (R9). `guard` runs
+   * on the locked member before anything changes and may throw to refuse (an ETag precondition).
+   */
+  async remove(teamId: string, membershipId: string, actor: Actor, opts: { guard?: (current: Membership) => void } = {}): Promise<void> {
     const userId = await this.deps.em().transactional(async (em) => {
-      const m = await this.get(teamId, membershipId, em);
+      const m = opts.guard ? await this.lockAndGet(em, teamId, membershipId) : await this.get(teamId, membershipId, em);
+      opts.guard?.(m);
       if (m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
       const types = await em.execute<Array<{ license_type_id: string }>>('select license_type_id from license_assignment where membership_id = ?', [m.id]);
       await this.deps.sessions.revokeForMembership(em, m.id);
@@ -165,6 +243,18 @@ export class MemberService {
     if (!user) return null;
     return em.findOne(Membership, { user: user.id, team: teamId }, { populate: ['user'] });
   }
+}
+
+/** Structural equality of stored JSON (key order does not matter). */
+function sameJson(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => sameJson(x, b[i]));
+  if (a && b && typeof a === 'object' && typeof b === 'object' && !Array.isArray(a) && !Array.isArray(b)) {
+    const ka = Object.keys(a);
+    const ob = b as Record<string, unknown>;
+    return ka.length === Object.keys(ob).length && ka.every((k) => k in ob && sameJson((a as Record<string, unknown>)[k], ob[k]));
+  }
+  return false;
 }
 
 function applyProfile(user: User, input: ProfileInput): void {

@@ -64,6 +64,15 @@ export class SessionService {
     await this.deps.em().execute('update session set revoked_at = now() where token_hash = ? and revoked_at is null', [hashToken(token)]);
   }
 
+  /** Ends every session a connection issued (the connection was deleted or disabled). */
+  async revokeForConnection(teamId: string, connectionId: string): Promise<number> {
+    const rows = await this.deps.em().execute<Array<{ id: string }>>(
+      'update session set revoked_at = now() where team_id = ? and connection_id = ? and revoked_at is null returning id',
+      [teamId, connectionId],
+    );
+    return rows.length;
+  }
+
   async revokeForMembership(em: Em, membershipId: string): Promise<void> {
     await em.execute('update session set revoked_at = now() where membership_id = ? and revoked_at is null', [membershipId]);
   }

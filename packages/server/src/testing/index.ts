@@ -17,6 +17,11 @@ export const TEST_ENV = {
   pgliteDump: 'ROSTER_TEST_PGLITE_DUMP',
 } as const;
 
+/** True when the suite runs on a PostgreSQL server (several nodes can share it; PGlite serves one process). */
+export function onPostgresServer(): boolean {
+  return Boolean(process.env[TEST_ENV.pgUrl]);
+}
+
 export interface TestRoster {
   roster: Roster;
   core: Core;
@@ -65,7 +70,10 @@ export async function startTestRoster(opts: { plugins?: RosterPlugin<unknown>[];
   const roster = await createRoster({ config, plugins: opts.plugins ?? [], pluginOptions: opts.pluginOptions, embeddedDump: 'dump' in db ? db.dump : undefined, ...opts.roster });
   const address = await roster.listen();
   const url = address.replace('[::1]', '127.0.0.1');
-  roster.config.publicUrl = url;
+  if (!opts.config?.publicUrl) {
+    roster.config.publicUrl = url;
+    roster.config.allowedOrigins = [new URL(url).origin, ...roster.config.allowedOrigins];
+  }
   const core = roster.core;
   // One scrypt per test file: every test member gets the password "test-password".
   const testPasswordHash = hashPassword('test-password');
