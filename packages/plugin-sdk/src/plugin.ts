@@ -31,6 +31,22 @@ export interface SignInApi {
   startSession(reply: FastifyReply, token: string): void;
 }
 
+/** One way into a team's SSO, listed by home-realm discovery (R4). */
+export interface SsoEntryPoint {
+  protocol: string;
+  connectionId: string;
+  name: string | null;
+  /** Where the browser starts the sign-in (accepts `return_to` and `login_hint`). */
+  loginUrl: string;
+}
+
+export interface SsoRegistry {
+  /** A protocol plugin lists a team's enabled connections. */
+  addEntryPoints(source: (teamId: string) => Promise<SsoEntryPoint[]>): void;
+  /** Every plugin's entry points for a team, in registration order; a failing source is skipped and logged. */
+  entryPoints(teamId: string): Promise<SsoEntryPoint[]>;
+}
+
 export interface PluginContext<O> {
   readonly name: string;
   readonly options: O;
@@ -40,6 +56,7 @@ export interface PluginContext<O> {
   readonly core: Core;
   readonly http: RouteRegistrar;
   readonly signIn: SignInApi;
+  readonly sso: SsoRegistry;
   /** Adds a type-graphql resolver instance (its class goes into the schema; the instance serves it). */
   addResolver(instance: object): void;
   on<K extends HookName>(hook: K, handler: (event: HookEvents[K]) => void | Promise<void>): void;

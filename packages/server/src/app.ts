@@ -6,7 +6,7 @@ import formbody from '@fastify/formbody';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createCore, isRosterError, pendingMigrations, type Core, type TxtResolver } from '@roster/core';
-import type { PluginContext, RosterPlugin } from '@roster/plugin-sdk';
+import type { PluginContext, RosterPlugin, SsoEntryPoint, SsoRegistry } from '@roster/plugin-sdk';
 import type { ServerConfig } from './config.js';
 import { initOrm, migrate } from './orm.js';
 import { startEmbedded, type EmbeddedDatabase } from './database.js';
@@ -100,6 +100,21 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   await authRoutes(app, core, cfg);
 
   const instances = new Map<Function, object>();
+  const ssoSources: Array<(teamId: string) => Promise<SsoEntryPoint[]>> = [];
+  const sso: SsoRegistry = {
+    addEntryPoints: (source) => void ssoSources.push(source),
+    async entryPoints(teamId) {
+      const all: SsoEntryPoint[] = [];
+      for (const source of ssoSources) {
+        try {
+          all.push(...(await source(teamId)));
+        } catch (e) {
+          app.log.error({ err: e, teamId }, 'an SSO entry point source failed');
+        }
+      }
+      return all;
+    },
+  };
   // A live view: the public URL may be known only once the server listens (port 0 in tests).
   const pluginConfig = {
     get publicUrl() { return cfg.publicUrl; },
@@ -121,6 +136,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
         attempts: (teamId, connectionId, limit) => core.signIn.attempts(teamId, connectionId, limit),
         startSession: (reply, token) => setSessionCookie(reply, cfg, token),
       },
+      sso,
       addResolver: (instance) => void instances.set(instance.constructor, instance),
       on: (hook, handler) => core.hooks.on(hook, handler),
       viewerOf,

@@ -74,16 +74,15 @@ export async function signInOptions(service: OidcService, emailInput: unknown, r
   };
 }
 
-/** The team's OIDC connections first, then what other protocol plugins list. */
+/** Every protocol plugin's entry points (OIDC registers first), then any from the options. */
 async function teamEntryPoints(service: OidcService, teamId: string): Promise<SsoEntryPoint[]> {
-  const own: SsoEntryPoint[] = (await service.enabledFor(teamId)).map((c) => ({ protocol: 'oidc', connectionId: c.id, name: c.name, loginUrl: service.loginUrl(c.id) }));
-  const others: SsoEntryPoint[] = [];
+  const listed: SsoEntryPoint[] = [...(await service.env.sso.entryPoints(teamId))];
   for (const source of service.env.options.ssoEntryPoints) {
     try {
-      others.push(...(await source(teamId, { core: service.env.core, publicUrl: service.publicUrl })));
+      listed.push(...(await source(teamId, { core: service.env.core, publicUrl: service.publicUrl })));
     } catch (error) {
       service.env.logger.error({ err: error, teamId }, 'an SSO entry point source failed during home-realm discovery');
     }
   }
-  return [...own, ...others];
+  return listed;
 }

@@ -9,7 +9,7 @@ import { OIDC_MIGRATIONS, OidcConnectionRecord } from './entity.js';
 import { OidcConnectionResolver, OidcTeamResolver } from './graphql.js';
 import { parseOptions, type OidcPluginOptions, type ParsedOidcOptions } from './options.js';
 import { DiscoveryCache } from './protocol/discovery.js';
-import { oidcRoutes } from './routes.js';
+import { discoveryRoute, oidcRoutes } from './routes.js';
 import { OidcService } from './service.js';
 
 export const OIDC_PLUGIN_NAME = 'oidc';
@@ -24,8 +24,11 @@ export function oidcPlugin(options: OidcPluginOptions = {}) {
     setup(ctx) {
       // One discovery/JWKS cache per node, shared by every connection of every team.
       const discovery = new DiscoveryCache();
-      const service = new OidcService({ core: ctx.core, options: ctx.options, config: ctx.config, logger: ctx.logger, signIn: ctx.signIn, discovery });
+      const service = new OidcService({ core: ctx.core, options: ctx.options, config: ctx.config, logger: ctx.logger, signIn: ctx.signIn, discovery, sso: ctx.sso });
+      ctx.sso.addEntryPoints(async (teamId) => (await service.enabledFor(teamId)).map((c) => ({ protocol: 'oidc', connectionId: c.id, name: c.name, loginUrl: service.loginUrl(c.id) })));
       ctx.http.register(oidcRoutes(service));
+      // Home-realm discovery also answers at the platform path the front-end calls.
+      ctx.http.register(discoveryRoute(service), { prefix: '/auth' });
       ctx.addResolver(new OidcTeamResolver(service));
       ctx.addResolver(new OidcConnectionResolver(service));
     },

@@ -82,15 +82,22 @@ function googleEmailProblem(identity: OidcIdentity): string | null {
   return null;
 }
 
-export function oidcRoutes(service: OidcService) {
-  const { config, core, options, signIn } = service.env;
-
+/** `GET /discover?email=&return_to=`: home-realm discovery (R4), mounted under /oidc and /auth. */
+export function discoveryRoute(service: OidcService) {
   return async (app: App): Promise<void> => {
     app.get<{ Querystring: Record<string, unknown> }>('/discover', async (request, reply) => {
       const answer = await signInOptions(service, first(request.query.email), first(request.query.return_to));
       reply.header('cache-control', 'no-store');
       return answer;
     });
+  };
+}
+
+export function oidcRoutes(service: OidcService) {
+  const { config, core, options, signIn } = service.env;
+
+  return async (app: App): Promise<void> => {
+    await discoveryRoute(service)(app);
 
     app.get<{ Params: { connectionId: string }; Querystring: Record<string, unknown> }>('/:connectionId/jwks.json', async (request, reply) => {
       const record = await service.find(request.params.connectionId);

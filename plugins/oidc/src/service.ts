@@ -4,7 +4,7 @@
  * a connection (decrypted, with the redirect URI of this deployment).
  */
 import { audit, type Actor, type Core } from '@roster/core';
-import type { PluginContext, RosterConfig, SignInApi } from '@roster/plugin-sdk';
+import type { PluginContext, RosterConfig, SignInApi, SsoRegistry } from '@roster/plugin-sdk';
 import { OidcConnectionRecord } from './entity.js';
 import { failOidc } from './errors.js';
 import { generateClientKey, importClientKey } from './keys.js';
@@ -57,6 +57,8 @@ export interface OidcEnv {
   logger: PluginContext<unknown>['logger'];
   signIn: SignInApi;
   discovery: DiscoveryCache;
+  /** Every protocol plugin's SSO entry points, for home-realm discovery. */
+  sso: SsoRegistry;
 }
 
 export type SignInConnection = { ok: true; conn: OidcConnection } | { ok: false; code: 'OIDC_CONNECTION_NOT_FOUND' | 'OIDC_CONNECTION_DISABLED' | 'OIDC_GOOGLE_NOT_CONFIGURED'; teamId: string | null };

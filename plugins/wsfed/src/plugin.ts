@@ -41,6 +41,9 @@ export function wsfedPlugin(options: WsFedPluginInput = {}): WsFedPlugin {
       ctx.addResolver(new WsFedTeamResolver(svc));
       ctx.addResolver(new WsFedConnectionResolver(ctx.signIn));
       ctx.http.register(wsfedRoutes(ctx, svc), { prefix: '/wsfed' });
+      // Home-realm discovery (R4) lists the team's enabled WS-Fed connections.
+      ctx.sso.addEntryPoints(async (teamId) =>
+        (await svc.list(teamId)).filter((c) => c.enabled).map((c) => ({ protocol: 'wsfed', connectionId: c.id, name: c.name, loginUrl: svc.spDefaults(c.id).loginUrl })));
 
       if (ctx.options.metadataRefreshIntervalSeconds > 0) {
         let busy = false;
