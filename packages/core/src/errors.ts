@@ -19,6 +19,7 @@ export const ErrorCodes = {
   SIGN_IN_METHOD_NOT_ALLOWED: { status: 403, message: 'The team does not allow this sign-in method.' },
   SSO_REQUIRED: { status: 403, message: 'The team requires single sign-on.' },
   INVALID_CREDENTIALS: { status: 401, message: 'Email or password is not correct.' },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-ins; try again later.' },
   DOMAIN_TAKEN: { status: 409, message: 'The domain is verified by another team.' },
   DOMAIN_NOT_VERIFIED: { status: 409, message: 'The DNS TXT record was not found.' },
   PLUGIN_DUPLICATE: { status: 500, message: 'Two plugins have the same name.' },

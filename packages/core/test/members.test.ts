@@ -71,6 +71,20 @@ describe('tenancy and identity', () => {
   });
 });
 
+describe('password sign-in', () => {
+  it('R19: wrong passwords are refused and audited; after 10 in 15 minutes even the right one waits (429)', async () => {
+    const a = await t.createTeam();
+    const email = `owner@${a.slug}.example.com`;
+    for (let i = 0; i < 10; i++) expect((await login(email, 'wrong')).status).toBe(401);
+    const r = await login(email);
+    expect(r.status).toBe(429);
+    expect(((await r.json()) as { error: string }).error).toBe('TOO_MANY_ATTEMPTS');
+    // Another account is not affected.
+    await t.addMember(a.teamId, `other@${a.slug}.example.com`);
+    expect((await login(`other@${a.slug}.example.com`)).status).toBe(200);
+  });
+});
+
 describe('member lifecycle', () => {
   it('R7: deactivation ends existing sessions at once and refuses sign-in; reactivation restores access', async () => {
     const a = await t.createTeam();

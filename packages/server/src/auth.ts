@@ -30,7 +30,7 @@ export async function authRoutes(app: FastifyInstance, core: Core, cfg: ServerCo
   }, async (request, reply) => {
     const body = request.body as { email: string; password: string };
     const outcome = await core.signIn.withPassword(body.email, body.password, String(request.id));
-    if (!outcome.ok) return reply.code(outcome.code === 'INVALID_CREDENTIALS' ? 401 : 403).send({ error: outcome.code, message: outcome.reason });
+    if (!outcome.ok) return reply.code(outcome.code === 'INVALID_CREDENTIALS' ? 401 : outcome.code === 'TOO_MANY_ATTEMPTS' ? 429 : 403).send({ error: outcome.code, message: outcome.reason });
     setSessionCookie(reply, cfg, outcome.token);
     return { ok: true, token: outcome.token, teamId: outcome.teamId, membershipId: outcome.membershipId };
   });

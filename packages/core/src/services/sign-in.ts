@@ -23,7 +23,7 @@ export interface AssertedIdentity {
   requestId?: string;
 }
 
-export type SignInRefusalCode = 'SSO_REQUIRED' | 'SIGN_IN_METHOD_NOT_ALLOWED' | 'MEMBER_INACTIVE' | 'NOT_PROVISIONED' | 'USER_IN_OTHER_TEAM' | 'INVALID_CREDENTIALS';
+export type SignInRefusalCode = 'SSO_REQUIRED' | 'SIGN_IN_METHOD_NOT_ALLOWED' | 'MEMBER_INACTIVE' | 'NOT_PROVISIONED' | 'USER_IN_OTHER_TEAM' | 'INVALID_CREDENTIALS' | 'TOO_MANY_ATTEMPTS';
 
 export type SignInOutcome =
   | { ok: true; token: string; userId: string; membershipId: string | null; teamId: string | null }
@@ -47,6 +47,8 @@ export interface SignInAttempt {
   subject: string | null;
   email: string | null;
 }
+
+const THROTTLE = { maxFailures: 10, windowSeconds: 15 * 60 };
 
 /**
  * The one door to a session for SSO plugins: policy (R3), inactive members (R7), JIT (R5),
@@ -148,6 +150,12 @@ export class SignInService {
       await em.fork().persistAndFlush(auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { connectionId: 'password', email: normal, step: 'policy', code } }));
       return { ok: false, code, reason };
     };
+    // Brute-force guard shared by every node: recent refusals for this login, from the audit log.
+    const [{ n }] = await em.execute<Array<{ n: number }>>(
+      `select count(*)::int as n from audit_event where action = 'signin.refused' and channel = 'password' and data->>'email' = ? and at > now() - (? || ' seconds')::interval`,
+      [normal, String(THROTTLE.windowSeconds)],
+    );
+    if (n >= THROTTLE.maxFailures) return refuse('TOO_MANY_ATTEMPTS', `Too many failed sign-ins for this account; try again in ${Math.round(THROTTLE.windowSeconds / 60)} minutes.`);
     const valid = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !valid) return refuse('INVALID_CREDENTIALS', 'Email or password is not correct.');
     if (membership) {
