@@ -1,5 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, Kind, type ASTNode, type GraphQLSchema, type ValidationContext, type ValidationRule, type FragmentDefinitionNode, type SelectionSetNode } from 'graphql';
@@ -61,7 +62,8 @@ export async function mountGraphql(app: FastifyInstance, opts: {
     introspection: opts.introspection,
     csrfPrevention: true,
     validationRules: [complexityRule(opts.maxDepth, opts.maxFields)],
-    plugins: [fastifyApolloDrainPlugin(app)],
+    // Roster sets no cache hints; the default cache-control plugin would wrap every field for nothing.
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginCacheControlDisabled()],
     // Coded domain errors pass with their code; anything unexpected is masked and logged.
     formatError(formatted, error) {
       const original = unwrapResolverError(error);

@@ -9,7 +9,7 @@ const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 /** Per-request batching: a members page costs the same few statements whatever its size. */
 export function createLoaders(core: Core) {
   const groupsOfMember = new DataLoader<string, GroupRef[]>(async (ids) => {
-    const rows = await core.em().execute<Array<{ membership_id: string; id: string; display_name: string; license_type_id: string | null }>>(
+    const rows = await core.read<{ membership_id: string; id: string; display_name: string; license_type_id: string | null }>(
       `select gm.membership_id, g.id, g.display_name, g.license_type_id from group_member gm join "group" g on g.id = gm.group_id
        where gm.membership_id in (${list(ids.length)}) order by g.display_name`,
       [...ids],
@@ -19,7 +19,7 @@ export function createLoaders(core: Core) {
     return ids.map((id) => by.get(id) ?? []);
   });
   const licensesOfMember = new DataLoader<string, AssignmentRef[]>(async (ids) => {
-    const rows = await core.em().execute<Array<{ membership_id: string; license_type_id: string; key: string; name: string; state: 'GRANTED' | 'PENDING_SEAT'; requested_at: Date; granted_at: Date | null }>>(
+    const rows = await core.read<{ membership_id: string; license_type_id: string; key: string; name: string; state: 'GRANTED' | 'PENDING_SEAT'; requested_at: Date; granted_at: Date | null }>(
       `select la.membership_id, la.license_type_id, lt.key, lt.name, la.state, la.requested_at, la.granted_at
        from license_assignment la join license_type lt on lt.id = la.license_type_id
        where la.membership_id in (${list(ids.length)}) order by lt.key`,
@@ -32,7 +32,7 @@ export function createLoaders(core: Core) {
     return ids.map((id) => by.get(id) ?? []);
   });
   const groupMemberCount = new DataLoader<string, number>(async (ids) => {
-    const rows = await core.em().execute<Array<{ group_id: string; n: number }>>(
+    const rows = await core.read<{ group_id: string; n: number }>(
       `select group_id, count(*)::int as n from group_member where group_id in (${list(ids.length)}) group by group_id`,
       [...ids],
     );

@@ -50,12 +50,12 @@ export async function membersPage(core: Core, teamId: string, filter: MembersFil
   const countParams = [...params];
   const cursor = decode(after, 2);
   if (cursor) { where.push('(m.created_at, m.id) > (?::timestamptz, ?::uuid)'); params.push(cursor[0], cursor[1]); }
-  const em = core.em();
   const sqlWhere = where.join(' and ');
   const countWhere = cursor ? where.slice(0, -1).join(' and ') : sqlWhere;
   const [rows, [{ n }]] = await Promise.all([
-    em.execute<Array<Record<string, unknown>>>(`select ${MEMBER_COLUMNS} from membership m join "user" u on u.id = m.user_id where ${sqlWhere} order by m.created_at, m.id limit ?`, [...params, first + 1]),
-    em.execute<Array<{ n: number }>>(`select count(*)::int as n from membership m join "user" u on u.id = m.user_id where ${countWhere}`, countParams),
+    core.read<Record<string, unknown>>(`select ${MEMBER_COLUMNS} from membership m join "user" u on u.id = m.user_id where ${sqlWhere} order by m.created_at, m.id limit ?`, [...params, first + 1]),
+    // The join is needed only to search names; counting members of a team needs membership alone.
+    core.read<{ n: number }>(`select count(*)::int as n from ${filter?.search?.trim() ? 'membership m join "user" u on u.id = m.user_id' : 'membership m'} where ${countWhere}`, countParams),
   ]);
   const page = rows.slice(0, first);
   const edges = page.map((r) => ({ cursor: encode([new Date(r.created_at as string).toISOString(), r.id as string]), node: toMember(r) }));
@@ -64,12 +64,12 @@ export async function membersPage(core: Core, teamId: string, filter: MembersFil
 
 export async function memberById(core: Core, id: string): Promise<MemberType | null> {
   if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
-  const [r] = await core.em().execute<Array<Record<string, unknown>>>(`select ${MEMBER_COLUMNS} from membership m join "user" u on u.id = m.user_id where m.id = ?`, [id]);
+  const [r] = await core.read<Record<string, unknown>>(`select ${MEMBER_COLUMNS} from membership m join "user" u on u.id = m.user_id where m.id = ?`, [id]);
   return r ? toMember(r) : null;
 }
 
 export async function licenseSummaries(core: Core, teamId: string): Promise<LicenseSummaryType[]> {
-  const rows = await core.em().execute<Array<Record<string, unknown>>>(
+  const rows = await core.read<Record<string, unknown>>(
     `select lt.id, lt.key, lt.name, lt.entitlements, lt.seats,
        (select count(*)::int from license_assignment la where la.license_type_id = lt.id and la.state = 'GRANTED') as used,
        (select count(*)::int from license_assignment la join membership m on m.id = la.membership_id
@@ -93,7 +93,7 @@ export async function auditPage(core: Core, teamId: string, opts: { first: numbe
   if (opts.targetId) { where.push('target_id = ?'); params.push(opts.targetId); }
   const cursor = decode(opts.after, 2);
   if (cursor) { where.push('(at, id) < (?::timestamptz, ?::uuid)'); params.push(cursor[0], cursor[1]); }
-  const rows = await core.em().execute<Array<Record<string, unknown>>>(`select * from audit_event where ${where.join(' and ')} order by at desc, id desc limit ?`, [...params, opts.first + 1]);
+  const rows = await core.read<Record<string, unknown>>(`select * from audit_event where ${where.join(' and ')} order by at desc, id desc limit ?`, [...params, opts.first + 1]);
   const edges = rows.slice(0, opts.first).map((r) => ({
     cursor: encode([new Date(r.at as string).toISOString(), r.id as string]),
     node: Object.assign(new AuditEventType(), {

@@ -26,7 +26,7 @@ export class TeamType {
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
 }
 
-@ObjectType('LicenseType')
+@ObjectType('LicenseType', { simpleResolvers: true })
 export class LicenseTypeRef {
   @Field(() => ID) id!: string;
   @Field(() => String) key!: string;
@@ -46,7 +46,7 @@ export class LicenseSummaryType {
   @Field(() => ID, { nullable: true, description: 'The app group linked to this license (R15).' }) groupId!: string | null;
 }
 
-@ObjectType('MemberLicense')
+@ObjectType('MemberLicense', { simpleResolvers: true })
 export class MemberLicenseType {
   @Field(() => LicenseTypeRef) licenseType!: LicenseTypeRef;
   @Field(() => LicenseStateEnum) state!: LicenseStateEnum;
@@ -54,7 +54,7 @@ export class MemberLicenseType {
   @Field(() => GraphQLDateTimeISO, { nullable: true }) grantedAt!: Date | null;
 }
 
-@ObjectType('Member', { description: "A person's membership of a team." })
+@ObjectType('Member', { description: "A person's membership of a team.", simpleResolvers: true })
 export class MemberType {
   @Field(() => ID) id!: string;
   @Field(() => ID) teamId!: string;
@@ -74,7 +74,7 @@ export class MemberType {
   @Field(() => GraphQLDateTimeISO, { nullable: true }) deactivatedAt!: Date | null;
 }
 
-@ObjectType('Group')
+@ObjectType('Group', { simpleResolvers: true })
 export class GroupType {
   @Field(() => ID) id!: string;
   @Field(() => ID) teamId!: string;
@@ -84,13 +84,13 @@ export class GroupType {
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
 }
 
-@ObjectType('PageInfo')
+@ObjectType('PageInfo', { simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean) hasNextPage!: boolean;
   @Field(() => String, { nullable: true }) endCursor!: string | null;
 }
 
-@ObjectType('MemberEdge')
+@ObjectType('MemberEdge', { simpleResolvers: true })
 export class MemberEdge {
   @Field(() => String) cursor!: string;
   @Field(() => MemberType) node!: MemberType;
@@ -103,7 +103,7 @@ export class MemberConnection {
   @Field(() => Int) totalCount!: number;
 }
 
-@ObjectType('AuditEvent', { description: 'R19: who did what, when, through which channel.' })
+@ObjectType('AuditEvent', { description: 'R19: who did what, when, through which channel.', simpleResolvers: true })
 export class AuditEventType {
   @Field(() => ID) id!: string;
   @Field(() => GraphQLDateTimeISO) at!: Date;

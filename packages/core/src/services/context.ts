@@ -39,3 +39,6 @@ export class HookBus {
 }
 
 export type Em = EntityManager;
+
+/** Runs a read-only statement outside any transaction, with bound `?` parameters. */
+export type ReadFn = <T = Record<string, unknown>>(sql: string, params?: readonly unknown[]) => Promise<T[]>;

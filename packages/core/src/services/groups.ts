@@ -1,10 +1,16 @@
-import { Group, LicenseType, Membership, Team } from '../entities/index.js';
+import { Group, LicenseType, Team } from '../entities/index.js';
 import { fail } from '../errors.js';
 import { audit } from './audit.js';
 import type { Actor, Em } from './context.js';
 import type { SeatEngine } from './seats.js';
 
-const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Only UUIDs can be member ids; anything else is reported as not a member, never a database error. */
+const isUuid = (id: string) => UUID.test(id);
+/** Member ids as the database spells them. */
+const canonical = (ids: string[] | undefined) => ids?.map((id) => (isUuid(id) ? id.toLowerCase() : id));
+/** A PostgreSQL uuid[] literal (the values are checked UUIDs), for `= any(?::uuid[])`. */
+const uuidArray = (ids: string[]) => `{${ids.filter(isUuid).join(',')}}`;
 
 /**
  * Team groups (R13–R16). Memberships are rows, added and removed with set-based SQL, so
@@ -69,45 +75,57 @@ export class GroupService {
     });
   }
 
-  /** Applies add/remove/replace inside the caller's transaction; returns the members that changed. */
-  async changeMembers(em: Em, teamId: string, groupId: string, change: { add?: string[]; remove?: string[]; replace?: string[] }, actor: Actor): Promise<string[]> {
+  /**
+   * Applies add/remove/replace inside the caller's transaction; returns the members that changed.
+   * Two statements for one kind of change: lock the group and check the members, then the
+   * set-based change together with the version bump.
+   */
+  async changeMembers(em: Em, teamId: string, groupId: string, requestedChange: { add?: string[]; remove?: string[]; replace?: string[] }, actor: Actor): Promise<string[]> {
+    const change = { add: canonical(requestedChange.add), remove: canonical(requestedChange.remove), replace: canonical(requestedChange.replace) };
+    const requested = [...new Set([...(change.add ?? []), ...(change.remove ?? []), ...(change.replace ?? [])])];
     // Lock the group row: concurrent replaces of one group serialise; adds/removes are set-based anyway.
-    const [g] = await em.execute<Array<{ id: string; license_type_id: string | null }>>('select id, license_type_id from "group" where id = ? and team_id = ? for update', [groupId, teamId]);
+    const [g] = await em.execute<Array<{ id: string; license_type_id: string | null; found: Array<{ id: string; status: string }> }>>(
+      `select g.id, g.license_type_id,
+         coalesce((select json_agg(json_build_object('id', m.id, 'status', m.status)) from membership m
+                   where m.team_id = g.team_id and m.id = any(?::uuid[])), '[]'::json) as found
+       from "group" g where g.id = ? and g.team_id = ? for update of g`,
+      [uuidArray(requested.filter(isUuid)), groupId, teamId],
+    );
     if (!g) fail('NOT_FOUND', 'No such group in this team.');
-    const touched = new Set<string>();
-    const requested = [...(change.add ?? []), ...(change.remove ?? []), ...(change.replace ?? [])];
-    await this.assertMembersOfTeam(em, teamId, requested, actor);
+    this.assertMembersOfTeam(requested, g.found, actor);
+    const steps: Array<{ sql: string; params: unknown[] }> = [];
+    let add = change.add;
     if (change.replace) {
       const keep = [...new Set(change.replace)];
-      const removed = await em.execute<Array<{ membership_id: string }>>(
-        keep.length
-          ? `delete from group_member where group_id = ? and membership_id not in (${list(keep.length)}) returning membership_id`
-          : 'delete from group_member where group_id = ? returning membership_id',
-        [groupId, ...keep],
-      );
-      removed.forEach((r) => touched.add(r.membership_id));
-      change = { add: keep };
+      steps.push({ sql: 'delete from group_member where group_id = ? and not (membership_id = any(?::uuid[])) returning membership_id', params: [groupId, uuidArray(keep)] });
+      add = keep;
     }
     if (change.remove?.length) {
-      const ids = [...new Set(change.remove)];
-      const removed = await em.execute<Array<{ membership_id: string }>>(
-        `delete from group_member where group_id = ? and membership_id in (${list(ids.length)}) returning membership_id`,
-        [groupId, ...ids],
-      );
-      removed.forEach((r) => touched.add(r.membership_id));
+      steps.push({ sql: 'delete from group_member where group_id = ? and membership_id = any(?::uuid[]) returning membership_id', params: [groupId, uuidArray([...new Set(change.remove)])] });
     }
-    if (change.add?.length) {
-      const ids = [...new Set(change.add)];
-      const added = await em.execute<Array<{ membership_id: string }>>(
-        `insert into group_member (team_id, group_id, membership_id)
-         select ?, ?, m.id from membership m where m.team_id = ? and m.id in (${list(ids.length)})
-         on conflict do nothing returning membership_id`,
-        [teamId, groupId, teamId, ...ids],
-      );
-      added.forEach((r) => touched.add(r.membership_id));
+    if (add?.length) {
+      steps.push({
+        sql: `insert into group_member (team_id, group_id, membership_id)
+              select ?, ?, m.id from membership m where m.team_id = ? and m.id = any(?::uuid[])
+              on conflict do nothing returning membership_id`,
+        params: [teamId, groupId, teamId, uuidArray([...new Set(add)])],
+      });
+    }
+    const touched = new Set<string>();
+    for (const [i, step] of steps.entries()) {
+      // The last change also bumps the group's version when anything changed (its own rows or earlier ones).
+      const rows = i < steps.length - 1
+        ? await em.execute<Array<{ membership_id: string }>>(step.sql, step.params)
+        : await em.execute<Array<{ membership_id: string }>>(
+          `with t as (${step.sql}),
+           bump as (update "group" set version = version + 1, updated_at = greatest(updated_at, clock_timestamp())
+                    where id = ? and (?::boolean or exists (select 1 from t)))
+           select membership_id from t`,
+          [...step.params, groupId, touched.size > 0],
+        );
+      rows.forEach((r) => touched.add(r.membership_id));
     }
     if (touched.size) {
-      await em.execute('update "group" set version = version + 1, updated_at = greatest(updated_at, clock_timestamp()) where id = ?', [groupId]);
       audit(em, actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId }, data: { changed: [...touched] } });
       if (g.license_type_id) await this.deps.seats.syncMembers(em, teamId, [...touched], actor);
     }
@@ -143,14 +161,12 @@ export class GroupService {
     return em ? fn(em) : this.deps.em().transactional(fn);
   }
 
-  private async assertMembersOfTeam(em: Em, teamId: string, ids: string[], actor: Actor): Promise<void> {
-    if (!ids.length) return;
-    const unique = [...new Set(ids)];
-    const found = await em.find(Membership, { id: { $in: unique }, team: teamId }, { fields: ['id', 'status'] });
-    if (found.length !== unique.length) {
-      const known = new Set(found.map((m) => m.id));
-      fail('NOT_FOUND', `Not members of this team: ${unique.filter((i) => !known.has(i)).join(', ')}`, { missing: unique.filter((i) => !known.has(i)) });
-    }
+  /** Every requested id must be a member of the team (`found`, from the locking statement). */
+  private assertMembersOfTeam(requested: string[], found: Array<{ id: string; status: string }>, actor: Actor): void {
+    if (!requested.length) return;
+    const known = new Set(found.map((m) => m.id));
+    const missing = requested.filter((i) => !known.has(i));
+    if (missing.length) fail('NOT_FOUND', `Not members of this team: ${missing.join(', ')}`, { missing });
     // R8: the admin console cannot move inactive members between groups; the IdP (SCIM) still can.
     if (actor.isAdminConsole && found.some((m) => m.status === 'inactive')) fail('MEMBER_INACTIVE');
   }

@@ -1,6 +1,7 @@
 import { Membership, User, normaliseLogin, type MemberRole, Team } from '../entities/index.js';
 import { RosterError, fail, isRosterError, uniqueViolation } from '../errors.js';
-import { audit } from './audit.js';
+import { randomUUID } from 'node:crypto';
+import { audit, auditEvent } from './audit.js';
 import type { Actor, Em, HookBus } from './context.js';
 import type { SeatEngine } from './seats.js';
 import type { SessionService } from './sessions.js';
@@ -50,6 +51,13 @@ export class MemberService {
   ) {}
 
   async provision(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {
+    // A person seen for the first time (the common case of an IdP's sync) is created in one
+    // statement; anyone already known takes the full path below, which gives the R2 answers.
+    const created = await this.provisionNewPerson(teamId, input, actor);
+    if (created) {
+      await this.deps.hooks.emit('memberProvisioned', { teamId, membershipId: created.id });
+      return created;
+    }
     try {
       return await this.provisionOnce(teamId, input, actor);
     } catch (e) {
@@ -58,6 +66,59 @@ export class MemberService {
       if (isRosterError(e) && e.details.race) return this.provisionOnce(teamId, input, actor);
       throw e;
     }
+  }
+
+  /**
+   * Person, membership and audit event in one statement (atomic on its own), when no person has
+   * this login yet. Null when one has (or one was created concurrently): the caller then takes
+   * the transactional path. The entities returned are built from the written values, not read back.
+   */
+  private async provisionNewPerson(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership | null> {
+    const login = normaliseLogin(input.userName ?? '');
+    if (!login) fail('BAD_USER_INPUT', 'userName is required');
+    const now = new Date();
+    const active = input.active !== false;
+    const userId = randomUUID();
+    const membershipId = randomUUID();
+    const userName = input.userName.trim();
+    const email = input.email?.trim().toLowerCase() || null;
+    const role = input.role ?? 'member';
+    const ev = auditEvent(actor, { teamId, action: 'member.provisioned', target: { type: 'member', id: membershipId }, data: { userName, active } });
+    const em = this.deps.em();
+    let rows: Array<{ id: string | null }>;
+    try {
+      rows = await em.execute<Array<{ id: string | null }>>(
+        `with u as (
+           insert into "user" (id, login, email, given_name, family_name, display_name, platform_admin, created_at, updated_at)
+           values (?, ?, ?, ?, ?, ?, false, ?, ?)
+           on conflict (login) do nothing
+           returning id
+         ), m as (
+           insert into membership (id, team_id, user_id, role, status, credit_limit, user_name, external_id, attributes, version, created_at, updated_at, deactivated_at)
+           select ?, ?, u.id, ?, ?, ?, ?, ?, ?::jsonb, 1, ?, ?, ? from u
+           returning id
+         ), a as (
+           insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)
+           select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from m
+         )
+         select (select id from m) as id`,
+        [
+          userId, login, email, input.givenName ?? null, input.familyName ?? null, input.displayName ?? null, now, now,
+          membershipId, teamId, role, active ? 'active' : 'inactive', input.creditLimit ?? 0, userName, input.externalId ?? null, JSON.stringify(input.attributes ?? {}), now, now, active ? null : now,
+          ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId, JSON.stringify(ev.data),
+        ],
+      );
+    } catch (e) {
+      // Another create of the same userName in this team won a race on the membership index.
+      if (uniqueViolation(e)) return null;
+      throw e;
+    }
+    if (!rows[0]?.id) return null;
+    const user = em.merge(User, { id: userId, login, email, givenName: input.givenName ?? null, familyName: input.familyName ?? null, displayName: input.displayName ?? null, platformAdmin: false, createdAt: now, updatedAt: now });
+    return em.merge(Membership, {
+      id: membershipId, team: teamId, user, role, status: active ? 'active' : 'inactive', creditLimit: input.creditLimit ?? 0, userName,
+      externalId: input.externalId ?? null, attributes: input.attributes ?? {}, version: 1, createdAt: now, updatedAt: now, deactivatedAt: active ? null : now,
+    });
   }
 
   private async provisionOnce(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {

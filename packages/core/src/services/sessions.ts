@@ -1,5 +1,5 @@
 import { Session } from '../entities/index.js';
-import type { Em } from './context.js';
+import type { Em, ReadFn } from './context.js';
 import { hashToken, newSecret } from './crypto.js';
 
 export interface Viewer {
@@ -21,7 +21,7 @@ export interface Viewer {
  * revokes them at once: the lookup joins the membership and refuses inactive members.
  */
 export class SessionService {
-  constructor(private readonly deps: { em: () => Em; ttlSeconds: number }) {}
+  constructor(private readonly deps: { em: () => Em; read: ReadFn; ttlSeconds: number }) {}
 
   async create(em: Em, input: { userId: string; teamId: string | null; membershipId: string | null; method: string; connectionId?: string }): Promise<{ token: string; session: Session }> {
     const token = newSecret('rss');
@@ -39,7 +39,7 @@ export class SessionService {
   }
 
   async resolve(token: string): Promise<Viewer | null> {
-    const rows = await this.deps.em().execute<Array<Record<string, unknown>>>(
+    const rows = await this.deps.read(
       `select s.id, s.user_id, s.team_id, s.membership_id, u.login, u.platform_admin, m.role, m.status
        from session s join "user" u on u.id = s.user_id left join membership m on m.id = s.membership_id
        where s.token_hash = ? and s.revoked_at is null and s.expires_at > now()`,

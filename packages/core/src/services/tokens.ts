@@ -1,7 +1,7 @@
 import { ApiToken, type TokenScope } from '../entities/index.js';
 import { fail } from '../errors.js';
 import { audit } from './audit.js';
-import type { Actor, Em } from './context.js';
+import type { Actor, Em, ReadFn } from './context.js';
 import { hashToken, newSecret } from './crypto.js';
 
 export interface VerifiedToken {
@@ -16,7 +16,7 @@ const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** R17: bearer tokens shown once, stored as SHA-256, listed by name and last use, revocable. */
 export class TokenService {
-  constructor(private readonly deps: { em: () => Em }) {}
+  constructor(private readonly deps: { em: () => Em; read: ReadFn }) {}
 
   async create(teamId: string, name: string, scope: TokenScope, actor: Actor): Promise<{ token: ApiToken; secret: string }> {
     const clean = name.trim();
@@ -44,7 +44,7 @@ export class TokenService {
 
   /** Returns the token only if live and of the wanted scope; the caller checks the team. */
   async verify(secret: string, scope: TokenScope): Promise<VerifiedToken | null> {
-    const rows = await this.deps.em().execute<Array<{ id: string; team_id: string; name: string; scope: string; last_used_at: Date | null }>>(
+    const rows = await this.deps.read<{ id: string; team_id: string; name: string; scope: string; last_used_at: Date | null }>(
       'select id, team_id, name, scope, last_used_at from api_token where token_hash = ? and revoked_at is null',
       [hashToken(secret)],
     );

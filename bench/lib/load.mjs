@@ -1,0 +1,56 @@
+import { fork } from 'node:child_process';
+
+const running = new Set();
+
+/** Stops load processes still running (the harness calls it when it fails mid-run). */
+export function stopLoads() {
+  for (const child of running) child.kill();
+}
+
+/**
+ * Hammers one target with autocannon (programmatic API, in a child process).
+ * target: { url, method?, headers?, body?, requests? } — body may be an object (sent as JSON);
+ * `requests` is autocannon's sequence of requests each connection cycles through (plain data only).
+ */
+export function runLoad(target, { connections, seconds }) {
+  const body = target.body === undefined || typeof target.body === 'string' ? target.body : JSON.stringify(target.body);
+  const opts = {
+    url: target.url,
+    method: target.method ?? 'GET',
+    headers: { ...(body !== undefined && typeof target.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...target.headers },
+    body,
+    ...(target.requests ? { requests: target.requests } : {}),
+    connections,
+    duration: seconds,
+    timeout: 30,
+  };
+  return new Promise((resolve, reject) => {
+    const child = fork(new URL('./load-child.mjs', import.meta.url), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    running.add(child);
+    let answered = false;
+    child.once('message', (m) => {
+      answered = true;
+      if (m.ok) resolve(m.result);
+      else reject(new Error(`autocannon: ${m.error}`));
+    });
+    child.once('error', reject);
+    child.once('exit', (code) => { running.delete(child); if (!answered) reject(new Error(`load process exited with ${code}`)); });
+    child.send(opts);
+  });
+}
+
+/** One request outside the load, for checks and statement counting. */
+export async function probe(target) {
+  const body = target.body === undefined || typeof target.body === 'string' ? target.body : JSON.stringify(target.body);
+  const started = performance.now();
+  const res = await fetch(target.url, {
+    method: target.method ?? 'GET',
+    headers: { ...(body !== undefined && typeof target.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...target.headers },
+    body,
+  });
+  const text = await res.text();
+  const ms = performance.now() - started;
+  let json = null;
+  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  return { status: res.status, text, json, ms };
+}
