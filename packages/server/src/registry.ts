@@ -2,6 +2,7 @@ import type { RosterPlugin } from '@roster/plugin-sdk';
 import { capturesPlugin } from '@roster/plugin-example-captures';
 import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { oidcPlugin } from '@roster/plugin-oidc';
+import { samlPlugin } from '@roster/plugin-saml';
 
 /**
  * The first-party plugins the CLI can enable by name (ROSTER_PLUGINS). This is the
@@ -11,6 +12,7 @@ export const PLUGIN_FACTORIES: Record<string, () => RosterPlugin<unknown>> = {
   'example-captures': () => capturesPlugin() as RosterPlugin<unknown>,
   wsfed: () => wsfedPlugin() as RosterPlugin<unknown>,
   oidc: () => oidcPlugin() as RosterPlugin<unknown>,
+  saml: () => samlPlugin() as RosterPlugin<unknown>,
 };
 
 export function pluginsByName(names: string[]): RosterPlugin<unknown>[] {

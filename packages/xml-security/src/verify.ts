@@ -52,6 +52,7 @@ export function verifyElementSignature(doc: Document, element: Element, options:
     throw new XmlSecurityError('SIGNATURE_MULTIPLE', `<${element.localName}> carries ${signatures.length} signatures`);
   }
   const signature = signatures[0] as Element;
+  refuseUnexpectedContent(signature);
   const signedInfoElement = only(signature, 'SignedInfo');
   const signedInfoC14n = algorithmOf(signedInfoElement, 'CanonicalizationMethod');
   if (!SIGNED_INFO_C14N.has(signedInfoC14n)) {
@@ -138,6 +139,31 @@ function referenceTransforms(reference: Element): string[] {
   }
   // Same-document references are dereferenced without comments whatever the c14n variant says.
   return inclusivePrefixes(transforms[1] as Element);
+}
+
+/** The children a `ds:Signature` may have in SAML and WS-Fed messages (ds:Object is not among them). */
+const SIGNATURE_CHILDREN: ReadonlySet<string> = new Set(['SignedInfo', 'SignatureValue', 'KeyInfo']);
+
+/**
+ * A `ds:Object` (or anything else) inside the signature is never covered by this enveloped
+ * signature and has no use in SAML or WS-Fed: it is where wrapping attacks park the original
+ * signed content or an attacker's element. Refused even when the signature itself verifies, so
+ * no message carrying unsigned payload next to a genuine signature is accepted.
+ */
+function refuseUnexpectedContent(signature: Element): void {
+  for (let node = signature.firstChild; node; node = node.nextSibling) {
+    if (node.nodeType === 1) {
+      const element = node as Element;
+      if (element.namespaceURI !== NS.ds || !SIGNATURE_CHILDREN.has(element.localName ?? '')) {
+        throw new XmlSecurityError(
+          'SIGNATURE_UNEXPECTED_CONTENT',
+          `ds:Signature contains <${element.tagName}>; only SignedInfo, SignatureValue and KeyInfo are allowed`,
+        );
+      }
+    } else if ((node.nodeType === 3 || node.nodeType === 4) && (node.nodeValue ?? '').trim() !== '') {
+      throw new XmlSecurityError('SIGNATURE_UNEXPECTED_CONTENT', 'ds:Signature contains text outside its elements');
+    }
+  }
 }
 
 function only(parent: Element, localName: string): Element {

@@ -118,6 +118,27 @@ describe('verifyElementSignature', () => {
     expect(u && strictText(u)).toBe('alice@example.com.evil.com');
   });
 
+  it('refuses a genuine signature carrying a ds:Object or any other unexpected child', () => {
+    const signed = sign(doc(), { privateKey: signer.privateKey, target: 'item' });
+    expect(verifyItem(signed).referenceId).toBe('_a1');
+    // The identity would stay genuine (ds:Object is outside what was signed), but no message
+    // with unsigned payload parked inside a signature is accepted.
+    const withObject = signed.replace('</Signature>', '<Object><u xmlns="urn:test">mallory@evil.example</u></Object></Signature>');
+    expect(withObject).toContain('<Object>');
+    expect(codeOf(() => verifyItem(withObject))).toBe('SIGNATURE_UNEXPECTED_CONTENT');
+    const foreign = signed.replace('</Signature>', '<x:evil xmlns:x="urn:evil"/></Signature>');
+    expect(codeOf(() => verifyItem(foreign))).toBe('SIGNATURE_UNEXPECTED_CONTENT');
+    const unknownDs = signed.replace('</Signature>', '<Manifest/></Signature>');
+    expect(codeOf(() => verifyItem(unknownDs))).toBe('SIGNATURE_UNEXPECTED_CONTENT');
+    const text = signed.replace('</Signature>', 'mallory</Signature>');
+    expect(codeOf(() => verifyItem(text))).toBe('SIGNATURE_UNEXPECTED_CONTENT');
+    // Whitespace and a KeyInfo (never read) stay fine.
+    expect(verifyItem(signed.replace('</Signature>', '\n  </Signature>')).referenceId).toBe('_a1');
+    const withKeyInfo = sign(doc(), { privateKey: signer.privateKey, target: 'item', publicCert: signer.publicKey });
+    expect(withKeyInfo).toContain('KeyInfo');
+    expect(verifyItem(withKeyInfo).referenceId).toBe('_a1');
+  });
+
   it('refuses a digest smuggled in a comment inside DigestValue (CVE-2025-29775 shape)', () => {
     const signed = sign(doc(), { privateKey: signer.privateKey, target: 'item' });
     const tampered = signed.replace('alice@', 'mallory@');

@@ -1,6 +1,7 @@
 import { Membership, User, normaliseLogin, type MemberRole, Team } from '../entities/index.js';
 import { RosterError, fail, isRosterError, uniqueViolation } from '../errors.js';
 import { randomUUID } from 'node:crypto';
+import { LockMode } from '@mikro-orm/core';
 import { audit, auditEvent } from './audit.js';
 import type { Actor, Em, HookBus } from './context.js';
 import type { SeatEngine } from './seats.js';
@@ -203,6 +204,51 @@ export class MemberService {
   }
 
   /**
+   * R7 on the IdP's hot path (SCIM `active: false` / `true`): the same change as `setActive` —
+   * status, sessions revoked (R7) or the license requests re-queued, the audit event — in one
+   * statement without loading the member, then the seat rebalance of its license types (R12)
+   * in the same transaction. Owners (the last-owner rule), unknown members and no-ops take the
+   * full path (`sync`), which gives the precise answer.
+   */
+  async changeActive(teamId: string, membershipId: string, active: boolean, actor: Actor): Promise<{ changed: boolean; version: number }> {
+    const now = new Date();
+    const ev = auditEvent(actor, { teamId, action: active ? 'member.reactivated' : 'member.deactivated', target: { type: 'member', id: membershipId } });
+    const fast = await this.deps.em().transactional(async (em) => {
+      const rows = await em.execute<Array<{ version: number; types: string[] | null }>>(
+        `with m as (
+           update membership set status = ?, deactivated_at = ?, updated_at = ?, version = version + 1
+           where id = ? and team_id = ? and status <> ? and role <> 'owner'
+           returning id, version
+         ), s as (
+           update session set revoked_at = now() where ?::boolean and revoked_at is null and membership_id in (select id from m)
+         ), r as (
+           update license_assignment set requested_at = clock_timestamp() where ?::boolean and membership_id in (select id from m)
+         ), a as (
+           insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)
+           select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from m
+         )
+         select m.version, array(select la.license_type_id::text from license_assignment la where la.membership_id = m.id order by la.license_type_id) as types from m`,
+        [
+          active ? 'active' : 'inactive', active ? null : now, now, membershipId, teamId, active ? 'active' : 'inactive',
+          !active, active,
+          ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId, JSON.stringify(ev.data),
+        ],
+      );
+      const row = rows[0];
+      if (!row) return null;
+      // R12: inactive members hold no seat; a reactivated member queues for one (FIFO).
+      for (const type of row.types ?? []) await this.deps.seats.rebalance(em, teamId, type, actor);
+      return { changed: true, version: Number(row.version) };
+    });
+    if (fast) {
+      await this.deps.hooks.emit(active ? 'memberReactivated' : 'memberDeactivated', { teamId, membershipId });
+      return fast;
+    }
+    const r = await this.sync(teamId, membershipId, { active }, actor);
+    return { changed: r.changed.length > 0, version: r.membership.version };
+  }
+
+  /**
    * The identity provider's write (SCIM PUT / PATCH): profile (R6), userName and active (R7)
    * in one transaction. The member row is locked first and `change` computes the new state from
    * the locked current one, so concurrent writes to one member queue instead of losing each
@@ -272,11 +318,11 @@ export class MemberService {
     return true;
   }
 
-  /** Locks the member row for the rest of the transaction, then loads it with its person. */
+  /** Loads the member with its person and locks both rows for the rest of the transaction (one statement). */
   private async lockAndGet(em: Em, teamId: string, membershipId: string): Promise<Membership> {
-    const rows = await em.execute<Array<{ id: string }>>('select id from membership where id = ? and team_id = ? for update', [membershipId, teamId]);
-    if (!rows.length) fail('NOT_FOUND', 'No such member in this team.');
-    return this.get(teamId, membershipId, em);
+    const m = await em.findOne(Membership, { id: membershipId, team: teamId }, { populate: ['user'], lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!m) fail('NOT_FOUND', 'No such member in this team.');
+    return m;
   }
 
   /**

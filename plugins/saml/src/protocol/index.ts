@@ -21,3 +21,17 @@ export {
   type SamlValidationStep,
   type SamlValidationResult,
 } from './types.js';
+export {
+  buildLogoutRequest,
+  buildLogoutResponse,
+  validateLogoutRequest,
+  logoutResponseInResponseTo,
+  logoutMessageKind,
+  LOGOUT_REPLAY_NAMESPACE,
+  type LogoutRequestOptions,
+  type LogoutResponseOptions,
+  type LogoutMessageInput,
+  type IdpLogoutRequest,
+  type LogoutRequestResult,
+  type LogoutValidationDeps,
+} from './logout.js';

@@ -8,6 +8,7 @@ export {
   descendants,
   strictText,
   toPem,
+  publicKeyOf,
   certificateInfo,
   type VerifiedElement,
 } from '@roster/xml-security';

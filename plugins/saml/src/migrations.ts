@@ -1,0 +1,56 @@
+import type { Migration } from '@roster/core';
+
+/** Forward-only: an applied migration is never edited; changes come as `saml/0003-…`. */
+export const samlMigrations: Migration[] = [
+  {
+    name: 'saml/0001-connection',
+    sql: `
+create table saml_connection (
+  id uuid primary key,
+  team_id uuid not null references team (id) on delete cascade,
+  name text not null,
+  enabled boolean not null default true,
+  preset text not null default 'generic',
+  attribute_overrides jsonb not null default '{}',
+  idp_entity_id text not null,
+  idp_sso_url text not null,
+  idp_sso_binding text not null default 'redirect' check (idp_sso_binding in ('redirect', 'post')),
+  idp_slo_url text,
+  idp_certificates jsonb not null default '[]',
+  name_id_format text,
+  allow_sha1 boolean not null default false,
+  clock_skew_seconds integer not null default 180 check (clock_skew_seconds between 0 and 900),
+  allow_idp_initiated boolean not null default false,
+  want_assertions_signed boolean not null default false,
+  want_response_signed boolean not null default false,
+  sign_authn_requests boolean not null default false,
+  sp_private_key_sealed text not null,
+  sp_certificate text not null,
+  metadata_url text,
+  metadata_refreshed_at timestamptz,
+  metadata_checked_at timestamptz,
+  metadata_error text,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+create index saml_connection_team_idx on saml_connection (team_id, created_at, id);
+create index saml_connection_refresh_idx on saml_connection (metadata_checked_at) where metadata_url is not null and enabled;`,
+  },
+  {
+    // Which Roster session a SAML sign-in opened (by the session token's hash, as the core stores
+    // it), so a LogoutRequest from the IdP (NameID + SessionIndex) can end exactly those sessions.
+    name: 'saml/0002-session',
+    sql: `
+create table saml_session (
+  token_hash text primary key,
+  connection_id uuid not null references saml_connection (id) on delete cascade,
+  team_id uuid not null,
+  name_id text not null,
+  name_id_format text,
+  session_index text,
+  expires_at timestamptz not null
+);
+create index saml_session_subject_idx on saml_session (connection_id, name_id);
+create index saml_session_expiry_idx on saml_session (expires_at);`,
+  },
+];
