@@ -34,7 +34,7 @@ export function createCore(opts: CoreOptions) {
   const teams = new TeamService({ em, seats, hooks });
   const tokens = new TokenService({ em, read });
   const domains = new DomainService({ em, resolveTxt: opts.resolveTxt });
-  const signIn = new SignInService({ em, members, sessions });
+  const signIn = new SignInService({ em, read, members, sessions });
   return {
     orm: opts.orm,
     em,

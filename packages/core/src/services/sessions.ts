@@ -23,6 +23,12 @@ export interface Viewer {
 export class SessionService {
   constructor(private readonly deps: { em: () => Em; read: ReadFn; ttlSeconds: number }) {}
 
+  /** A new secret, its hash and expiry, for callers that insert the session row themselves. */
+  issue(): { token: string; tokenHash: string; expiresAt: Date } {
+    const token = newSecret('rss');
+    return { token, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + this.deps.ttlSeconds * 1000) };
+  }
+
   async create(em: Em, input: { userId: string; teamId: string | null; membershipId: string | null; method: string; connectionId?: string }): Promise<{ token: string; session: Session }> {
     const token = newSecret('rss');
     const s = em.create(Session, {

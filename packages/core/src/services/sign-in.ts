@@ -1,7 +1,7 @@
-import { Membership, Team, User, normaliseLogin } from '../entities/index.js';
+import { Membership, User, normaliseLogin, type AuditEvent, type SignInPolicy } from '../entities/index.js';
 import { isRosterError } from '../errors.js';
 import { auditEvent } from './audit.js';
-import type { Actor, Em } from './context.js';
+import type { Actor, Em, ReadFn } from './context.js';
 import { verifyPassword } from './crypto.js';
 import type { MemberService } from './members.js';
 import type { SessionService } from './sessions.js';
@@ -50,78 +50,112 @@ export interface SignInAttempt {
 
 const THROTTLE = { maxFailures: 10, windowSeconds: 15 * 60 };
 
+interface MemberRow {
+  membership_id: string;
+  team_id: string;
+  user_id: string;
+  status: 'active' | 'inactive';
+  user_name: string;
+  sign_in_policy: SignInPolicy;
+}
+
+const AUDIT_COLUMNS = 'insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)';
+const AUDIT_INSERT = `${AUDIT_COLUMNS} select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb`;
+
+function auditParams(ev: AuditEvent): unknown[] {
+  return [ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId, JSON.stringify(ev.data)];
+}
+
 /**
  * The one door to a session for SSO plugins: policy (R3), inactive members (R7), JIT (R5),
  * identity linking and the audit trace (R19) are decided here, never in a plugin.
  */
 export class SignInService {
-  constructor(private readonly deps: { em: () => Em; members: MemberService; sessions: SessionService }) {}
+  constructor(private readonly deps: { em: () => Em; read: ReadFn; members: MemberService; sessions: SessionService }) {}
 
   async complete(id: AssertedIdentity): Promise<SignInOutcome> {
     const actor: Actor = { type: 'idp', channel: id.protocol, id: id.connectionId, label: id.subject, requestId: id.requestId };
-    const em = this.deps.em();
     const email = id.email ? normaliseLogin(id.email) : null;
     const trace = { connectionId: id.connectionId, subject: id.subject, email };
     const refuse = async (code: SignInRefusalCode, reason: string, teamId: string | null): Promise<SignInOutcome> => {
-      await em.fork().persistAndFlush(auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { ...trace, step: 'policy', code } }));
+      await this.insertAudit(auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { ...trace, step: 'policy', code } }));
       return { ok: false, code, reason };
     };
 
-    // Find the member: by linked identity first (survives email changes), then by email.
-    let membership: Membership | null = null;
-    if (id.teamId) {
-      const [link] = await em.execute<Array<{ membership_id: string }>>(
-        'select membership_id from identity where team_id = ? and connection_id = ? and subject = ?',
-        [id.teamId, id.connectionId, id.subject],
-      );
-      if (link) membership = await em.findOne(Membership, { id: link.membership_id }, { populate: ['user', 'team'] });
+    // Every ACS / callback comes through here, so the lookup is one statement: the member by
+    // linked identity first (survives email changes), else by email, with their team's policy.
+    let found = await this.lookup(id.teamId, id.connectionId, id.subject, email);
+    if (found && id.teamId && found.team_id !== id.teamId) return refuse('USER_IN_OTHER_TEAM', `${email} belongs to another team.`, id.teamId);
+    let policy = found?.sign_in_policy ?? null;
+    const teamId = found?.team_id ?? id.teamId;
+    if (!found && teamId) {
+      const [team] = await this.deps.read<{ sign_in_policy: SignInPolicy }>('select sign_in_policy from team where id = ?', [teamId]);
+      policy = team?.sign_in_policy ?? null;
     }
-    if (!membership && email) {
-      const user = await em.findOne(User, { login: email });
-      const found = user ? await em.findOne(Membership, { user: user.id }, { populate: ['user', 'team'] }) : null;
-      if (found && id.teamId && found.team.id !== id.teamId) return refuse('USER_IN_OTHER_TEAM', `${email} belongs to another team.`, id.teamId);
-      membership = found;
-    }
-    const teamId = membership?.team.id ?? id.teamId;
-    const team = teamId ? await em.findOne(Team, { id: teamId }) : null;
-    if (!team) return refuse('NOT_PROVISIONED', `No team member matches ${email ?? id.subject}.`, null);
+    if (!teamId || !policy) return refuse('NOT_PROVISIONED', `No team member matches ${email ?? id.subject}.`, null);
 
-    const policy = team.signInPolicy;
-    if (id.method === 'google' && policy.ssoRequired) return refuse('SSO_REQUIRED', 'The team requires single sign-on; Google sign-in is disabled.', team.id);
+    if (id.method === 'google' && policy.ssoRequired) return refuse('SSO_REQUIRED', 'The team requires single sign-on; Google sign-in is disabled.', teamId);
     if (!policy.methods.includes(id.method) && !(id.method === 'sso' && policy.ssoRequired)) {
-      return refuse('SIGN_IN_METHOD_NOT_ALLOWED', `The team does not allow "${id.method}" sign-in.`, team.id);
+      return refuse('SIGN_IN_METHOD_NOT_ALLOWED', `The team does not allow "${id.method}" sign-in.`, teamId);
     }
 
-    if (!membership) {
-      if (!policy.jitProvisioning || !email || id.method !== 'sso') return refuse('NOT_PROVISIONED', `${email ?? id.subject} is not a member of the team and just-in-time provisioning is off.`, team.id);
+    if (!found) {
+      if (!policy.jitProvisioning || !email || id.method !== 'sso') return refuse('NOT_PROVISIONED', `${email ?? id.subject} is not a member of the team and just-in-time provisioning is off.`, teamId);
       try {
-        membership = await this.deps.members.provision(team.id, { userName: email, email, givenName: id.givenName, familyName: id.familyName, displayName: id.displayName }, actor);
+        await this.deps.members.provision(teamId, { userName: email, email, givenName: id.givenName, familyName: id.familyName, displayName: id.displayName }, actor);
       } catch (e) {
-        if (isRosterError(e)) return refuse('USER_IN_OTHER_TEAM', e.message, team.id);
+        if (isRosterError(e)) return refuse('USER_IN_OTHER_TEAM', e.message, teamId);
         throw e;
       }
-      membership = await em.findOneOrFail(Membership, { id: membership.id }, { populate: ['user', 'team'] });
+      found = await this.lookup(teamId, id.connectionId, id.subject, email);
+      if (!found) return refuse('NOT_PROVISIONED', `${email} could not be provisioned.`, teamId);
     }
-    if (membership.status !== 'active') return refuse('MEMBER_INACTIVE', `${membership.userName} is inactive in the team.`, team.id);
+    if (found.status !== 'active') return refuse('MEMBER_INACTIVE', `${found.user_name} is inactive in the team.`, teamId);
 
-    return em.transactional(async (tx) => {
-      if (id.method === 'sso') {
-        await tx.execute(
-          `insert into identity (id, team_id, membership_id, connection_id, subject, last_sign_in_at) values (gen_random_uuid(), ?, ?, ?, ?, now())
-           on conflict (team_id, connection_id, subject) do update set last_sign_in_at = now(), membership_id = excluded.membership_id`,
-          [team.id, membership!.id, id.connectionId, id.subject],
-        );
-      }
-      const { token } = await this.deps.sessions.create(tx, { userId: membership!.user.id, teamId: team.id, membershipId: membership!.id, method: id.protocol, connectionId: id.connectionId });
-      tx.persist(auditEvent(actor, { teamId: team.id, action: 'signin.succeeded', target: { type: 'member', id: membership!.id }, data: { ...trace, step: 'done' } }));
-      return { ok: true as const, token, userId: membership!.user.id, membershipId: membership!.id, teamId: team.id };
-    });
+    // One statement, so atomic without a transaction: link the subject, open the session, audit.
+    const { token, tokenHash, expiresAt } = this.deps.sessions.issue();
+    const ev = auditEvent(actor, { teamId, action: 'signin.succeeded', target: { type: 'member', id: found.membership_id }, data: { ...trace, step: 'done' } });
+    await this.deps.read(
+      `with link as (
+         insert into identity (id, team_id, membership_id, connection_id, subject, last_sign_in_at)
+         select gen_random_uuid(), ?, ?, ?, ?, now() where ?::boolean
+         on conflict (team_id, connection_id, subject) do update set last_sign_in_at = now(), membership_id = excluded.membership_id
+       ), s as (
+         insert into session (id, token_hash, user_id, team_id, membership_id, method, connection_id, expires_at)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?)
+       )
+       ${AUDIT_INSERT}`,
+      [teamId, found.membership_id, id.connectionId, id.subject, id.method === 'sso',
+        tokenHash, found.user_id, teamId, found.membership_id, id.protocol, id.connectionId, expiresAt,
+        ...auditParams(ev)],
+    );
+    return { ok: true, token, userId: found.user_id, membershipId: found.membership_id, teamId };
+  }
+
+  private async lookup(teamId: string | null, connectionId: string, subject: string, email: string | null): Promise<MemberRow | null> {
+    const rows = await this.deps.read<MemberRow>(
+      `select * from (
+         select 1 as rank, m.id as membership_id, m.team_id, m.user_id, m.status, m.user_name, t.sign_in_policy
+         from identity i join membership m on m.id = i.membership_id join team t on t.id = m.team_id
+         where i.team_id = ? and i.connection_id = ? and i.subject = ?
+         union all
+         select 2, m.id, m.team_id, m.user_id, m.status, m.user_name, t.sign_in_policy
+         from "user" u join membership m on m.user_id = u.id join team t on t.id = m.team_id
+         where u.login = ?
+       ) found order by rank limit 1`,
+      [teamId, connectionId, subject, email],
+    );
+    return rows[0] ?? null;
+  }
+
+  private async insertAudit(ev: AuditEvent): Promise<void> {
+    await this.deps.read(`${AUDIT_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`, auditParams(ev));
   }
 
   /** Records a response the plugin refused before it reached the core (bad signature, audience…). */
   async refuse(r: ProtocolRefusal): Promise<void> {
     const actor: Actor = { type: 'idp', channel: r.protocol, id: r.connectionId, requestId: r.requestId };
-    await this.deps.em().persistAndFlush(auditEvent(actor, { teamId: r.teamId, action: 'signin.refused', outcome: 'failure', reason: r.reason, data: { connectionId: r.connectionId, step: r.step } }));
+    await this.insertAudit(auditEvent(actor, { teamId: r.teamId, action: 'signin.refused', outcome: 'failure', reason: r.reason, data: { connectionId: r.connectionId, step: r.step } }));
   }
 
   /** The last attempts on a connection, newest first: what support reads when "SSO doesn't work". */

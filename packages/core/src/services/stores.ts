@@ -7,11 +7,11 @@ import type { Em } from './context.js';
 export class ReplayGuard {
   constructor(private readonly em: () => Em) {}
   async claim(namespace: string, key: string, expiresAt: Date): Promise<boolean> {
-    const em = this.em();
-    // A key whose time is over can be claimed again (it would fail the time check anyway).
-    await em.execute('delete from replay_guard where namespace = ? and key = ? and expires_at < now()', [namespace, key]);
-    const rows = await em.execute<Array<{ key: string }>>(
-      'insert into replay_guard (namespace, key, expires_at) values (?, ?, ?) on conflict do nothing returning key',
+    // A key whose time is over may be claimed again (it would fail the time check anyway).
+    const rows = await this.em().execute<Array<{ key: string }>>(
+      `insert into replay_guard (namespace, key, expires_at) values (?, ?, ?)
+       on conflict (namespace, key) do update set expires_at = excluded.expires_at where replay_guard.expires_at < now()
+       returning key`,
       [namespace, key, expiresAt],
     );
     return rows.length === 1;
