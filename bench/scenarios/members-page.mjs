@@ -17,7 +17,6 @@ export const QUERY = `query MembersPage($teamId: ID!) {
 }`;
 
 const FIRST = 100;
-const LEAN_COUNT = process.env.BENCH_MEMBERS_COUNT === 'lean';
 
 // The statements Roster issues for this query (packages/core/src/services/sessions.ts,
 // graphql/reads.ts, graphql/loaders.ts; the team lookup is MikroORM's findOne), with $n placeholders.
@@ -28,9 +27,8 @@ const SQL = {
   team: 'select "t0".* from "team" as "t0" where "t0"."id" = $1 limit 1',
   page: `select m.id, m.team_id, m.user_id, m.user_name, m.role, m.status, m.credit_limit, m.external_id, m.attributes,
   m.created_at, m.updated_at, m.deactivated_at, u.email, u.given_name, u.family_name, u.display_name from membership m join "user" u on u.id = m.user_id where m.team_id = $1 order by m.created_at, m.id limit $2`,
-  count: 'select count(*)::int as n from membership m join "user" u on u.id = m.user_id where m.team_id = $1',
-  // What-if (BENCH_MEMBERS_COUNT=lean): the count without the join, which only a search filter needs.
-  leanCount: 'select count(*)::int as n from membership m where m.team_id = $1',
+  // The same count Roster runs without a search filter (the user join is only for searching names).
+  count: 'select count(*)::int as n from membership m where m.team_id = $1',
   groups: (n) => `select gm.membership_id, g.id, g.display_name, g.license_type_id from group_member gm join "group" g on g.id = gm.group_id
        where gm.membership_id in (${placeholders(n)}) order by g.display_name`,
   licenses: (n) => `select la.membership_id, la.license_type_id, lt.key, lt.name, la.state, la.requested_at, la.granted_at
@@ -51,7 +49,7 @@ function groupBy(rows, key) {
 
 export default {
   name: 'members-page',
-  description: `GraphQL team.members(first: 100) with totalCount, groups and licenses, 100k-member team, owner bearer session${LEAN_COUNT ? '; baseline counts without the user join (BENCH_MEMBERS_COUNT=lean)' : ''}`,
+  description: `GraphQL team.members(first: 100) with totalCount, groups and licenses, 100k-member team, owner bearer session`,
 
   // Uses the shared 100k-member team the harness seeds (ctx.team); nothing to add.
   setup() {
@@ -80,7 +78,7 @@ export default {
         if (typeof teamId !== 'string' || (!viewer.platform_admin && viewer.team_id !== teamId)) return reply.code(404).send({ error: 'NOT_FOUND' });
         const { rows: [team] } = await pool.query(SQL.team, [teamId]);
         if (!team) return reply.code(404).send({ error: 'NOT_FOUND' });
-        const [page, count] = await Promise.all([pool.query(SQL.page, [teamId, FIRST + 1]), pool.query(LEAN_COUNT ? SQL.leanCount : SQL.count, [teamId])]);
+        const [page, count] = await Promise.all([pool.query(SQL.page, [teamId, FIRST + 1]), pool.query(SQL.count, [teamId])]);
         const members = page.rows.slice(0, FIRST);
         const ids = members.map((m) => m.id);
         const [groups, licenses] = ids.length

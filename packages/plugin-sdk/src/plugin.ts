@@ -59,6 +59,12 @@ export interface PluginContext<O> {
   readonly sso: SsoRegistry;
   /** Adds a type-graphql resolver instance (its class goes into the schema; the instance serves it). */
   addResolver(instance: object): void;
+  /**
+   * Runs `task` every `intervalMs` on this node, never two runs at once, without keeping the
+   * process alive; at shutdown the host stops it and waits for a run in flight before the
+   * database closes. Every node runs it: claim shared work with `for update skip locked`.
+   */
+  every(name: string, intervalMs: number, task: () => Promise<unknown>): void;
   on<K extends HookName>(hook: K, handler: (event: HookEvents[K]) => void | Promise<void>): void;
   /** The signed-in viewer of a request (session cookie or bearer API token), or null. */
   viewerOf(request: FastifyRequest): Promise<Viewer | null>;

@@ -99,6 +99,26 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
   await authRoutes(app, core, cfg);
 
+  // Periodic jobs of the core and of plugins: no overlap, unref'd, awaited at shutdown.
+  const jobs: Array<{ timer: NodeJS.Timeout; running: Promise<unknown> | null }> = [];
+  const every = (name: string, intervalMs: number, task: () => Promise<unknown>): void => {
+    const job: { timer: NodeJS.Timeout; running: Promise<unknown> | null } = { timer: setInterval(() => {
+      if (job.running) return;
+      job.running = task()
+        .catch((e: unknown) => app.log.warn({ err: e, job: name }, 'periodic job failed'))
+        .finally(() => { job.running = null; });
+    }, intervalMs), running: null };
+    job.timer.unref();
+    jobs.push(job);
+  };
+  // Housekeeping: expired one-time keys, flow state and sessions. Idempotent deletes, so any
+  // number of nodes may run it.
+  every('housekeeping', 10 * 60_000, () => Promise.all([
+    core.replay.purgeExpired(),
+    core.flows.purgeExpired(),
+    core.em().execute("delete from session where expires_at < now() - interval '1 day' or revoked_at < now() - interval '1 day'"),
+  ]));
+
   const instances = new Map<Function, object>();
   const ssoSources: Array<(teamId: string) => Promise<SsoEntryPoint[]>> = [];
   const sso: SsoRegistry = {
@@ -137,6 +157,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
         startSession: (reply, token) => setSessionCookie(reply, cfg, token),
       },
       sso,
+      every: (name, intervalMs, task) => every(`${plugin.name}:${name}`, intervalMs, task),
       addResolver: (instance) => void instances.set(instance.constructor, instance),
       on: (hook, handler) => core.hooks.on(hook, handler),
       viewerOf,
@@ -147,17 +168,6 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   const schema = await buildRosterSchema(resolverClasses, instances);
   await mountGraphql(app, { schema, core, introspection: cfg.introspection, maxDepth: cfg.maxQueryDepth, maxFields: cfg.maxQueryFields, viewerOf });
 
-  // Housekeeping: expired one-time keys, flow state and sessions. Idempotent deletes, so any
-  // number of nodes may run it; unref'd so it never keeps the process alive.
-  const housekeeping = setInterval(() => {
-    void Promise.all([
-      core.replay.purgeExpired(),
-      core.flows.purgeExpired(),
-      core.em().execute("delete from session where expires_at < now() - interval '1 day' or revoked_at < now() - interval '1 day'"),
-    ]).catch((e: unknown) => app.log.warn({ err: e }, 'housekeeping failed'));
-  }, 10 * 60_000);
-  housekeeping.unref();
-
   let closed = false;
   return {
     app, core, orm, schema, config: cfg, databaseUrl: url,
@@ -167,7 +177,8 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(housekeeping);
+      for (const job of jobs) clearInterval(job.timer);
+      await Promise.allSettled(jobs.map((j) => j.running));
       await app.close();
       for (const { plugin } of [...loaded].reverse()) await plugin.close?.();
       await orm.close(true);

@@ -30,15 +30,7 @@ export type SamlPlugin = RosterPlugin<SamlPluginOptions> & { metadataRefresh: Sa
  */
 export function samlPlugin(options: SamlPluginInput = {}): SamlPlugin {
   const services = new Set<SamlConnections>();
-  const timers = new Set<NodeJS.Timeout>();
-  const running = new Set<Promise<unknown>>();
   let last: SamlHandlers | null = null;
-
-  const track = <T>(p: Promise<T>): Promise<T> => {
-    running.add(p);
-    void p.finally(() => running.delete(p)).catch(() => undefined);
-    return p;
-  };
 
   const plugin = definePlugin<SamlPluginOptions>({
     name: 'saml',
@@ -60,25 +52,13 @@ export function samlPlugin(options: SamlPluginInput = {}): SamlPlugin {
         (await connections.list(teamId)).filter((c) => c.enabled).map((c) => ({ protocol: 'saml', connectionId: c.id, name: c.name, loginUrl: connections.urls(c.id).loginUrl })));
 
       if (ctx.options.metadataRefreshIntervalSeconds > 0) {
-        let busy = false;
-        const timer = setInterval(() => {
-          if (busy) return;
-          busy = true;
-          void track(connections.refreshDue())
-            .then((r) => { if (r.claimed) ctx.logger.info(r, 'SAML metadata refresh pass'); })
-            .catch((error: unknown) => ctx.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'SAML metadata refresh pass failed'))
-            .finally(() => { busy = false; });
-        }, ctx.options.metadataCheckEveryMs);
-        // Never keeps the process alive; close() stops it.
-        timer.unref();
-        timers.add(timer);
+        ctx.every('metadata-refresh', ctx.options.metadataCheckEveryMs, async () => {
+          const r = await connections.refreshDue();
+          if (r.claimed) ctx.logger.info(r, 'SAML metadata refresh pass');
+        });
       }
     },
     async close() {
-      for (const t of timers) clearInterval(t);
-      timers.clear();
-      // A pass in flight finishes before the ORM closes.
-      await Promise.allSettled([...running]);
       services.clear();
       last = null;
     },
@@ -89,7 +69,7 @@ export function samlPlugin(options: SamlPluginInput = {}): SamlPlugin {
       async runOnce() {
         const total = { claimed: 0, refreshed: 0, failed: 0 };
         for (const svc of services) {
-          const r = await track(svc.refreshDue());
+          const r = await svc.refreshDue();
           total.claimed += r.claimed;
           total.refreshed += r.refreshed;
           total.failed += r.failed;

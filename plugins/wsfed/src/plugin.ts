@@ -20,14 +20,6 @@ export type WsFedPlugin = RosterPlugin<WsFedPluginOptions> & { metadataRefresh: 
  */
 export function wsfedPlugin(options: WsFedPluginInput = {}): WsFedPlugin {
   const services = new Set<WsFedConnections>();
-  const timers = new Set<NodeJS.Timeout>();
-  const running = new Set<Promise<unknown>>();
-
-  const track = <T>(p: Promise<T>): Promise<T> => {
-    running.add(p);
-    void p.finally(() => running.delete(p)).catch(() => undefined);
-    return p;
-  };
 
   const plugin = definePlugin<WsFedPluginOptions>({
     name: 'wsfed',
@@ -46,25 +38,13 @@ export function wsfedPlugin(options: WsFedPluginInput = {}): WsFedPlugin {
         (await svc.list(teamId)).filter((c) => c.enabled).map((c) => ({ protocol: 'wsfed', connectionId: c.id, name: c.name, loginUrl: svc.spDefaults(c.id).loginUrl })));
 
       if (ctx.options.metadataRefreshIntervalSeconds > 0) {
-        let busy = false;
-        const timer = setInterval(() => {
-          if (busy) return;
-          busy = true;
-          void track(svc.refreshDue())
-            .then((r) => { if (r.claimed) ctx.logger.info(r, 'WS-Fed metadata refresh pass'); })
-            .catch((error: unknown) => ctx.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'WS-Fed metadata refresh pass failed'))
-            .finally(() => { busy = false; });
-        }, ctx.options.metadataCheckEveryMs);
-        // Never keeps the process alive; close() stops it.
-        timer.unref();
-        timers.add(timer);
+        ctx.every('metadata-refresh', ctx.options.metadataCheckEveryMs, async () => {
+          const r = await svc.refreshDue();
+          if (r.claimed) ctx.logger.info(r, 'WS-Fed metadata refresh pass');
+        });
       }
     },
     async close() {
-      for (const t of timers) clearInterval(t);
-      timers.clear();
-      // Let a pass in flight finish before the ORM closes.
-      await Promise.allSettled([...running]);
       services.clear();
     },
   });
@@ -74,7 +54,7 @@ export function wsfedPlugin(options: WsFedPluginInput = {}): WsFedPlugin {
       async runOnce() {
         const total = { claimed: 0, refreshed: 0, failed: 0 };
         for (const svc of services) {
-          const r = await track(svc.refreshDue());
+          const r = await svc.refreshDue();
           total.claimed += r.claimed;
           total.refreshed += r.refreshed;
           total.failed += r.failed;
