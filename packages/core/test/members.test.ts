@@ -135,3 +135,15 @@ describe('member lifecycle', () => {
     expect(await errorCode(t, DEACTIVATE, { id: a.ownerId }, a.ownerToken)).toBe('LAST_OWNER');
   });
 });
+
+describe('sessions', () => {
+  it('R18: deleting a connection ends the sessions it issued, and only those', async () => {
+    const a = await t.createTeam();
+    const m = await t.addMember(a.teamId, `sso@${a.slug}.example.com`);
+    const viaSso = await t.core.sessions.create(t.core.em(), { userId: (await t.core.members.get(a.teamId, m.membershipId)).user.id, teamId: a.teamId, membershipId: m.membershipId, method: 'saml', connectionId: 'conn-1' });
+    expect(await t.core.sessions.resolve(viaSso.token)).not.toBeNull();
+    expect(await t.core.sessions.revokeForConnection(a.teamId, 'conn-1')).toBe(1);
+    expect(await t.core.sessions.resolve(viaSso.token)).toBeNull();
+    expect(await t.core.sessions.resolve(m.token)).not.toBeNull();
+  });
+});

@@ -209,6 +209,8 @@ export class OidcService {
     em.remove(record);
     audit(em, actor, { teamId, action: 'oidc.connection_deleted', target: { type: 'oidc_connection', id }, data: { issuer: record.issuer, clientId: record.clientId } });
     await em.flush();
+    // Sign-ins through a deleted connection stop at once, not when their sessions expire.
+    await this.env.core.sessions.revokeForConnection(teamId, id);
   }
 
   /** Applies and validates a draft; returns the plaintext secrets for the discovery check. */

@@ -268,6 +268,8 @@ export class SamlConnections {
     audit(em, actor, { teamId: conn.teamId, action: 'saml.connection.deleted', target: { type: 'saml_connection', id: conn.id }, data: { name: conn.name, idpEntityId: conn.idpEntityId } });
     em.remove(conn);
     await em.flush();
+    // Sign-ins through a deleted connection stop at once, not when their sessions expire.
+    await this.deps.core.sessions.revokeForConnection(conn.teamId, conn.id);
   }
 
   /** Re-imports the IdP side from the metadata URL. `scheduled` refreshes audit only what changed. */

@@ -240,6 +240,8 @@ export class WsFedConnections {
       data: { connectionId: conn.id, name: conn.name, idpIssuer: conn.idpIssuer, realm: conn.realm },
     });
     await em.flush();
+    // Sign-ins through a deleted connection stop at once, not when their sessions expire.
+    await this.deps.core.sessions.revokeForConnection(conn.teamId, conn.id);
   }
 
   /**
