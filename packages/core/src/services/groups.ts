@@ -1,6 +1,7 @@
 import { Group, LicenseType, Team } from '../entities/index.js';
+import type { Knex } from '@mikro-orm/postgresql';
 import { fail } from '../errors.js';
-import { audit } from './audit.js';
+import { audit, auditEvent } from './audit.js';
 import type { Actor, Em } from './context.js';
 import type { SeatEngine } from './seats.js';
 
@@ -9,6 +10,17 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (id: string) => UUID.test(id);
 /** Member ids as the database spells them. */
 const canonical = (ids: string[] | undefined) => ids?.map((id) => (isUuid(id) ? id.toLowerCase() : id));
+/**
+ * Runs SQL with bound `?` parameters (extended protocol; in `em`'s transaction when it has one).
+ * `em.execute` inlines the values into the text instead, which costs formatting here and a fresh
+ * parse in PostgreSQL for every call — noticeable on the hot SCIM paths.
+ */
+async function bound<T = Record<string, unknown>>(em: Em, sql: string, params: readonly unknown[]): Promise<T[]> {
+  const raw = em.getKnex().raw(sql, params as never);
+  const trx = em.getTransactionContext<Knex.Transaction>();
+  return ((await (trx ? raw.transacting(trx) : raw)) as { rows: T[] }).rows;
+}
+
 /** A PostgreSQL uuid[] literal (the values are checked UUIDs), for `= any(?::uuid[])`. */
 const uuidArray = (ids: string[]) => `{${ids.filter(isUuid).join(',')}}`;
 
@@ -84,7 +96,8 @@ export class GroupService {
     const change = { add: canonical(requestedChange.add), remove: canonical(requestedChange.remove), replace: canonical(requestedChange.replace) };
     const requested = [...new Set([...(change.add ?? []), ...(change.remove ?? []), ...(change.replace ?? [])])];
     // Lock the group row: concurrent replaces of one group serialise; adds/removes are set-based anyway.
-    const [g] = await em.execute<Array<{ id: string; license_type_id: string | null; found: Array<{ id: string; status: string }> }>>(
+    const [g] = await bound<{ id: string; license_type_id: string | null; found: Array<{ id: string; status: string }> }>(
+      em,
       `select g.id, g.license_type_id,
          coalesce((select json_agg(json_build_object('id', m.id, 'status', m.status)) from membership m
                    where m.team_id = g.team_id and m.id = any(?::uuid[])), '[]'::json) as found
@@ -112,23 +125,30 @@ export class GroupService {
       });
     }
     const touched = new Set<string>();
+    const ev = auditEvent(actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId } });
     for (const [i, step] of steps.entries()) {
-      // The last change also bumps the group's version when anything changed (its own rows or earlier ones).
+      // The last change also bumps the group's version and writes the audit event, when anything
+      // changed (its own rows or earlier ones): one statement for the common single change.
       const rows = i < steps.length - 1
-        ? await em.execute<Array<{ membership_id: string }>>(step.sql, step.params)
-        : await em.execute<Array<{ membership_id: string }>>(
+        ? await bound<{ membership_id: string }>(em, step.sql, step.params)
+        : await bound<{ membership_id: string }>(
+          em,
           `with t as (${step.sql}),
+           changed as (select membership_id::text as id from t union select unnest(?::text[])),
            bump as (update "group" set version = version + 1, updated_at = greatest(updated_at, clock_timestamp())
-                    where id = ? and (?::boolean or exists (select 1 from t)))
+                    where id = ? and exists (select 1 from changed)),
+           a as (insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)
+                 select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, jsonb_build_object('changed', (select jsonb_agg(id order by id) from changed))
+                 where exists (select 1 from changed))
            select membership_id from t`,
-          [...step.params, groupId, touched.size > 0],
+          [
+            ...step.params, `{${[...touched].join(',')}}`, groupId,
+            ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId,
+          ],
         );
       rows.forEach((r) => touched.add(r.membership_id));
     }
-    if (touched.size) {
-      audit(em, actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId }, data: { changed: [...touched] } });
-      if (g.license_type_id) await this.deps.seats.syncMembers(em, teamId, [...touched], actor);
-    }
+    if (touched.size && g.license_type_id) await this.deps.seats.syncMembers(em, teamId, [...touched], actor);
     return [...touched];
   }
 

@@ -1,0 +1,63 @@
+/**
+ * Admin GraphQL (R17): the team's SCIM base URL and tokens, and creating / revoking tokens.
+ * Tokens are the core's `api_token` rows with scope `scim`: the secret is shown once and only
+ * its SHA-256 is stored.
+ */
+import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import { GraphQLDateTimeISO } from 'graphql-scalars';
+import { ApiToken, RosterError, TeamType, actorOf, requireTeamAdmin, type GqlContext } from '@roster/core';
+
+@ObjectType('ScimToken', { description: 'A SCIM bearer token of the team (R17); the secret itself is never shown again.' })
+export class ScimTokenType {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'First characters of the secret, to tell tokens apart.' }) prefix!: string;
+  @Field(() => GraphQLDateTimeISO) createdAt!: Date;
+  @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'Last request made with it (to the minute).' }) lastUsedAt!: Date | null;
+}
+
+@ObjectType('ScimSettings', { description: 'What an IdP admin pastes into Okta or Entra (R17).' })
+export class ScimSettingsType {
+  @Field(() => String, { description: 'The SCIM base URL ("Tenant URL" in Entra, "SCIM connector base URL" in Okta).' }) baseUrl!: string;
+  @Field(() => [ScimTokenType], { description: 'Live tokens, oldest first; several allow rotation without downtime.' }) tokens!: ScimTokenType[];
+}
+
+@ObjectType('CreatedScimToken')
+export class CreatedScimTokenType {
+  @Field(() => ScimTokenType) token!: ScimTokenType;
+  @Field(() => String, { description: 'Shown once; only its hash is stored.' }) secret!: string;
+}
+
+const toType = (t: ApiToken): ScimTokenType =>
+  Object.assign(new ScimTokenType(), { id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt });
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+@Resolver(() => TeamType)
+export class ScimResolver {
+  /** `baseUrl(slug)` → the team's SCIM base URL; injected by the plugin (it knows the public URL and prefix). */
+  constructor(private readonly baseUrl: (slug: string) => string) {}
+
+  @FieldResolver(() => ScimSettingsType, { description: 'SCIM provisioning: base URL and tokens. Team admins only (R17).' })
+  async scim(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<ScimSettingsType> {
+    requireTeamAdmin(ctx, team.id);
+    const tokens = await ctx.core.tokens.list(team.id, 'scim');
+    return Object.assign(new ScimSettingsType(), { baseUrl: this.baseUrl(team.slug), tokens: tokens.map(toType) });
+  }
+
+  @Mutation(() => CreatedScimTokenType, { description: 'A new SCIM token for the team; the secret is in this answer only.' })
+  async createScimToken(@Arg('teamId', () => ID) teamId: string, @Arg('name', () => String) name: string, @Ctx() ctx: GqlContext): Promise<CreatedScimTokenType> {
+    requireTeamAdmin(ctx, teamId);
+    const { token, secret } = await ctx.core.tokens.create(teamId, name, 'scim', actorOf(ctx));
+    return Object.assign(new CreatedScimTokenType(), { token: toType(token), secret });
+  }
+
+  @Mutation(() => Boolean, { description: 'Revokes a SCIM token at once; requests with it answer 401.' })
+  async revokeScimToken(@Arg('teamId', () => ID) teamId: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<boolean> {
+    requireTeamAdmin(ctx, teamId);
+    const token = UUID.test(id) ? await ctx.core.em().findOne(ApiToken, { id, teamId, scope: 'scim', revokedAt: null }) : null;
+    if (!token) throw new RosterError('NOT_FOUND', 'No such live SCIM token in this team.');
+    await ctx.core.tokens.revoke(teamId, id, actorOf(ctx));
+    return true;
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Team groups as SCIM Groups, and the two things SCIM keeps about members beyond the core's
+ * `group_member` rows (plugin-owned tables, see the scim/0001 migration):
+ *
+ * - `scim_group_member_display`: the `display` an IdP sent for a member, returned on GET
+ *   (Microsoft's tests read it back). Keyed to the `group_member` row with a cascading foreign
+ *   key, so it disappears with the membership whichever channel removes it.
+ * - `scim_group_member_ref`: Entra compatibility — a member given as a bare string that names
+ *   no user of the team is kept as an unresolved reference, returned on GET and removable,
+ *   instead of being dropped while the PATCH answers 204.
+ */
+import { audit, type Actor, type Em } from '@roster/core';
+import { asDate, asString, page, uuidArray, type PageQuery, type Row, type Sql } from './sql.js';
+
+export interface GroupMemberRecord {
+  id: string;
+  display: string | null;
+}
+
+export interface StoredGroup {
+  id: string;
+  displayName: string;
+  externalId: string | null;
+  licenseTypeId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+  version: number;
+  members?: GroupMemberRecord[];
+  /** Unresolved member references (Entra's bare-string members). */
+  refs?: Array<{ value: string; display: string | null }>;
+}
+
+const FIELDS = 'g.id, g.display_name, g.external_id, g.license_type_id, g.version, g.created_at, g.updated_at';
+const MEMBERS = `(select coalesce(json_agg(json_build_object('id', gm.membership_id, 'display', coalesce(d.display, u.display_name, m.user_name)) order by gm.created_at, gm.membership_id), '[]'::json)
+  from group_member gm join membership m on m.id = gm.membership_id join "user" u on u.id = m.user_id
+  left join scim_group_member_display d on d.group_id = gm.group_id and d.membership_id = gm.membership_id
+  where gm.group_id = g.id) as members,
+  (select coalesce(json_agg(json_build_object('value', r.value, 'display', r.display) order by r.created_at, r.value), '[]'::json)
+  from scim_group_member_ref r where r.group_id = g.id) as refs`;
+const SELECT_WITH_MEMBERS = `${FIELDS},\n  ${MEMBERS}`;
+
+function toStored(r: Row): StoredGroup {
+  const g: StoredGroup = {
+    id: String(r.id),
+    displayName: String(r.display_name),
+    externalId: asString(r.external_id),
+    licenseTypeId: asString(r.license_type_id),
+    createdAt: asDate(r.created_at),
+    updatedAt: asDate(r.updated_at),
+    version: Number(r.version),
+  };
+  if (Array.isArray(r.members)) g.members = r.members as GroupMemberRecord[];
+  if (Array.isArray(r.refs)) g.refs = r.refs as Array<{ value: string; display: string | null }>;
+  return g;
+}
+
+export async function findGroup(sql: Sql, teamId: string, id: string, withMembers: boolean): Promise<StoredGroup | null> {
+  const rows = await sql.rows(`select ${withMembers ? SELECT_WITH_MEMBERS : FIELDS} from "group" g where g.id = ? and g.team_id = ?`, [id, teamId], true);
+  return rows[0] ? toStored(rows[0]) : null;
+}
+
+export async function listGroups(sql: Sql, teamId: string, q: PageQuery, withMembers: boolean): Promise<{ total: number; records: StoredGroup[] }> {
+  const { total, rows } = await page(sql, q, {
+    select: withMembers ? SELECT_WITH_MEMBERS : FIELDS,
+    from: '"group" g',
+    teamWhere: 'g.team_id = ?',
+    countFrom: '"group" g',
+    tieBreak: 'g.created_at, g.id',
+    teamId,
+  });
+  return { total, records: rows.map(toStored) };
+}
+
+/**
+ * Locks the group for the rest of the transaction (concurrent writes to one group queue) and
+ * tells which of `ids` are members of the team, in one statement. Null: no such group.
+ */
+export async function lockGroup(sql: Sql, teamId: string, groupId: string, ids: readonly string[]): Promise<{ version: number; known: Set<string> } | null> {
+  const rows = await sql.rows(
+    `select g.version, array(select mm.id::text from membership mm where mm.team_id = g.team_id and mm.id = any(?::uuid[])) as known
+     from "group" g where g.id = ? and g.team_id = ? for update of g`,
+    [uuidArray(ids), groupId, teamId],
+  );
+  const r = rows[0];
+  return r ? { version: Number(r.version), known: new Set((r.known as string[] | null) ?? []) } : null;
+}
+
+/** Which of `ids` are members of the team (for a group being created). */
+export async function knownMembers(sql: Sql, teamId: string, ids: readonly string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const rows = await sql.rows('select id::text as id from membership where team_id = ? and id = any(?::uuid[])', [teamId, uuidArray(ids)]);
+  return new Set(rows.map((r) => String(r.id)));
+}
+
+/** Stores the `display` values sent for current members (members not in the group are skipped). */
+export async function saveDisplays(sql: Sql, teamId: string, groupId: string, displays: ReadonlyArray<{ id: string; display: string }>): Promise<void> {
+  if (displays.length === 0) return;
+  await sql.rows(
+    `insert into scim_group_member_display (team_id, group_id, membership_id, display)
+     select ?, gm.group_id, gm.membership_id, x.display
+     from jsonb_to_recordset(?::jsonb) as x(id uuid, display text)
+     join group_member gm on gm.group_id = ? and gm.membership_id = x.id
+     on conflict (group_id, membership_id) do update set display = excluded.display
+     where scim_group_member_display.display is distinct from excluded.display`,
+    [teamId, JSON.stringify(displays), groupId],
+  );
+}
+
+/** PUT / replace: members the client sent without a display lose the one stored. */
+export async function keepDisplaysOf(sql: Sql, groupId: string, ids: readonly string[]): Promise<void> {
+  await sql.rows('delete from scim_group_member_display where group_id = ? and not (membership_id = any(?::uuid[]))', [groupId, uuidArray(ids)]);
+}
+
+/** Adds unresolved references; returns the values that were new. */
+export async function addRefs(sql: Sql, teamId: string, groupId: string, refs: ReadonlyArray<{ value: string; display: string | null }>): Promise<string[]> {
+  if (refs.length === 0) return [];
+  const rows = await sql.rows(
+    `insert into scim_group_member_ref (team_id, group_id, value, display)
+     select ?, ?, x.value, x.display from jsonb_to_recordset(?::jsonb) as x(value text, display text)
+     on conflict (group_id, value) do update set display = coalesce(excluded.display, scim_group_member_ref.display)
+     returning value, (xmax = 0) as inserted`,
+    [teamId, groupId, JSON.stringify(refs)],
+  );
+  return rows.filter((r) => r.inserted !== false).map((r) => String(r.value));
+}
+
+/** Removes unresolved references by value (all of them when `values` is undefined); returns those removed. */
+export async function removeRefs(sql: Sql, groupId: string, values?: readonly string[]): Promise<string[]> {
+  if (values && values.length === 0) return [];
+  const rows = values
+    ? await sql.rows('delete from scim_group_member_ref where group_id = ? and value = any(?::text[]) returning value', [groupId, textArray(values)])
+    : await sql.rows('delete from scim_group_member_ref where group_id = ? returning value', [groupId]);
+  return rows.map((r) => String(r.value));
+}
+
+/** A PostgreSQL text[] literal with every element quoted. */
+function textArray(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}
+
+/** The audit event of reference changes, in the same transaction as the change. */
+export function auditRefs(em: Em, actor: Actor, teamId: string, groupId: string, added: string[], removed: string[]): void {
+  if (added.length === 0 && removed.length === 0) return;
+  audit(em, actor, { teamId, action: 'group.unresolved_members_changed', target: { type: 'group', id: groupId }, data: { added, removed } });
+}
