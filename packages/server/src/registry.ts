@@ -3,6 +3,7 @@ import { capturesPlugin } from '@roster/plugin-example-captures';
 import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { oidcPlugin } from '@roster/plugin-oidc';
 import { samlPlugin } from '@roster/plugin-saml';
+import { scimPlugin } from '@roster/plugin-scim';
 
 /**
  * The first-party plugins the CLI can enable by name (ROSTER_PLUGINS). This is the
@@ -13,6 +14,7 @@ export const PLUGIN_FACTORIES: Record<string, () => RosterPlugin<unknown>> = {
   wsfed: () => wsfedPlugin() as RosterPlugin<unknown>,
   oidc: () => oidcPlugin() as RosterPlugin<unknown>,
   saml: () => samlPlugin() as RosterPlugin<unknown>,
+  scim: () => scimPlugin() as RosterPlugin<unknown>,
 };
 
 export function pluginsByName(names: string[]): RosterPlugin<unknown>[] {

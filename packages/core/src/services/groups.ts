@@ -1,8 +1,7 @@
 import { Group, LicenseType, Team } from '../entities/index.js';
-import type { Knex } from '@mikro-orm/postgresql';
 import { fail } from '../errors.js';
 import { audit, auditEvent } from './audit.js';
-import type { Actor, Em } from './context.js';
+import { boundRows as bound, type Actor, type Em } from './context.js';
 import type { SeatEngine } from './seats.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -10,17 +9,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isUuid = (id: string) => UUID.test(id);
 /** Member ids as the database spells them. */
 const canonical = (ids: string[] | undefined) => ids?.map((id) => (isUuid(id) ? id.toLowerCase() : id));
-/**
- * Runs SQL with bound `?` parameters (extended protocol; in `em`'s transaction when it has one).
- * `em.execute` inlines the values into the text instead, which costs formatting here and a fresh
- * parse in PostgreSQL for every call — noticeable on the hot SCIM paths.
- */
-async function bound<T = Record<string, unknown>>(em: Em, sql: string, params: readonly unknown[]): Promise<T[]> {
-  const raw = em.getKnex().raw(sql, params as never);
-  const trx = em.getTransactionContext<Knex.Transaction>();
-  return ((await (trx ? raw.transacting(trx) : raw)) as { rows: T[] }).rows;
-}
-
 /** A PostgreSQL uuid[] literal (the values are checked UUIDs), for `= any(?::uuid[])`. */
 const uuidArray = (ids: string[]) => `{${ids.filter(isUuid).join(',')}}`;
 

@@ -2,9 +2,8 @@ import { Membership, User, normaliseLogin, type MemberRole, Team } from '../enti
 import { RosterError, fail, isRosterError, uniqueViolation } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { LockMode, Reference } from '@mikro-orm/core';
-import type { Knex } from '@mikro-orm/postgresql';
 import { audit, auditEvent } from './audit.js';
-import type { Actor, Em, HookBus } from './context.js';
+import { boundRows as bound, type Actor, type Em, type HookBus } from './context.js';
 import type { SeatEngine } from './seats.js';
 import type { SessionService } from './sessions.js';
 
@@ -359,17 +358,6 @@ export class MemberService {
     if (!user) return null;
     return em.findOne(Membership, { user: user.id, team: teamId }, { populate: ['user'] });
   }
-}
-
-/**
- * Runs SQL with bound `?` parameters (extended protocol; in `em`'s transaction when it has one).
- * `em.execute` inlines the values into the text instead, which costs formatting here and a fresh
- * parse in PostgreSQL for every call — noticeable on the hot SCIM paths.
- */
-async function bound<T = Record<string, unknown>>(em: Em, sql: string, params: readonly unknown[]): Promise<T[]> {
-  const raw = em.getKnex().raw(sql, params as never);
-  const trx = em.getTransactionContext<Knex.Transaction>();
-  return ((await (trx ? raw.transacting(trx) : raw)) as { rows: T[] }).rows;
 }
 
 /** Structural equality of stored JSON (key order does not matter). */

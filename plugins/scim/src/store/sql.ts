@@ -1,6 +1,5 @@
 /** Shared SQL plumbing: the query runner type and paging of filtered lists. */
-import type { Em } from '@roster/core';
-import type { Knex } from '@mikro-orm/postgresql';
+import { boundRows, type Em } from '@roster/core';
 import type { SqlFragment } from '../protocol/index.js';
 
 export type Row = Record<string, unknown>;
@@ -18,11 +17,7 @@ export interface Sql {
  * its transaction when it has one). `em.execute` would inline the values into the SQL text.
  */
 export const emSql = (em: Em): Sql => ({
-  async rows(sql, params) {
-    const raw = em.getKnex().raw(sql, params as never);
-    const trx = em.getTransactionContext<Knex.Transaction>();
-    return ((await (trx ? raw.transacting(trx) : raw)) as { rows: Row[] }).rows;
-  },
+  rows: (sql, params) => boundRows<Row>(em, sql, params),
 });
 
 export interface PageQuery {
