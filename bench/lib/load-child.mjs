@@ -2,8 +2,10 @@
 // loop nor the CPU accounting (process.cpuUsage) of the servers under test.
 import autocannon from 'autocannon';
 
-process.once('message', async (opts) => {
+process.once('message', async ({ requestsModule, requestsOptions, ...opts }) => {
   try {
+    // Requests built here, per request (functions cannot cross the IPC channel).
+    if (requestsModule) opts.requests = (await import(requestsModule)).requests(requestsOptions);
     const r = await autocannon(opts);
     process.send({
       ok: true,

@@ -10,7 +10,9 @@ export function stopLoads() {
 /**
  * Hammers one target with autocannon (programmatic API, in a child process).
  * target: { url, method?, headers?, body?, requests? } — body may be an object (sent as JSON);
- * `requests` is autocannon's sequence of requests each connection cycles through (plain data only).
+ * `requests` is autocannon's sequence of requests each connection cycles through (plain data only);
+ * `requestsModule` (a file URL) instead names a module whose `requests(requestsOptions)` builds
+ * them in the load process, with autocannon's `setupRequest` / `onResponse` functions.
  */
 export function runLoad(target, { connections, seconds }) {
   const body = target.body === undefined || typeof target.body === 'string' ? target.body : JSON.stringify(target.body);
@@ -20,6 +22,7 @@ export function runLoad(target, { connections, seconds }) {
     headers: { ...(body !== undefined && typeof target.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...target.headers },
     body,
     ...(target.requests ? { requests: target.requests } : {}),
+    ...(target.requestsModule ? { requestsModule: target.requestsModule, requestsOptions: target.requestsOptions } : {}),
     connections,
     duration: seconds,
     timeout: 30,

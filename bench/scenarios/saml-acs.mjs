@@ -11,8 +11,7 @@
 //               no database: node-saml has no replay cache, which is Roster's to add).
 // Both drivers run in this process, so `node CPU ms/req` compares like with like.
 //
-// Needs the saml plugin: ROSTER_PLUGINS=example-captures,saml (once `saml` is in the server's
-// plugin registry). Responses are signed with the SAML plugin's test IdP key (test fixture).
+// Needs the saml plugin (on by default; with ROSTER_PLUGINS set, include "saml"). Responses are signed with the SAML plugin's test IdP key (test fixture).
 // BENCH_SAML_POOL sets the number of pre-signed responses (default: three times what a short
 // calibration run says the rounds and warm-up can consume, at least 300/s).
 import { createHash, sign as rsaSign } from 'node:crypto';

@@ -1,13 +1,13 @@
 // SCIM POST /Users into the 100,000-member team (issue 3: ≥ 33 % of a bare Fastify + pg handler
 // doing a single-row INSERT). Every request creates a new person (unique userName).
 //
-// Roster: through the SCIM driver (scim/support.mjs: unique userName, injected into Roster's real
-// route): token check, then person + membership + audit event in one statement (MemberService's
-// provisioning of a new person). Baseline: a bare route inserting one "user" row with a unique
-// login. Both sides answer 200 to the load (the driver maps Roster's 201).
+// Roster: `POST /scim/v2/bench/Users` over HTTP with a unique userName (built in the load process,
+// scim/load-requests.mjs): token check, then person + membership + audit event in one statement
+// (MemberService's provisioning of a new person); 201. Baseline: a bare route inserting one "user"
+// row with a unique login; 200.
 //
-// Needs the scim plugin: ROSTER_PLUGINS=example-captures,scim (once "scim" is in the registry).
-import { drive, scimSetup, startDriver } from './scim/support.mjs';
+// Needs the scim plugin (on by default; with ROSTER_PLUGINS set, include "scim").
+import { scimSetup, scimTarget } from './scim/support.mjs';
 
 let n = 0;
 const run = `${process.pid.toString(36)}${Date.now().toString(36)}`;
@@ -20,10 +20,8 @@ export default {
     return scimSetup(ctx);
   },
 
-  async roster(ctx) {
-    const driver = await startDriver(ctx, { headers: ctx.state.headers });
-    const request = drive('create');
-    return { url: `${driver}/drive`, method: 'POST', headers: request.headers, body: request.body };
+  roster(ctx) {
+    return scimTarget(ctx, ['create']);
   },
 
   async baseline(ctx) {

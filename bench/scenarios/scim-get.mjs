@@ -3,7 +3,7 @@
 // with its groups and license state (one statement), rendered as a SCIM User. Baseline: the same
 // user SELECT on a pg pool, no authentication, the row as JSON.
 //
-// Needs the scim plugin: ROSTER_PLUGINS=example-captures,scim (once "scim" is in the registry).
+// Needs the scim plugin (on by default; with ROSTER_PLUGINS set, include "scim").
 import { scimSetup, unlicensedMembers } from './scim/support.mjs';
 
 // The statement Roster runs for the resource (plugins/scim/src/store/users.ts), with $n placeholders.

@@ -5,19 +5,19 @@
 // Each connection cycles through 8 requests: 3 `GET /Users?filter=userName eq "…"`, 1 `POST /Users`
 // (a new person), a `PATCH /Users/{id}` deactivation and later the reactivation (pathless replace
 // of `active`, Okta's form) of members without a license, a `PATCH /Groups/{id}` adding a member
-// to one of 20 groups made for the run and later removing it. All of it goes through the SCIM
-// driver (scim/support.mjs), which spreads the writes over 5,000 members; writes restore what they
-// change (the created members are removed at teardown).
+// to one of 20 groups made for the run and later removing it. The load process builds them
+// (scim/load-requests.mjs) and sends them to Roster's routes over HTTP, spreading the writes over
+// 5,000 members; writes restore what they change (the created members are removed at teardown).
 //
 // Setup also times an initial sync over HTTP into a fresh team, as an IdP's first push does, from a
 // child process (scim/sync-child.mjs): BENCH_SCIM_SYNC_USERS users (default 10,000; a userName lookup
 // then a create each), then BENCH_SCIM_SYNC_GROUPS groups (default 100) of 100 members,
 // BENCH_SCIM_SYNC_CONCURRENCY requests at a time (default 8); 0 users skips it.
 //
-// Needs the scim plugin: ROSTER_PLUGINS=example-captures,scim (once "scim" is in the registry).
+// Needs the scim plugin (on by default; with ROSTER_PLUGINS set, include "scim").
 import { fork } from 'node:child_process';
 import { SYSTEM_ACTOR } from '../../packages/core/dist/index.js';
-import { SCIM_PREFIX, drive, scimSetup, startDriver, unlicensedMembers } from './scim/support.mjs';
+import { SCIM_PREFIX, scimSetup, scimTarget, unlicensedMembers } from './scim/support.mjs';
 
 const int = (name, def) => (process.env[name] === undefined || process.env[name] === '' ? def : Number(process.env[name]));
 const LOOKUP_SQL = 'select m.id from membership m where m.team_id = $1 and lower(m.user_name) = lower($2)';
@@ -58,11 +58,9 @@ export default {
     return { headers, members, groups };
   },
 
-  async roster(ctx) {
-    const driver = await startDriver(ctx, ctx.state);
+  roster(ctx) {
     const cycle = ['lookup', 'create', 'lookup', 'deactivate', 'groupAdd', 'lookup', 'reactivate', 'groupRemove'];
-    const requests = cycle.map(drive);
-    return { url: `${driver}/drive`, method: 'POST', headers: requests[0].headers, body: requests[0].body, requests };
+    return scimTarget(ctx, cycle, ctx.state);
   },
 
   async baseline(ctx) {

@@ -48,7 +48,12 @@ async function main(): Promise<void> {
     console.log(`\nRoster is running at ${config.publicUrl} (listening on ${address})`);
     console.log(`  GraphQL:  ${config.publicUrl}/graphql`);
     console.log(`  Database: ${config.databaseUrl ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`}`);
-    if (values.demo) console.log(`  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}\n`);
+    if (values.demo) {
+      console.log(`  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}`);
+      // What an IdP admin pastes into Okta or Entra; the token comes from createScimToken (shown once).
+      if (config.plugins.includes('scim')) console.log(`  SCIM base URL of the demo team: ${config.publicUrl}/scim/v2/${DEMO.slug} (token: mutation createScimToken)`);
+      console.log('');
+    }
     return;
   }
   try {

@@ -359,6 +359,32 @@ describe('R17: admin GraphQL', () => {
   });
 });
 
+describe('R17: admin GraphQL across teams', () => {
+  it("another team's admin and anonymous callers neither read, create nor revoke a team's SCIM tokens", async () => {
+    const a = await t.createTeam();
+    const b = await t.createTeam();
+    const live = await t.core.tokens.create(a.teamId, 'Okta', 'scim', SYSTEM_ACTOR);
+    // [query, variables, code for team B's admin]: another team's settings do not exist for it.
+    const calls = [
+      ['query($id: ID!) { team(id: $id) { scim { baseUrl tokens { id } } } }', { id: a.teamId }, 'NOT_FOUND'],
+      ['mutation($t: ID!) { createScimToken(teamId: $t, name: "intruder") { secret } }', { t: a.teamId }, 'NOT_FOUND'],
+      ['mutation($t: ID!, $id: ID!) { revokeScimToken(teamId: $t, id: $id) }', { t: a.teamId, id: live.token.id }, 'NOT_FOUND'],
+      // Team B's admin naming team B while revoking team A's token: not found, not revoked.
+      ['mutation($t: ID!, $id: ID!) { revokeScimToken(teamId: $t, id: $id) }', { t: b.teamId, id: live.token.id }, 'NOT_FOUND'],
+    ] as const;
+    for (const [query, vars, code] of calls) {
+      const asB = await t.gql(query, vars, { token: b.ownerToken });
+      const anonymous = await t.gql(query, vars);
+      expect(asB.errors?.[0]?.extensions?.code, query).toBe(code);
+      expect(anonymous.errors?.[0]?.extensions?.code, query).toBe('UNAUTHENTICATED');
+      expect(JSON.stringify(asB.data ?? null) + JSON.stringify(anonymous.data ?? null)).not.toContain('scim/v2');
+    }
+    const names = (await t.core.tokens.list(a.teamId, 'scim')).map((x) => x.name);
+    expect(names).toEqual(['Okta']);
+    expect((await client({ base: `${t.url}/scim/v2/${a.slug}`, token: live.secret }).get('/Users')).status).toBe(200);
+  });
+});
+
 describe('Entra compatibility for bare-string group members', () => {
   it('keeps a bare-string member that names no user as an unresolved reference, shown on GET and removable', async () => {
     const g = await c.post<{ id: string }>('/Groups', { displayName: 'Garbage' });
