@@ -9,7 +9,6 @@ import {
   GROUP_RESOURCE,
   ScimError,
   etag,
-  etagMatches,
   listResponse,
   normalisePatch,
   parseGroup,
@@ -37,7 +36,7 @@ import {
 } from '../store/groups.js';
 import { emSql } from '../store/sql.js';
 import { compileList, groupShowsMembers, notFound, type Scope } from './context.js';
-import { checkIfMatch, header, isUuid, json, noContent, type ScimResponse } from './request.js';
+import { checkIfMatch, conditionalGet, header, isUuid, json, noContent, type ScimResponse } from './request.js';
 import { wantsRepresentation } from './users.js';
 
 const location = (s: Scope, id: string) => `${s.baseUrl}/Groups/${id}`;
@@ -67,10 +66,7 @@ export async function listGroupsResponse(s: Scope, q: ListQuery): Promise<ScimRe
 export async function getGroup(s: Scope, id: string, q: ListQuery, project: Projection): Promise<ScimResponse> {
   const g = isUuid(id) ? await findGroup(s.reader, s.teamId, id, groupShowsMembers(q)) : null;
   if (!g) throw notFound('Group', id);
-  const tag = etag(g.version);
-  const ifNoneMatch = header(s.req, 'if-none-match');
-  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, g.version)) return { status: 304, headers: { etag: tag } };
-  return json(200, project(renderStoredGroup(g, s)), { etag: tag, location: location(s, g.id) });
+  return conditionalGet(s.req, g.version, location(s, g.id), () => project(renderStoredGroup(g, s)));
 }
 
 async function readBack(s: Scope, id: string, q: ListQuery, project: Projection, status: number): Promise<ScimResponse> {

@@ -2,7 +2,7 @@
  * The framework-free request and response of the SCIM endpoints, and the small readers every
  * endpoint shares: query parameters, headers, the JSON body, preconditions.
  */
-import { ScimError, etagMatches, parseJsonBody, type ScimResponse } from '../protocol/index.js';
+import { ScimError, etag, etagMatches, parseJsonBody, type ScimResponse } from '../protocol/index.js';
 
 export type { ScimResponse } from '../protocol/index.js';
 
@@ -80,6 +80,17 @@ export function checkIfMatch(ifMatch: string | undefined, version: number): void
   if (!etagMatches(ifMatch, version)) {
     throw new ScimError('SCIM_ERR_PRECONDITION_FAILED', `The resource is at version W/"${version}", not ${ifMatch}.`);
   }
+}
+
+/**
+ * RFC 7644 §3.14: a GET of one resource. `If-None-Match` naming the current version → 304 with
+ * no body (`render` is not called); else 200 with the ETag and Location.
+ */
+export function conditionalGet(req: ScimRequest, version: number, location: string, render: () => unknown): ScimResponse {
+  const tag = etag(version);
+  const ifNoneMatch = header(req, 'if-none-match');
+  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, version)) return { status: 304, headers: { etag: tag } };
+  return json(200, render(), { etag: tag, location });
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -7,7 +7,6 @@ import {
   USER_RESOURCE,
   applyPatchToResource,
   etag,
-  etagMatches,
   listResponse,
   mergeStoredAttributes,
   normalisePatch,
@@ -22,7 +21,7 @@ import {
 import { USER_COLUMNS } from '../store/columns.js';
 import { findUser, listUsers, recordOfMembership } from '../store/users.js';
 import { compileList, notFound, userIncludes, type Scope } from './context.js';
-import { checkIfMatch, header, isUuid, json, noContent, type ScimResponse } from './request.js';
+import { checkIfMatch, conditionalGet, header, isUuid, json, noContent, type ScimResponse } from './request.js';
 
 type SyncInput = Exclude<Parameters<Scope['core']['members']['sync']>[2], (...args: never[]) => unknown>;
 
@@ -58,10 +57,7 @@ export async function listUsersResponse(s: Scope, q: ListQuery): Promise<ScimRes
 export async function getUser(s: Scope, id: string, q: ListQuery, project: Projection): Promise<ScimResponse> {
   const rec = isUuid(id) ? await findUser(s.reader, s.teamId, id, userIncludes(q)) : null;
   if (!rec) throw notFound('User', id);
-  const tag = etag(rec.version);
-  const ifNoneMatch = header(s.req, 'if-none-match');
-  if (ifNoneMatch !== undefined && etagMatches(ifNoneMatch, rec.version)) return { status: 304, headers: { etag: tag } };
-  return json(200, project(renderUser(rec, s)), { etag: tag, location: location(s, rec.id) });
+  return conditionalGet(s.req, rec.version, location(s, rec.id), () => project(renderUser(rec, s)));
 }
 
 /** R5: SCIM create adds the person to the team directly; R2: a person of another team → 409 uniqueness. */
