@@ -17,6 +17,8 @@ export interface CoreOptions {
   secretKey: string;
   sessionTtlSeconds?: number;
   resolveTxt?: TxtResolver;
+  /** Longest a node trusts a verified bearer token without asking the database (0: never); the cache is off until the host says revocations reach it. */
+  tokenCacheTtlMs?: number;
 }
 
 /** The composition root of the domain: every channel gets the same services. */
@@ -32,7 +34,7 @@ export function createCore(opts: CoreOptions) {
   const members = new MemberService({ em, seats, sessions, hooks });
   const groups = new GroupService({ em, seats });
   const teams = new TeamService({ em, seats, hooks });
-  const tokens = new TokenService({ em, read });
+  const tokens = new TokenService({ em, read, cacheTtlMs: opts.tokenCacheTtlMs });
   const domains = new DomainService({ em, resolveTxt: opts.resolveTxt });
   const signIn = new SignInService({ em, read, members, sessions });
   return {

@@ -6,6 +6,7 @@ export { HookBus, SYSTEM_ACTOR, boundRows, type Actor, type HookEvents, type Hoo
 export type { Viewer } from './services/sessions.js';
 export type { AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt, SignInRefusalCode } from './services/sign-in.js';
 export type { VerifiedToken } from './services/tokens.js';
+export { TokenCache, TOKEN_REVOKED_CHANNEL } from './services/token-cache.js';
 export type { ProvisionInput, UpdateInput, ProfileInput } from './services/members.js';
 export type { TxtResolver } from './services/domains.js';
 export { hashPassword, verifyPassword, newSecret, hashToken, SecretBox } from './services/crypto.js';

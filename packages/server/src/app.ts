@@ -12,6 +12,7 @@ import { initOrm, migrate } from './orm.js';
 import { startEmbedded, type EmbeddedDatabase } from './database.js';
 import { allEntities, allMigrations, allResolverClasses, resolvePlugins } from './plugin-host.js';
 import { buildRosterSchema, mountGraphql } from './graphql.js';
+import { listenForRevocations } from './revocations.js';
 import { authRoutes, makeViewerOf, setSessionCookie } from './auth.js';
 import type { GraphQLSchema } from 'graphql';
 
@@ -52,7 +53,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   const migrations = allMigrations(loaded);
   if (opts.migrate || embedded) await migrate(url, migrations);
   const orm = await initOrm(url, allEntities(loaded), poolMax);
-  const core = createCore({ orm, secretKey: cfg.secretKey, sessionTtlSeconds: cfg.sessionTtlSeconds, resolveTxt: opts.resolveTxt });
+  const core = createCore({ orm, secretKey: cfg.secretKey, sessionTtlSeconds: cfg.sessionTtlSeconds, resolveTxt: opts.resolveTxt, tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000 });
 
   const app = Fastify({
     logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -63,6 +64,11 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     bodyLimit: 1024 * 1024,
     trustProxy: cfg.production,
   });
+  // Verified bearer tokens are cached only while revocations reach this node: through LISTEN on
+  // a PostgreSQL server (any node may revoke), or at once for the embedded one (only this process
+  // reaches it, and its revocations drop the entry directly).
+  const revocations = embedded ? null : listenForRevocations(url, core.tokens.cache, app.log);
+  if (embedded) core.tokens.cache.setLive(true);
   await app.register(cookie);
   await app.register(formbody);
 
@@ -180,6 +186,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       for (const job of jobs) clearInterval(job.timer);
       await Promise.allSettled(jobs.map((j) => j.running));
       await app.close();
+      await revocations?.close();
       for (const { plugin } of [...loaded].reverse()) await plugin.close?.();
       await orm.close(true);
       await embedded?.close();

@@ -18,6 +18,8 @@ export interface ServerConfig {
   logLevel: string;
   maxQueryDepth: number;
   maxQueryFields: number;
+  /** How long a node may trust a verified bearer token without asking the database (0: always ask). */
+  tokenCacheSeconds: number;
   /** Options handed to plugins by name (e.g. the platform Google connection for `oidc`). */
   pluginOptions: Record<string, unknown>;
 }
@@ -77,6 +79,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     maxQueryDepth: int('ROSTER_GRAPHQL_MAX_DEPTH', 10, 2, 50),
     maxQueryFields: int('ROSTER_GRAPHQL_MAX_FIELDS', 500, 10, 10_000),
+    tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),
     pluginOptions,
     ...overrides,
   };
