@@ -32,6 +32,16 @@ function codeOf(fn: () => unknown): string {
 }
 
 describe('verifyElementSignature', () => {
+  it("leaves the caller's DOM as it was (the signature is detached only while canonicalising)", () => {
+    const parsed = parseXmlSafely(sign(doc(), { privateKey: signer.privateKey, target: 'item' }));
+    const before = parsed.toString();
+    const item = parsed.getElementsByTagNameNS('urn:test', 'item').item(0)!;
+    verifyElementSignature(parsed, item, trusted);
+    expect(parsed.toString()).toBe(before);
+    // And a second verification of the same DOM still finds its signature.
+    expect(verifyElementSignature(parsed, item, trusted).referenceId).toBe('_a1');
+  });
+
   it('accepts an RSA-SHA256 signature by a trusted certificate and returns only the signed bytes', () => {
     const result = verifyItem(sign(doc(), { privateKey: signer.privateKey, target: 'item' }));
     expect(result.referenceId).toBe('_a1');
