@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { HookBus, type Em } from './services/context.js';
+import { HookBus, setPreparedStatements, statementName, type BoundOptions, type Em, type ReadFn } from './services/context.js';
 import { SeatEngine } from './services/seats.js';
 import { SessionService } from './services/sessions.js';
 import { MemberService } from './services/members.js';
@@ -19,6 +19,11 @@ export interface CoreOptions {
   resolveTxt?: TxtResolver;
   /** Longest a node trusts a verified bearer token without asking the database (0: never); the cache is off until the host says revocations reach it. */
   tokenCacheTtlMs?: number;
+  /**
+   * Named prepared statements for the hot fixed statements (default on). Off behind a pooler
+   * that gives each transaction another server connection (PgBouncer in transaction mode < 1.21).
+   */
+  preparedStatements?: boolean;
 }
 
 /** The composition root of the domain: every channel gets the same services. */
@@ -26,8 +31,13 @@ export function createCore(opts: CoreOptions) {
   const em = (): Em => opts.orm.em.fork() as Em;
   // Hot read paths skip the EntityManager: bound parameters, no fork, no client-side formatting.
   const knex = opts.orm.em.getConnection().getKnex();
-  const read = async <T = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<T[]> =>
-    ((await knex.raw(sql, params as Parameters<typeof knex.raw>[1] & readonly never[])) as { rows: T[] }).rows;
+  setPreparedStatements(opts.orm.em as Em, opts.preparedStatements !== false);
+  const read: ReadFn = async <T = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], o: BoundOptions = {}): Promise<T[]> => {
+    const raw = knex.raw(sql, params as Parameters<typeof knex.raw>[1] & readonly never[]);
+    const name = o.prepare ? statementName(knex, sql, params) : undefined;
+    if (name) raw.options({ name });
+    return ((await raw) as { rows: T[] }).rows;
+  };
   const hooks = new HookBus();
   const seats = new SeatEngine();
   const sessions = new SessionService({ em, read, ttlSeconds: opts.sessionTtlSeconds ?? 12 * 3600 });

@@ -53,7 +53,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   const migrations = allMigrations(loaded);
   if (opts.migrate || embedded) await migrate(url, migrations);
   const orm = await initOrm(url, allEntities(loaded), poolMax);
-  const core = createCore({ orm, secretKey: cfg.secretKey, sessionTtlSeconds: cfg.sessionTtlSeconds, resolveTxt: opts.resolveTxt, tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000 });
+  const core = createCore({ orm, secretKey: cfg.secretKey, sessionTtlSeconds: cfg.sessionTtlSeconds, resolveTxt: opts.resolveTxt, tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000, preparedStatements: cfg.dbPreparedStatements });
 
   const app = Fastify({
     logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },

@@ -20,6 +20,8 @@ export interface ServerConfig {
   maxQueryFields: number;
   /** How long a node may trust a verified bearer token without asking the database (0: always ask). */
   tokenCacheSeconds: number;
+  /** Named prepared statements for the hot statements; off behind PgBouncer in transaction mode before 1.21. */
+  dbPreparedStatements: boolean;
   /** Options handed to plugins by name (e.g. the platform Google connection for `oidc`). */
   pluginOptions: Record<string, unknown>;
 }
@@ -40,6 +42,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     const n = Number(raw);
     if (!Number.isInteger(n) || n < min || n > max) problems.push(`${name} must be a whole number from ${min} to ${max} (got "${raw}")`);
     return n;
+  };
+  const bool = (name: string, def: boolean): boolean => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return def;
+    if (raw !== 'true' && raw !== 'false') problems.push(`${name} must be "true" or "false" (got "${raw}")`);
+    return raw === 'true';
   };
   const port = int('PORT', 4000, 0, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -80,6 +88,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxQueryDepth: int('ROSTER_GRAPHQL_MAX_DEPTH', 10, 2, 50),
     maxQueryFields: int('ROSTER_GRAPHQL_MAX_FIELDS', 500, 10, 10_000),
     tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),
+    dbPreparedStatements: bool('ROSTER_DB_PREPARED_STATEMENTS', true),
     pluginOptions,
     ...overrides,
   };

@@ -44,6 +44,11 @@ describe('configuration', () => {
 
   it('boots with safe defaults in development', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', databaseUrl: null, production: false, introspection: true });
+    expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', databaseUrl: null, production: false, introspection: true, dbPreparedStatements: true });
+  });
+
+  it('turns prepared statements off only for an explicit "false", and refuses anything else', () => {
+    expect(loadConfig({ ROSTER_DB_PREPARED_STATEMENTS: 'false' }).dbPreparedStatements).toBe(false);
+    expect(() => loadConfig({ ROSTER_DB_PREPARED_STATEMENTS: 'no' })).toThrow('ROSTER_DB_PREPARED_STATEMENTS must be "true" or "false" (got "no")');
   });
 });

@@ -91,6 +91,7 @@ export class GroupService {
                    where m.team_id = g.team_id and m.id = any(?::uuid[])), '[]'::json) as found
        from "group" g where g.id = ? and g.team_id = ? for update of g`,
       [uuidArray(requested.filter(isUuid)), groupId, teamId],
+      { prepare: true },
     );
     if (!g) fail('NOT_FOUND', 'No such group in this team.');
     this.assertMembersOfTeam(requested, g.found, actor);
@@ -118,7 +119,7 @@ export class GroupService {
       // The last change also bumps the group's version and writes the audit event, when anything
       // changed (its own rows or earlier ones): one statement for the common single change.
       const rows = i < steps.length - 1
-        ? await bound<{ membership_id: string }>(em, step.sql, step.params)
+        ? await bound<{ membership_id: string }>(em, step.sql, step.params, { prepare: true })
         : await bound<{ membership_id: string }>(
           em,
           `with t as (${step.sql}),
@@ -133,6 +134,7 @@ export class GroupService {
             ...step.params, `{${[...touched].join(',')}}`, groupId,
             ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId,
           ],
+          { prepare: true },
         );
       rows.forEach((r) => touched.add(r.membership_id));
     }

@@ -109,6 +109,7 @@ export class MemberService {
           membershipId, teamId, role, active ? 'active' : 'inactive', input.creditLimit ?? 0, userName, input.externalId ?? null, JSON.stringify(input.attributes ?? {}), now, now, active ? null : now,
           ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId, JSON.stringify(ev.data),
         ],
+        { prepare: true },
       );
     } catch (e) {
       // Another create of the same userName in this team won a race on the membership index.
@@ -241,6 +242,7 @@ export class MemberService {
           !active, active,
           ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId, JSON.stringify(ev.data),
         ],
+        { prepare: true },
       );
       const row = rows[0];
       if (!row) return null;

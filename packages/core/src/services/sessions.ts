@@ -50,6 +50,7 @@ export class SessionService {
        from session s join "user" u on u.id = s.user_id left join membership m on m.id = s.membership_id
        where s.token_hash = ? and s.revoked_at is null and s.expires_at > now()`,
       [hashToken(token)],
+      { prepare: true },
     );
     const r = rows[0];
     if (!r) return null;

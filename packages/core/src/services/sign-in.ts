@@ -89,7 +89,7 @@ export class SignInService {
     let policy = found?.sign_in_policy ?? null;
     const teamId = found?.team_id ?? id.teamId;
     if (!found && teamId) {
-      const [team] = await this.deps.read<{ sign_in_policy: SignInPolicy }>('select sign_in_policy from team where id = ?', [teamId]);
+      const [team] = await this.deps.read<{ sign_in_policy: SignInPolicy }>('select sign_in_policy from team where id = ?', [teamId], { prepare: true });
       policy = team?.sign_in_policy ?? null;
     }
     if (!teamId || !policy) return refuse('NOT_PROVISIONED', `No team member matches ${email ?? id.subject}.`, null);
@@ -128,6 +128,7 @@ export class SignInService {
       [teamId, found.membership_id, id.connectionId, id.subject, id.method === 'sso',
         tokenHash, found.user_id, teamId, found.membership_id, id.protocol, id.connectionId, expiresAt,
         ...auditParams(ev)],
+      { prepare: true },
     );
     return { ok: true, token, userId: found.user_id, membershipId: found.membership_id, teamId };
   }
@@ -144,12 +145,13 @@ export class SignInService {
          where u.login = ?
        ) found order by rank limit 1`,
       [teamId, connectionId, subject, email],
+      { prepare: true },
     );
     return rows[0] ?? null;
   }
 
   private async insertAudit(ev: AuditEvent): Promise<void> {
-    await this.deps.read(`${AUDIT_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`, auditParams(ev));
+    await this.deps.read(`${AUDIT_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`, auditParams(ev), { prepare: true });
   }
 
   /** Records a response the plugin refused before it reached the core (bad signature, audience…). */

@@ -64,6 +64,7 @@ export class TokenService {
     const rows = await this.deps.read<{ id: string; team_id: string; name: string; scope: string; last_used_at: Date | null }>(
       'select id, team_id, name, scope, last_used_at from api_token where token_hash = ? and revoked_at is null',
       [hash],
+      { prepare: true },
     );
     const r = rows[0];
     if (!r || r.scope !== scope) return null;

@@ -80,6 +80,7 @@ export async function lockGroup(sql: Sql, teamId: string, groupId: string, ids: 
     `select g.version, array(select mm.id::text from membership mm where mm.team_id = g.team_id and mm.id = any(?::uuid[])) as known
      from "group" g where g.id = ? and g.team_id = ? for update of g`,
     [uuidArray(ids), groupId, teamId],
+    true,
   );
   const r = rows[0];
   return r ? { version: Number(r.version), known: new Set((r.known as string[] | null) ?? []) } : null;
@@ -88,7 +89,7 @@ export async function lockGroup(sql: Sql, teamId: string, groupId: string, ids: 
 /** Which of `ids` are members of the team (for a group being created). */
 export async function knownMembers(sql: Sql, teamId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await sql.rows('select id::text as id from membership where team_id = ? and id = any(?::uuid[])', [teamId, uuidArray(ids)]);
+  const rows = await sql.rows('select id::text as id from membership where team_id = ? and id = any(?::uuid[])', [teamId, uuidArray(ids)], true);
   return new Set(rows.map((r) => String(r.id)));
 }
 
@@ -103,12 +104,13 @@ export async function saveDisplays(sql: Sql, teamId: string, groupId: string, di
      on conflict (group_id, membership_id) do update set display = excluded.display
      where scim_group_member_display.display is distinct from excluded.display`,
     [teamId, JSON.stringify(displays), groupId],
+    true,
   );
 }
 
 /** PUT / replace: members the client sent without a display lose the one stored. */
 export async function keepDisplaysOf(sql: Sql, groupId: string, ids: readonly string[]): Promise<void> {
-  await sql.rows('delete from scim_group_member_display where group_id = ? and not (membership_id = any(?::uuid[]))', [groupId, uuidArray(ids)]);
+  await sql.rows('delete from scim_group_member_display where group_id = ? and not (membership_id = any(?::uuid[]))', [groupId, uuidArray(ids)], true);
 }
 
 /** Adds unresolved references; returns the values that were new. */
@@ -120,6 +122,7 @@ export async function addRefs(sql: Sql, teamId: string, groupId: string, refs: R
      on conflict (group_id, value) do update set display = coalesce(excluded.display, scim_group_member_ref.display)
      returning value, (xmax = 0) as inserted`,
     [teamId, groupId, JSON.stringify(refs)],
+    true,
   );
   return rows.filter((r) => r.inserted !== false).map((r) => String(r.value));
 }
@@ -128,8 +131,8 @@ export async function addRefs(sql: Sql, teamId: string, groupId: string, refs: R
 export async function removeRefs(sql: Sql, groupId: string, values?: readonly string[]): Promise<string[]> {
   if (values && values.length === 0) return [];
   const rows = values
-    ? await sql.rows('delete from scim_group_member_ref where group_id = ? and value = any(?::text[]) returning value', [groupId, textArray(values)])
-    : await sql.rows('delete from scim_group_member_ref where group_id = ? returning value', [groupId]);
+    ? await sql.rows('delete from scim_group_member_ref where group_id = ? and value = any(?::text[]) returning value', [groupId, textArray(values)], true)
+    : await sql.rows('delete from scim_group_member_ref where group_id = ? returning value', [groupId], true);
   return rows.map((r) => String(r.value));
 }
 

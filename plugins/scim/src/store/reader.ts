@@ -6,7 +6,7 @@
  * the pool is not reachable this way.
  */
 import { createHash } from 'node:crypto';
-import type { Core } from '@roster/core';
+import { preparedStatements, type Core } from '@roster/core';
 import type { Row, Sql } from './sql.js';
 
 interface PgConnection {
@@ -46,7 +46,8 @@ export class Reader implements Sql {
     }
     const connection = await this.client.acquireConnection();
     try {
-      const result = await connection.query(prepare ? { name: known.name, text: known.text, values: params } : { text: known.text, values: params });
+      const named = prepare === true && preparedStatements(this.core.orm.em);
+      const result = await connection.query(named ? { name: known.name, text: known.text, values: params } : { text: known.text, values: params });
       return result.rows;
     } finally {
       await this.client.releaseConnection(connection);

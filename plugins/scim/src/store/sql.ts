@@ -17,7 +17,7 @@ export interface Sql {
  * its transaction when it has one). `em.execute` would inline the values into the SQL text.
  */
 export const emSql = (em: Em): Sql => ({
-  rows: (sql, params) => boundRows<Row>(em, sql, params),
+  rows: (sql, params, prepare) => boundRows<Row>(em, sql, params, { prepare: prepare === true }),
 });
 
 export interface PageQuery {
