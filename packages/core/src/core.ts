@@ -60,8 +60,8 @@ export function createCore(opts: CoreOptions) {
     tokens,
     domains,
     signIn,
-    replay: new ReplayGuard(em),
-    flows: new FlowStore(em),
+    replay: new ReplayGuard(em, read),
+    flows: new FlowStore(em, read),
     secrets: new SecretBox(opts.secretKey),
   };
 }

@@ -144,12 +144,13 @@ export class SamlConnections {
    */
   async runtime(id: string, withKey = false): Promise<RuntimeConnection | null> {
     if (!UUID.test(id)) return null;
-    const [row] = await this.em().execute<Array<Record<string, unknown>>>(
+    const [row] = await this.deps.core.read<Record<string, unknown>>(
       `select id, team_id, enabled, preset, attribute_overrides, idp_entity_id, idp_sso_url, idp_sso_binding, idp_slo_url,
               idp_certificates, name_id_format, allow_sha1, clock_skew_seconds, allow_idp_initiated, want_assertions_signed,
               want_response_signed, sign_authn_requests, sp_certificate${withKey ? ', sp_private_key_sealed' : ''}
        from saml_connection where id = ?`,
       [id],
+      { prepare: true },
     );
     if (!row) return null;
     const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));

@@ -176,11 +176,12 @@ export class SamlSignIn {
 
   /** Which SAML subject opened which session, for single logout (expires with the session). */
   private async recordSession(conn: RuntimeConnection, identity: SamlIdentity, token: string): Promise<void> {
-    await this.env.core.em().execute(
+    await this.env.core.read(
       `insert into saml_session (token_hash, connection_id, team_id, name_id, name_id_format, session_index, expires_at)
        select s.token_hash, ?, ?, ?, ?, ?, s.expires_at from session s where s.token_hash = ?
        on conflict (token_hash) do nothing`,
       [conn.id, conn.teamId, identity.nameId, identity.nameIdFormat, identity.sessionIndex, hashToken(token)],
+      { prepare: true },
     );
   }
 }

@@ -41,7 +41,7 @@ export class HookBus {
 
 export type Em = EntityManager;
 
-/** Runs a read-only statement outside any transaction, with bound `?` parameters. */
+/** Runs one statement on its own (autocommit, outside any transaction), with bound `?` parameters. */
 export type ReadFn = <T = Record<string, unknown>>(sql: string, params?: readonly unknown[], opts?: BoundOptions) => Promise<T[]>;
 
 /**
