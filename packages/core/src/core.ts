@@ -1,5 +1,5 @@
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { HookBus, setPreparedStatements, statementName, type BoundOptions, type Em, type ReadFn } from './services/context.js';
+import { HookBus, runBound, setPreparedStatements, type BoundOptions, type Em, type ReadFn } from './services/context.js';
 import { SeatEngine } from './services/seats.js';
 import { SessionService } from './services/sessions.js';
 import { MemberService } from './services/members.js';
@@ -32,12 +32,8 @@ export function createCore(opts: CoreOptions) {
   // Hot read paths skip the EntityManager: bound parameters, no fork, no client-side formatting.
   const knex = opts.orm.em.getConnection().getKnex();
   setPreparedStatements(opts.orm.em as Em, opts.preparedStatements !== false);
-  const read: ReadFn = async <T = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], o: BoundOptions = {}): Promise<T[]> => {
-    const raw = knex.raw(sql, params as Parameters<typeof knex.raw>[1] & readonly never[]);
-    const name = o.prepare ? statementName(knex, sql, params) : undefined;
-    if (name) raw.options({ name });
-    return ((await raw) as { rows: T[] }).rows;
-  };
+  const read: ReadFn = <T = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], o: BoundOptions = {}): Promise<T[]> =>
+    runBound<T>(knex, undefined, sql, params, o);
   const hooks = new HookBus();
   const seats = new SeatEngine();
   const sessions = new SessionService({ em, read, ttlSeconds: opts.sessionTtlSeconds ?? 12 * 3600 });

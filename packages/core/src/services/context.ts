@@ -51,9 +51,23 @@ export type ReadFn = <T = Record<string, unknown>>(sql: string, params?: readonl
  */
 const unprepared = new WeakSet<object>();
 
-/** Statement names by SQL text. Only fixed texts are prepared, so this stays small; the cap is a guard. */
-const statementNames = new Map<string, string>();
+/** Prepared forms by SQL text. Only fixed texts are prepared, so this stays small; the cap is a guard. */
+const preparedTexts = new Map<string, Prepared>();
 const MAX_PREPARED = 256;
+
+interface Prepared {
+  name: string;
+  /** The text with `$1…$n` placeholders, as knex's PostgreSQL client numbers them. */
+  text: string;
+}
+
+interface PgConnection {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+}
+interface ConnectionSource {
+  acquireConnection(): Promise<PgConnection>;
+  releaseConnection(connection: PgConnection): Promise<unknown>;
+}
 
 /** Turns named prepared statements on or off for the database behind `em` (on by default). */
 export function setPreparedStatements(em: Em, enabled: boolean): void {
@@ -67,18 +81,42 @@ export function preparedStatements(em: Em): boolean {
   return !unprepared.has(em.getKnex().client as object);
 }
 
-/** The name to prepare `sql` under on `knex`'s database, or undefined to run it unnamed. */
-export function statementName(knex: Knex, sql: string, params: readonly unknown[]): string | undefined {
+/** `sql`'s prepared form on `knex`'s database, or undefined to run it through knex unnamed. */
+function preparedFor(knex: Knex, sql: string, params: readonly unknown[]): Prepared | undefined {
   if (unprepared.has(knex.client as object)) return undefined;
-  // knex expands an array binding into one placeholder per element: the text would vary.
-  if (params.some(Array.isArray)) return undefined;
-  let name = statementNames.get(sql);
-  if (!name) {
-    if (statementNames.size >= MAX_PREPARED) return undefined;
-    name = `roster_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
-    statementNames.set(sql, name);
+  // knex expands an array binding into one placeholder per element (the text would vary), and
+  // `??` is its identifier binding: those stay with knex.
+  if (params.some(Array.isArray) || sql.includes('??')) return undefined;
+  let prepared = preparedTexts.get(sql);
+  if (!prepared) {
+    if (preparedTexts.size >= MAX_PREPARED) return undefined;
+    let n = 0;
+    // knex's numbering: `\?` is a literal question mark, every other `?` the next placeholder.
+    const text = sql.replace(/(\\*)(\?)/g, (_match, escapes: string) => (escapes.length % 2 ? '?' : `$${++n}`));
+    prepared = { name: `roster_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text };
+    preparedTexts.set(sql, prepared);
   }
-  return name;
+  return prepared;
+}
+
+/**
+ * Runs one statement with bound `?` parameters on `knex` (in `trx` when given). A prepared
+ * statement goes straight to the pooled `pg` connection (the transaction's own connection in a
+ * transaction): knex would only compile the same text again on every call.
+ */
+export async function runBound<T>(knex: Knex, trx: Knex.Transaction | undefined, sql: string, params: readonly unknown[], opts: BoundOptions): Promise<T[]> {
+  const prepared = opts.prepare ? preparedFor(knex, sql, params) : undefined;
+  if (!prepared) {
+    const raw = knex.raw(sql, params as never);
+    return ((await (trx ? raw.transacting(trx) : raw)) as { rows: T[] }).rows;
+  }
+  const source = (trx ?? knex).client as unknown as ConnectionSource;
+  const connection = await source.acquireConnection();
+  try {
+    return (await connection.query({ name: prepared.name, text: prepared.text, values: params as unknown[] })).rows as T[];
+  } finally {
+    await source.releaseConnection(connection);
+  }
 }
 
 export interface BoundOptions {
@@ -97,10 +135,5 @@ export interface BoundOptions {
  * SCIM and sign-in paths.
  */
 export async function boundRows<T = Record<string, unknown>>(em: Em, sql: string, params: readonly unknown[], opts: BoundOptions = {}): Promise<T[]> {
-  const knex = em.getKnex();
-  const raw = knex.raw(sql, params as never);
-  const name = opts.prepare ? statementName(knex, sql, params) : undefined;
-  if (name) raw.options({ name });
-  const trx = em.getTransactionContext<Knex.Transaction>();
-  return ((await (trx ? raw.transacting(trx) : raw)) as { rows: T[] }).rows;
+  return runBound<T>(em.getKnex(), em.getTransactionContext<Knex.Transaction>(), sql, params, opts);
 }
