@@ -10,6 +10,7 @@ import { DomainService, type TxtResolver } from './services/domains.js';
 import { SignInService } from './services/sign-in.js';
 import { FlowStore, ReplayGuard } from './services/stores.js';
 import { SecretBox } from './services/crypto.js';
+import { RowCache } from './services/row-cache.js';
 
 export interface CoreOptions {
   orm: MikroORM;
@@ -19,6 +20,8 @@ export interface CoreOptions {
   resolveTxt?: TxtResolver;
   /** Longest a node trusts a verified bearer token without asking the database (0: never); the cache is off until the host says revocations reach it. */
   tokenCacheTtlMs?: number;
+  /** Longest a node keeps a cached configuration row (RowCache; 0: never); off until the host says changes reach it. */
+  rowCacheTtlMs?: number;
   /**
    * Named prepared statements for the hot fixed statements (default on). Off behind a pooler
    * that gives each transaction another server connection (PgBouncer in transaction mode < 1.21).
@@ -57,6 +60,8 @@ export function createCore(opts: CoreOptions) {
     domains,
     signIn,
     replay: new ReplayGuard(em, read),
+    /** Configuration rows (SSO connections) kept per node, invalidated by NOTIFY: see RowCache. */
+    rows: new RowCache({ ttlMs: opts.rowCacheTtlMs ?? 15_000, maxEntries: 10_000 }),
     flows: new FlowStore(em, read),
     secrets: new SecretBox(opts.secretKey),
   };

@@ -7,6 +7,7 @@ export type { Viewer } from './services/sessions.js';
 export type { AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt, SignInRefusalCode } from './services/sign-in.js';
 export type { VerifiedToken } from './services/tokens.js';
 export { TokenCache, TOKEN_REVOKED_CHANNEL } from './services/token-cache.js';
+export { RowCache, ROW_CHANGED_CHANNEL, notifyRowChangesSql } from './services/row-cache.js';
 export type { ProvisionInput, UpdateInput, ProfileInput } from './services/members.js';
 export type { TxtResolver } from './services/domains.js';
 export { hashPassword, verifyPassword, newSecret, hashToken, SecretBox } from './services/crypto.js';

@@ -53,7 +53,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   const migrations = allMigrations(loaded);
   if (opts.migrate || embedded) await migrate(url, migrations);
   const orm = await initOrm(url, allEntities(loaded), poolMax);
-  const core = createCore({ orm, secretKey: cfg.secretKey, sessionTtlSeconds: cfg.sessionTtlSeconds, resolveTxt: opts.resolveTxt, tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000, preparedStatements: cfg.dbPreparedStatements });
+  const core = createCore({ orm, secretKey: cfg.secretKey, sessionTtlSeconds: cfg.sessionTtlSeconds, resolveTxt: opts.resolveTxt, tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000, rowCacheTtlMs: cfg.tokenCacheSeconds * 1000, preparedStatements: cfg.dbPreparedStatements });
 
   const app = Fastify({
     logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
@@ -64,10 +64,12 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     bodyLimit: 1024 * 1024,
     trustProxy: cfg.production,
   });
-  // Verified bearer tokens are cached only while revocations reach this node: through LISTEN on
-  // a PostgreSQL server (any node may revoke), or at once for the embedded one (only this process
-  // reaches it, and its revocations drop the entry directly).
-  const revocations = embedded ? null : listenForRevocations(url, core.tokens.cache, app.log);
+  // Verified bearer tokens and SSO connections are cached only while changes reach this node:
+  // through LISTEN on a PostgreSQL server (any node may change them). On the embedded database
+  // only this process writes, and its token revocations drop the entry directly, so tokens are
+  // cached there; connections change through triggers nobody can LISTEN to there (its single
+  // connection is the pool's), so they are not.
+  const revocations = embedded ? null : listenForRevocations(url, { tokens: core.tokens.cache, rows: core.rows }, app.log);
   if (embedded) core.tokens.cache.setLive(true);
   await app.register(cookie);
   await app.register(formbody);

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { TOKEN_REVOKED_CHANNEL, type TokenCache } from '@roster/core';
+import { ROW_CHANGED_CHANNEL, TOKEN_REVOKED_CHANNEL, type RowCache, type TokenCache } from '@roster/core';
 
 interface Log {
   warn(obj: object, msg: string): void;
@@ -12,27 +12,37 @@ export interface RevocationListener {
 
 const RETRY_MS = 1000;
 
+/** The per-node caches that live only while this node hears what other nodes change. */
+export interface NodeCaches {
+  tokens: TokenCache;
+  rows: RowCache;
+}
+
 /**
- * Keeps one `LISTEN roster_token_revoked` connection per node, so that a token revoked on any
- * node leaves this node's TokenCache at once (NOTIFY is sent with the revoking commit). The
- * cache is on only while the connection is up: on any error or end it is switched off (every
- * request asks the database) and the connection is retried; once `LISTEN` is back the cache
- * starts empty, because revocations sent while it was down were not heard.
+ * Keeps one `LISTEN` connection per node (token revocations and changes of cached rows), so
+ * that a token revoked or a connection changed on any node leaves this node's caches at once
+ * (NOTIFY is sent with the commit). The caches are on only while the connection is up: on any
+ * error or end they are switched off (every request asks the database) and the connection is
+ * retried; once `LISTEN` is back they start empty, because what was sent meanwhile was not heard.
  */
-export function listenForRevocations(url: string, cache: TokenCache, log: Log): RevocationListener {
+export function listenForRevocations(url: string, caches: NodeCaches, log: Log): RevocationListener {
   let current: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
+  const setLive = (live: boolean) => {
+    caches.tokens.setLive(live);
+    caches.rows.setLive(live);
+  };
 
   const down = (client: pg.Client, err: unknown) => {
     const wasLive = current === client;
     if (wasLive) {
       current = null;
-      cache.setLive(false);
+      setLive(false);
     }
     client.end().catch(() => undefined);
     if (closed || retry) return;
-    if (wasLive) log.warn({ err: String(err) }, 'token revocation listener lost: bearer tokens are checked in the database until it is back');
+    if (wasLive) log.warn({ err: String(err) }, 'change listener lost: bearer tokens and SSO connections are read from the database until it is back');
     retry = setTimeout(() => {
       retry = null;
       void connect();
@@ -51,11 +61,13 @@ export function listenForRevocations(url: string, cache: TokenCache, log: Log): 
     client.on('error', fail);
     client.on('end', () => fail());
     client.on('notification', (n) => {
-      if (n.channel === TOKEN_REVOKED_CHANNEL && n.payload) cache.revoked(n.payload);
+      if (!n.payload) return;
+      if (n.channel === TOKEN_REVOKED_CHANNEL) caches.tokens.revoked(n.payload);
+      else if (n.channel === ROW_CHANGED_CHANNEL) caches.rows.changed(n.payload);
     });
     try {
       await client.connect();
-      await client.query(`listen ${TOKEN_REVOKED_CHANNEL}`);
+      await client.query(`listen ${TOKEN_REVOKED_CHANNEL}; listen ${ROW_CHANGED_CHANNEL}`);
     } catch (err) {
       fail(err);
       return;
@@ -65,8 +77,8 @@ export function listenForRevocations(url: string, cache: TokenCache, log: Log): 
       return;
     }
     current = client;
-    cache.setLive(true);
-    log.info({}, 'token revocation listener up: verified bearer tokens are cached on this node');
+    setLive(true);
+    log.info({}, 'change listener up: verified bearer tokens and SSO connections are cached on this node');
   };
 
   void connect();
@@ -74,7 +86,7 @@ export function listenForRevocations(url: string, cache: TokenCache, log: Log): 
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
-      cache.setLive(false);
+      setLive(false);
       const c = current;
       current = null;
       if (c) {

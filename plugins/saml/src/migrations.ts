@@ -1,4 +1,4 @@
-import type { Migration } from '@roster/core';
+import { notifyRowChangesSql, type Migration } from '@roster/core';
 
 /** Forward-only: an applied migration is never edited; changes come as `saml/0003-…`. */
 export const samlMigrations: Migration[] = [
@@ -52,5 +52,12 @@ create table saml_session (
 );
 create index saml_session_subject_idx on saml_session (connection_id, name_id);
 create index saml_session_expiry_idx on saml_session (expires_at);`,
+  },
+  {
+    // Every node keeps connections it signs in with (RowCache); this announces each change of a
+    // connection at commit, from any write path, so no node keeps using an old certificate or a
+    // disabled connection.
+    name: 'saml/0003-notify-changes',
+    sql: notifyRowChangesSql('saml_connection'),
   },
 ];

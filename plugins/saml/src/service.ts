@@ -138,23 +138,32 @@ export class SamlConnections {
   }
 
   /**
-   * The connection as the sign-in endpoints need it, in one plain SQL statement (the ORM's
-   * findOne costs several times more CPU, and this runs on every sign-in). `withKey` adds the
-   * sealed SP key.
+   * The connection as the sign-in endpoints need it. Kept per node (core.rows: every change of a
+   * connection is announced by a trigger and drops it on every node at once); otherwise one plain
+   * SQL statement (the ORM's findOne costs several times more CPU, and this runs on every
+   * sign-in). `withKey` adds the sealed SP key (sealed in the cache too).
    */
   async runtime(id: string, withKey = false): Promise<RuntimeConnection | null> {
     if (!UUID.test(id)) return null;
+    const cache = this.deps.core.rows;
+    const conn = cache.get<RuntimeConnection>('saml_connection', id) ?? (await this.loadRuntime(id, cache.ticket()));
+    if (!conn || withKey) return conn;
+    const { spPrivateKeySealed: _sealed, ...withoutKey } = conn;
+    return withoutKey;
+  }
+
+  private async loadRuntime(id: string, ticket: number): Promise<RuntimeConnection | null> {
     const [row] = await this.deps.core.read<Record<string, unknown>>(
       `select id, team_id, enabled, preset, attribute_overrides, idp_entity_id, idp_sso_url, idp_sso_binding, idp_slo_url,
               idp_certificates, name_id_format, allow_sha1, clock_skew_seconds, allow_idp_initiated, want_assertions_signed,
-              want_response_signed, sign_authn_requests, sp_certificate${withKey ? ', sp_private_key_sealed' : ''}
+              want_response_signed, sign_authn_requests, sp_certificate, sp_private_key_sealed
        from saml_connection where id = ?`,
       [id],
       { prepare: true },
     );
     if (!row) return null;
     const json = <T>(value: unknown): T => (typeof value === 'string' ? (JSON.parse(value) as T) : (value as T));
-    return {
+    const conn: RuntimeConnection = {
       id: String(row.id),
       teamId: String(row.team_id),
       enabled: row.enabled === true,
@@ -173,8 +182,21 @@ export class SamlConnections {
       wantResponseSigned: row.want_response_signed === true,
       signAuthnRequests: row.sign_authn_requests === true,
       spCertificate: String(row.sp_certificate),
-      ...(withKey ? { spPrivateKeySealed: String(row.sp_private_key_sealed) } : {}),
+      spPrivateKeySealed: String(row.sp_private_key_sealed),
     };
+    // Shared by every request of this node while cached: nobody may change it.
+    Object.freeze(conn.idpCertificates);
+    Object.freeze(conn.attributeOverrides);
+    this.deps.core.rows.set('saml_connection', id, Object.freeze(conn), ticket);
+    return conn;
+  }
+
+  /**
+   * This node forgets the connection at once after its own write. Other nodes hear of it from
+   * the table's trigger at commit (and so does this one: this only spares it the round trip).
+   */
+  private changed(id: string): void {
+    this.deps.core.rows.changed(`saml_connection:${id}`);
   }
 
   /** Runtime configuration for the protocol core (the SP key unsealed in memory only). */
@@ -262,6 +284,7 @@ export class SamlConnections {
       data: { changed, ...(changed.includes('idpCertificates') ? { certificates: fingerprints(conn.idpCertificates) } : {}) },
     });
     await em.flush();
+    this.changed(conn.id);
     return conn;
   }
 
@@ -269,6 +292,7 @@ export class SamlConnections {
     audit(em, actor, { teamId: conn.teamId, action: 'saml.connection.deleted', target: { type: 'saml_connection', id: conn.id }, data: { name: conn.name, idpEntityId: conn.idpEntityId } });
     em.remove(conn);
     await em.flush();
+    this.changed(conn.id);
     // Sign-ins through a deleted connection stop at once, not when their sessions expire.
     await this.deps.core.sessions.revokeForConnection(conn.teamId, conn.id);
   }
@@ -304,6 +328,7 @@ export class SamlConnections {
         audit(em, actor, { teamId: conn.teamId, action: 'saml.metadata.refreshed', target: { type: 'saml_connection', id: conn.id }, data: { scheduled: opts.scheduled, certificatesAdded: added, certificatesRemoved: removed } });
       }
       await em.flush();
+      this.changed(conn.id);
       return conn;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
@@ -313,6 +338,7 @@ export class SamlConnections {
       );
       conn.metadataCheckedAt = now;
       conn.metadataError = message.slice(0, 1000);
+      this.changed(conn.id);
       throw error;
     }
   }
