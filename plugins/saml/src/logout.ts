@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { auditEvent, hashToken, type Actor, type Core } from '@roster/core';
+import { auditEvent, hashToken, textArrayLiteral, type Actor, type Core, type SsoSession } from '@roster/core';
 import { checkReturnTo, type RosterConfig } from '@roster/plugin-sdk';
 import { SamlErrorCodes } from './errors.js';
 import { jsonError, redirect, type HttpResult } from './http-result.js';
@@ -42,10 +42,16 @@ export class SamlLogout {
     const returnTo = checkReturnTo(returnToParam, this.env.config.allowedOrigins, '/');
     if (!sessionToken) return redirect(returnTo, { clearSession: true });
     await this.env.core.sessions.revoke(sessionToken);
-    const [row] = await this.env.core.em().execute<Array<{ name_id: string; name_id_format: string | null; session_index: string | null }>>(
-      'delete from saml_session where token_hash = ? and connection_id = ? returning name_id, name_id_format, session_index',
+    // The IdP's handle on this sign-in, taken once (a second logout with the same cookie does
+    // not send the IdP a second LogoutRequest).
+    const [taken] = await this.env.core.read<{ sso: SsoSession | null }>(
+      `update session s set sso = null
+       from (select id, sso from session where token_hash = ? and connection_id = ? and sso is not null for update) old
+       where s.id = old.id returning old.sso`,
       [hashToken(sessionToken), conn.id],
+      { prepare: true },
     );
+    const row = taken?.sso ? { name_id: taken.sso.subject, name_id_format: taken.sso.format ?? null, session_index: taken.sso.sessionIndex ?? null } : undefined;
     await this.audit(conn, { type: 'user', channel: 'saml', label: row?.name_id, requestId }, 'saml.logout', { initiatedBy: 'sp', toIdp: !!(row && conn.idpSloUrl) });
     if (!row || !conn.idpSloUrl || !conn.enabled) return redirect(returnTo, { clearSession: true });
     const relay = randomBytes(18).toString('base64url');
@@ -85,12 +91,13 @@ export class SamlLogout {
     }
     const { request } = result;
     const indexes = request.sessionIndexes;
-    const sessions = await core.em().execute<Array<{ id: string }>>(
-      `with ended as (
-         delete from saml_session where connection_id = ? and name_id = ?${indexes.length ? ` and session_index in (${indexes.map(() => '?').join(', ')})` : ''}
-         returning token_hash)
-       update session set revoked_at = now() where token_hash in (select token_hash from ended) and revoked_at is null returning id`,
-      [conn.id, request.nameId, ...indexes],
+    const sessions = await core.read<{ id: string }>(
+      `update session set revoked_at = now(), sso = null
+       where connection_id = ? and sso is not null and sso->>'subject' = ? and revoked_at is null
+         and (cardinality(?::text[]) = 0 or sso->>'sessionIndex' = any(?::text[]))
+       returning id`,
+      [conn.id, request.nameId, textArrayLiteral(indexes), textArrayLiteral(indexes)],
+      { prepare: true },
     );
     await this.audit(conn, { ...actor, label: request.nameId }, 'saml.logout', { initiatedBy: 'idp', sessionsEnded: sessions.length });
     if (!conn.idpSloUrl) {

@@ -60,4 +60,13 @@ create index saml_session_expiry_idx on saml_session (expires_at);`,
     name: 'saml/0003-notify-changes',
     sql: notifyRowChangesSql('saml_connection'),
   },
+  {
+    // Logout bookkeeping moves onto the session itself (core/0003-session-sso: written in the
+    // sign-in's own statement); live sessions keep their NameID and SessionIndex.
+    name: 'saml/0004-session-on-core-session',
+    sql: `
+update session s set sso = jsonb_strip_nulls(jsonb_build_object('subject', ss.name_id, 'format', ss.name_id_format, 'sessionIndex', ss.session_index))
+from saml_session ss where ss.token_hash = s.token_hash and s.sso is null;
+drop table saml_session;`,
+  },
 ];

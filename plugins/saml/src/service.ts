@@ -346,10 +346,9 @@ export class SamlConnections {
   /**
    * One scheduled pass: claims due connections with `for update skip locked` (the checked-at
    * timestamp is the lease), so several nodes share the work and never refresh one connection
-   * twice at once. Also drops expired logout bookkeeping.
+   * twice at once.
    */
   async refreshDue(): Promise<{ claimed: number; refreshed: number; failed: number }> {
-    await this.em().execute('delete from saml_session where expires_at < now()');
     const interval = this.deps.options.metadataRefreshIntervalSeconds;
     if (interval <= 0) return { claimed: 0, refreshed: 0, failed: 0 };
     const rows = await this.em().execute<Array<{ id: string }>>(

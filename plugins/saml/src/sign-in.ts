@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hashToken, type Core } from '@roster/core';
+import type { Core } from '@roster/core';
 import { checkReturnTo, type RosterConfig, type SignInApi } from '@roster/plugin-sdk';
 import { SamlErrorCodes } from './errors.js';
 import { jsonError, redirect, requestHash, type HttpResult } from './http-result.js';
@@ -11,10 +11,9 @@ import {
   SamlValidationError,
   validateSamlResponse,
   type SamlConnectionConfig,
-  type SamlIdentity,
   type SamlValidationDeps,
 } from './protocol/index.js';
-import type { RuntimeConnection, SamlConnections } from './service.js';
+import type { SamlConnections } from './service.js';
 
 /** Flow namespace of pending AuthnRequests (PostgreSQL: any node can finish the sign-in). */
 export const REQUEST_FLOW = 'saml-request';
@@ -160,9 +159,10 @@ export class SamlSignIn {
       givenName: identity.givenName,
       familyName: identity.familyName,
       requestId: input.requestId,
+      // Which SAML subject opened the session, for single logout: written with the session.
+      ssoSession: { subject: identity.nameId, format: identity.nameIdFormat, sessionIndex: identity.sessionIndex },
     });
     if (!outcome.ok) return jsonError(403, outcome.code, outcome.reason);
-    await this.recordSession(conn, identity, outcome.token);
 
     const flow = solicited.flow;
     // IdP-initiated: RelayState is the IdP's "default relay state", at most a path or an allowed origin.
@@ -174,16 +174,6 @@ export class SamlSignIn {
     });
   }
 
-  /** Which SAML subject opened which session, for single logout (expires with the session). */
-  private async recordSession(conn: RuntimeConnection, identity: SamlIdentity, token: string): Promise<void> {
-    await this.env.core.read(
-      `insert into saml_session (token_hash, connection_id, team_id, name_id, name_id_format, session_index, expires_at)
-       select s.token_hash, ?, ?, ?, ?, ?, s.expires_at from session s where s.token_hash = ?
-       on conflict (token_hash) do nothing`,
-      [conn.id, conn.teamId, identity.nameId, identity.nameIdFormat, identity.sessionIndex, hashToken(token)],
-      { prepare: true },
-    );
-  }
 }
 
 function notFound(): HttpResult {

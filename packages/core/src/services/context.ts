@@ -137,3 +137,11 @@ export interface BoundOptions {
 export async function boundRows<T = Record<string, unknown>>(em: Em, sql: string, params: readonly unknown[], opts: BoundOptions = {}): Promise<T[]> {
   return runBound<T>(em.getKnex(), em.getTransactionContext<Knex.Transaction>(), sql, params, opts);
 }
+
+/**
+ * A PostgreSQL text[] literal with every element quoted, for `= any(?::text[])`: one bound
+ * parameter whatever the number of values (knex would expand a JS array into one placeholder each).
+ */
+export function textArrayLiteral(values: readonly string[]): string {
+  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
+}

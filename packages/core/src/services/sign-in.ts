@@ -21,6 +21,18 @@ export interface AssertedIdentity {
   familyName?: string | null;
   displayName?: string | null;
   requestId?: string;
+  /**
+   * What the IdP calls this sign-in, kept on the session for single logout (SAML: `subject` =
+   * NameID, its `format`, `sessionIndex`). Written with the session, in the same statement.
+   */
+  ssoSession?: SsoSession;
+}
+
+/** The IdP's handle on one sign-in; `subject` is what logout requests name. */
+export interface SsoSession {
+  subject: string;
+  format?: string | null;
+  sessionIndex?: string | null;
 }
 
 export type SignInRefusalCode = 'SSO_REQUIRED' | 'SIGN_IN_METHOD_NOT_ALLOWED' | 'MEMBER_INACTIVE' | 'NOT_PROVISIONED' | 'USER_IN_OTHER_TEAM' | 'INVALID_CREDENTIALS' | 'TOO_MANY_ATTEMPTS';
@@ -121,12 +133,12 @@ export class SignInService {
          select gen_random_uuid(), ?, ?, ?, ?, now() where ?::boolean
          on conflict (team_id, connection_id, subject) do update set last_sign_in_at = now(), membership_id = excluded.membership_id
        ), s as (
-         insert into session (id, token_hash, user_id, team_id, membership_id, method, connection_id, expires_at)
-         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?)
+         insert into session (id, token_hash, user_id, team_id, membership_id, method, connection_id, expires_at, sso)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
        )
        ${AUDIT_INSERT}`,
       [teamId, found.membership_id, id.connectionId, id.subject, id.method === 'sso',
-        tokenHash, found.user_id, teamId, found.membership_id, id.protocol, id.connectionId, expiresAt,
+        tokenHash, found.user_id, teamId, found.membership_id, id.protocol, id.connectionId, expiresAt, id.ssoSession ? JSON.stringify(id.ssoSession) : null,
         ...auditParams(ev)],
       { prepare: true },
     );

@@ -9,7 +9,7 @@
  *   no user of the team is kept as an unresolved reference, returned on GET and removable,
  *   instead of being dropped while the PATCH answers 204.
  */
-import { audit, type Actor, type Em } from '@roster/core';
+import { audit, textArrayLiteral, type Actor, type Em } from '@roster/core';
 import { asDate, asString, page, uuidArray, type PageQuery, type Row, type Sql } from './sql.js';
 
 export interface GroupMemberRecord {
@@ -131,14 +131,9 @@ export async function addRefs(sql: Sql, teamId: string, groupId: string, refs: R
 export async function removeRefs(sql: Sql, groupId: string, values?: readonly string[]): Promise<string[]> {
   if (values && values.length === 0) return [];
   const rows = values
-    ? await sql.rows('delete from scim_group_member_ref where group_id = ? and value = any(?::text[]) returning value', [groupId, textArray(values)], true)
+    ? await sql.rows('delete from scim_group_member_ref where group_id = ? and value = any(?::text[]) returning value', [groupId, textArrayLiteral(values)], true)
     : await sql.rows('delete from scim_group_member_ref where group_id = ? returning value', [groupId], true);
   return rows.map((r) => String(r.value));
-}
-
-/** A PostgreSQL text[] literal with every element quoted. */
-function textArray(values: readonly string[]): string {
-  return `{${values.map((v) => `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`).join(',')}}`;
 }
 
 /** The audit event of reference changes, in the same transaction as the change. */
