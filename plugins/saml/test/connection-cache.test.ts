@@ -5,16 +5,9 @@
  * certificate that was removed. Without a listener (embedded database) nothing is cached.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '@roster/server/testing';
 import { CLONE } from './support/idp.js';
 import { attempts, createConnection, idpInitiated, startSamlRoster, updateConnection, type SamlRoster, type Team } from './support/roster.js';
-
-async function eventually(check: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const onServer = Boolean(process.env.ROSTER_TEST_PG_URL);
 let node: SamlRoster;

@@ -4,19 +4,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { startTestRoster, type TestRoster } from '@roster/server/testing';
+import { eventually, startTestRoster, type TestRoster } from '@roster/server/testing';
 import { SYSTEM_ACTOR, TOKEN_REVOKED_CHANNEL } from '@roster/core';
 import { scimPlugin } from '../src/index.js';
 import { client, emptyTeam, startScimRoster, type ScimTeam } from './support.js';
-
-/** Polls `check` until it holds (a notification takes milliseconds; the cache TTL is 15 s). */
-async function eventually(check: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const onServer = Boolean(process.env.ROSTER_TEST_PG_URL);
 

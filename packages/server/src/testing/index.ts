@@ -63,6 +63,15 @@ async function freshDatabase(): Promise<{ url: string | null; dump?: Blob; drop?
   return { url: null, dump: new Blob([await readFile(dumpPath)]) };
 }
 
+/** Polls `check` until it holds, for what another node hears through PostgreSQL (NOTIFY takes milliseconds). */
+export async function eventually(check: () => Promise<boolean> | boolean, ms = 5000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error(`condition not met within ${ms} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Boots a real Roster (real HTTP, real PostgreSQL or PGlite) with the given plugins. */
 export async function startTestRoster(opts: { plugins?: RosterPlugin<unknown>[]; pluginOptions?: Record<string, unknown>; config?: Partial<ServerConfig>; roster?: Partial<Parameters<typeof createRoster>[0]>; databaseUrl?: string } = {}): Promise<TestRoster> {
   const db = opts.databaseUrl ? { url: opts.databaseUrl } : await freshDatabase();
