@@ -196,7 +196,7 @@ export class SamlConnections {
    * the table's trigger at commit (and so does this one: this only spares it the round trip).
    */
   private changed(id: string): void {
-    this.deps.core.rows.changed(`saml_connection:${id}`);
+    this.deps.core.rows.changedRow('saml_connection', id);
   }
 
   /** Runtime configuration for the protocol core (the SP key unsealed in memory only). */

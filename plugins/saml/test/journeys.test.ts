@@ -227,22 +227,6 @@ describe('team policy is the core\'s (R3, R7)', () => {
   });
 });
 
-describe('home-realm discovery (R4)', () => {
-  it('a verified domain routes to the team\'s enabled SAML connections', async (test) => {
-    // `/auth/discover` is the server's (SDK entry-point registry); skipped on a server without it.
-    if ((await fetch(`${node.t.url}/auth/discover?email=x%40example.com`)).status === 404) test.skip();
-    const t5 = await node.t.createTeam();
-    const conn = await createConnection(node.t, t5, { name: 'Okta' });
-    const disabled = await createConnection(node.t, t5, { name: 'Old IdP' });
-    await updateConnection(node.t, t5, disabled.id, { enabled: false });
-    const domain = `${t5.slug}.example.com`;
-    const d = await node.t.core.domains.add(t5.teamId, domain, SYSTEM_ACTOR);
-    await node.t.core.domains.verify(t5.teamId, d.id, SYSTEM_ACTOR, true);
-    const answer = (await (await fetch(`${node.t.url}/auth/discover?email=${encodeURIComponent(`someone@${domain}`)}`)).json()) as { connections: Array<{ protocol: string; connectionId: string; name: string; loginUrl: string }> };
-    expect(answer.connections).toEqual([{ protocol: 'saml', connectionId: conn.id, name: 'Okta', loginUrl: conn.loginUrl }]);
-  });
-});
-
 describe('several Roster nodes share PostgreSQL', () => {
   // A second node on the embedded PGlite would be a second, separate database: the journey only
   // means something on a real PostgreSQL server (ROSTER_TEST_PG_URL).

@@ -62,6 +62,12 @@ export class NodeCache<V> {
     this.entries.set(key, { value, until: this.now() + this.opts.ttlMs });
   }
 
+  /** A change of one key was heard: drop it, and make reads in flight not cache. */
+  protected forgetKey(key: string): void {
+    this.seq++;
+    this.entries.delete(key);
+  }
+
   /** A change was heard: drop the entries it concerns, and make reads in flight not cache. */
   protected forget(matches: (key: string, value: V) => boolean): void {
     this.seq++;

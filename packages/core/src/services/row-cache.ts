@@ -11,7 +11,12 @@ import { NodeCache } from './node-cache.js';
 export class RowCache extends NodeCache<unknown> {
   /** A change announced on ROW_CHANGED_CHANNEL (payload `<table>:<id>`), or made by this node. */
   changed(key: string): void {
-    this.forget((k) => k === key);
+    this.forgetKey(key);
+  }
+
+  /** This node wrote the row itself: forget it now (the trigger's announcement follows at commit). */
+  changedRow(table: string, id: string): void {
+    this.changed(`${table}:${id}`);
   }
 
   get<V>(table: string, id: string): V | undefined {

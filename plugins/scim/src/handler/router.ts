@@ -28,7 +28,8 @@ import {
   type JsonObject,
   type ListQuery,
 } from '../protocol/index.js';
-import { Reader } from '../store/reader.js';
+import { readerSql } from '../store/reader.js';
+import type { Sql } from '../store/sql.js';
 import type { ScimSettings, Scope } from './context.js';
 import { createGroup, deleteGroup, getGroup, listGroupResources, listGroupsResponse, patchGroup, replaceGroup } from './groups.js';
 import { JSON_HEADERS, header, idpRequestId, isUuid, json, queryParam, readJsonBody, type ScimRequest, type ScimResponse } from './request.js';
@@ -83,10 +84,10 @@ export class ScimHandler {
   /** teamId → lower-case slug. Slugs never change (the core has no rename), so this needs no invalidation. */
   private readonly slugs = new Map<string, string>();
   private readonly discovery = new Map<string, Discovery>();
-  private readonly reader: Reader;
+  private readonly reader: Sql;
 
   constructor(private readonly deps: ScimHandlerDeps) {
-    this.reader = new Reader(deps.core);
+    this.reader = readerSql(deps.core);
   }
 
   async handle(req: ScimRequest): Promise<ScimResponse> {
