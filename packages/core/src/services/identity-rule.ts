@@ -64,8 +64,10 @@ export function mayBecome(a: Assertion, f: PersonFacts): Verdict {
   // The link is the identity: the email may since have changed, and it is not consulted.
   if (f.via === 'link') return { ok: true };
   if (f.memberTeamId && a.teamId && f.memberTeamId !== a.teamId) return { ok: false, code: 'USER_IN_OTHER_TEAM', reason: `${who} belongs to another team.` };
+  // The team this identity would join: the connection's, or for the platform Google connection
+  // the person's own (Google never creates a member, so with no team there is nobody to protect).
   const team = a.teamId ?? f.memberTeamId;
-  if (f.domainTeamId && f.domainTeamId !== team) {
+  if (team && f.domainTeamId && f.domainTeamId !== team) {
     return { ok: false, code: 'DOMAIN_OF_ANOTHER_TEAM', reason: `${emailDomain(a.email) ?? ''} is a verified domain of another team.` };
   }
   if (f.linkedHere) {
