@@ -21,6 +21,11 @@ export const ErrorCodes = {
   INVALID_CREDENTIALS: { status: 401, message: 'Email or password is not correct.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-ins; try again later.' },
   DOMAIN_TAKEN: { status: 409, message: 'The domain is verified by another team.' },
+  // Who an asserted identity may become (docs/security.md): every channel, one rule.
+  PLATFORM_ADMIN_RESERVED: { status: 409, message: 'This address belongs to a platform operator account; it never joins a team.' },
+  IDENTITY_LINKED_ELSEWHERE: { status: 409, message: 'The member is already linked to another subject of this connection.' },
+  EMAIL_NOT_VERIFIED: { status: 403, message: 'The identity provider does not vouch for this email address.' },
+  DOMAIN_OF_ANOTHER_TEAM: { status: 409, message: 'The email domain is verified by another team.' },
   DOMAIN_NOT_VERIFIED: { status: 409, message: 'The DNS TXT record was not found.' },
   PLUGIN_DUPLICATE: { status: 500, message: 'Two plugins have the same name.' },
   PLUGIN_MISSING_DEPENDENCY: { status: 500, message: 'A plugin depends on a plugin that is not enabled.' },

@@ -1,4 +1,4 @@
-import { SYSTEM_ACTOR, hashPassword, User, type Core } from '@roster/core';
+import { Membership, SYSTEM_ACTOR, hashPassword, User, type Core } from '@roster/core';
 
 export const DEMO = { slug: 'demo', name: 'Demo Team', email: 'admin@demo.roster.test', password: 'roster-demo-password' };
 
@@ -22,6 +22,8 @@ export async function createAdmin(core: Core, teamId: string | null, email: stri
   const em = core.em();
   const login = email.trim().toLowerCase();
   const user = (await em.findOne(User, { login })) ?? em.create(User, { login, email: login });
+  // Platform admins are operator accounts, never members of a team (docs/security.md).
+  if (await em.count(Membership, { user: user.id })) throw new Error(`${login} is a member of a team; a platform admin needs an address of its own`);
   user.passwordHash = hash;
   user.platformAdmin = true;
   await em.flush();

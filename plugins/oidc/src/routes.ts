@@ -181,10 +181,6 @@ export function oidcRoutes(service: OidcService) {
       if (google) {
         const problem = googleEmailProblem(identity);
         if (problem) return refuseClaims(problem);
-      } else if (identity.email) {
-        // A team's IdP must not assert addresses of a domain another team verified (R2, R4).
-        const owner = await core.domains.teamForEmail(identity.email);
-        if (owner && owner !== teamId) return refuseClaims(`${identity.email.split('@')[1] ?? ''} is a verified domain of another team`);
       }
 
       const outcome = await signIn.complete({
@@ -197,6 +193,8 @@ export function oidcRoutes(service: OidcService) {
         givenName: identity.givenName,
         familyName: identity.familyName,
         displayName: identity.name,
+        // The core links or creates by email only when it is vouched for (docs/security.md).
+        emailVerified: identity.emailVerified,
         requestId,
       });
       if (!outcome.ok) return refusal(request, reply, 403, { error: outcome.code, message: outcome.reason, step: 'policy' });

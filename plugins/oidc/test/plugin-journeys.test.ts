@@ -347,7 +347,7 @@ describe('OIDC sign-in journeys', () => {
     expect((await attempts(team, id))[0]).toMatchObject({ outcome: 'failure', step: 'policy', email: jo.email });
   });
 
-  it('refuses an email of a domain another team verified (R2, R4)', async () => {
+  it('#12.8: refuses an email of a domain another team verified (R2, R4), in the core, with its code in the trace', async () => {
     const team = await t.createTeam();
     const owner = await t.createTeam();
     const d = await t.core.domains.add(owner.teamId, `${owner.slug}.example.com`, SYSTEM_ACTOR);
@@ -356,7 +356,9 @@ describe('OIDC sign-in journeys', () => {
     accounts[email] = { email, email_verified: true };
     const id = await connectionOf(team);
     const run = await browserSignIn(t.url, publicUrl, id, { loginHint: email });
-    expect(run.body).toMatchObject({ error: 'OIDC_SIGN_IN_REFUSED', step: 'claims' });
+    expect(run.body).toMatchObject({ error: 'DOMAIN_OF_ANOTHER_TEAM', step: 'policy' });
+    expect(run.session).toBeNull();
+    expect((await attempts(team, id))[0]).toMatchObject({ outcome: 'failure', step: 'policy', email });
   });
 });
 

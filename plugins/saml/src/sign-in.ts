@@ -158,6 +158,9 @@ export class SamlSignIn {
       email: identity.email,
       givenName: identity.givenName,
       familyName: identity.familyName,
+      // Whether the IdP vouches for the email is the admin's call (`trustEmails`); the core also
+      // counts the team's verified domains (docs/security.md).
+      emailVerified: conn.trustEmails,
       requestId: input.requestId,
       // Which SAML subject opened the session, for single logout: written with the session.
       ssoSession: { subject: identity.nameId, format: identity.nameIdFormat, sessionIndex: identity.sessionIndex },

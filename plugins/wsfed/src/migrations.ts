@@ -32,4 +32,9 @@ create unique index wsfed_connection_realm_uq on wsfed_connection (realm);
 create index wsfed_connection_team_idx on wsfed_connection (team_id, created_at, id);
 create index wsfed_connection_refresh_idx on wsfed_connection (metadata_checked_at) where metadata_url is not null and enabled;`,
   },
+  {
+    // Who an asserted identity may become (#12): whether this IdP vouches for the emails it asserts.
+    name: 'wsfed/0002-trust-emails',
+    sql: 'alter table wsfed_connection add column trust_emails boolean not null default false;',
+  },
 ];

@@ -140,6 +140,8 @@ export function wsfedRoutes(ctx: PluginContext<WsFedPluginOptions>, svc: WsFedCo
         givenName: id.givenName ?? null,
         familyName: id.familyName ?? null,
         displayName: id.displayName ?? null,
+        // The admin's call (`trustEmails`); the core also counts the team's verified domains.
+        emailVerified: conn.trustEmails,
         requestId: String(request.id),
       });
       // The core decided (R3 policy, R7 inactive, JIT) and traced it with step "policy".

@@ -35,6 +35,7 @@ export interface ConnectionInput {
   realm?: string | null;
   replyUrl?: string | null;
   allowSha1?: boolean | null;
+  trustEmails?: boolean | null;
   clockSkewSeconds?: number | null;
   claimPreset?: ClaimMappingPreset | null;
   claimOverrides?: ClaimOverrides | null;
@@ -164,6 +165,7 @@ export class WsFedConnections {
       realm: present(input.realm) ? realm(input.realm) : sp.realm,
       replyUrl: present(input.replyUrl) ? this.replyUrl(input.replyUrl) : sp.replyUrl,
       allowSha1,
+      trustEmails: input.trustEmails === true,
       clockSkewSeconds: input.clockSkewSeconds == null ? 120 : skew(input.clockSkewSeconds),
       // Entra ID's entityID is https://sts.windows.net/<tenant>/: its claims need the entra preset.
       claimPreset: input.claimPreset ?? (idp.idpIssuer.startsWith('https://sts.windows.net/') ? 'entra' : 'adfs'),
@@ -213,6 +215,7 @@ export class WsFedConnections {
     if (input.realm != null) conn.realm = realm(input.realm);
     if (input.replyUrl !== undefined) conn.replyUrl = present(input.replyUrl) ? this.replyUrl(input.replyUrl) : this.spDefaults(conn.id).replyUrl;
     if (input.allowSha1 != null) conn.allowSha1 = input.allowSha1;
+    if (input.trustEmails != null) conn.trustEmails = input.trustEmails;
     if (input.clockSkewSeconds != null) conn.clockSkewSeconds = skew(input.clockSkewSeconds);
     if (input.claimPreset != null) conn.claimPreset = input.claimPreset;
     if (input.claimOverrides !== undefined) conn.claimOverrides = input.claimOverrides === null ? {} : overrides(input.claimOverrides);
@@ -466,7 +469,7 @@ function certificateDiff(before: readonly string[], after: readonly string[]): {
 function snapshot(c: WsFedConnectionEntity) {
   return {
     name: c.name, enabled: c.enabled, idpIssuer: c.idpIssuer, idpSignInUrl: c.idpSignInUrl, idpSignOutUrl: c.idpSignOutUrl, realm: c.realm,
-    replyUrl: c.replyUrl, signingCertificates: [...c.signingCertificates], allowSha1: c.allowSha1, clockSkewSeconds: c.clockSkewSeconds,
+    replyUrl: c.replyUrl, signingCertificates: [...c.signingCertificates], allowSha1: c.allowSha1, trustEmails: c.trustEmails, clockSkewSeconds: c.clockSkewSeconds,
     claimPreset: c.claimPreset, claimOverrides: c.claimOverrides, metadataUrl: c.metadataUrl,
   };
 }

@@ -73,9 +73,9 @@ describe('typed-in settings and validation', () => {
     const team = await t.createTeam();
     const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, {
       teamId: team.teamId,
-      input: { ...MANUAL, signingCertificates: [certBody(KEYS.idp.cert)], idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout', claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'] } },
+      input: { ...MANUAL, signingCertificates: [certBody(KEYS.idp.cert)], idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout', claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'] }, trustEmails: true },
     }, team.ownerToken);
-    expect(conn).toMatchObject({ name: 'WS-Federation', idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout', claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'], upn: null } });
+    expect(conn).toMatchObject({ name: 'WS-Federation', trustEmails: true, idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout', claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'], upn: null } });
     expect(conn.claimMapping.email).toEqual(['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn']);
     expect(conn.certificates).toHaveLength(1);
 
@@ -162,7 +162,7 @@ describe('metadata URL and refresh (R18)', () => {
     const url = metadataUrl();
     host.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.idp.cert] })));
     const team = await t.createTeam();
-    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { metadataUrl: url } }, team.ownerToken);
+    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { metadataUrl: url, trustEmails: true } }, team.ownerToken);
     expect(conn).toMatchObject({ metadataUrl: url, idpIssuer: CONTOSO.issuer, metadataError: null });
     expect(conn.metadataRefreshedAt).not.toBeNull();
     expect(conn.certificates).toHaveLength(1);

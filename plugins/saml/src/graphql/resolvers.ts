@@ -57,6 +57,7 @@ export function toConnectionType(c: SamlConnectionEntity, svc: SamlConnections, 
     wantAssertionsSigned: c.wantAssertionsSigned,
     wantResponseSigned: c.wantResponseSigned,
     signAuthnRequests: c.signAuthnRequests,
+    trustEmails: c.trustEmails,
     idpMetadataUrl: c.metadataUrl,
     metadataRefreshedAt: c.metadataRefreshedAt,
     metadataCheckedAt: c.metadataCheckedAt,
@@ -89,6 +90,7 @@ function toInput(input: SamlConnectionInput): ConnectionInput {
   copy('wantAssertionsSigned', input.wantAssertionsSigned ?? undefined);
   copy('wantResponseSigned', input.wantResponseSigned ?? undefined);
   copy('signAuthnRequests', input.signAuthnRequests ?? undefined);
+  copy('trustEmails', input.trustEmails ?? undefined);
   if (input.attributeMapping === null) out.attributeOverrides = null;
   else if (input.attributeMapping !== undefined) {
     const o: AttributeOverrides = {};

@@ -103,6 +103,10 @@ const ROSTER_ERROR_BRAND = Symbol.for('roster.error');
 /** Core error code → SCIM code. Anything not listed keeps its status and becomes a generic error. */
 const FROM_CORE: Record<string, ScimErrorCode> = {
   USER_IN_OTHER_TEAM: 'SCIM_ERR_USER_IN_OTHER_TEAM',
+  // Who an asserted identity may become (docs/security.md): the userName / email is not this
+  // team's to take, like a person of another team (R2): 409 uniqueness, with the core's detail.
+  PLATFORM_ADMIN_RESERVED: 'SCIM_ERR_UNIQUENESS',
+  DOMAIN_OF_ANOTHER_TEAM: 'SCIM_ERR_UNIQUENESS',
   ALREADY_MEMBER: 'SCIM_ERR_UNIQUENESS',
   NOT_FOUND: 'SCIM_ERR_NOT_FOUND',
   BAD_USER_INPUT: 'SCIM_ERR_VALUE_INVALID',

@@ -28,6 +28,7 @@ export function toConnectionType(c: WsFedConnectionEntity, svc: WsFedConnections
     idpSignOutUrl: c.idpSignOutUrl,
     certificates: describeCertificates(c.signingCertificates, now).map((cert) => Object.assign(new WsFedCertificateType(), cert)),
     allowSha1: c.allowSha1,
+    trustEmails: c.trustEmails,
     clockSkewSeconds: c.clockSkewSeconds,
     claimPreset: c.claimPreset as WsFedClaimPresetEnum,
     claimOverrides: Object.assign(new WsFedClaimMappingType(), c.claimOverrides),
