@@ -84,7 +84,8 @@ export function parsePatchPath(text: string): { path: AttrPath; filter?: Filter 
   try {
     filter = parseFilter(trimmed.slice(open + 1, close));
   } catch (e) {
-    if (isScimError(e)) pathError(`"${text}": ${e.message}`);
+    // A string breaking the text rule stays invalidValue, as it is everywhere else.
+    if (isScimError(e) && e.code !== 'SCIM_ERR_TEXT_INVALID') pathError(`"${text}": ${e.message}`);
     throw e;
   }
   return { path: base, filter };
