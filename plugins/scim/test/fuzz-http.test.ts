@@ -316,3 +316,37 @@ describe('#12.10: NUL and lone surrogates in any string are 400 invalidValue, an
     }
   });
 });
+
+describe('#12.10 (scan for other 5xx): values too long for an indexed column', () => {
+  /** Incompressible text: a repeated character would compress below PostgreSQL's btree entry limit and hide the problem. */
+  const noise = (n: number, r = rng(SEED + 3)) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[r.int(36)]).join('');
+
+  it('#12.10: userName, externalId, primary email and group displayName over 512 characters → 400 invalidValue; 512 fit', async () => {
+    const long = noise(3000);
+    const cases: Array<[string, string, unknown]> = [
+      ['POST userName', '/Users', user(`${long}@example.com`)],
+      ['POST externalId', '/Users', user('len1@example.com', { externalId: long })],
+      ['POST primary email', '/Users', user('len2@example.com', { emails: [{ value: `${long}@example.com`, primary: true }] })],
+      ['POST group displayName', '/Groups', { displayName: long }],
+      ['POST group externalId', '/Groups', { displayName: 'Len', externalId: long }],
+    ];
+    for (const [label, path, body] of cases) {
+      const r = await c.post(path, body);
+      expect(r.status, `${label}: ${r.text.slice(0, 200)}`).toBe(400);
+      expect((r.json as { scimType?: string }).scimType, label).toBe('invalidValue');
+    }
+    for (const op of [{ op: 'replace', path: 'displayName', value: long }, { op: 'replace', path: 'externalId', value: long }]) {
+      const r = await c.patch(`/Groups/${(await c.post<{ id: string }>('/Groups', { displayName: `Len ${op.path}` })).json.id}`, { schemas: [PATCH_OP], Operations: [op] });
+      expect(r.status, `PATCH group ${op.path}: ${r.text.slice(0, 200)}`).toBe(400);
+    }
+    // The fuzz above may have deleted its user: a fresh one.
+    const target = (await c.post<{ id: string }>('/Users', user('len3@example.com'))).json.id;
+    const r = await c.patch(`/Users/${target}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: long }] });
+    expect(r.status, r.text.slice(0, 200)).toBe(400);
+    const fits = noise(512 - '@example.com'.length);
+    const ok = await c.post('/Users', user(`${fits}@example.com`, { externalId: noise(512) }));
+    expect(ok.status, ok.text.slice(0, 200)).toBe(201);
+    const group = await c.post('/Groups', { displayName: noise(512), externalId: noise(512) });
+    expect(group.status, group.text.slice(0, 200)).toBe(201);
+  });
+});

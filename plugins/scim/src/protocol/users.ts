@@ -6,7 +6,7 @@
  * profile is kept as canonical SCIM JSON in the membership's `attributes`.
  */
 import { coerceAttribute } from './coerce.js';
-import { checkSchemas, optionalString, requireObject } from './body.js';
+import { checkIdentifierLength, checkSchemas, identifierString, optionalString, requireObject } from './body.js';
 import { ScimError } from './errors.js';
 import { findKey, isObject, type JsonObject, type JsonValue } from './json.js';
 import { renderMeta } from './meta.js';
@@ -53,8 +53,8 @@ export function parseUser(body: unknown, opts: { replace?: boolean } = {}): Pars
   let displayName: string | null = null;
   for (const [key, raw] of Object.entries(obj)) {
     const lower = key.toLowerCase();
-    if (lower === 'username') userName = optionalString(raw, 'userName') ?? undefined;
-    else if (lower === 'externalid') externalId = optionalString(raw, 'externalId');
+    if (lower === 'username') userName = identifierString(raw, 'userName') ?? undefined;
+    else if (lower === 'externalid') externalId = identifierString(raw, 'externalId');
     else if (lower === 'displayname') displayName = optionalString(raw, 'displayName');
     else if (lower === 'active') {
       const value = coerceAttribute(findByName(USER_RESOURCE.schema.attributes, 'active')!, raw, 'active', { kind: 'resource' }) as boolean | null;
@@ -89,7 +89,9 @@ export function parseUser(body: unknown, opts: { replace?: boolean } = {}): Pars
   delete name.givenName;
   delete name.familyName;
   if (Object.keys(name).length === 0) delete attributes.name;
-  const parsed: ParsedUser = { userName: userName.trim(), externalId, displayName, givenName, familyName, email: primaryEmail(attributes.emails), attributes };
+  const email = primaryEmail(attributes.emails);
+  checkIdentifierLength(email, 'The primary email');
+  const parsed: ParsedUser = { userName: userName.trim(), externalId, displayName, givenName, familyName, email, attributes };
   if (active !== undefined) parsed.active = active;
   return parsed;
 }
