@@ -91,6 +91,9 @@ describe('#12.10: password sign-in', () => {
         expect(json.message).toMatch(/"(email|password)"/);
       }
     }
+    // R19: each refusal leaves a trace, with the reason and no part of the offending text.
+    const trace = await t.core.em().execute<Array<{ n: number }>>(`select count(*)::int as n from audit_event where action = 'signin.refused' and channel = 'password' and data->>'step' = 'input' and data->>'code' = 'INVALID_TEXT'`);
+    expect(trace[0]!.n).toBe(BAD.length * 2);
     const fine = await fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: `m@${team.slug}.example.com`, password: 'test-password' }) });
     expect(fine.status).toBe(200);
   });
