@@ -11,6 +11,7 @@ export const ErrorCodes = {
   FORBIDDEN: { status: 403, message: 'You are not allowed to do this.' },
   NOT_FOUND: { status: 404, message: 'Not found.' },
   BAD_USER_INPUT: { status: 400, message: 'The input is not valid.' },
+  INVALID_TEXT: { status: 400, message: 'Text must be valid Unicode without NUL characters.' },
   USER_IN_OTHER_TEAM: { status: 409, message: 'This person already belongs to another team.' },
   ALREADY_MEMBER: { status: 409, message: 'This person is already a member of the team.' },
   CONFLICT: { status: 409, message: 'The change conflicts with the current state.' },

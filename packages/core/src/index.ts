@@ -1,5 +1,6 @@
 export * from './entities/index.js';
 export * from './errors.js';
+export { findInvalidText, textProblem, describeInvalidText, invalidTextError, type InvalidText, type InvalidTextReason } from './text.js';
 export { createCore, type Core, type CoreOptions } from './core.js';
 export { coreMigrations, runMigrations, pendingMigrations, type Migration, type SqlExecutor } from './migrations/index.js';
 export { HookBus, SYSTEM_ACTOR, boundRows, preparedStatements, setPreparedStatements, textArrayLiteral, type BoundOptions, type Actor, type HookEvents, type HookName, type Em } from './services/context.js';

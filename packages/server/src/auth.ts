@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Core, Viewer } from '@roster/core';
+import { auditEvent, describeInvalidText, findInvalidText, invalidTextError, type Core, type Viewer } from '@roster/core';
 import type { ServerConfig } from './config.js';
 
 /** Session cookie or bearer token → viewer. API tokens act as their team's admin. */
@@ -29,6 +29,11 @@ export async function authRoutes(app: FastifyInstance, core: Core, cfg: ServerCo
     schema: { body: { type: 'object', required: ['email', 'password'], additionalProperties: false, properties: { email: { type: 'string', minLength: 1, maxLength: 320 }, password: { type: 'string', minLength: 1, maxLength: 1024 } } } },
   }, async (request, reply) => {
     const body = request.body as { email: string; password: string };
+    const badText = findInvalidText(body); // 400 INVALID_TEXT (a NUL would reach PostgreSQL as a 500), audited like other refusals (R19)
+    if (badText) {
+      await core.em().fork().persistAndFlush(auditEvent({ type: 'user', channel: 'password', requestId: String(request.id) }, { teamId: null, action: 'signin.refused', outcome: 'failure', reason: describeInvalidText(badText), data: { connectionId: 'password', step: 'input', code: 'INVALID_TEXT' } }));
+      throw invalidTextError(badText);
+    }
     const outcome = await core.signIn.withPassword(body.email, body.password, String(request.id));
     if (!outcome.ok) return reply.code(outcome.code === 'INVALID_CREDENTIALS' ? 401 : outcome.code === 'TOO_MANY_ATTEMPTS' ? 429 : 403).send({ error: outcome.code, message: outcome.reason });
     setSessionCookie(reply, cfg, outcome.token);

@@ -7,6 +7,7 @@ import { GraphQLError, Kind, type ASTNode, type GraphQLSchema, type ValidationCo
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { isRosterError, createContext, type Core, type GqlContext, type Viewer } from '@roster/core';
 import type { FastifyRequest } from 'fastify';
+import { textRulePlugin } from './graphql-text.js';
 
 export async function buildRosterSchema(resolverClasses: Function[], instances: Map<Function, object>): Promise<GraphQLSchema> {
   return buildSchema({
@@ -63,7 +64,7 @@ export async function mountGraphql(app: FastifyInstance, opts: {
     csrfPrevention: true,
     validationRules: [complexityRule(opts.maxDepth, opts.maxFields)],
     // Roster sets no cache hints; the default cache-control plugin would wrap every field for nothing.
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginCacheControlDisabled()],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginCacheControlDisabled(), textRulePlugin()],
     // Coded domain errors pass with their code; anything unexpected is masked and logged.
     formatError(formatted, error) {
       const original = unwrapResolverError(error);

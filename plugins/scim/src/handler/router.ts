@@ -32,7 +32,7 @@ import { readerSql } from '../store/reader.js';
 import type { Sql } from '../store/sql.js';
 import type { ScimSettings, Scope } from './context.js';
 import { createGroup, deleteGroup, getGroup, listGroupResources, listGroupsResponse, patchGroup, replaceGroup } from './groups.js';
-import { JSON_HEADERS, header, idpRequestId, isUuid, json, queryParam, readJsonBody, type ScimRequest, type ScimResponse } from './request.js';
+import { JSON_HEADERS, checkText, header, idpRequestId, isUuid, json, queryParam, readJsonBody, type ScimRequest, type ScimResponse } from './request.js';
 import { createUser, deleteUser, getUser, listUserResources, listUsersResponse, patchUser, replaceUser } from './users.js';
 
 export interface ScimHandlerDeps {
@@ -96,6 +96,8 @@ export class ScimHandler {
       const team = segments.shift();
       if (team === undefined) throw new ScimError('SCIM_ERR_NOT_FOUND', 'The SCIM base URL is /scim/v2/<team>.');
       const scope = await this.authenticate(req, team);
+      // Query parameters (filter, attributes, …) obey the same text rule as bodies.
+      checkText(req.query, '');
       return await this.route(scope, segments);
     } catch (e) {
       const err = scimErrorOf(e);

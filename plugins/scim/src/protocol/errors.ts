@@ -32,6 +32,7 @@ export const ScimErrorCodes = {
   SCIM_ERR_PATH_INVALID: { status: 400, scimType: 'invalidPath', message: 'The path attribute is not valid or names an unsupported attribute.' },
   SCIM_ERR_NO_TARGET: { status: 400, scimType: 'noTarget', message: 'The path did not select anything to change.' },
   SCIM_ERR_VALUE_INVALID: { status: 400, scimType: 'invalidValue', message: 'A value is missing or not compatible with the attribute.' },
+  SCIM_ERR_TEXT_INVALID: { status: 400, scimType: 'invalidValue', message: 'Text must be valid Unicode without NUL characters.' },
   SCIM_ERR_SCHEMA_UNKNOWN: { status: 400, scimType: 'invalidValue', message: 'The request names a schema this endpoint does not support.' },
   SCIM_ERR_SYNTAX_INVALID: { status: 400, scimType: 'invalidSyntax', message: 'The request body is not a valid SCIM message.' },
   SCIM_ERR_JSON_INVALID: { status: 400, scimType: 'invalidSyntax', message: 'The request body is not valid JSON.' },
