@@ -1,6 +1,6 @@
 import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
-import { databaseUnavailable, runMigrations, type Migration } from '@roster/core';
+import { runMigrations, type Migration } from '@roster/core';
 
 /** How long the database may take: per statement, and to open a connection or hand one out. */
 export interface DbTimeouts {
@@ -19,24 +19,26 @@ export function pgTimeouts(t: DbTimeouts): Pick<pg.ClientConfig, 'statement_time
   return { statement_timeout: t.statementMs, query_timeout: t.statementMs + 1000, connectionTimeoutMillis: t.connectMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
 }
 
-/** knex's pg client marks a connection it must not hand out again with this (see knex's postgres dialect). */
+/** A pooled pg client as far as this file needs it; knex marks one it must not hand out again with `__knex__disposed`. */
 interface PooledPgClient {
   query: (...args: unknown[]) => unknown;
+  end(): Promise<void>;
   __knex__disposed?: unknown;
-  connection?: { stream?: { destroy(err?: Error): void } };
 }
 
 /**
- * A query that timed out on the client leaves its connection waiting for an answer that may never
- * come, with every later query queued behind it: such a connection is closed and marked so that
- * the pool destroys it instead of handing it out again.
+ * A query that timed out on the client (`query_timeout`: the server did not answer at all) leaves
+ * its connection waiting for an answer that may never come, with every later query queued
+ * behind it. Such a connection is closed (pg destroys the socket of a client with a query in
+ * flight) and marked, so that the pool destroys it instead of handing it out again. A statement
+ * that PostgreSQL cancelled (statement_timeout) leaves a healthy connection: that one stays.
  */
 function discardOnTimeout(conn: PooledPgClient): void {
   const query = conn.query;
   const check = (err: unknown) => {
-    if (!err || !databaseUnavailable(err) || conn.__knex__disposed) return;
+    if (!(err instanceof Error) || err.message !== 'Query read timeout' || conn.__knex__disposed) return;
     conn.__knex__disposed = err;
-    conn.connection?.stream?.destroy();
+    conn.end().catch(() => undefined);
   };
   conn.query = function (this: unknown, ...args: unknown[]) {
     const last = args.length - 1;
