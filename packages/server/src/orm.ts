@@ -34,7 +34,9 @@ interface PooledPgClient {
  * that PostgreSQL cancelled (statement_timeout) leaves a healthy connection: that one stays.
  */
 function discardOnTimeout(conn: PooledPgClient): void {
-  const query = conn.query;
+  // The prototype's query, looked up at each call: whoever instruments pg.Client.prototype (the
+  // tests count statements that way) still sees every query.
+  const proto = Object.getPrototypeOf(conn) as PooledPgClient;
   const check = (err: unknown) => {
     if (!(err instanceof Error) || err.message !== 'Query read timeout' || conn.__knex__disposed) return;
     conn.__knex__disposed = err;
@@ -48,9 +50,9 @@ function discardOnTimeout(conn: PooledPgClient): void {
         check(err);
         return (callback as (e: unknown, r: unknown) => unknown)(err, res);
       };
-      return query.apply(this, args);
+      return proto.query.apply(this, args);
     }
-    const result = query.apply(this, args);
+    const result = proto.query.apply(this, args);
     if (result instanceof Promise) result.catch(check);
     return result;
   };
