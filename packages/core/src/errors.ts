@@ -32,6 +32,7 @@ export const ErrorCodes = {
   PLUGIN_MISSING_DEPENDENCY: { status: 500, message: 'A plugin depends on a plugin that is not enabled.' },
   PLUGIN_INVALID_OPTIONS: { status: 500, message: 'A plugin was given invalid options.' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
+  SERVICE_UNAVAILABLE: { status: 503, message: 'The database is not answering; try again shortly.' },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;
@@ -71,4 +72,33 @@ export function uniqueViolation(e: unknown): string | undefined {
     return m?.[1] ?? 'unique';
   }
   return undefined;
+}
+
+/** Messages of the pg driver and knex when the database does not answer in time or at all. */
+const UNAVAILABLE_MESSAGES = [
+  'Query read timeout',
+  'Connection terminated due to connection timeout',
+  'Connection terminated unexpectedly',
+  'timeout expired',
+  'Knex: Timeout acquiring a connection',
+  'Client has encountered a connection error and is not queryable',
+];
+/** Node socket errors of a database that is down or unreachable. */
+const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+
+/**
+ * Whether `e` (from the pg driver, knex or MikroORM, which wraps them in `cause`) says the
+ * database is unreachable, hung or refusing work for now: a client should retry later (503),
+ * nothing it sent is wrong. PostgreSQL codes: 57014 statement timeout (or cancel), 57P01–57P03
+ * shutdown or starting up, class 08 connection exceptions, 53300 too many connections.
+ */
+export function databaseUnavailable(e: unknown): boolean {
+  for (let err = e as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown } | undefined, hops = 0; err && typeof err === 'object' && hops < 5; err = err.cause as typeof err, hops++) {
+    const code = typeof err.code === 'string' ? err.code : '';
+    if (code === '57014' || code.startsWith('57P') || code.startsWith('08') || code === '53300' || UNAVAILABLE_SOCKET_CODES.has(code)) return true;
+    if (err.name === 'KnexTimeoutError') return true;
+    const message = typeof err.message === 'string' ? err.message : '';
+    if (UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return true;
+  }
+  return false;
 }

@@ -116,9 +116,9 @@ describe('authorization matrix', () => {
     expect((await t.gql(nested, { t: a.teamId }, { token: a.ownerToken })).errors).toBeUndefined();
     const tooMany = `{ ${Array.from({ length: 600 }, (_, i) => `f${i}: me { login }`).join(' ')} }`;
     const r = await t.gql(tooMany, {});
-    // Apollo reports every validation-rule failure under GRAPHQL_VALIDATION_FAILED.
-    expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(r.errors?.[0]?.message).toMatch(/over the limit of 500/);
+    // Refused before validation (#13.1), with its own code.
+    expect(r.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(r.errors?.[0]?.message).toMatch(/more than 500 fields/);
     expect(r.data).toBeUndefined();
   });
 });

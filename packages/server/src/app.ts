@@ -5,10 +5,10 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createCore, isRosterError, pendingMigrations, type Core, type TxtResolver } from '@roster/core';
+import { createCore, databaseUnavailable, isRosterError, pendingMigrations, type Core, type TxtResolver } from '@roster/core';
 import type { PluginContext, RosterPlugin, SsoEntryPoint, SsoRegistry } from '@roster/plugin-sdk';
 import type { ServerConfig } from './config.js';
-import { initOrm, migrate } from './orm.js';
+import { initOrm, migrate, pgTimeouts } from './orm.js';
 import { startEmbedded, type EmbeddedDatabase } from './database.js';
 import { allEntities, allMigrations, allResolverClasses, resolvePlugins } from './plugin-host.js';
 import { buildRosterSchema, mountGraphql } from './graphql.js';
@@ -38,6 +38,9 @@ export interface Roster {
   close(): Promise<void>;
 }
 
+/** How long `/readyz` waits for the database: a load balancer's probe must not hang with it. */
+const READY_TIMEOUT_MS = 2000;
+
 /** Builds a whole Roster node: database, domain, plugins, HTTP and GraphQL. Nothing listens yet. */
 export async function createRoster(opts: RosterOptions): Promise<Roster> {
   const cfg = opts.config;
@@ -52,7 +55,8 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   }
   const migrations = allMigrations(loaded);
   if (opts.migrate || embedded) await migrate(url, migrations);
-  const orm = await initOrm(url, allEntities(loaded), poolMax);
+  const dbTimeouts = { statementMs: cfg.dbStatementTimeoutMs, connectMs: cfg.dbConnectTimeoutMs };
+  const orm = await initOrm(url, allEntities(loaded), poolMax, dbTimeouts);
   const core = createCore({ orm, secretKey: cfg.secretKey, sessionTtlSeconds: cfg.sessionTtlSeconds, resolveTxt: opts.resolveTxt, tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000, rowCacheTtlMs: cfg.tokenCacheSeconds * 1000, preparedStatements: cfg.dbPreparedStatements });
 
   const app = Fastify({
@@ -69,7 +73,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   // only this process writes, and its token revocations drop the entry directly, so tokens are
   // cached there; connections change through triggers nobody can LISTEN to there (its single
   // connection is the pool's), so they are not.
-  const revocations = embedded ? null : listenForRevocations(url, { tokens: core.tokens.cache, rows: core.rows }, app.log);
+  const revocations = embedded ? null : listenForRevocations(url, { tokens: core.tokens.cache, rows: core.rows }, app.log, pgTimeouts(dbTimeouts));
   if (embedded) core.tokens.cache.setLive(true);
   await app.register(cookie);
   await app.register(formbody);
@@ -87,6 +91,10 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   // Domain errors thrown from routes keep their status and code; nothing a client sends is a 500.
   app.setErrorHandler((error, request, reply) => {
     if (isRosterError(error)) return reply.code(error.status).send({ error: error.code, message: error.message });
+    if (databaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply.code(503).header('retry-after', '5').send({ error: 'SERVICE_UNAVAILABLE', message: 'The database is not answering; try again shortly.', requestId: request.id });
+    }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return reply.code(status).send({ error: (error as { code?: string }).code ?? 'BAD_REQUEST', message: (error as Error).message });
     request.log.error({ err: error }, 'unhandled error');
@@ -94,14 +102,30 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   });
 
   const viewerOf = makeViewerOf(core, cfg);
+  // Liveness only: the process answers. It never asks the database, so a database outage does
+  // not get healthy nodes restarted; readiness (below) is what takes a node out of rotation.
   app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_req, reply) => {
+  // Readiness: the database answers within READY_TIMEOUT_MS and every migration is applied. The
+  // answer says what is wrong in words; the details (addresses, driver messages) go to the log.
+  app.get('/readyz', async (request, reply) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS); });
     try {
-      const pending = await pendingMigrations({ execute: (sql, params) => core.em().execute(sql.replace(/\$\d+/g, '?'), params ?? []) }, migrations);
-      if (pending.length) return reply.code(503).send({ ok: false, pendingMigrations: pending });
-      return { ok: true };
+      const pending = await Promise.race([pendingMigrations({ execute: (sql, params) => core.em().execute(sql.replace(/\$\d+/g, '?'), params ?? []) }, migrations), timeout]);
+      if (pending === 'timeout') {
+        request.log.warn({ timeoutMs: READY_TIMEOUT_MS }, 'readiness: the database did not answer in time');
+        return reply.code(503).send({ ready: false, reason: 'database not answering' });
+      }
+      if (pending.length) {
+        request.log.warn({ pendingMigrations: pending }, 'readiness: migrations pending');
+        return reply.code(503).send({ ready: false, reason: 'migrations pending' });
+      }
+      return { ready: true };
     } catch (e) {
-      return reply.code(503).send({ ok: false, error: (e as Error).message });
+      request.log.warn({ err: e }, 'readiness: database unreachable');
+      return reply.code(503).send({ ready: false, reason: 'database unreachable' });
+    } finally {
+      clearTimeout(timer);
     }
   });
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
@@ -174,7 +198,13 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   }
   const resolverClasses = [...new Set([...allResolverClasses(loaded), ...instances.keys()])];
   const schema = await buildRosterSchema(resolverClasses, instances);
-  await mountGraphql(app, { schema, core, introspection: cfg.introspection, maxDepth: cfg.maxQueryDepth, maxFields: cfg.maxQueryFields, viewerOf });
+  await mountGraphql(app, {
+    schema, core, viewerOf,
+    introspection: cfg.introspection,
+    // Suggestions name real fields: not for strangers to a production schema, nor where introspection is off.
+    hideSchemaDetails: cfg.production || !cfg.introspection,
+    limits: { maxTokens: cfg.maxQueryTokens, maxDepth: cfg.maxQueryDepth, maxFields: cfg.maxQueryFields, maxListLength: cfg.maxListLength },
+  });
 
   let closed = false;
   return {

@@ -18,6 +18,17 @@ export interface ServerConfig {
   logLevel: string;
   maxQueryDepth: number;
   maxQueryFields: number;
+  /** Lexical tokens per GraphQL document: the parser stops there. */
+  maxQueryTokens: number;
+  /** Items of any list in a GraphQL request (arguments and variables). */
+  maxListLength: number;
+  /**
+   * How long one SQL statement may run. PostgreSQL cancels it then (`statement_timeout`); the
+   * client gives up a second later and drops the connection, for a server that does not answer at all.
+   */
+  dbStatementTimeoutMs: number;
+  /** How long opening a database connection, or waiting for a free one in the pool, may take. */
+  dbConnectTimeoutMs: number;
   /** How long a node may trust a verified bearer token without asking the database (0: always ask). */
   tokenCacheSeconds: number;
   /** Named prepared statements for the hot statements; off behind PgBouncer in transaction mode before 1.21. */
@@ -86,7 +97,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     introspection: env.ROSTER_GRAPHQL_INTROSPECTION ? env.ROSTER_GRAPHQL_INTROSPECTION === 'true' : !production,
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     maxQueryDepth: int('ROSTER_GRAPHQL_MAX_DEPTH', 10, 2, 50),
-    maxQueryFields: int('ROSTER_GRAPHQL_MAX_FIELDS', 500, 10, 10_000),
+    maxQueryFields: int('ROSTER_GRAPHQL_MAX_FIELDS', 500, 10, 2000),
+    maxQueryTokens: int('ROSTER_GRAPHQL_MAX_TOKENS', 5000, 100, 100_000),
+    maxListLength: int('ROSTER_GRAPHQL_MAX_LIST', 1000, 1, 100_000),
+    dbStatementTimeoutMs: int('ROSTER_DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    dbConnectTimeoutMs: int('ROSTER_DB_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
     tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),
     dbPreparedStatements: bool('ROSTER_DB_PREPARED_STATEMENTS', true),
     pluginOptions,

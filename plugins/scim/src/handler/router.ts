@@ -5,7 +5,7 @@
  * every failure as an RFC 7644 error body. Anything unexpected is logged and masked as a 500;
  * nothing a client sends is meant to reach that branch.
  */
-import { isRosterError, uniqueViolation, type Core } from '@roster/core';
+import { databaseUnavailable, isRosterError, uniqueViolation, type Core } from '@roster/core';
 import {
   GROUP_RESOURCE,
   ScimError,
@@ -65,6 +65,8 @@ export function scimErrorOf(e: unknown): ScimError {
     // A unique index refused the write: the userName is taken (by another member or person).
     return new ScimError('SCIM_ERR_UNIQUENESS', e.message);
   }
+  // A database that does not answer in time: the IdP should retry later (RFC 7644 allows 503).
+  if (!isRosterError(e) && databaseUnavailable(e)) return new ScimError('SCIM_ERR_UNAVAILABLE');
   if (!isRosterError(e) && uniqueViolation(e)) {
     return new ScimError('SCIM_ERR_UNIQUENESS', 'The change conflicts with a concurrent change of the same resource; read it again and retry.');
   }

@@ -53,6 +53,7 @@ export const ScimErrorCodes = {
   SCIM_ERR_MEDIA_TYPE: { status: 415, message: 'Send application/scim+json or application/json.' },
   SCIM_ERR_INTERNAL: { status: 500, message: 'The server could not complete the request.' },
   SCIM_ERR_NOT_IMPLEMENTED: { status: 501, message: 'The server does not support this operation.' },
+  SCIM_ERR_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable; retry later.' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ScimErrorCode = keyof typeof ScimErrorCodes;
