@@ -14,6 +14,7 @@ import { allEntities, allMigrations, allResolverClasses, resolvePlugins } from '
 import { buildRosterSchema, mountGraphql } from './graphql.js';
 import { listenForRevocations } from './revocations.js';
 import { authRoutes, makeViewerOf, setSessionCookie } from './auth.js';
+import { csrfGuard } from './csrf.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -73,6 +74,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   if (embedded) core.tokens.cache.setLive(true);
   await app.register(cookie);
   await app.register(formbody);
+  csrfGuard(app, core, cfg);
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -125,6 +127,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     core.replay.purgeExpired(),
     core.flows.purgeExpired(),
     core.em().execute("delete from session where expires_at < now() - interval '1 day' or revoked_at < now() - interval '1 day'"),
+    core.throttle.purgeExpired(),
   ]));
 
   const instances = new Map<Function, object>();
