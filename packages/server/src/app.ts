@@ -63,7 +63,8 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: cfg.production,
+    // A hop count, as Fastify reads a number (its types take only the function form).
+    trustProxy: typeof cfg.trustProxy === 'number' ? ((hops: number) => (_address: string, i: number) => i < hops)(cfg.trustProxy) : cfg.trustProxy,
   });
   // Verified bearer tokens and SSO connections are cached only while changes reach this node:
   // through LISTEN on a PostgreSQL server (any node may change them). On the embedded database

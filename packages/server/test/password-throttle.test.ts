@@ -51,7 +51,7 @@ describe('password throttle (#13.3, #13.10)', () => {
     // Throttled refusals are audited too (R19), with their own step.
     const [row] = await a.core.em().execute<Array<{ n: number }>>(`select count(*)::int as n from audit_event where data->>'email' = ? and data->>'step' = 'throttle'`, [email]);
     expect(row!.n).toBe(200 - LIMIT);
-  });
+  }, 120_000);
 
   it('#13.3: 39 wrong and the right one in parallel: at most the limit are checked; once it is reached the right one does not sign in from there', async () => {
     const email = await person();
@@ -69,7 +69,7 @@ describe('password throttle (#13.3, #13.10)', () => {
     const right = await login(other, 'test-password', { from: '127.0.0.12', node: 1 });
     expect(right.status).toBe(429);
     expect(right.cookies.roster_session).toBeUndefined();
-  });
+  }, 120_000);
 
   it('#13.10: an attacker at another address cannot lock the person out, and refusals do not count', async () => {
     const email = await person();
@@ -82,7 +82,7 @@ describe('password throttle (#13.3, #13.10)', () => {
     // The 50 refusals added nothing: once the window has passed, the attacker's address starts over.
     await a.core.em().execute(`update sign_in_throttle set window_start = now() - interval '${PASSWORD_THROTTLE.windowSeconds + 1} seconds'`);
     expect((await login(email, 'test-password', { from: '127.0.0.13' })).status).toBe(200);
-  });
+  }, 120_000);
 
   it('#13.10: a device that signed in before still signs in while an attacker hammers from the same address', async () => {
     const email = await person();
@@ -100,7 +100,7 @@ describe('password throttle (#13.3, #13.10)', () => {
     const other = await person();
     for (let i = 0; i < LIMIT; i++) await login(other, `wrong-${i}`, { from: '127.0.0.15' });
     expect((await login(other, 'wrong-again', { from: '127.0.0.15', device })).status).toBe(429);
-  });
+  }, 120_000);
 
   it('#13.10: the per-login backstop slows guesses from many addresses down instead of locking, and spares known devices and SSO', async () => {
     const email = await person();
