@@ -21,6 +21,8 @@ export const ErrorCodes = {
   SSO_REQUIRED: { status: 403, message: 'The team requires single sign-on.' },
   INVALID_CREDENTIALS: { status: 401, message: 'Email or password is not correct.' },
   TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed sign-ins; try again later.' },
+  NOT_A_SESSION: { status: 400, message: 'Only a session ends at /auth/logout; API and SCIM tokens are revoked by a team admin.' },
+  CROSS_SITE_REQUEST: { status: 403, message: 'Cross-site request refused: it does not come from an allowed origin.' },
   DOMAIN_TAKEN: { status: 409, message: 'The domain is verified by another team.' },
   // Who an asserted identity may become (docs/security.md): every channel, one rule.
   PLATFORM_ADMIN_RESERVED: { status: 409, message: 'This address belongs to a platform operator account; it never joins a team.' },

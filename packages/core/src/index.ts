@@ -7,6 +7,7 @@ export { HookBus, SYSTEM_ACTOR, boundRows, preparedStatements, setPreparedStatem
 export type { Viewer } from './services/sessions.js';
 export type { AssertedIdentity, SsoSession, SignInOutcome, ProtocolRefusal, SignInAttempt, SignInRefusalCode } from './services/sign-in.js';
 export type { VerifiedToken } from './services/tokens.js';
+export { PASSWORD_THROTTLE, type PasswordAttempt, type PasswordAttemptSource, type PasswordSignInOutcome } from './services/throttle.js';
 export { NodeCache } from './services/node-cache.js';
 export { TokenCache, TOKEN_REVOKED_CHANNEL } from './services/token-cache.js';
 export { RowCache, ROW_CHANGED_CHANNEL, notifyRowChangesSql } from './services/row-cache.js';

@@ -14,6 +14,7 @@ import { allEntities, allMigrations, allResolverClasses, resolvePlugins } from '
 import { buildRosterSchema, mountGraphql } from './graphql.js';
 import { listenForRevocations } from './revocations.js';
 import { authRoutes, makeViewerOf, setSessionCookie } from './auth.js';
+import { csrfGuard } from './csrf.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -66,7 +67,8 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: cfg.production,
+    // A hop count, as Fastify reads a number (its types take only the function form).
+    trustProxy: typeof cfg.trustProxy === 'number' ? ((hops: number) => (_address: string, i: number) => i < hops)(cfg.trustProxy) : cfg.trustProxy,
   });
   // Verified bearer tokens and SSO connections are cached only while changes reach this node:
   // through LISTEN on a PostgreSQL server (any node may change them). On the embedded database
@@ -77,6 +79,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   if (embedded) core.tokens.cache.setLive(true);
   await app.register(cookie);
   await app.register(formbody);
+  csrfGuard(app, core, cfg);
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -149,6 +152,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     core.replay.purgeExpired(),
     core.flows.purgeExpired(),
     core.em().execute("delete from session where expires_at < now() - interval '1 day' or revoked_at < now() - interval '1 day'"),
+    core.throttle.purgeExpired(),
   ]));
 
   const instances = new Map<Function, object>();

@@ -33,6 +33,12 @@ export interface ServerConfig {
   tokenCacheSeconds: number;
   /** Named prepared statements for the hot statements; off behind PgBouncer in transaction mode before 1.21. */
   dbPreparedStatements: boolean;
+  /**
+   * Fastify's `trustProxy`: which proxies may name the client in `X-Forwarded-For` (`request.ip`,
+   * which password throttling counts per). A hop count or a list of proxy addresses is safer than
+   * `true`, with which a client can choose its own address when the proxy appends to the header.
+   */
+  trustProxy: boolean | number | string[];
   /** Options handed to plugins by name (e.g. the platform Google connection for `oidc`). */
   pluginOptions: Record<string, unknown>;
 }
@@ -81,6 +87,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const pluginOptions: Record<string, unknown> = googleId && googleSecret ? { oidc: { google: { clientId: googleId, clientSecret: googleSecret } } } : {};
   const plugins = (env.ROSTER_PLUGINS ?? DEFAULT_PLUGINS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
   const allowedOrigins = (env.ROSTER_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const trustProxy = ((): boolean | number | string[] => {
+    const raw = env.ROSTER_TRUST_PROXY?.trim();
+    if (!raw) return production;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    if (/^\d+$/.test(raw)) return Number(raw);
+    const list = raw.split(',').map((x) => x.trim()).filter(Boolean);
+    if (!list.every((x) => /^[0-9a-fA-F.:/]+$/.test(x))) problems.push(`ROSTER_TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses / CIDRs (got "${raw}")`);
+    return list;
+  })();
   const cfg: ServerConfig = {
     host,
     port,
@@ -104,6 +119,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbConnectTimeoutMs: int('ROSTER_DB_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
     tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),
     dbPreparedStatements: bool('ROSTER_DB_PREPARED_STATEMENTS', true),
+    trustProxy,
     pluginOptions,
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import { notifyRowChangesSql } from '@roster/core';
 import type { ProviderPresetId } from './protocol/presets.js';
 import type { ClaimMapping, TokenEndpointAuthMethod } from './protocol/types.js';
 
@@ -75,5 +76,11 @@ export const OIDC_MIGRATIONS = [
       updated_at timestamptz not null default now()
     );
     create index oidc_connection_team_idx on oidc_connection (team_id, created_at);`,
+  },
+  {
+    // Announces every change of a connection at commit, from any write path (RowCache), so a node
+    // that keeps connections per node drops them at once, as SAML's do (saml/0003).
+    name: 'oidc/0003-notify-changes',
+    sql: notifyRowChangesSql('oidc_connection'),
   },
 ];

@@ -6,6 +6,7 @@ import { emailDomain, isIdentityRuleCode, mayBecome } from './identity-rule.js';
 import { verifyPassword } from './crypto.js';
 import type { MemberService } from './members.js';
 import type { SessionService } from './sessions.js';
+import type { PasswordAttempt, PasswordSignInOutcome, PasswordThrottle } from './throttle.js';
 
 /** What a protocol plugin asserts after it has verified a response. */
 export interface AssertedIdentity {
@@ -71,8 +72,6 @@ export interface SignInAttempt {
   email: string | null;
 }
 
-const THROTTLE = { maxFailures: 10, windowSeconds: 15 * 60 };
-
 interface MemberRow {
   membership_id: string;
   team_id: string;
@@ -104,7 +103,7 @@ function auditParams(ev: AuditEvent): unknown[] {
  * audit trace (R19) are decided here, never in a plugin.
  */
 export class SignInService {
-  constructor(private readonly deps: { em: () => Em; read: ReadFn; members: MemberService; sessions: SessionService }) {}
+  constructor(private readonly deps: { em: () => Em; read: ReadFn; members: MemberService; sessions: SessionService; throttle: PasswordThrottle }) {}
 
   async complete(id: AssertedIdentity): Promise<SignInOutcome> {
     const actor: Actor = { type: 'idp', channel: id.protocol, id: id.connectionId, label: id.subject, requestId: id.requestId };
@@ -235,26 +234,29 @@ export class SignInService {
     });
   }
 
-  /** Built-in password sign-in, subject to the same team policy (R3) and inactive rule (R7). */
-  async withPassword(login: string, password: string, requestId?: string): Promise<SignInOutcome> {
+  /**
+   * Built-in password sign-in, subject to the same team policy (R3) and inactive rule (R7), and
+   * to the guessing limits of PasswordThrottle: a slot is taken before the password is checked
+   * (a throttled attempt is refused without checking it, and counts for nothing), and given back
+   * when the password was right. A success hands back a device cookie for the next time.
+   */
+  async withPassword(login: string, password: string, attempt: PasswordAttempt): Promise<PasswordSignInOutcome> {
     const em = this.deps.em();
     const normal = normaliseLogin(login);
-    const actor: Actor = { type: 'user', channel: 'password', label: normal, requestId };
+    const actor: Actor = { type: 'user', channel: 'password', label: normal, requestId: attempt.requestId };
     const user = await em.findOne(User, { login: normal }, { populate: ['passwordHash'] });
     const membership = user ? await em.findOne(Membership, { user: user.id }, { populate: ['team'] }) : null;
     const teamId = membership?.team.id ?? null;
     const refuse = async (code: SignInRefusalCode, reason: string): Promise<SignInOutcome> => {
-      await em.fork().persistAndFlush(auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { connectionId: 'password', email: normal, step: 'policy', code } }));
+      await em.fork().persistAndFlush(auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { connectionId: 'password', email: normal, step: code === 'TOO_MANY_ATTEMPTS' ? 'throttle' : 'policy', code } }));
       return { ok: false, code, reason };
     };
-    // Brute-force guard shared by every node: recent refusals for this login, from the audit log.
-    const [{ n }] = await em.execute<Array<{ n: number }>>(
-      `select count(*)::int as n from audit_event where action = 'signin.refused' and channel = 'password' and data->>'email' = ? and at > now() - (? || ' seconds')::interval`,
-      [normal, String(THROTTLE.windowSeconds)],
-    );
-    if (n >= THROTTLE.maxFailures) return refuse('TOO_MANY_ATTEMPTS', `Too many failed sign-ins for this account; try again in ${Math.round(THROTTLE.windowSeconds / 60)} minutes.`);
+    const slot = await this.deps.throttle.reserve(normal, { address: attempt.address, device: attempt.device });
+    if (!slot) return refuse('TOO_MANY_ATTEMPTS', 'Too many failed sign-ins for this account from here; try again later, or sign in from a device you used before.');
     const valid = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !valid) return refuse('INVALID_CREDENTIALS', 'Email or password is not correct.');
+    // The password was right: whatever follows, this attempt was no guess.
+    await this.deps.throttle.release(slot);
     if (membership) {
       const policy = membership.team.getEntity().signInPolicy;
       if (policy.ssoRequired) return refuse('SSO_REQUIRED', 'The team requires single sign-on.');
@@ -263,10 +265,11 @@ export class SignInService {
     } else if (!user.platformAdmin) {
       return refuse('NOT_PROVISIONED', 'Not a member of any team.');
     }
-    return em.transactional(async (tx) => {
+    const signedIn = await em.transactional(async (tx) => {
       const { token } = await this.deps.sessions.create(tx, { userId: user.id, teamId, membershipId: membership?.id ?? null, method: 'password' });
       tx.persist(auditEvent(actor, { teamId, action: 'signin.succeeded', target: membership ? { type: 'member', id: membership.id } : undefined, data: { connectionId: 'password', email: normal, step: 'done' } }));
       return { ok: true as const, token, userId: user.id, membershipId: membership?.id ?? null, teamId };
     });
+    return { ...signedIn, device: this.deps.throttle.deviceCookie(normal) };
   }
 }
