@@ -21,7 +21,7 @@ export enum SamlBindingEnum {
 }
 registerEnumType(SamlBindingEnum, { name: 'SamlBinding', description: 'How AuthnRequests reach the IdP: HTTP-Redirect or HTTP-POST.' });
 
-@ObjectType('SamlCertificate', { description: 'An IdP signing certificate the connection trusts (R18: several overlap during rollover).' })
+@ObjectType('SamlCertificate', { description: 'An IdP signing certificate the connection trusts; several may overlap during a rollover.' })
 export class SamlCertificateType {
   @Field(() => String) fingerprintSha256!: string;
   @Field(() => String) subject!: string;
@@ -42,7 +42,7 @@ export class SamlAttributeMappingType {
   @Field(() => [String], { nullable: true }) groups!: string[] | null;
 }
 
-@ObjectType('SamlConnection', { description: "A team's SAML 2.0 connection (R18). Team admins only." })
+@ObjectType('SamlConnection', { description: "A team's SAML 2.0 connection. Team admins only." })
 export class SamlConnectionType {
   @Field(() => ID) id!: string;
   @Field(() => ID) teamId!: string;
