@@ -18,6 +18,20 @@ export interface RouteRegistrar {
    * (default `/<plugin name>`), so a plugin cannot touch another's routes.
    */
   register(routes: (app: FastifyInstance) => Promise<void> | void, opts?: { prefix?: string }): void;
+  /**
+   * Lists one of the plugin's entry points on the server's front page (`GET /`) and in what
+   * `roster serve` prints, so an admin finds what to paste into an IdP. `path` is absolute and may
+   * hold placeholders in braces, e.g. `/scim/v2/{team}`.
+   */
+  advertise(entry: AdvertisedEntry): void;
+}
+
+/** An entry point a plugin lists on the front page. */
+export interface AdvertisedEntry {
+  /** What it is for, in a few words ("SCIM 2.0 base URL of a team"). */
+  label: string;
+  /** Absolute path; `{placeholders}` stand for what the reader fills in. */
+  path: string;
 }
 
 export interface SignInApi {

@@ -15,6 +15,7 @@ import { buildRosterSchema, mountGraphql } from './graphql.js';
 import { listenForRevocations } from './revocations.js';
 import { authRoutes, makeViewerOf, setSessionCookie } from './auth.js';
 import { csrfGuard } from './csrf.js';
+import { registerFrontDoor } from './front-door.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -133,6 +134,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   });
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
   await authRoutes(app, core, cfg);
+  const frontDoor = registerFrontDoor(app, cfg, loaded.map(({ plugin }) => plugin));
 
   // Periodic jobs of the core and of plugins: no overlap, unref'd, awaited at shutdown.
   const jobs: Array<{ timer: NodeJS.Timeout; running: Promise<unknown> | null }> = [];
@@ -185,7 +187,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       config: pluginConfig,
       logger: app.log.child({ plugin: plugin.name }),
       core,
-      http: { register: (routes, o) => void app.register(async (child) => routes(child), { prefix: o?.prefix ?? `/${plugin.name}` }) },
+      http: { register: (routes, o) => void app.register(async (child) => routes(child), { prefix: o?.prefix ?? `/${plugin.name}` }), advertise: (entry) => frontDoor.advertise(plugin.name, entry) },
       signIn: {
         complete: (identity) => core.signIn.complete(identity),
         refuse: (r) => core.signIn.refuse(r),

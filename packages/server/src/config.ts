@@ -44,7 +44,7 @@ export interface ServerConfig {
 }
 
 const DEV_SECRET = 'roster-development-secret-do-not-use-in-production';
-export const DEFAULT_PLUGINS = ['example-captures', 'scim', 'saml', 'oidc', 'wsfed'];
+export const DEFAULT_PLUGINS = ['scim', 'saml', 'oidc', 'wsfed'];
 
 /**
  * Reads and validates the environment once, at boot, with messages that say what to set.

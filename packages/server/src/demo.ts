@@ -2,6 +2,15 @@ import { Membership, SYSTEM_ACTOR, hashPassword, User, type Core } from '@roster
 
 export const DEMO = { slug: 'demo', name: 'Demo Team', email: 'admin@demo.roster.test', password: 'roster-demo-password' };
 
+/** Plugins the demo adds to the defaults: the worked example of a product plugin, off in production. */
+export const DEMO_PLUGINS = ['example-captures'];
+
+/** The plugins `serve --demo` runs: the defaults plus the demo's, unless ROSTER_PLUGINS chose. */
+export function demoPlugins(plugins: string[], env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.ROSTER_PLUGINS !== undefined) return plugins;
+  return [...plugins, ...DEMO_PLUGINS.filter((name) => !plugins.includes(name))];
+}
+
 /** Seeds the demo team with an owner account and a few seats, once. */
 export async function seedDemo(core: Core): Promise<{ teamId: string; created: boolean }> {
   const existing = await core.teams.bySlug(DEMO.slug);

@@ -45,7 +45,7 @@ export class OidcClaimMappingType {
   @Field(() => [String]) groups!: string[];
 }
 
-@ObjectType('OidcConnection', { description: 'A team’s OpenID Connect connection (R18).' })
+@ObjectType('OidcConnection', { description: 'A team’s OpenID Connect connection.' })
 export class OidcConnectionType {
   @Field(() => ID) id!: string;
   @Field(() => ID) teamId!: string;
@@ -70,7 +70,7 @@ export class OidcConnectionType {
   @Field(() => GraphQLDateTimeISO) updatedAt!: Date;
 }
 
-@ObjectType('SsoEntryPoint', { description: 'One way into a team’s SSO (home-realm discovery, R4).' })
+@ObjectType('SsoEntryPoint', { description: 'One way into a team’s SSO, as home-realm discovery lists it.' })
 export class SsoEntryPointType {
   @Field(() => String) protocol!: string;
   @Field(() => ID) connectionId!: string;
@@ -78,7 +78,7 @@ export class SsoEntryPointType {
   @Field(() => String) loginUrl!: string;
 }
 
-@ObjectType('SignInOptions', { description: 'R4: what a person may use to sign in, from their email’s domain only.' })
+@ObjectType('SignInOptions', { description: 'What a person may use to sign in, decided from their email’s domain only.' })
 export class SignInOptionsType {
   @Field(() => String) domain!: string;
   @Field(() => [SignInMethodEnum]) methods!: SignInMethodEnum[];
@@ -206,13 +206,13 @@ export function toConnectionType(service: OidcService, c: OidcConnectionRecord):
 export class OidcTeamResolver {
   constructor(private readonly service: OidcService) {}
 
-  @FieldResolver(() => [OidcConnectionType], { description: 'Team admins only (R18).' })
+  @FieldResolver(() => [OidcConnectionType], { description: 'The team’s OpenID Connect connections. Team admins only.' })
   async oidcConnections(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<OidcConnectionType[]> {
     requireTeamAdmin(ctx, team.id);
     return (await this.service.list(team.id)).map((c) => toConnectionType(this.service, c));
   }
 
-  @Mutation(() => OidcConnectionType, { description: 'Validates the connection by running discovery before saving (R18).' })
+  @Mutation(() => OidcConnectionType, { description: 'Adds an OpenID Connect connection; runs the provider’s discovery first and refuses one that fails.' })
   async createOidcConnection(
     @Arg('teamId', () => ID) teamId: string,
     @Arg('input', () => CreateOidcConnectionInput) input: CreateOidcConnectionInput,
@@ -241,7 +241,7 @@ export class OidcTeamResolver {
 
   @Query(() => SignInOptionsType, {
     nullable: true,
-    description: 'R4 home-realm discovery: the answer depends on the email’s domain only, never on whether an account exists.',
+    description: 'Home-realm discovery: where a person with this email signs in. The answer depends on the email’s domain only, never on whether an account exists.',
   })
   async signInOptions(
     @Arg('email', () => String) email: string,
@@ -267,7 +267,7 @@ export class OidcTeamResolver {
 export class OidcConnectionResolver {
   constructor(private readonly service: OidcService) {}
 
-  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts on this connection, newest first, with the failing step (R19).' })
+  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts on this connection, newest first, with the failing step.' })
   attempts(
     @Root() conn: OidcConnectionType,
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,

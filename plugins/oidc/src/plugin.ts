@@ -28,6 +28,7 @@ export function oidcPlugin(options: OidcPluginOptions = {}) {
       ctx.sso.addEntryPoints(async (teamId) => (await service.enabledFor(teamId)).map((c) => ({ protocol: 'oidc', connectionId: c.id, name: c.name, loginUrl: service.loginUrl(c.id) })));
       ctx.http.register(oidcRoutes(service));
       // Home-realm discovery also answers at the platform path the front-end calls.
+      ctx.http.advertise({ label: 'SSO discovery: the sign-in options for an email', path: '/auth/discover?email={email}' });
       ctx.http.register(discoveryRoute(service), { prefix: '/auth' });
       ctx.addResolver(new OidcTeamResolver(service));
       ctx.addResolver(new OidcConnectionResolver(service));

@@ -108,7 +108,7 @@ function toInput(input: SamlConnectionInput): ConnectionInput {
 export class SamlTeamResolver {
   constructor(private readonly svc: SamlConnections) {}
 
-  @FieldResolver(() => [SamlConnectionType], { description: 'SAML 2.0 connections with the SP values to paste into the IdP. Team admins only (R18).' })
+  @FieldResolver(() => [SamlConnectionType], { description: 'SAML 2.0 connections with the SP values to paste into the IdP. Team admins only.' })
   async samlConnections(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<SamlConnectionType[]> {
     requireTeamAdmin(ctx, team.id);
     const now = new Date();
@@ -167,7 +167,7 @@ export class SamlTeamResolver {
 export class SamlConnectionResolver {
   constructor(private readonly signIn: SignInApi) {}
 
-  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts through this connection, newest first, with the failing step and reason (R19).' })
+  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts through this connection, newest first, with the failing step and reason.' })
   async attempts(
     @Root() conn: SamlConnectionType,
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,

@@ -34,7 +34,7 @@ export class WsFedClaimMappingInput {
   @Field(() => [String], { nullable: true }) tenantId?: string[] | null;
 }
 
-@ObjectType('WsFedCertificate', { description: 'An IdP token-signing certificate the connection trusts (R18: several overlap during rollover).' })
+@ObjectType('WsFedCertificate', { description: 'An IdP token-signing certificate the connection trusts; several may overlap during a rollover.' })
 export class WsFedCertificateType {
   @Field(() => String) fingerprintSha256!: string;
   @Field(() => String) subject!: string;
