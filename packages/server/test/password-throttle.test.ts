@@ -116,7 +116,7 @@ describe('password throttle (#13.3, #13.10)', () => {
     expect(await throttle.reserve(email, { address: '10.2.0.4', device: throttle.deviceCookie(email) })).not.toBeNull();
     expect((await login(email, 'test-password', { from: '127.0.0.16', device: throttle.deviceCookie(email) })).status).toBe(200);
     // SSO never goes through the password throttle.
-    const sso = await a.core.signIn.complete({ teamId, connectionId: 'sso-test', protocol: 'saml', method: 'sso', subject: email, email });
+    const sso = await a.core.signIn.complete({ teamId, connectionId: 'sso-test', protocol: 'saml', method: 'sso', subject: email, email, emailVerified: true });
     expect(sso.ok).toBe(true);
   });
 
