@@ -22,6 +22,8 @@ export interface ServerConfig {
   tokenCacheSeconds: number;
   /** Named prepared statements for the hot statements; off behind PgBouncer in transaction mode before 1.21. */
   dbPreparedStatements: boolean;
+  /** Admin-supplied URLs (IdP metadata, OIDC discovery…) may reach loopback / private addresses: labs and tests only. */
+  outboundAllowPrivate: boolean;
   /** Options handed to plugins by name (e.g. the platform Google connection for `oidc`). */
   pluginOptions: Record<string, unknown>;
 }
@@ -89,6 +91,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxQueryFields: int('ROSTER_GRAPHQL_MAX_FIELDS', 500, 10, 10_000),
     tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),
     dbPreparedStatements: bool('ROSTER_DB_PREPARED_STATEMENTS', true),
+    outboundAllowPrivate: bool('ROSTER_OUTBOUND_ALLOW_PRIVATE', false),
     pluginOptions,
     ...overrides,
   };
