@@ -152,7 +152,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     get production() { return cfg.production; },
     get allowedOrigins() { return cfg.allowedOrigins; },
     get sessionCookie() { return cfg.sessionCookie; },
-    get outbound() { return { allowPrivateAddresses: cfg.outboundAllowPrivate }; },
+    get outbound() { return { allowPrivateAddresses: cfg.outboundAllowPrivate, allowAddresses: cfg.outboundAllowAddresses }; },
   };
   for (const { plugin, options } of loaded) {
     const ctx: PluginContext<unknown> = {

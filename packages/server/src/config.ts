@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { RosterError } from '@roster/core';
 
 export interface ServerConfig {
@@ -24,6 +25,8 @@ export interface ServerConfig {
   dbPreparedStatements: boolean;
   /** Admin-supplied URLs (IdP metadata, OIDC discovery…) may reach loopback / private addresses: labs and tests only. */
   outboundAllowPrivate: boolean;
+  /** Private addresses SSO plugins may reach one by one (an on-premises IdP). */
+  outboundAllowAddresses: string[];
   /** Options handed to plugins by name (e.g. the platform Google connection for `oidc`). */
   pluginOptions: Record<string, unknown>;
 }
@@ -71,6 +74,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (Boolean(googleId) !== Boolean(googleSecret)) problems.push('Set both ROSTER_GOOGLE_CLIENT_ID and ROSTER_GOOGLE_CLIENT_SECRET for Google sign-in, or neither');
   const pluginOptions: Record<string, unknown> = googleId && googleSecret ? { oidc: { google: { clientId: googleId, clientSecret: googleSecret } } } : {};
   const plugins = (env.ROSTER_PLUGINS ?? DEFAULT_PLUGINS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const a of (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (isIP(a.replace(/^\[|\]$/g, '')) === 0) problems.push(`ROSTER_OUTBOUND_ALLOW_ADDRESSES must list IP addresses (got "${a}")`);
+  }
   const allowedOrigins = (env.ROSTER_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const cfg: ServerConfig = {
     host,
@@ -92,6 +98,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),
     dbPreparedStatements: bool('ROSTER_DB_PREPARED_STATEMENTS', true),
     outboundAllowPrivate: bool('ROSTER_OUTBOUND_ALLOW_PRIVATE', false),
+    outboundAllowAddresses: (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     pluginOptions,
     ...overrides,
   };

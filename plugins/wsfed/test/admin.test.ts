@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
-import { describeCertificates, isPrivateHost, wsfedPlugin, type WsFedPlugin } from '../src/index.js';
+import { isPrivateAddress } from '@roster/plugin-sdk';
+import { describeCertificates, wsfedPlugin, type WsFedPlugin } from '../src/index.js';
 import { certBody } from './support/keys.js';
 import {
   CONTOSO, CREATE, KEYS, LIST, REFRESH, TEST_CONFIG, UPDATE,
@@ -326,7 +327,7 @@ describe('certificate expiry warning (R18)', () => {
   });
 
   it('metadata hosts that are loopback, private or link-local are refused (SSRF)', () => {
-    for (const h of ['localhost', '127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '[::1]', '[fd00::1]', '[fe80::1]', 'metadata.internal']) expect([h, isPrivateHost(h)]).toEqual([h, true]);
-    for (const h of ['adfs.contoso.com', 'login.microsoftonline.com', '8.8.8.8', '[2001:db8::1]']) expect([h, isPrivateHost(h)]).toEqual([h, false]);
+    for (const h of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '[::1]', '[fd00::1]', '[fe80::1]', '::ffff:10.0.0.1']) expect([h, isPrivateAddress(h)]).toEqual([h, true]);
+    for (const h of ['8.8.8.8', '[2001:db8::1]', '2606:4700::1111']) expect([h, isPrivateAddress(h)]).toEqual([h, false]);
   });
 });

@@ -64,8 +64,12 @@ export interface ClaimExpectation<D> {
   connectionId: string;
   /** Its team (null: the platform connection). */
   teamId: string | null;
-  /** A further protocol check on the pending request; a string is the refusal reason. */
-  check?: (flow: SsoFlow<D>) => string | null;
+  /**
+   * The protocol's own checks, run once the pending request is known to be this browser's and
+   * this connection's, before it is consumed (e.g. the signed response itself); a string is the
+   * refusal reason.
+   */
+  check?: (flow: SsoFlow<D>) => string | null | Promise<string | null>;
 }
 
 export class SsoFlows<D> {
@@ -119,7 +123,7 @@ export class SsoFlows<D> {
     if (flow.connectionId !== expect.connectionId || flow.teamId !== expect.teamId) {
       return { ok: false, reason: flow.teamId !== expect.teamId ? 'the sign-in was started for another team' : 'the sign-in was started for another connection', flow };
     }
-    const problem = expect.check?.(flow) ?? null;
+    const problem = (await expect.check?.(flow)) ?? null;
     if (problem) return { ok: false, reason: problem, flow };
     if (!this.parse(await this.store.take(this.options.namespace, key))) return { ok: false, reason: 'unknown, expired or already used sign-in state', flow: null };
     return { ok: true, flow, setCookie: this.cookie(pending.filter((h) => h !== hash)) };

@@ -18,6 +18,8 @@ import { BlockList, isIP, type LookupFunction } from 'node:net';
 export interface OutboundSettings {
   /** Let admin-supplied URLs reach loopback, private, link-local… addresses (tests, labs). @default false */
   allowPrivateAddresses: boolean;
+  /** Private addresses allowed one by one (an on-premises ADFS at 10.1.2.3) (`ROSTER_OUTBOUND_ALLOW_ADDRESSES`). */
+  allowAddresses?: readonly string[];
 }
 
 export interface OutboundPolicy extends OutboundSettings {
@@ -62,24 +64,34 @@ export function isPrivateAddress(address: string): boolean {
   return blocked.check(bare, family === 4 ? 'ipv4' : 'ipv6');
 }
 
-const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  const done = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
-    if (error) return callback(error, address as string, family);
-    const list = Array.isArray(address) ? address : [{ address, family: family ?? 4 }];
-    const bad = list.find((a) => isPrivateAddress(a.address));
-    if (bad) {
-      const refusal: NodeJS.ErrnoException = new Error(`${hostname} resolves to a private or loopback address (${bad.address})`);
-      refusal.code = 'ESSRF';
-      return callback(refusal, address as string, family);
-    }
-    return callback(null, address as string, family);
+/** May the policy connect to this address? */
+function addressAllowed(address: string, policy: OutboundSettings): boolean {
+  if (policy.allowPrivateAddresses || !isPrivateAddress(address)) return true;
+  const bare = address.replace(/^\[|\]$/g, '').toLowerCase();
+  return (policy.allowAddresses ?? []).some((a) => a.replace(/^\[|\]$/g, '').toLowerCase() === bare);
+}
+
+/** A DNS lookup that refuses what the policy refuses: the address checked is the address connected to. */
+function guardedLookup(policy: OutboundSettings): LookupFunction {
+  return (hostname, options, callback) => {
+    const done = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
+      if (error) return callback(error, address as string, family);
+      const list = Array.isArray(address) ? address : [{ address, family: family ?? 4 }];
+      const bad = list.find((a) => !addressAllowed(a.address, policy));
+      if (bad) {
+        const refusal: NodeJS.ErrnoException = new Error(`${hostname} resolves to a private or loopback address (${bad.address})`);
+        refusal.code = 'ESSRF';
+        return callback(refusal, address as string, family);
+      }
+      return callback(null, address as string, family);
+    };
+    if (options.all) dnsLookup(hostname, options as LookupAllOptions, (e, addresses) => done(e, addresses));
+    else dnsLookup(hostname, options as LookupOneOptions, (e, address, family) => done(e, address, family));
   };
-  if (options.all) dnsLookup(hostname, options as LookupAllOptions, (e, addresses) => done(e, addresses));
-  else dnsLookup(hostname, options as LookupOneOptions, (e, address, family) => done(e, address, family));
-};
+}
 
 /** Checks a URL before connecting: scheme, credentials, and literal private addresses. */
-export function checkOutboundUrl(raw: string | URL, policy: Pick<OutboundPolicy, 'allowHttp' | 'allowPrivateAddresses'>): URL {
+export function checkOutboundUrl(raw: string | URL, policy: Pick<OutboundPolicy, 'allowHttp' | 'allowPrivateAddresses' | 'allowAddresses'>): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -91,7 +103,7 @@ export function checkOutboundUrl(raw: string | URL, policy: Pick<OutboundPolicy,
   }
   if (url.username || url.password) throw new OutboundFetchError('url', 'the URL must not carry credentials');
   const host = url.hostname.replace(/^\[|\]$/g, '');
-  if (!policy.allowPrivateAddresses && isIP(host) !== 0 && isPrivateAddress(host)) {
+  if (isIP(host) !== 0 && !addressAllowed(host, policy)) {
     throw new OutboundFetchError('address', `${host} is a private or loopback address`);
   }
   return url;
@@ -175,7 +187,7 @@ function send(url: URL, req: { method: string; headers: Record<string, string>; 
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const headers = req.body ? { ...req.headers, 'content-length': String(req.body.length) } : req.headers;
   return new Promise((resolve, reject) => {
-    const r = request(url, { method: req.method, headers, signal, ...(policy.allowPrivateAddresses ? {} : { lookup: guardedLookup }) });
+    const r = request(url, { method: req.method, headers, signal, ...(policy.allowPrivateAddresses ? {} : { lookup: guardedLookup(policy) }) });
     r.on('response', resolve);
     r.on('error', (error: NodeJS.ErrnoException) => reject(failure(error, signal)));
     r.end(req.body);

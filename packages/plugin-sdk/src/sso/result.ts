@@ -12,7 +12,7 @@ import { serializeCookie } from './cookie.js';
 export interface SsoResult {
   status: number;
   headers: Record<string, string>;
-  body?: string | Record<string, unknown>;
+  body?: string | Uint8Array | Record<string, unknown>;
   /** Set-Cookie values (flow binding cookies…), in order. */
   cookies?: string[];
   /** A successful sign-in: the core session token to set as the session cookie. */
