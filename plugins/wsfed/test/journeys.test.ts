@@ -73,7 +73,7 @@ describe('sign-in journeys ending in a GraphQL session', () => {
       // The wctx is bound to this browser by an HttpOnly cookie holding its hash.
       const binding = run.login.headers.getSetCookie().find((c) => c.startsWith('roster_wsfed='));
       expect(binding).toMatch(/HttpOnly/);
-      expect(binding).toMatch(/SameSite=None; Secure/);
+      expect(binding).toMatch(/Secure; SameSite=None/);
       expect(binding).not.toContain(redirect.searchParams.get('wctx')!);
 
       expect(run.acs.status).toBe(302);
