@@ -93,7 +93,14 @@ export class OidcSignIn {
     const found = await this.connectionFor(pathConnectionId, state);
     if (!found.ok) return this.refuse(req, await this.owner(pathConnectionId, state), found.step, found.reason);
     const result = await finishSignIn(found.conn, callbackUrl, this.service.flowDeps(), { cookieHeader: req.cookieHeader });
-    if (!result.ok) return this.refuse(req, { teamId: result.teamId ?? found.conn.teamId, connectionId: result.connectionId ?? found.conn.id }, result.step, result.reason);
+    if (!result.ok) {
+      const flowOwner = { teamId: result.teamId ?? found.conn.teamId, connectionId: result.connectionId ?? found.conn.id };
+      if (flowOwner.connectionId !== found.conn.id) {
+        // A response for another connection's sign-in (mix-up): both teams' admins see it.
+        await this.service.env.signIn.refuse({ teamId: found.conn.teamId, connectionId: found.conn.id, protocol: protocolOf(found.conn.id), step: result.step, reason: result.reason, requestId: req.requestId });
+      }
+      return this.refuse(req, flowOwner, result.step, result.reason);
+    }
     const claimsProblem = await this.claimsProblem(result);
     if (claimsProblem) return this.refuse(req, result, 'claims', claimsProblem, [result.setCookie]);
     return this.complete(result, req);
