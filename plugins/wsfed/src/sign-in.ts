@@ -86,30 +86,23 @@ export class WsFedSignIn {
     // that started it. The token is validated once the state is known to be this browser's, and
     // the state is consumed only if the token passed: a refused response (another browser, a bad
     // token) leaves the pending sign-in for the real one.
-    let refusal: { step: string; reason: string } | null = null;
-    let verified: Extract<Awaited<ReturnType<typeof validateWsFedResponse>>, { ok: true }> | null = null;
+    const checked: { result?: Awaited<ReturnType<typeof validateWsFedResponse>> } = {};
     const claimed = await this.flows.claim(message.wctx, req.cookieHeader, {
       connectionId: conn.id,
       teamId: conn.teamId,
       check: async () => {
-        const result = await validateWsFedResponse(message.wresult, this.svc.toProtocol(conn), {
+        checked.result = await validateWsFedResponse(message.wresult, this.svc.toProtocol(conn), {
           replay: { claim: (ns, key, exp) => this.ctx.core.replay.claim(ns, key, exp) },
         });
-        if (result.ok) {
-          verified = result;
-          return null;
-        }
-        const named = result.assertionId ? ` [assertion ${result.assertionId}${result.issuer ? ` from ${result.issuer}` : ''}]` : '';
-        refusal = { step: result.step, reason: `${result.reason}${named}` };
-        return refusal.reason;
+        return checked.result.ok ? null : checked.result.reason;
       },
     });
-    if (!claimed.ok) {
-      const failed: { step: string; reason: string } = refusal ?? { step: 'state', reason: claimed.reason };
-      return this.refuse(req, conn, failed.step, failed.reason);
+    const result = checked.result;
+    if (result && !result.ok) {
+      const named = result.assertionId ? ` [assertion ${result.assertionId}${result.issuer ? ` from ${result.issuer}` : ''}]` : '';
+      return this.refuse(req, conn, result.step, `${result.reason}${named}`);
     }
-    const result = verified as Extract<Awaited<ReturnType<typeof validateWsFedResponse>>, { ok: true }> | null;
-    if (!result) return this.refuse(req, conn, 'state', 'the response was not validated');
+    if (!claimed.ok || !result) return this.refuse(req, conn, 'state', claimed.ok ? 'the response was not validated' : claimed.reason);
 
     const id = result.identity;
     const outcome = await this.ctx.signIn.complete({
