@@ -127,7 +127,8 @@ export function createOutboundFetch(policy: OutboundPolicy): typeof fetch {
     let url = checkOutboundUrl(input instanceof Request ? input.url : input, policy);
     let method = (init.method ?? 'GET').toUpperCase();
     let body = bodyOf(init.body);
-    const headers = Object.fromEntries(new Headers(init.headers).entries());
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => void (headers[name] = value));
     for (let hop = 0; ; hop++) {
       const response = await send(url, { method, headers, body }, policy, signal);
       const status = response.statusCode ?? 0;
