@@ -117,7 +117,7 @@ export class SamlSignIn {
     if (problem) return refuse('request', problem);
     const form = readForm(input.body);
 
-    const solicited: { flow: { returnTo: string | null; key: string; setCookie: string } | null } = { flow: null };
+    const solicited: { flow: { returnTo: string | null; setCookie: string } | null } = { flow: null };
     const core = this.env.core;
     const deps: SamlValidationDeps = {
       now: () => new Date(),
@@ -133,7 +133,7 @@ export class SamlSignIn {
             check: (flow) => (form.relayState !== undefined && form.relayState !== flow.data.relay ? 'RelayState does not belong to the sign-in request' : null),
           });
           if (!claimed.ok) throw new SamlValidationError('in_response_to', `request ${requestId}: ${claimed.reason}`);
-          solicited.flow = { returnTo: claimed.flow.returnTo, key: requestId, setCookie: claimed.setCookie };
+          solicited.flow = { returnTo: claimed.flow.returnTo, setCookie: claimed.setCookie };
           return { connectionId: claimed.flow.connectionId };
         },
       },
