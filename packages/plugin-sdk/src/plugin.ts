@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Core, Migration, Viewer, HookName, HookEvents, AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt } from '@roster/core';
+import type { OutboundSettings } from './sso/outbound.js';
 
 /** Server settings a plugin may read. */
 export interface RosterConfig {
@@ -10,6 +11,8 @@ export interface RosterConfig {
   allowedOrigins: string[];
   /** Name of the session cookie the core sets. */
   sessionCookie: string;
+  /** The operator's outbound-fetch settings every SSO plugin obeys (`ROSTER_OUTBOUND_ALLOW_PRIVATE`). */
+  outbound: OutboundSettings;
 }
 
 export interface RouteRegistrar {

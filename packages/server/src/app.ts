@@ -16,6 +16,7 @@ import { listenForRevocations } from './revocations.js';
 import { authRoutes, makeViewerOf, setSessionCookie } from './auth.js';
 import { csrfGuard } from './csrf.js';
 import { registerFrontDoor } from './front-door.js';
+import { requestLogLine } from './log.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -27,6 +28,8 @@ export interface RosterOptions {
   resolveTxt?: TxtResolver;
   /** Tests pass a PGlite data dump to boot in ~0.5 s. */
   embeddedDump?: Blob;
+  /** Where the JSON log goes (default stdout); tests read it. */
+  logStream?: { write(line: string): void };
 }
 
 export interface Roster {
@@ -62,7 +65,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   const core = createCore({ orm, secretKey: cfg.secretKey, sessionTtlSeconds: cfg.sessionTtlSeconds, resolveTxt: opts.resolveTxt, tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000, rowCacheTtlMs: cfg.tokenCacheSeconds * 1000, preparedStatements: cfg.dbPreparedStatements });
 
   const app = Fastify({
-    logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], serializers: { req: requestLogLine }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
@@ -179,6 +182,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     get production() { return cfg.production; },
     get allowedOrigins() { return cfg.allowedOrigins; },
     get sessionCookie() { return cfg.sessionCookie; },
+    get outbound() { return { allowPrivateAddresses: cfg.outboundAllowPrivate, allowAddresses: cfg.outboundAllowAddresses }; },
   };
   for (const { plugin, options } of loaded) {
     const ctx: PluginContext<unknown> = {

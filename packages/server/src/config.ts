@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { RosterError } from '@roster/core';
 
 export interface ServerConfig {
@@ -39,6 +40,10 @@ export interface ServerConfig {
    * `true`, with which a client can choose its own address when the proxy appends to the header.
    */
   trustProxy: boolean | number | string[];
+  /** Admin-supplied URLs (IdP metadata, OIDC discovery…) may reach loopback / private addresses: labs and tests only. */
+  outboundAllowPrivate: boolean;
+  /** Private addresses SSO plugins may reach one by one (an on-premises IdP). */
+  outboundAllowAddresses: string[];
   /** Options handed to plugins by name (e.g. the platform Google connection for `oidc`). */
   pluginOptions: Record<string, unknown>;
 }
@@ -86,6 +91,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (Boolean(googleId) !== Boolean(googleSecret)) problems.push('Set both ROSTER_GOOGLE_CLIENT_ID and ROSTER_GOOGLE_CLIENT_SECRET for Google sign-in, or neither');
   const pluginOptions: Record<string, unknown> = googleId && googleSecret ? { oidc: { google: { clientId: googleId, clientSecret: googleSecret } } } : {};
   const plugins = (env.ROSTER_PLUGINS ?? DEFAULT_PLUGINS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const a of (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (isIP(a.replace(/^\[|\]$/g, '')) === 0) problems.push(`ROSTER_OUTBOUND_ALLOW_ADDRESSES must list IP addresses (got "${a}")`);
+  }
   const allowedOrigins = (env.ROSTER_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const trustProxy = ((): boolean | number | string[] => {
     const raw = env.ROSTER_TRUST_PROXY?.trim();
@@ -120,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),
     dbPreparedStatements: bool('ROSTER_DB_PREPARED_STATEMENTS', true),
     trustProxy,
+    outboundAllowPrivate: bool('ROSTER_OUTBOUND_ALLOW_PRIVATE', false),
+    outboundAllowAddresses: (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     pluginOptions,
     ...overrides,
   };

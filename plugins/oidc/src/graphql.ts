@@ -64,7 +64,11 @@ export class OidcConnectionType {
   @Field(() => Boolean) allowInsecureRequests!: boolean;
   @Field(() => Boolean, { nullable: true }) useUserinfo!: boolean | null;
   @Field(() => Boolean) enabled!: boolean;
-  @Field(() => String, { description: 'Paste into the IdP as the sign-in redirect URI.' }) redirectUri!: string;
+  @Field(() => String, { description: 'Paste into the IdP as the sign-in redirect URI (one per connection).' }) redirectUri!: string;
+  @Field(() => Boolean, { description: 'True while the connection still uses the shared /oidc/callback redirect URI. Register redirectUriHint at the IdP, then set useConnectionRedirectUri: the shared URI leaves the connection open to IdP mix-up attacks (RFC 9700 4.4).' })
+  legacyRedirectUri!: boolean;
+  @Field(() => String, { nullable: true, description: 'For a connection on the shared redirect URI: the per-connection redirect URI to register at the IdP before moving to it.' })
+  redirectUriHint!: string | null;
   @Field(() => String, { description: 'Starts a sign-in through this connection (SP-initiated).' }) loginUrl!: string;
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
   @Field(() => GraphQLDateTimeISO) updatedAt!: Date;
@@ -133,6 +137,8 @@ export class UpdateOidcConnectionInput {
   @Field(() => Boolean, { nullable: true }) allowInsecureRequests?: boolean | null;
   @Field(() => Boolean, { nullable: true }) useUserinfo?: boolean | null;
   @Field(() => Boolean, { nullable: true }) enabled?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'true: move a connection from the shared /oidc/callback to its own redirect URI (register it at the IdP first). One way only.' })
+  useConnectionRedirectUri?: boolean | null;
 }
 
 const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -165,6 +171,7 @@ function draftFrom(input: CreateOidcConnectionInput | UpdateOidcConnectionInput)
     allowInsecureRequests: input.allowInsecureRequests,
     useUserinfo: input.useUserinfo,
     enabled: input.enabled,
+    useConnectionRedirectUri: 'useConnectionRedirectUri' in input ? input.useConnectionRedirectUri : undefined,
   };
 }
 
@@ -195,7 +202,9 @@ export function toConnectionType(service: OidcService, c: OidcConnectionRecord):
     allowInsecureRequests: c.allowInsecureRequests,
     useUserinfo: c.useUserinfo,
     enabled: c.enabled,
-    redirectUri: service.redirectUri,
+    redirectUri: service.redirectUriOf(c),
+    legacyRedirectUri: c.legacyCallback,
+    redirectUriHint: c.legacyCallback ? service.connectionRedirectUri(c.id) : null,
     loginUrl: service.loginUrl(c.id),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,

@@ -453,7 +453,8 @@ export class SamlConnections {
   private download(url: string): Promise<string> {
     return fetchMetadata(url, {
       allowHttp: this.allowHttp,
-      allowPrivateHosts: this.deps.options.allowPrivateMetadataHosts,
+      // The operator's setting, or this plugin's older option that means the same.
+      allowPrivateAddresses: this.deps.config.outbound.allowPrivateAddresses || this.deps.options.allowPrivateMetadataHosts,
       timeoutMs: this.deps.options.metadataTimeoutMs,
       maxBytes: this.deps.options.metadataMaxBytes,
     });
