@@ -1,6 +1,6 @@
 // A throwaway PostgreSQL server for tests, from Debian's binaries: initdb in a temp folder,
 // trust auth, loopback only, a free port. initdb refuses root, so as root it runs as `postgres`.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdtempSync, chmodSync, existsSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -34,10 +34,21 @@ export async function startCluster() {
     const full = asRoot ? ['-u', 'postgres', '--', join(BIN, bin), ...args] : args;
     execFileSync(cmd, full, { stdio: ['ignore', 'ignore', 'inherit'] });
   };
+  // Asynchronous: a caller restarting the server under load (bench/soak.mjs) keeps its event loop.
+  const shAsync = (bin, args) => new Promise((resolve, reject) => {
+    const cmd = asRoot ? 'runuser' : join(BIN, bin);
+    const full = asRoot ? ['-u', 'postgres', '--', join(BIN, bin), ...args] : args;
+    execFile(cmd, full, (err, _stdout, stderr) => (err ? reject(new Error(`${bin} failed: ${stderr || err.message}`)) : resolve()));
+  });
   sh('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
   sh('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`, 'start']);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
+    port,
+    /** Fast restart on the same data folder and port (open sessions are ended); resolves once it accepts connections again. */
+    restart() {
+      return shAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-l', join(dir, 'log'), 'restart']);
+    },
     stop() {
       try {
         sh('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { allMigrations, migrate, resolvePlugins, startEmbedded } from '@roster/server';
-import { PLUGIN_FACTORIES, TEST_ENV } from '@roster/server/testing';
+import { PLUGIN_FACTORIES, TEST_ENV, conformanceNotice } from '@roster/server/testing';
 
 /**
  * Migrates one template database with the core and every first-party plugin, once per run:
@@ -11,6 +11,9 @@ import { PLUGIN_FACTORIES, TEST_ENV } from '@roster/server/testing';
  * it in ~50 ms), else a PGlite dump that each file loads.
  */
 export default async function setup(): Promise<() => Promise<void>> {
+  // One line per run (scripts/test.mjs silences the first of its two passes), not one per file.
+  const notice = conformanceNotice();
+  if (notice && process.env.ROSTER_TEST_QUIET_NOTICES !== '1') console.log(`\n${notice}\n`);
   const migrations = allMigrations(resolvePlugins(Object.values(PLUGIN_FACTORIES).map((f) => f())));
   const admin = process.env[TEST_ENV.pgUrl];
   if (admin) {

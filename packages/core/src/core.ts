@@ -11,6 +11,7 @@ import { SignInService } from './services/sign-in.js';
 import { FlowStore, ReplayGuard } from './services/stores.js';
 import { SecretBox } from './services/crypto.js';
 import { RowCache } from './services/row-cache.js';
+import { PasswordThrottle } from './services/throttle.js';
 
 export interface CoreOptions {
   orm: MikroORM;
@@ -45,7 +46,8 @@ export function createCore(opts: CoreOptions) {
   const teams = new TeamService({ em, seats, hooks });
   const tokens = new TokenService({ em, read, cacheTtlMs: opts.tokenCacheTtlMs });
   const domains = new DomainService({ em, resolveTxt: opts.resolveTxt });
-  const signIn = new SignInService({ em, read, members, sessions });
+  const throttle = new PasswordThrottle({ read, secretKey: opts.secretKey });
+  const signIn = new SignInService({ em, read, members, sessions, throttle });
   return {
     orm: opts.orm,
     em,
@@ -59,6 +61,8 @@ export function createCore(opts: CoreOptions) {
     tokens,
     domains,
     signIn,
+    /** Password guessing limits (per login and source, with backstops that slow down), device cookies. */
+    throttle,
     replay: new ReplayGuard(em, read),
     /** Configuration rows (SSO connections) kept per node, invalidated by NOTIFY: see RowCache. */
     rows: new RowCache({ ttlMs: opts.rowCacheTtlMs ?? 15_000, maxEntries: 10_000 }),

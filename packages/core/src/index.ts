@@ -1,11 +1,13 @@
 export * from './entities/index.js';
 export * from './errors.js';
+export { findInvalidText, textProblem, describeInvalidText, invalidTextError, type InvalidText, type InvalidTextReason } from './text.js';
 export { createCore, type Core, type CoreOptions } from './core.js';
 export { coreMigrations, runMigrations, pendingMigrations, type Migration, type SqlExecutor } from './migrations/index.js';
 export { HookBus, SYSTEM_ACTOR, boundRows, preparedStatements, setPreparedStatements, textArrayLiteral, type BoundOptions, type Actor, type HookEvents, type HookName, type Em } from './services/context.js';
 export type { Viewer } from './services/sessions.js';
 export type { AssertedIdentity, SsoSession, SignInOutcome, ProtocolRefusal, SignInAttempt, SignInRefusalCode } from './services/sign-in.js';
 export type { VerifiedToken } from './services/tokens.js';
+export { PASSWORD_THROTTLE, type PasswordAttempt, type PasswordAttemptSource, type PasswordSignInOutcome } from './services/throttle.js';
 export { NodeCache } from './services/node-cache.js';
 export { TokenCache, TOKEN_REVOKED_CHANNEL } from './services/token-cache.js';
 export { RowCache, ROW_CHANGED_CHANNEL, notifyRowChangesSql } from './services/row-cache.js';

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
-import { capturesPlugin } from '@roster/plugin-example-captures';
 import { ADD_MEMBER, ok } from './helpers.js';
 
 /**
@@ -12,7 +11,7 @@ type Team = Awaited<ReturnType<TestRoster['createTeam']>>;
 interface Op { query: string; level: Level; vars?: (team: Team) => Promise<Record<string, unknown>> }
 
 let t: TestRoster;
-beforeAll(async () => { t = await startTestRoster({ plugins: [capturesPlugin()] }); });
+beforeAll(async () => { t = await startTestRoster(); });
 afterAll(async () => { await t?.close(); });
 
 const newMember = async (team: Team) => (await ok<{ addMember: { id: string } }>(t, ADD_MEMBER, { teamId: team.teamId, email: `x${Math.random().toString(36).slice(2)}@${team.slug}.example.com` }, team.ownerToken)).addMember.id;
@@ -47,13 +46,11 @@ const OPS: Record<string, Op> = {
   unlinkGroup: { query: 'mutation($id: ID!) { unlinkGroup(id: $id) { id } }', level: 'admin', vars: async (x) => ({ id: await newGroup(x) }) },
   createApiToken: { query: 'mutation($t: ID!) { createApiToken(teamId: $t, name: "n") { secret } }', level: 'admin', vars: async (x) => ({ t: x.teamId }) },
   revokeApiToken: { query: 'mutation($t: ID!, $id: ID!) { revokeApiToken(teamId: $t, id: $id) }', level: 'admin', vars: async (x) => ({ t: x.teamId, id: await newToken(x) }) },
-  createCapture: { query: 'mutation { createCapture(title: "lead") { id } }', level: 'member' },
 };
 
 const ADMIN_FIELDS = {
   auditEvents: 'query($t: ID!) { team(id: $t) { auditEvents { edges { node { id } } } } }',
   domains: 'query($t: ID!) { team(id: $t) { domains { id } } }',
-  captures: 'query($t: ID!) { team(id: $t) { captures { id } } }',
 };
 
 const AUTH_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND'];
@@ -74,12 +71,10 @@ describe('authorization matrix', () => {
     const failures: string[] = [];
     for (const [name, op] of Object.entries(OPS)) {
       for (const [role, token] of Object.entries(tokens)) {
-        // Team-less ops (createCapture) need a team member; platform admins are not members.
-        if (name === 'createCapture' && role === 'platform') continue;
         const vars = op.vars ? await op.vars(a) : {};
         const r = await t.gql<Record<string, unknown>>(op.query, vars, token ? { token } : undefined);
         const code = r.errors?.[0]?.extensions?.code;
-        const allowed = op.level === 'anyone' || RANK[role]! >= NEED[op.level] || (role === 'otherAdmin' && name === 'createCapture');
+        const allowed = op.level === 'anyone' || RANK[role]! >= NEED[op.level];
         const denied = code !== undefined && AUTH_CODES.includes(code);
         if (allowed === denied) failures.push(`${name} as ${role}: ${allowed ? 'expected allowed' : 'expected denied'}, got ${code ?? 'data'} ${r.errors ? r.errors[0]!.message : ''}`);
         if (!allowed && r.data && Object.values(r.data).some((v) => v !== null)) failures.push(`${name} as ${role}: returned data while denied`);
@@ -116,9 +111,9 @@ describe('authorization matrix', () => {
     expect((await t.gql(nested, { t: a.teamId }, { token: a.ownerToken })).errors).toBeUndefined();
     const tooMany = `{ ${Array.from({ length: 600 }, (_, i) => `f${i}: me { login }`).join(' ')} }`;
     const r = await t.gql(tooMany, {});
-    // Apollo reports every validation-rule failure under GRAPHQL_VALIDATION_FAILED.
-    expect(r.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(r.errors?.[0]?.message).toMatch(/over the limit of 500/);
+    // Refused before validation (#13.1), with its own code.
+    expect(r.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(r.errors?.[0]?.message).toMatch(/more than 500 fields/);
     expect(r.data).toBeUndefined();
   });
 });

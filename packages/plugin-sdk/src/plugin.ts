@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Core, Migration, Viewer, HookName, HookEvents, AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt } from '@roster/core';
+import type { OutboundSettings } from './sso/outbound.js';
 
 /** Server settings a plugin may read. */
 export interface RosterConfig {
@@ -10,6 +11,8 @@ export interface RosterConfig {
   allowedOrigins: string[];
   /** Name of the session cookie the core sets. */
   sessionCookie: string;
+  /** The operator's outbound-fetch settings every SSO plugin obeys (`ROSTER_OUTBOUND_ALLOW_PRIVATE`). */
+  outbound: OutboundSettings;
 }
 
 export interface RouteRegistrar {
@@ -18,6 +21,20 @@ export interface RouteRegistrar {
    * (default `/<plugin name>`), so a plugin cannot touch another's routes.
    */
   register(routes: (app: FastifyInstance) => Promise<void> | void, opts?: { prefix?: string }): void;
+  /**
+   * Lists one of the plugin's entry points on the server's front page (`GET /`) and in what
+   * `roster serve` prints, so an admin finds what to paste into an IdP. `path` is absolute and may
+   * hold placeholders in braces, e.g. `/scim/v2/{team}`.
+   */
+  advertise(entry: AdvertisedEntry): void;
+}
+
+/** An entry point a plugin lists on the front page. */
+export interface AdvertisedEntry {
+  /** What it is for, in a few words ("SCIM 2.0 base URL of a team"). */
+  label: string;
+  /** Absolute path; `{placeholders}` stand for what the reader fills in. */
+  path: string;
 }
 
 export interface SignInApi {

@@ -5,15 +5,18 @@ import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createCore, isRosterError, pendingMigrations, type Core, type TxtResolver } from '@roster/core';
+import { createCore, databaseUnavailable, isRosterError, pendingMigrations, type Core, type TxtResolver } from '@roster/core';
 import type { PluginContext, RosterPlugin, SsoEntryPoint, SsoRegistry } from '@roster/plugin-sdk';
 import type { ServerConfig } from './config.js';
-import { initOrm, migrate } from './orm.js';
+import { initOrm, migrate, pgTimeouts } from './orm.js';
 import { startEmbedded, type EmbeddedDatabase } from './database.js';
 import { allEntities, allMigrations, allResolverClasses, resolvePlugins } from './plugin-host.js';
 import { buildRosterSchema, mountGraphql } from './graphql.js';
 import { listenForRevocations } from './revocations.js';
 import { authRoutes, makeViewerOf, setSessionCookie } from './auth.js';
+import { csrfGuard } from './csrf.js';
+import { registerFrontDoor } from './front-door.js';
+import { requestLogLine } from './log.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -25,6 +28,8 @@ export interface RosterOptions {
   resolveTxt?: TxtResolver;
   /** Tests pass a PGlite data dump to boot in ~0.5 s. */
   embeddedDump?: Blob;
+  /** Where the JSON log goes (default stdout); tests read it. */
+  logStream?: { write(line: string): void };
 }
 
 export interface Roster {
@@ -37,6 +42,9 @@ export interface Roster {
   listen(): Promise<string>;
   close(): Promise<void>;
 }
+
+/** How long `/readyz` waits for the database: a load balancer's probe must not hang with it. */
+const READY_TIMEOUT_MS = 2000;
 
 /** Builds a whole Roster node: database, domain, plugins, HTTP and GraphQL. Nothing listens yet. */
 export async function createRoster(opts: RosterOptions): Promise<Roster> {
@@ -52,27 +60,30 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   }
   const migrations = allMigrations(loaded);
   if (opts.migrate || embedded) await migrate(url, migrations);
-  const orm = await initOrm(url, allEntities(loaded), poolMax);
+  const dbTimeouts = { statementMs: cfg.dbStatementTimeoutMs, connectMs: cfg.dbConnectTimeoutMs };
+  const orm = await initOrm(url, allEntities(loaded), poolMax, dbTimeouts);
   const core = createCore({ orm, secretKey: cfg.secretKey, sessionTtlSeconds: cfg.sessionTtlSeconds, resolveTxt: opts.resolveTxt, tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000, rowCacheTtlMs: cfg.tokenCacheSeconds * 1000, preparedStatements: cfg.dbPreparedStatements });
 
   const app = Fastify({
-    logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], serializers: { req: requestLogLine }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: cfg.production,
+    // A hop count, as Fastify reads a number (its types take only the function form).
+    trustProxy: typeof cfg.trustProxy === 'number' ? ((hops: number) => (_address: string, i: number) => i < hops)(cfg.trustProxy) : cfg.trustProxy,
   });
   // Verified bearer tokens and SSO connections are cached only while changes reach this node:
   // through LISTEN on a PostgreSQL server (any node may change them). On the embedded database
   // only this process writes, and its token revocations drop the entry directly, so tokens are
   // cached there; connections change through triggers nobody can LISTEN to there (its single
   // connection is the pool's), so they are not.
-  const revocations = embedded ? null : listenForRevocations(url, { tokens: core.tokens.cache, rows: core.rows }, app.log);
+  const revocations = embedded ? null : listenForRevocations(url, { tokens: core.tokens.cache, rows: core.rows }, app.log, pgTimeouts(dbTimeouts));
   if (embedded) core.tokens.cache.setLive(true);
   await app.register(cookie);
   await app.register(formbody);
+  csrfGuard(app, core, cfg);
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
@@ -87,6 +98,10 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   // Domain errors thrown from routes keep their status and code; nothing a client sends is a 500.
   app.setErrorHandler((error, request, reply) => {
     if (isRosterError(error)) return reply.code(error.status).send({ error: error.code, message: error.message });
+    if (databaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'database unavailable');
+      return reply.code(503).header('retry-after', '5').send({ error: 'SERVICE_UNAVAILABLE', message: 'The database is not answering; try again shortly.', requestId: request.id });
+    }
     const status = (error as { statusCode?: number }).statusCode;
     if (status && status >= 400 && status < 500) return reply.code(status).send({ error: (error as { code?: string }).code ?? 'BAD_REQUEST', message: (error as Error).message });
     request.log.error({ err: error }, 'unhandled error');
@@ -94,18 +109,35 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   });
 
   const viewerOf = makeViewerOf(core, cfg);
+  // Liveness only: the process answers. It never asks the database, so a database outage does
+  // not get healthy nodes restarted; readiness (below) is what takes a node out of rotation.
   app.get('/healthz', async () => ({ ok: true }));
-  app.get('/readyz', async (_req, reply) => {
+  // Readiness: the database answers within READY_TIMEOUT_MS and every migration is applied. The
+  // answer says what is wrong in words; the details (addresses, driver messages) go to the log.
+  app.get('/readyz', async (request, reply) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS); });
     try {
-      const pending = await pendingMigrations({ execute: (sql, params) => core.em().execute(sql.replace(/\$\d+/g, '?'), params ?? []) }, migrations);
-      if (pending.length) return reply.code(503).send({ ok: false, pendingMigrations: pending });
-      return { ok: true };
+      const pending = await Promise.race([pendingMigrations({ execute: (sql, params) => core.em().execute(sql.replace(/\$\d+/g, '?'), params ?? []) }, migrations), timeout]);
+      if (pending === 'timeout') {
+        request.log.warn({ timeoutMs: READY_TIMEOUT_MS }, 'readiness: the database did not answer in time');
+        return reply.code(503).send({ ready: false, reason: 'database not answering' });
+      }
+      if (pending.length) {
+        request.log.warn({ pendingMigrations: pending }, 'readiness: migrations pending');
+        return reply.code(503).send({ ready: false, reason: 'migrations pending' });
+      }
+      return { ready: true };
     } catch (e) {
-      return reply.code(503).send({ ok: false, error: (e as Error).message });
+      request.log.warn({ err: e }, 'readiness: database unreachable');
+      return reply.code(503).send({ ready: false, reason: 'database unreachable' });
+    } finally {
+      clearTimeout(timer);
     }
   });
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
   await authRoutes(app, core, cfg);
+  const frontDoor = registerFrontDoor(app, cfg, loaded.map(({ plugin }) => plugin));
 
   // Periodic jobs of the core and of plugins: no overlap, unref'd, awaited at shutdown.
   const jobs: Array<{ timer: NodeJS.Timeout; running: Promise<unknown> | null }> = [];
@@ -125,6 +157,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     core.replay.purgeExpired(),
     core.flows.purgeExpired(),
     core.em().execute("delete from session where expires_at < now() - interval '1 day' or revoked_at < now() - interval '1 day'"),
+    core.throttle.purgeExpired(),
   ]));
 
   const instances = new Map<Function, object>();
@@ -149,6 +182,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     get production() { return cfg.production; },
     get allowedOrigins() { return cfg.allowedOrigins; },
     get sessionCookie() { return cfg.sessionCookie; },
+    get outbound() { return { allowPrivateAddresses: cfg.outboundAllowPrivate, allowAddresses: cfg.outboundAllowAddresses }; },
   };
   for (const { plugin, options } of loaded) {
     const ctx: PluginContext<unknown> = {
@@ -157,7 +191,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       config: pluginConfig,
       logger: app.log.child({ plugin: plugin.name }),
       core,
-      http: { register: (routes, o) => void app.register(async (child) => routes(child), { prefix: o?.prefix ?? `/${plugin.name}` }) },
+      http: { register: (routes, o) => void app.register(async (child) => routes(child), { prefix: o?.prefix ?? `/${plugin.name}` }), advertise: (entry) => frontDoor.advertise(plugin.name, entry) },
       signIn: {
         complete: (identity) => core.signIn.complete(identity),
         refuse: (r) => core.signIn.refuse(r),
@@ -174,7 +208,13 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   }
   const resolverClasses = [...new Set([...allResolverClasses(loaded), ...instances.keys()])];
   const schema = await buildRosterSchema(resolverClasses, instances);
-  await mountGraphql(app, { schema, core, introspection: cfg.introspection, maxDepth: cfg.maxQueryDepth, maxFields: cfg.maxQueryFields, viewerOf });
+  await mountGraphql(app, {
+    schema, core, viewerOf,
+    introspection: cfg.introspection,
+    // Suggestions name real fields: not for strangers to a production schema, nor where introspection is off.
+    hideSchemaDetails: cfg.production || !cfg.introspection,
+    limits: { maxTokens: cfg.maxQueryTokens, maxDepth: cfg.maxQueryDepth, maxFields: cfg.maxQueryFields, maxListLength: cfg.maxListLength },
+  });
 
   let closed = false;
   return {

@@ -6,7 +6,8 @@ import { createRoster } from './app.js';
 import { pluginsByName } from './registry.js';
 import { migrate } from './orm.js';
 import { allMigrations, resolvePlugins } from './plugin-host.js';
-import { DEMO, createAdmin, seedDemo } from './demo.js';
+import { DEMO, createAdmin, demoPlugins, seedDemo } from './demo.js';
+import { frontDoorOf } from './front-door.js';
 
 const USAGE = `roster <command>
   serve [--demo]                         start the server (--demo seeds a demo team)
@@ -21,7 +22,9 @@ async function main(): Promise<void> {
     options: { demo: { type: 'boolean' }, slug: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, team: { type: 'string' } },
   });
   const command = positionals[0];
-  const config = loadConfig();
+  const loaded = loadConfig();
+  // The demo adds the worked example of a product plugin, which production leaves off.
+  const config = values.demo ? { ...loaded, plugins: demoPlugins(loaded.plugins) } : loaded;
   const plugins = pluginsByName(config.plugins);
   if (command === 'migrate') {
     if (!config.databaseUrl) throw new Error('Set DATABASE_URL (the embedded database migrates itself at start).');
@@ -46,8 +49,15 @@ async function main(): Promise<void> {
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     console.log(`\nRoster is running at ${config.publicUrl} (listening on ${address})`);
-    console.log(`  GraphQL:  ${config.publicUrl}/graphql`);
     console.log(`  Database: ${config.databaseUrl ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`}`);
+    // The same links as the front page (GET /).
+    const door = frontDoorOf(roster.app);
+    for (const link of door?.links() ?? []) console.log(`  ${link.method.padEnd(4)} ${link.url}  ${link.label}`);
+    for (const plugin of door?.plugins() ?? []) {
+      console.log(`  Plugin ${plugin.name}${plugin.entryPoints.length ? ':' : ''}`);
+      for (const entry of plugin.entryPoints) console.log(`    ${entry.url}  ${entry.label}`);
+    }
+    console.log('  Admin console: not built yet (use the GraphQL API)');
     if (values.demo) {
       console.log(`  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}`);
       // What an IdP admin pastes into Okta or Entra; the token comes from createScimToken (shown once).

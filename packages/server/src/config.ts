@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { RosterError } from '@roster/core';
 
 export interface ServerConfig {
@@ -18,16 +19,37 @@ export interface ServerConfig {
   logLevel: string;
   maxQueryDepth: number;
   maxQueryFields: number;
+  /** Lexical tokens per GraphQL document: the parser stops there. */
+  maxQueryTokens: number;
+  /** Items of any list in a GraphQL request (arguments and variables). */
+  maxListLength: number;
+  /**
+   * How long one SQL statement may run. PostgreSQL cancels it then (`statement_timeout`); the
+   * client gives up a second later and drops the connection, for a server that does not answer at all.
+   */
+  dbStatementTimeoutMs: number;
+  /** How long opening a database connection, or waiting for a free one in the pool, may take. */
+  dbConnectTimeoutMs: number;
   /** How long a node may trust a verified bearer token without asking the database (0: always ask). */
   tokenCacheSeconds: number;
   /** Named prepared statements for the hot statements; off behind PgBouncer in transaction mode before 1.21. */
   dbPreparedStatements: boolean;
+  /**
+   * Fastify's `trustProxy`: which proxies may name the client in `X-Forwarded-For` (`request.ip`,
+   * which password throttling counts per). A hop count or a list of proxy addresses is safer than
+   * `true`, with which a client can choose its own address when the proxy appends to the header.
+   */
+  trustProxy: boolean | number | string[];
+  /** Admin-supplied URLs (IdP metadata, OIDC discovery…) may reach loopback / private addresses: labs and tests only. */
+  outboundAllowPrivate: boolean;
+  /** Private addresses SSO plugins may reach one by one (an on-premises IdP). */
+  outboundAllowAddresses: string[];
   /** Options handed to plugins by name (e.g. the platform Google connection for `oidc`). */
   pluginOptions: Record<string, unknown>;
 }
 
 const DEV_SECRET = 'roster-development-secret-do-not-use-in-production';
-export const DEFAULT_PLUGINS = ['example-captures', 'scim', 'saml', 'oidc', 'wsfed'];
+export const DEFAULT_PLUGINS = ['scim', 'saml', 'oidc', 'wsfed'];
 
 /**
  * Reads and validates the environment once, at boot, with messages that say what to set.
@@ -69,7 +91,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   if (Boolean(googleId) !== Boolean(googleSecret)) problems.push('Set both ROSTER_GOOGLE_CLIENT_ID and ROSTER_GOOGLE_CLIENT_SECRET for Google sign-in, or neither');
   const pluginOptions: Record<string, unknown> = googleId && googleSecret ? { oidc: { google: { clientId: googleId, clientSecret: googleSecret } } } : {};
   const plugins = (env.ROSTER_PLUGINS ?? DEFAULT_PLUGINS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
+  for (const a of (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    if (isIP(a.replace(/^\[|\]$/g, '')) === 0) problems.push(`ROSTER_OUTBOUND_ALLOW_ADDRESSES must list IP addresses (got "${a}")`);
+  }
   const allowedOrigins = (env.ROSTER_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const trustProxy = ((): boolean | number | string[] => {
+    const raw = env.ROSTER_TRUST_PROXY?.trim();
+    if (!raw) return production;
+    if (raw === 'true' || raw === 'false') return raw === 'true';
+    if (/^\d+$/.test(raw)) return Number(raw);
+    const list = raw.split(',').map((x) => x.trim()).filter(Boolean);
+    if (!list.every((x) => /^[0-9a-fA-F.:/]+$/.test(x))) problems.push(`ROSTER_TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses / CIDRs (got "${raw}")`);
+    return list;
+  })();
   const cfg: ServerConfig = {
     host,
     port,
@@ -86,9 +120,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     introspection: env.ROSTER_GRAPHQL_INTROSPECTION ? env.ROSTER_GRAPHQL_INTROSPECTION === 'true' : !production,
     logLevel: env.LOG_LEVEL || (env.NODE_ENV === 'test' ? 'warn' : 'info'),
     maxQueryDepth: int('ROSTER_GRAPHQL_MAX_DEPTH', 10, 2, 50),
-    maxQueryFields: int('ROSTER_GRAPHQL_MAX_FIELDS', 500, 10, 10_000),
+    maxQueryFields: int('ROSTER_GRAPHQL_MAX_FIELDS', 500, 10, 2000),
+    maxQueryTokens: int('ROSTER_GRAPHQL_MAX_TOKENS', 5000, 100, 100_000),
+    maxListLength: int('ROSTER_GRAPHQL_MAX_LIST', 1000, 1, 100_000),
+    dbStatementTimeoutMs: int('ROSTER_DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
+    dbConnectTimeoutMs: int('ROSTER_DB_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
     tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),
     dbPreparedStatements: bool('ROSTER_DB_PREPARED_STATEMENTS', true),
+    trustProxy,
+    outboundAllowPrivate: bool('ROSTER_OUTBOUND_ALLOW_PRIVATE', false),
+    outboundAllowAddresses: (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     pluginOptions,
     ...overrides,
   };

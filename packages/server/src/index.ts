@@ -4,4 +4,4 @@ export { resolvePlugins, allMigrations } from './plugin-host.js';
 export { pluginsByName, PLUGIN_FACTORIES } from './registry.js';
 export { migrate } from './orm.js';
 export { startEmbedded } from './database.js';
-export { seedDemo, createAdmin, DEMO } from './demo.js';
+export { seedDemo, createAdmin, demoPlugins, DEMO, DEMO_PLUGINS } from './demo.js';

@@ -25,7 +25,7 @@ export interface NodeCaches {
  * error or end they are switched off (every request asks the database) and the connection is
  * retried; once `LISTEN` is back they start empty, because what was sent meanwhile was not heard.
  */
-export function listenForRevocations(url: string, caches: NodeCaches, log: Log): RevocationListener {
+export function listenForRevocations(url: string, caches: NodeCaches, log: Log, timeouts: Partial<pg.ClientConfig> = {}): RevocationListener {
   let current: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
@@ -51,7 +51,8 @@ export function listenForRevocations(url: string, caches: NodeCaches, log: Log):
   };
 
   const connect = async () => {
-    const client = new pg.Client({ connectionString: url });
+    // Timeouts too: a connect or LISTEN that hangs would keep the caches off with no retry.
+    const client = new pg.Client({ connectionString: url, ...timeouts });
     let failed = false;
     const fail = (err?: unknown) => {
       if (failed) return;

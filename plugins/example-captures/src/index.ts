@@ -25,6 +25,7 @@ export function capturesPlugin() {
     }],
     resolvers: [CapturesResolver],
     setup(ctx) {
+      ctx.http.advertise({ label: 'CSV export of a team’s captures (team admins)', path: '/example-captures/teams/{team id}/captures.csv' });
       // GET /example-captures/teams/:teamId/captures.csv — an export for admins (R9).
       ctx.http.register(async (app) => {
         app.get<{ Params: { teamId: string } }>('/teams/:teamId/captures.csv', async (request, reply) => {

@@ -16,7 +16,7 @@ const toType = (c: Capture) => Object.assign(new CaptureType(), { id: c.id, owne
 
 @Resolver(() => TeamType)
 export class CapturesResolver {
-  @FieldResolver(() => [CaptureType], { description: "Team admins read every member's captures, inactive or removed owners included (R9)." })
+  @FieldResolver(() => [CaptureType], { description: "Every member's captures, including those of inactive or removed members. Team admins only." })
   async captures(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<CaptureType[]> {
     requireTeamAdmin(ctx, team.id);
     const rows = await ctx.core.em().find(Capture, { teamId: team.id }, { orderBy: { createdAt: 'asc' }, limit: 1000 });

@@ -1,5 +1,6 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
+import { notifyRowChangesSql } from '@roster/core';
 import type { ProviderPresetId } from './protocol/presets.js';
 import type { ClaimMapping, TokenEndpointAuthMethod } from './protocol/types.js';
 
@@ -24,6 +25,7 @@ export class OidcConnectionRecord {
     | 'allowInsecureRequests'
     | 'useUserinfo'
     | 'enabled'
+    | 'legacyCallback'
     | 'createdAt'
     | 'updatedAt';
   @PrimaryKey({ type: 'uuid' }) id: string = randomUUID();
@@ -45,6 +47,11 @@ export class OidcConnectionRecord {
   @Property({ type: 'boolean' }) allowInsecureRequests: boolean = false;
   @Property({ type: 'boolean', nullable: true }) useUserinfo: boolean | null = null;
   @Property({ type: 'boolean' }) enabled: boolean = true;
+  /**
+   * Registered at the IdP with the shared `/oidc/callback` (connections made before
+   * oidc/0002). New connections have their own `/oidc/:id/callback`, which stops IdP mix-up.
+   */
+  @Property({ type: 'boolean' }) legacyCallback: boolean = false;
   @Property({ type: 'datetime' }) createdAt: Date = new Date();
   @Property({ type: 'datetime', onUpdate: () => new Date() }) updatedAt: Date = new Date();
 }
@@ -75,5 +82,17 @@ export const OIDC_MIGRATIONS = [
       updated_at timestamptz not null default now()
     );
     create index oidc_connection_team_idx on oidc_connection (team_id, created_at);`,
+  },
+  {
+    // Connections that exist keep the shared redirect URI registered at their IdP; new ones get their own.
+    name: 'oidc/0002-per-connection-callback',
+    sql: `alter table oidc_connection add column legacy_callback boolean not null default false;
+    update oidc_connection set legacy_callback = true;`,
+  },
+  {
+    // Announces every change of a connection at commit, from any write path (RowCache), so a node
+    // that keeps connections per node drops them at once, as SAML's do (saml/0003).
+    name: 'oidc/0003-notify-changes',
+    sql: notifyRowChangesSql('oidc_connection'),
   },
 ];

@@ -45,7 +45,7 @@ export class OidcClaimMappingType {
   @Field(() => [String]) groups!: string[];
 }
 
-@ObjectType('OidcConnection', { description: 'A team’s OpenID Connect connection (R18).' })
+@ObjectType('OidcConnection', { description: 'A team’s OpenID Connect connection.' })
 export class OidcConnectionType {
   @Field(() => ID) id!: string;
   @Field(() => ID) teamId!: string;
@@ -64,13 +64,17 @@ export class OidcConnectionType {
   @Field(() => Boolean) allowInsecureRequests!: boolean;
   @Field(() => Boolean, { nullable: true }) useUserinfo!: boolean | null;
   @Field(() => Boolean) enabled!: boolean;
-  @Field(() => String, { description: 'Paste into the IdP as the sign-in redirect URI.' }) redirectUri!: string;
+  @Field(() => String, { description: 'Paste into the IdP as the sign-in redirect URI (one per connection).' }) redirectUri!: string;
+  @Field(() => Boolean, { description: 'True while the connection still uses the shared /oidc/callback redirect URI. Register redirectUriHint at the IdP, then set useConnectionRedirectUri: the shared URI leaves the connection open to IdP mix-up attacks (RFC 9700 4.4).' })
+  legacyRedirectUri!: boolean;
+  @Field(() => String, { nullable: true, description: 'For a connection on the shared redirect URI: the per-connection redirect URI to register at the IdP before moving to it.' })
+  redirectUriHint!: string | null;
   @Field(() => String, { description: 'Starts a sign-in through this connection (SP-initiated).' }) loginUrl!: string;
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
   @Field(() => GraphQLDateTimeISO) updatedAt!: Date;
 }
 
-@ObjectType('SsoEntryPoint', { description: 'One way into a team’s SSO (home-realm discovery, R4).' })
+@ObjectType('SsoEntryPoint', { description: 'One way into a team’s SSO, as home-realm discovery lists it.' })
 export class SsoEntryPointType {
   @Field(() => String) protocol!: string;
   @Field(() => ID) connectionId!: string;
@@ -78,7 +82,7 @@ export class SsoEntryPointType {
   @Field(() => String) loginUrl!: string;
 }
 
-@ObjectType('SignInOptions', { description: 'R4: what a person may use to sign in, from their email’s domain only.' })
+@ObjectType('SignInOptions', { description: 'What a person may use to sign in, decided from their email’s domain only.' })
 export class SignInOptionsType {
   @Field(() => String) domain!: string;
   @Field(() => [SignInMethodEnum]) methods!: SignInMethodEnum[];
@@ -133,6 +137,8 @@ export class UpdateOidcConnectionInput {
   @Field(() => Boolean, { nullable: true }) allowInsecureRequests?: boolean | null;
   @Field(() => Boolean, { nullable: true }) useUserinfo?: boolean | null;
   @Field(() => Boolean, { nullable: true }) enabled?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: 'true: move a connection from the shared /oidc/callback to its own redirect URI (register it at the IdP first). One way only.' })
+  useConnectionRedirectUri?: boolean | null;
 }
 
 const list = (value: string | string[] | undefined): string[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
@@ -165,6 +171,7 @@ function draftFrom(input: CreateOidcConnectionInput | UpdateOidcConnectionInput)
     allowInsecureRequests: input.allowInsecureRequests,
     useUserinfo: input.useUserinfo,
     enabled: input.enabled,
+    useConnectionRedirectUri: 'useConnectionRedirectUri' in input ? input.useConnectionRedirectUri : undefined,
   };
 }
 
@@ -195,7 +202,9 @@ export function toConnectionType(service: OidcService, c: OidcConnectionRecord):
     allowInsecureRequests: c.allowInsecureRequests,
     useUserinfo: c.useUserinfo,
     enabled: c.enabled,
-    redirectUri: service.redirectUri,
+    redirectUri: service.redirectUriOf(c),
+    legacyRedirectUri: c.legacyCallback,
+    redirectUriHint: c.legacyCallback ? service.connectionRedirectUri(c.id) : null,
     loginUrl: service.loginUrl(c.id),
     createdAt: c.createdAt,
     updatedAt: c.updatedAt,
@@ -206,13 +215,13 @@ export function toConnectionType(service: OidcService, c: OidcConnectionRecord):
 export class OidcTeamResolver {
   constructor(private readonly service: OidcService) {}
 
-  @FieldResolver(() => [OidcConnectionType], { description: 'Team admins only (R18).' })
+  @FieldResolver(() => [OidcConnectionType], { description: 'The team’s OpenID Connect connections. Team admins only.' })
   async oidcConnections(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<OidcConnectionType[]> {
     requireTeamAdmin(ctx, team.id);
     return (await this.service.list(team.id)).map((c) => toConnectionType(this.service, c));
   }
 
-  @Mutation(() => OidcConnectionType, { description: 'Validates the connection by running discovery before saving (R18).' })
+  @Mutation(() => OidcConnectionType, { description: 'Adds an OpenID Connect connection; runs the provider’s discovery first and refuses one that fails.' })
   async createOidcConnection(
     @Arg('teamId', () => ID) teamId: string,
     @Arg('input', () => CreateOidcConnectionInput) input: CreateOidcConnectionInput,
@@ -241,7 +250,7 @@ export class OidcTeamResolver {
 
   @Query(() => SignInOptionsType, {
     nullable: true,
-    description: 'R4 home-realm discovery: the answer depends on the email’s domain only, never on whether an account exists.',
+    description: 'Home-realm discovery: where a person with this email signs in. The answer depends on the email’s domain only, never on whether an account exists.',
   })
   async signInOptions(
     @Arg('email', () => String) email: string,
@@ -267,7 +276,7 @@ export class OidcTeamResolver {
 export class OidcConnectionResolver {
   constructor(private readonly service: OidcService) {}
 
-  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts on this connection, newest first, with the failing step (R19).' })
+  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts on this connection, newest first, with the failing step.' })
   attempts(
     @Root() conn: OidcConnectionType,
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,

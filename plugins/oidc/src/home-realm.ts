@@ -7,7 +7,7 @@
 import { Team, type SignInMethod } from '@roster/core';
 import { failOidc } from './errors.js';
 import type { SsoEntryPoint } from './options.js';
-import { checkReturnTo } from './protocol/return-to.js';
+import { inspectReturnTo } from '@roster/plugin-sdk';
 import { GOOGLE_CONNECTION_ID, type OidcService } from './service.js';
 
 export interface SignInOptionsAnswer {
@@ -46,7 +46,7 @@ export async function signInOptions(service: OidcService, emailInput: unknown, r
   const domain = emailDomain(emailInput);
   const email = (emailInput as string).trim().toLowerCase();
   const { core, options, config } = service.env;
-  const checked = returnToInput === undefined || returnToInput === null ? null : checkReturnTo(returnToInput, { allowedOrigins: config.allowedOrigins });
+  const checked = returnToInput === undefined || returnToInput === null ? null : inspectReturnTo(returnToInput, config.allowedOrigins);
   const returnTo = checked?.ok ? checked.value : null;
   const google = options.google ? withHints(service.loginUrl(GOOGLE_CONNECTION_ID), email, returnTo) : null;
 

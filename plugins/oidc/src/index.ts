@@ -7,5 +7,5 @@ export { OidcErrorCodes, oidcError, type OidcErrorCode } from './errors.js';
 export { GOOGLE_ISSUER, parseOptions, type GoogleOptions, type OidcPluginOptions, type ParsedOidcOptions, type SsoEntryPoint, type SsoEntryPointSource } from './options.js';
 export { OidcService, GOOGLE_CONNECTION_ID, MAX_CONNECTIONS_PER_TEAM, type ConnectionDraft } from './service.js';
 export { signInOptions, type SignInOptionsAnswer } from './home-realm.js';
-export { STATE_COOKIE } from './routes.js';
+export { OidcSignIn } from './sign-in.js';
 export { OidcConnectionType, SignInOptionsType, OidcProviderEnum, OidcTokenEndpointAuthMethodEnum } from './graphql.js';

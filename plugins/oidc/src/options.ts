@@ -12,6 +12,13 @@ export interface GoogleOptions {
   issuer?: string;
   /** Plain-http issuer, honoured only together with `allowInsecureIssuers` (tests). */
   allowInsecureRequests?: boolean;
+  /**
+   * Keep the shared `{publicUrl}/oidc/callback` registered at Google (deployments that predate
+   * per-connection redirect URIs). Set false once `{publicUrl}/oidc/google/callback` is
+   * registered in the Google console: only then are Google's codes safe from IdP mix-up.
+   * @default true
+   */
+  legacyRedirectUri?: boolean;
 }
 
 /** One way into a team's SSO, listed by home-realm discovery (R4). */
@@ -41,6 +48,11 @@ export interface OidcPluginOptions {
   clockToleranceSeconds?: number;
   /** Extra SSO entry points for home-realm discovery (SAML, WS-Fed … plugins). */
   ssoEntryPoints?: SsoEntryPointSource[];
+  /**
+   * The network for provider requests: an egress proxy, or tests that route public issuer
+   * hostnames to local servers. Default: the SSO toolkit's outbound policy.
+   */
+  fetch?: typeof fetch;
 }
 
 export interface ParsedGoogleOptions {
@@ -48,6 +60,7 @@ export interface ParsedGoogleOptions {
   clientSecret: string;
   issuer: string;
   allowInsecureRequests: boolean;
+  legacyRedirectUri: boolean;
 }
 
 export interface ParsedOidcOptions {
@@ -56,6 +69,7 @@ export interface ParsedOidcOptions {
   flowTtlSeconds: number;
   clockToleranceSeconds: number;
   ssoEntryPoints: SsoEntryPointSource[];
+  fetch?: typeof fetch;
 }
 
 export const GOOGLE_ISSUER = 'https://accounts.google.com';
@@ -73,6 +87,11 @@ function seconds(value: unknown, name: string, def: number, min: number, max: nu
   if (value === undefined) return def;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
   return value;
+}
+
+function fetchOption(value: unknown): typeof fetch {
+  if (typeof value !== 'function') throw new Error('fetch must be a function');
+  return value as typeof fetch;
 }
 
 /** Raw options (from the server's plugin options) merged under the factory's options; throws on anything wrong. */
@@ -98,7 +117,9 @@ export function parseOptions(raw: unknown, given: OidcPluginOptions): ParsedOidc
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowInsecureRequests && allowInsecureIssuers)) {
       throw new Error('google.issuer must be an https URL');
     }
-    google = { clientId: text(g.clientId, 'google.clientId'), clientSecret: text(g.clientSecret, 'google.clientSecret'), issuer, allowInsecureRequests };
+    const legacyRedirectUri = g.legacyRedirectUri ?? true;
+    if (typeof legacyRedirectUri !== 'boolean') throw new Error('google.legacyRedirectUri must be a boolean');
+    google = { clientId: text(g.clientId, 'google.clientId'), clientSecret: text(g.clientSecret, 'google.clientSecret'), issuer, allowInsecureRequests, legacyRedirectUri };
   }
 
   const sources = merged.ssoEntryPoints ?? [];
@@ -110,5 +131,6 @@ export function parseOptions(raw: unknown, given: OidcPluginOptions): ParsedOidc
     flowTtlSeconds: seconds(merged.flowTtlSeconds, 'flowTtlSeconds', 600, 60, 3600),
     clockToleranceSeconds: seconds(merged.clockToleranceSeconds, 'clockToleranceSeconds', 30, 0, 300),
     ssoEntryPoints: sources as SsoEntryPointSource[],
+    ...(merged.fetch !== undefined ? { fetch: fetchOption(merged.fetch) } : {}),
   };
 }

@@ -47,6 +47,8 @@ export interface ConnectionDraft {
   allowInsecureRequests?: boolean | null;
   useUserinfo?: boolean | null;
   enabled?: boolean | null;
+  /** Move from the shared `/oidc/callback` to the connection's own redirect URI (one way). */
+  useConnectionRedirectUri?: boolean | null;
 }
 
 export interface OidcEnv {
@@ -129,9 +131,22 @@ export class OidcService {
     return this.env.config.publicUrl.replace(/\/$/, '');
   }
 
-  /** Roster's redirect URI, shared by every connection: paste it into the IdP. */
-  get redirectUri(): string {
+  /**
+   * The shared redirect URI of connections made before oidc/0002 (and of the platform Google
+   * connection unless the operator moved it): a callback there may belong to any of them.
+   */
+  get legacyRedirectUri(): string {
     return `${this.publicUrl}/oidc/callback`;
+  }
+
+  /** A connection's own redirect URI: a response arriving there can only finish its own sign-ins (mix-up defence). */
+  connectionRedirectUri(connectionId: string): string {
+    return `${this.publicUrl}/oidc/${encodeURIComponent(connectionId)}/callback`;
+  }
+
+  /** The redirect URI registered at the IdP for this connection: paste it into the IdP. */
+  redirectUriOf(record: Pick<OidcConnectionRecord, 'id' | 'legacyCallback'>): string {
+    return record.legacyCallback ? this.legacyRedirectUri : this.connectionRedirectUri(record.id);
   }
 
   loginUrl(connectionId: string): string {
@@ -150,6 +165,7 @@ export class OidcService {
       flowTtlSeconds: o.flowTtlSeconds,
       clockToleranceSeconds: o.clockToleranceSeconds,
       allowInsecureIssuers: o.allowInsecureIssuers,
+      secureCookies: this.env.config.production,
     };
   }
 
@@ -296,6 +312,13 @@ export class OidcService {
       record.enabled = draft.enabled;
       mark('enabled');
     }
+    if (draft.useConnectionRedirectUri === true && record.legacyCallback) {
+      record.legacyCallback = false;
+      mark('redirectUri');
+    } else if (draft.useConnectionRedirectUri === false && !record.legacyCallback) {
+      // Back to a shared redirect URI would reopen the mix-up this move closed.
+      failOidc('OIDC_CONFIGURATION_INVALID', 'a connection cannot move back to the shared redirect URI');
+    }
 
     if (new URL(record.issuer).protocol === 'http:' && !(record.allowInsecureRequests && this.env.options.allowInsecureIssuers)) {
       failOidc('OIDC_CONFIGURATION_INVALID', 'issuer must be an https URL');
@@ -353,7 +376,8 @@ export class OidcService {
       claimMapping: record.claimMapping,
       hostedDomain: record.hostedDomain ?? undefined,
       tenantIds: record.tenantIds,
-      redirectUri: this.redirectUri,
+      redirectUri: this.redirectUriOf(record),
+      legacyCallback: record.legacyCallback,
       allowInsecureRequests: record.allowInsecureRequests,
       provider: record.provider,
       useUserinfo: record.useUserinfo ?? undefined,
@@ -373,7 +397,8 @@ export class OidcService {
       tokenEndpointAuthMethod: 'client_secret_basic',
       scopes: ['openid', 'email', 'profile'],
       claimMapping: {},
-      redirectUri: this.redirectUri,
+      redirectUri: g.legacyRedirectUri ? this.legacyRedirectUri : this.connectionRedirectUri(GOOGLE_CONNECTION_ID),
+      legacyCallback: g.legacyRedirectUri,
       allowInsecureRequests: g.allowInsecureRequests,
       provider: 'google',
     };

@@ -37,8 +37,8 @@ function harness(options: { ttlSeconds?: number; maxStaleSeconds?: number; jwksR
     },
     async signIn(scenario: Scenario = {}): Promise<SignInResult> {
       const c = conn();
-      const { url } = await beginSignIn(c, { flows, discovery: cache, allowInsecureIssuers: true });
-      return finishSignIn(c, op.respond(url, scenario), { flows, discovery: cache, allowInsecureIssuers: true });
+      const { url, setCookie } = await beginSignIn(c, { flows, discovery: cache, allowInsecureIssuers: true });
+      return finishSignIn(c, op.respond(url, scenario), { flows, discovery: cache, allowInsecureIssuers: true }, { cookieHeader: setCookie });
     },
   };
 }

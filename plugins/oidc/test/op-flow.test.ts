@@ -5,7 +5,8 @@
  */
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beginSignIn, checkConnection, DiscoveryCache, finishSignIn, MemoryFlowStore, type FlowDeps, type FlowStore, type OidcConnection } from '../src/index.js';
+import type { FlowStoreLike } from '@roster/plugin-sdk';
+import { beginSignIn, checkConnection, DiscoveryCache, finishSignIn, MemoryFlowStore, type FlowDeps, type OidcConnection } from '../src/index.js';
 import { CookieJar, followToCallback } from './support/browser.js';
 import { startOp, type TestOp } from './support/op.js';
 
@@ -49,14 +50,14 @@ function connection(overrides: Partial<OidcConnection> = {}): OidcConnection {
   };
 }
 
-function deps(flows: FlowStore = new MemoryFlowStore(), discovery = new DiscoveryCache()): FlowDeps {
+function deps(flows: FlowStoreLike = new MemoryFlowStore(), discovery = new DiscoveryCache()): FlowDeps {
   return { flows, discovery, allowInsecureIssuers: true };
 }
 
 async function signIn(conn: OidcConnection, d: FlowDeps, account: string, returnTo?: string) {
-  const { url } = await beginSignIn(conn, d, { loginHint: account, returnTo });
+  const { url, setCookie } = await beginSignIn(conn, d, { loginHint: account, returnTo });
   const callback = await followToCallback(url, conn.redirectUri, new CookieJar());
-  return { callback, result: await finishSignIn(conn, callback, d), url };
+  return { callback, setCookie, result: await finishSignIn(conn, callback, d, { cookieHeader: setCookie }), url };
 }
 
 describe('OIDC sign-in against oidc-provider', () => {
@@ -111,41 +112,46 @@ describe('OIDC sign-in against oidc-provider', () => {
     const nodeA = deps(shared, new DiscoveryCache());
     const nodeB = deps(shared, new DiscoveryCache());
     const conn = connection();
-    const { url } = await beginSignIn(conn, nodeA, { loginHint: 'ada' });
+    const { url, setCookie } = await beginSignIn(conn, nodeA, { loginHint: 'ada' });
     const callback = await followToCallback(url, REDIRECT);
-    const result = await finishSignIn(async (id) => (id === conn.id ? conn : null), callback, nodeB);
+    const result = await finishSignIn(async (id) => (id === conn.id ? conn : null), callback, nodeB, { cookieHeader: setCookie });
     expect(result).toMatchObject({ ok: true, identity: { subject: 'ada' } });
   });
 
   it('the flow state is single use: a replayed callback is refused', async () => {
     const d = deps();
     const conn = connection();
-    const { callback, result } = await signIn(conn, d, 'ada');
+    const { callback, result, setCookie } = await signIn(conn, d, 'ada');
     expect(result.ok).toBe(true);
-    expect(await finishSignIn(conn, callback, d)).toMatchObject({ ok: false, step: 'state' });
+    expect(await finishSignIn(conn, callback, d, { cookieHeader: setCookie })).toMatchObject({ ok: false, step: 'state' });
   });
 
   it('a callback from another browser is refused without consuming the flow', async () => {
     const d = deps();
     const conn = connection();
-    const { url, state } = await beginSignIn(conn, d, { loginHint: 'ada' });
+    const { url, setCookie } = await beginSignIn(conn, d, { loginHint: 'ada' });
+    const other = await beginSignIn(conn, d, { loginHint: 'ada' });
     const callback = await followToCallback(url, REDIRECT);
-    expect(await finishSignIn(conn, callback, d, { expectedState: 'someone-elses-state' })).toMatchObject({ ok: false, step: 'state' });
-    expect(await finishSignIn(conn, callback, d, { expectedState: state })).toMatchObject({ ok: true });
+    expect(await finishSignIn(conn, callback, d, { cookieHeader: other.setCookie })).toMatchObject({ ok: false, step: 'state' });
+    expect(await finishSignIn(conn, callback, d)).toMatchObject({ ok: false, step: 'state' });
+    expect(await finishSignIn(conn, callback, d, { cookieHeader: setCookie })).toMatchObject({ ok: true });
   });
 
   it('a flow started for one connection cannot be finished on another', async () => {
     const d = deps();
-    const { url } = await beginSignIn(connection(), d, { loginHint: 'ada' });
+    const { url, setCookie } = await beginSignIn(connection(), d, { loginHint: 'ada' });
     const callback = await followToCallback(url, REDIRECT);
-    expect(await finishSignIn(connection({ id: 'conn-2' }), callback, d)).toMatchObject({ ok: false, step: 'state', connectionId: 'conn-1' });
+    expect(await finishSignIn(connection({ id: 'conn-2' }), callback, d, { cookieHeader: setCookie })).toMatchObject({ ok: false, step: 'state', connectionId: 'conn-1' });
+    // Refused before it was consumed: the right connection still finishes it.
+    expect(await finishSignIn(connection(), callback, d, { cookieHeader: setCookie })).toMatchObject({ ok: true });
   });
 
   it('PKCE is enforced: a different code_verifier is refused by the provider', async () => {
     const inner = new MemoryFlowStore();
-    const tampering: FlowStore = {
-      put: (ns, key, value, ttl) => inner.put(ns, key, { ...(value as object), codeVerifier: 'x'.repeat(43) }, ttl),
+    const tampering: FlowStoreLike = {
+      put: (ns, key, value, ttl) => inner.put(ns, key, { ...(value as { data: object }), data: { ...(value as { data: object }).data, codeVerifier: 'x'.repeat(43) } }, ttl),
       take: (ns, key) => inner.take(ns, key),
+      peek: (ns, key) => inner.peek(ns, key),
     };
     const { result } = await signIn(connection(), deps(tampering), 'ada');
     expect(result).toMatchObject({ ok: false, step: 'token' });

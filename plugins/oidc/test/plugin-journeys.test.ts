@@ -8,6 +8,7 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '@roster/core';
+import { flowKeyHash } from '@roster/plugin-sdk';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { oidcPlugin } from '../src/index.js';
 import { startOp, type AccountClaims, type TestOp } from './support/op.js';
@@ -48,6 +49,7 @@ beforeAll(async () => {
   const redirect = [`${publicUrl}/oidc/callback`];
   op = await startOp({
     accounts,
+    redirectUriPrefix: `${publicUrl}/oidc/`,
     clients: [
       { client_id: 'roster', client_secret: SECRET, redirect_uris: redirect, token_endpoint_auth_method: 'client_secret_basic' },
       { client_id: 'roster-pkjwt', redirect_uris: redirect, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [clientKey.publicJwk] } },
@@ -123,7 +125,7 @@ describe('OIDC connections through GraphQL (R18)', () => {
       hasClientSecret: true,
       tokenEndpointAuthMethod: 'client_secret_basic',
       publicJwk: null,
-      redirectUri: `${publicUrl}/oidc/callback`,
+      redirectUri: `${publicUrl}/oidc/${conn.id}/callback`,
       loginUrl: `${publicUrl}/oidc/${conn.id}/login`,
       scopes: ['openid', 'profile', 'email'],
       enabled: true,
@@ -229,7 +231,7 @@ describe('OIDC sign-in journeys', () => {
     const run = await browserSignIn(t.url, publicUrl, id, { loginHint: ada.email, returnTo: '/app/leads' });
     expect(run.authorizationUrl?.origin).toBe(op.issuer);
     expect(run.authorizationUrl?.searchParams.get('code_challenge_method')).toBe('S256');
-    expect(run.authorizationUrl?.searchParams.get('redirect_uri')).toBe(`${publicUrl}/oidc/callback`);
+    expect(run.authorizationUrl?.searchParams.get('redirect_uri')).toBe(`${publicUrl}/oidc/${id}/callback`);
     expect(run.status).toBe(302);
     expect(run.location).toBe('/app/leads');
     expect(run.session).toBeTruthy();
@@ -237,10 +239,13 @@ describe('OIDC sign-in journeys', () => {
     // The state cookie is spent, and the callback cannot be replayed even with it: single use.
     expect(run.jar.header()).not.toContain('roster_oidc_state=');
     const state = run.callback!.searchParams.get('state')!;
-    const replay = await fetch(new URL(`${run.callback!.pathname}${run.callback!.search}`, t.url), { redirect: 'manual', headers: { cookie: `roster_oidc_state=${state}` } });
+    const replay = await fetch(new URL(`${run.callback!.pathname}${run.callback!.search}`, t.url), { redirect: 'manual', headers: { cookie: `roster_oidc_state=${flowKeyHash(state)}` } });
     expect(replay.status).toBe(403);
-    expect(await replay.json()).toMatchObject({ error: 'OIDC_SIGN_IN_REFUSED', step: 'state', message: 'unknown, expired or already used state' });
-    expect((await attempts(team, id))[0]).toMatchObject({ outcome: 'success', step: 'done', email: ada.email });
+    expect(await replay.json()).toMatchObject({ error: 'OIDC_SIGNIN_REFUSED', step: 'state', message: 'unknown, expired or already used sign-in state' });
+    // The replay arrived on the connection's own callback: traced to its team too (R19).
+    const [replayed, signedIn] = await attempts(team, id);
+    expect(replayed).toMatchObject({ outcome: 'failure', step: 'state' });
+    expect(signedIn).toMatchObject({ outcome: 'success', step: 'done', email: ada.email });
   });
 
   it('private_key_jwt with an imported key signs in', async () => {
@@ -268,7 +273,7 @@ describe('OIDC sign-in journeys', () => {
     const id = await connectionOf(team);
     const run = await browserSignIn(t.url, publicUrl, id, { loginHint: dee.email, dropStateCookie: true });
     expect(run.status).toBe(403);
-    expect(run.body).toMatchObject({ error: 'OIDC_SIGN_IN_REFUSED', step: 'state' });
+    expect(run.body).toMatchObject({ error: 'OIDC_SIGNIN_REFUSED', step: 'state' });
     expect(run.session).toBeNull();
     // Traced to the team although the flow was not consumed (R19).
     expect((await attempts(team, id))[0]).toMatchObject({ outcome: 'failure', step: 'state' });
@@ -326,7 +331,7 @@ describe('OIDC sign-in journeys', () => {
     expect(await me(ok.session)).toBe(gus.email);
     const other = await browserSignIn(t.url, publicUrl, id, { loginHint: hal.email });
     expect(other.status).toBe(403);
-    expect(other.body).toMatchObject({ error: 'OIDC_SIGN_IN_REFUSED', step: 'hd' });
+    expect(other.body).toMatchObject({ error: 'OIDC_SIGNIN_REFUSED', step: 'hd' });
     const personal = await browserSignIn(t.url, publicUrl, id, { loginHint: ivy.email });
     expect(personal.body).toMatchObject({ step: 'hd' });
     const trace = await attempts(team, id);
@@ -347,7 +352,7 @@ describe('OIDC sign-in journeys', () => {
     expect((await attempts(team, id))[0]).toMatchObject({ outcome: 'failure', step: 'policy', email: jo.email });
   });
 
-  it('refuses an email of a domain another team verified (R2, R4)', async () => {
+  it('#12.8: refuses an email of a domain another team verified (R2, R4), in the core, with its code in the trace', async () => {
     const team = await t.createTeam();
     const owner = await t.createTeam();
     const d = await t.core.domains.add(owner.teamId, `${owner.slug}.example.com`, SYSTEM_ACTOR);
@@ -356,7 +361,9 @@ describe('OIDC sign-in journeys', () => {
     accounts[email] = { email, email_verified: true };
     const id = await connectionOf(team);
     const run = await browserSignIn(t.url, publicUrl, id, { loginHint: email });
-    expect(run.body).toMatchObject({ error: 'OIDC_SIGN_IN_REFUSED', step: 'claims' });
+    expect(run.body).toMatchObject({ error: 'DOMAIN_OF_ANOTHER_TEAM', step: 'policy' });
+    expect(run.session).toBeNull();
+    expect((await attempts(team, id))[0]).toMatchObject({ outcome: 'failure', step: 'policy', email });
   });
 });
 
@@ -392,9 +399,9 @@ describe('Google sign-in (platform connection)', () => {
     const ned = await member(team, 'ned', { hd: `${team.slug}.example.com`, email_verified: false });
     const oz = await member(team, 'oz'); // verified, but neither Gmail nor Workspace
     const unverified = await browserSignIn(t.url, publicUrl, 'google', { loginHint: ned.email });
-    expect(unverified.body).toMatchObject({ error: 'OIDC_SIGN_IN_REFUSED', step: 'claims' });
+    expect(unverified.body).toMatchObject({ error: 'OIDC_SIGNIN_REFUSED', step: 'claims' });
     const foreign = await browserSignIn(t.url, publicUrl, 'google', { loginHint: oz.email });
-    expect(foreign.body).toMatchObject({ error: 'OIDC_SIGN_IN_REFUSED', step: 'claims' });
+    expect(foreign.body).toMatchObject({ error: 'OIDC_SIGNIN_REFUSED', step: 'claims' });
     expect(String(foreign.body?.message)).toMatch(/not a Gmail or Google Workspace address/);
   });
 });

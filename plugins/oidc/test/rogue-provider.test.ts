@@ -46,8 +46,8 @@ function deps(op: RogueOp): FlowDeps {
 async function attempt(scenario: Scenario, op = rogue, overrides: Partial<OidcConnection> = {}): Promise<SignInResult> {
   const conn = connection(op, overrides);
   const d = deps(op);
-  const { url } = await beginSignIn(conn, d);
-  return finishSignIn(conn, op.respond(url, scenario), d);
+  const { url, setCookie } = await beginSignIn(conn, d);
+  return finishSignIn(conn, op.respond(url, scenario), d, { cookieHeader: setCookie });
 }
 
 describe('misbehaving provider: every bad response is refused with its step', () => {
@@ -83,12 +83,13 @@ describe('misbehaving provider: every bad response is refused with its step', ()
   it('bad state: unknown, missing or replayed state is refused', async () => {
     const conn = connection(rogue);
     const d = deps(rogue);
-    const { url } = await beginSignIn(conn, d);
-    expect(await finishSignIn(conn, rogue.respond(url, {}, { state: 'forged-state' }), d)).toMatchObject({ ok: false, step: 'state' });
-    expect(await finishSignIn(conn, rogue.respond(url, {}, { state: null }), d)).toMatchObject({ ok: false, step: 'state' });
+    const { url, setCookie } = await beginSignIn(conn, d);
+    const cookieHeader = setCookie;
+    expect(await finishSignIn(conn, rogue.respond(url, {}, { state: 'forged-state' }), d, { cookieHeader })).toMatchObject({ ok: false, step: 'state' });
+    expect(await finishSignIn(conn, rogue.respond(url, {}, { state: null }), d, { cookieHeader })).toMatchObject({ ok: false, step: 'state' });
     const good = rogue.respond(url);
-    expect(await finishSignIn(conn, good, d)).toMatchObject({ ok: true });
-    expect(await finishSignIn(conn, good, d)).toMatchObject({ ok: false, step: 'state' });
+    expect(await finishSignIn(conn, good, d, { cookieHeader })).toMatchObject({ ok: true });
+    expect(await finishSignIn(conn, good, d, { cookieHeader })).toMatchObject({ ok: false, step: 'state' });
   });
 
   it('missing kid with several keys in the JWKS is refused; with one key it is fine', async () => {

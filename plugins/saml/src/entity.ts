@@ -19,7 +19,7 @@ export interface AttributeOverrides {
 export class SamlConnectionEntity {
   [OptionalProps]?:
     | 'enabled' | 'preset' | 'attributeOverrides' | 'idpSsoBinding' | 'idpSloUrl' | 'nameIdFormat' | 'allowSha1'
-    | 'clockSkewSeconds' | 'allowIdpInitiated' | 'wantAssertionsSigned' | 'wantResponseSigned' | 'signAuthnRequests'
+    | 'clockSkewSeconds' | 'allowIdpInitiated' | 'wantAssertionsSigned' | 'wantResponseSigned' | 'signAuthnRequests' | 'trustEmails'
     | 'metadataUrl' | 'metadataRefreshedAt' | 'metadataCheckedAt' | 'metadataError' | 'createdAt' | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' }) id: string = randomUUID();
@@ -43,6 +43,8 @@ export class SamlConnectionEntity {
   @Property({ type: 'boolean' }) wantAssertionsSigned: boolean = false;
   @Property({ type: 'boolean' }) wantResponseSigned: boolean = false;
   @Property({ type: 'boolean' }) signAuthnRequests: boolean = false;
+  /** The IdP vouches for the emails it asserts, in any domain (docs/security.md, "Who an asserted identity may become"). */
+  @Property({ type: 'boolean' }) trustEmails: boolean = false;
   /** PKCS#8 PEM sealed with `core.secrets` (AES-256-GCM); never leaves the server in clear. */
   @Property({ type: 'text', lazy: true }) spPrivateKeySealed!: string;
   @Property({ type: 'text' }) spCertificate!: string;

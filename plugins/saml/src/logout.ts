@@ -38,7 +38,7 @@ export class SamlLogout {
 
   async spInitiated(connectionId: string, returnToParam: unknown, sessionToken: string | undefined, requestId: string): Promise<HttpResult> {
     const conn = await this.svc.runtime(connectionId, true);
-    if (!conn) return jsonError(404, 'SAML_CONNECTION_NOT_FOUND', SamlErrorCodes.SAML_CONNECTION_NOT_FOUND.message);
+    if (!conn) return jsonError(404, 'SAML_CONNECTION_NOT_FOUND', SamlErrorCodes.SAML_CONNECTION_NOT_FOUND.message, { requestId });
     const returnTo = checkReturnTo(returnToParam, this.env.config.allowedOrigins, '/');
     if (!sessionToken) return redirect(returnTo, { clearSession: true });
     await this.env.core.sessions.revoke(sessionToken);
@@ -70,10 +70,10 @@ export class SamlLogout {
   /** `/saml/:id/slo`, both bindings: the IdP's LogoutRequest, or its LogoutResponse to ours. */
   async slo(connectionId: string, message: LogoutMessageInput, requestId: string): Promise<HttpResult> {
     const conn = await this.svc.runtime(connectionId, true);
-    if (!conn) return jsonError(404, 'SAML_CONNECTION_NOT_FOUND', SamlErrorCodes.SAML_CONNECTION_NOT_FOUND.message);
+    if (!conn) return jsonError(404, 'SAML_CONNECTION_NOT_FOUND', SamlErrorCodes.SAML_CONNECTION_NOT_FOUND.message, { requestId });
     const kind = logoutMessageKind(message);
     if (kind === 'response') return this.finishSpLogout(conn, message);
-    if (kind !== 'request') return jsonError(400, 'SAML_BAD_REQUEST', 'Expected SAMLRequest or SAMLResponse.');
+    if (kind !== 'request') return jsonError(400, 'SAML_BAD_REQUEST', 'Expected SAMLRequest or SAMLResponse.', { requestId });
 
     const config = this.svc.configOf(conn);
     const core = this.env.core;
@@ -87,7 +87,7 @@ export class SamlLogout {
         teamId: conn.teamId, action: 'saml.logout.refused', outcome: 'failure', reason: result.reason,
         target: { type: 'saml_connection', id: conn.id }, data: { connectionId: conn.id, initiatedBy: 'idp' },
       }));
-      return jsonError(403, 'SAML_LOGOUT_REFUSED', SamlErrorCodes.SAML_LOGOUT_REFUSED.message);
+      return jsonError(403, 'SAML_LOGOUT_REFUSED', SamlErrorCodes.SAML_LOGOUT_REFUSED.message, { requestId });
     }
     const { request } = result;
     const indexes = request.sessionIndexes;

@@ -69,4 +69,9 @@ update session s set sso = jsonb_strip_nulls(jsonb_build_object('subject', ss.na
 from saml_session ss where ss.token_hash = s.token_hash and s.sso is null;
 drop table saml_session;`,
   },
+  {
+    // Who an asserted identity may become (#12): whether this IdP vouches for the emails it asserts.
+    name: 'saml/0005-trust-emails',
+    sql: 'alter table saml_connection add column trust_emails boolean not null default false;',
+  },
 ];

@@ -46,6 +46,7 @@ export function samlPlugin(options: SamlPluginInput = {}): SamlPlugin {
       last = { connections, signIn, logout };
       ctx.addResolver(new SamlTeamResolver(connections));
       ctx.addResolver(new SamlConnectionResolver(ctx.signIn));
+      ctx.http.advertise({ label: 'SAML 2.0 service-provider metadata of a connection', path: '/saml/{connection}/metadata' });
       ctx.http.register(samlRoutes(ctx, signIn, logout), { prefix: '/saml' });
       // Home-realm discovery (R4) lists the team's enabled SAML connections.
       ctx.sso.addEntryPoints(async (teamId) =>

@@ -1,5 +1,5 @@
-import type { PluginContext, RouteRegistrar, SignInApi } from '@roster/plugin-sdk';
-import { parseCookieHeader, parseRequestCookie, serializeCookie, type HttpResult } from './http-result.js';
+import { firstParam, inputProblem, parseCookieHeader, sendSsoResult, type PluginContext, type RouteRegistrar, type SignInApi } from '@roster/plugin-sdk';
+import { jsonError, type HttpResult, type RequestInfo } from './http-result.js';
 import type { SamlLogout } from './logout.js';
 import type { SamlPluginOptions } from './options.js';
 import type { SamlSignIn } from './sign-in.js';
@@ -22,35 +22,22 @@ type WithReturnTo = WithId & { Querystring: { return_to?: unknown } };
  * - `GET|POST /saml/:id/slo` the IdP's LogoutRequest / LogoutResponse
  */
 export function samlRoutes(ctx: PluginContext<SamlPluginOptions>, signIn: SamlSignIn, logout: SamlLogout) {
-  const cookieName = ctx.options.requestCookie;
-  // The ACS is reached by a cross-site POST from the IdP: the binding cookie must be SameSite=None,
-  // which browsers only keep with Secure. Over plain http (development) the attribute is left out.
-  const secure = ctx.config.production || ctx.config.publicUrl.startsWith('https:');
-  const pending = (request: Request) => parseRequestCookie(parseCookieHeader(request.headers.cookie).get(cookieName));
-
-  const send = (reply: Reply, result: HttpResult) => {
-    for (const [name, value] of Object.entries(result.headers)) reply.header(name, value);
-    if (result.requestCookie) {
-      const value = result.requestCookie.join('.');
-      reply.header('set-cookie', serializeCookie(cookieName, value, {
-        path: '/saml/', maxAge: value === '' ? 0 : ctx.options.requestTtlSeconds, secure, ...(secure ? { sameSite: 'None' as const } : {}),
-      }));
-    }
-    if (result.clearSession) {
-      reply.header('set-cookie', serializeCookie(ctx.config.sessionCookie, '', { path: '/', maxAge: 0, secure: ctx.config.production, sameSite: 'Lax' }));
-    }
-    if (result.session) ctx.signIn.startSession(reply, result.session);
-    return reply.code(result.status).send(result.body ?? '');
+  const info = (request: Request): RequestInfo => ({ requestId: String(request.id), accept: firstParam(request.headers.accept) ?? '' });
+  const send = (reply: Reply, result: HttpResult) => sendSsoResult(reply, result, ctx);
+  /** NUL bytes or lone surrogates in a logout message: a bad request, never a 5xx. */
+  const unclean = (request: Request, ...sources: unknown[]) => {
+    const problem = inputProblem(...sources);
+    return problem ? jsonError(400, 'SAML_BAD_REQUEST', problem, info(request)) : null;
   };
 
   return async (app: App) => {
-    app.get<WithId>('/:id/metadata', async (request, reply) => send(reply, await signIn.metadata(request.params.id)));
+    app.get<WithId>('/:id/metadata', async (request, reply) => send(reply, await signIn.metadata(request.params.id, info(request))));
 
     app.get<WithReturnTo>('/:id/login', async (request, reply) =>
-      send(reply, await signIn.login(request.params.id, request.query.return_to, pending(request))));
+      send(reply, await signIn.login(request.params.id, request.query.return_to, request.headers.cookie, info(request))));
 
     app.post<WithId>('/:id/acs', async (request, reply) =>
-      send(reply, await signIn.acs({ connectionId: request.params.id, body: request.body, pendingHashes: pending(request), requestId: String(request.id) })));
+      send(reply, await signIn.acs({ connectionId: request.params.id, body: request.body, cookieHeader: request.headers.cookie, ...info(request) })));
 
     app.get<WithReturnTo>('/:id/logout', async (request, reply) => {
       const session = parseCookieHeader(request.headers.cookie).get(ctx.config.sessionCookie);
@@ -58,6 +45,8 @@ export function samlRoutes(ctx: PluginContext<SamlPluginOptions>, signIn: SamlSi
     });
 
     app.get<WithId>('/:id/slo', async (request, reply) => {
+      const refused = unclean(request, request.query);
+      if (refused) return send(reply, refused);
       const url = request.raw.url ?? '';
       const rawQuery = url.includes('?') ? url.slice(url.indexOf('?') + 1) : '';
       return send(reply, await logout.slo(request.params.id, { binding: 'redirect', rawQuery }, String(request.id)));
@@ -65,6 +54,8 @@ export function samlRoutes(ctx: PluginContext<SamlPluginOptions>, signIn: SamlSi
 
     app.post<WithId>('/:id/slo', async (request, reply) => {
       const form = typeof request.body === 'object' && request.body !== null ? (request.body as Record<string, unknown>) : {};
+      const refused = unclean(request, form);
+      if (refused) return send(reply, refused);
       return send(reply, await logout.slo(request.params.id, { binding: 'post', form }, String(request.id)));
     });
   };

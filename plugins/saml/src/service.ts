@@ -44,6 +44,7 @@ export interface ConnectionInput {
   wantAssertionsSigned?: boolean;
   wantResponseSigned?: boolean;
   signAuthnRequests?: boolean;
+  trustEmails?: boolean;
 }
 
 /** The SP values an admin pastes into the IdP, derived from the public URL and the connection id. */
@@ -91,7 +92,7 @@ export type RuntimeConnection = Pick<
   SamlConnectionEntity,
   | 'id' | 'teamId' | 'enabled' | 'preset' | 'attributeOverrides' | 'idpEntityId' | 'idpSsoUrl' | 'idpSsoBinding' | 'idpSloUrl'
   | 'idpCertificates' | 'nameIdFormat' | 'allowSha1' | 'clockSkewSeconds' | 'allowIdpInitiated' | 'wantAssertionsSigned'
-  | 'wantResponseSigned' | 'signAuthnRequests' | 'spCertificate'
+  | 'wantResponseSigned' | 'signAuthnRequests' | 'spCertificate' | 'trustEmails'
 > & { spPrivateKeySealed?: string };
 
 export interface SamlServiceDeps {
@@ -156,7 +157,7 @@ export class SamlConnections {
     const [row] = await this.deps.core.read<Record<string, unknown>>(
       `select id, team_id, enabled, preset, attribute_overrides, idp_entity_id, idp_sso_url, idp_sso_binding, idp_slo_url,
               idp_certificates, name_id_format, allow_sha1, clock_skew_seconds, allow_idp_initiated, want_assertions_signed,
-              want_response_signed, sign_authn_requests, sp_certificate, sp_private_key_sealed
+              want_response_signed, sign_authn_requests, sp_certificate, sp_private_key_sealed, trust_emails
        from saml_connection where id = ?`,
       [id],
       { prepare: true },
@@ -181,6 +182,7 @@ export class SamlConnections {
       wantAssertionsSigned: row.want_assertions_signed === true,
       wantResponseSigned: row.want_response_signed === true,
       signAuthnRequests: row.sign_authn_requests === true,
+      trustEmails: row.trust_emails === true,
       spCertificate: String(row.sp_certificate),
       spPrivateKeySealed: String(row.sp_private_key_sealed),
     };
@@ -395,6 +397,7 @@ export class SamlConnections {
     if (input.wantAssertionsSigned !== undefined) conn.wantAssertionsSigned = input.wantAssertionsSigned;
     if (input.wantResponseSigned !== undefined) conn.wantResponseSigned = input.wantResponseSigned;
     if (input.signAuthnRequests !== undefined) conn.signAuthnRequests = input.signAuthnRequests;
+    if (input.trustEmails !== undefined) conn.trustEmails = input.trustEmails;
   }
 
   /**
@@ -450,7 +453,8 @@ export class SamlConnections {
   private download(url: string): Promise<string> {
     return fetchMetadata(url, {
       allowHttp: this.allowHttp,
-      allowPrivateHosts: this.deps.options.allowPrivateMetadataHosts,
+      // The operator's setting, or this plugin's older option that means the same.
+      allowPrivateAddresses: this.deps.config.outbound.allowPrivateAddresses || this.deps.options.allowPrivateMetadataHosts,
       timeoutMs: this.deps.options.metadataTimeoutMs,
       maxBytes: this.deps.options.metadataMaxBytes,
     });
@@ -552,6 +556,6 @@ function snapshot(conn: SamlConnectionEntity): Record<string, unknown> {
     idpSsoUrl: conn.idpSsoUrl, idpSsoBinding: conn.idpSsoBinding, idpSloUrl: conn.idpSloUrl, idpCertificates: conn.idpCertificates,
     nameIdFormat: conn.nameIdFormat, allowSha1: conn.allowSha1, clockSkewSeconds: conn.clockSkewSeconds, allowIdpInitiated: conn.allowIdpInitiated,
     wantAssertionsSigned: conn.wantAssertionsSigned, wantResponseSigned: conn.wantResponseSigned, signAuthnRequests: conn.signAuthnRequests,
-    metadataUrl: conn.metadataUrl,
+    trustEmails: conn.trustEmails, metadataUrl: conn.metadataUrl,
   };
 }

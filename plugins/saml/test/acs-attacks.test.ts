@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SamlValidationStep } from '../src/index.js';
 import { Browser } from './support/browser.js';
 import { CLONE, IDP, assertionXml, responseXml, signAssertion, signResponse } from './support/idp.js';
-import { attempts, createConnection, idpInitiated, spInitiated, startSamlRoster, type Connection, type SamlRoster, type Team } from './support/roster.js';
+import { attempts, createConnection, idpInitiated, me, spInitiated, startSamlRoster, type Connection, type SamlRoster, type Team } from './support/roster.js';
 import { b64, readRedirectRequest, signedXml, spec } from './support/test-idp.js';
 import { stripSignatures, xsw, type XswVariant } from './support/xsw.js';
 
@@ -121,6 +121,57 @@ describe('attacks at the ACS over HTTP (none accepted, each refused with a recor
     // The victim's own browser still completes the sign-in.
     const own = await victimBrowser.postForm(conn.acsUrl, { SAMLResponse: b64(xml), RelayState: request.relayState ?? '' });
     expect(own.status).toBe(302);
+  });
+
+  it('#12.7: a response with a foreign RelayState is refused and does not consume the pending request', async () => {
+    const browser = new Browser();
+    const login = await browser.get(conn.loginUrl);
+    const request = readRedirectRequest(login.headers.get('location') ?? '');
+    const xml = signedXml(spec(conn, { inResponseTo: request.id, nameId: VICTIM, attributes: { email: [VICTIM] } }));
+    const foreign = await browser.postForm(conn.acsUrl, { SAMLResponse: b64(xml), RelayState: 'someone-elses-relay-state' });
+    expect(foreign.status).toBe(403);
+    expect(await foreign.json()).toMatchObject({ error: 'SAML_SIGNIN_REFUSED', step: 'in_response_to' });
+    const [trace] = (await attempts(node.t, team, 1))[conn.id] ?? [];
+    expect(trace).toMatchObject({ outcome: 'failure', step: 'in_response_to' });
+    expect(trace?.reason).toContain('RelayState does not belong');
+    // The legitimate response that follows still finds its pending request (the README's promise).
+    const own = await browser.postForm(conn.acsUrl, { SAMLResponse: b64(xml), RelayState: request.relayState ?? '' });
+    expect(own.status).toBe(302);
+    expect(await me(browser, node.t.url)).toBe(VICTIM);
+  });
+
+  it('#12.7: a response naming a request started for another team / connection is refused and leaves that request pending', async () => {
+    const browser = new Browser();
+    const login = await browser.get(otherConn.loginUrl);
+    const request = readRedirectRequest(login.headers.get('location') ?? '');
+    // Valid for team A's connection in every other respect, but answering team B's request.
+    const misdirected = signedXml(spec(conn, { inResponseTo: request.id, nameId: VICTIM, attributes: { email: [VICTIM] } }));
+    const refused = await browser.postForm(conn.acsUrl, { SAMLResponse: b64(misdirected), RelayState: request.relayState ?? '' });
+    expect(refused.status).toBe(403);
+    const [trace] = (await attempts(node.t, team, 1))[conn.id] ?? [];
+    expect(trace).toMatchObject({ outcome: 'failure', step: 'in_response_to' });
+    expect(trace?.reason).toContain('started for another team');
+    const genuine = signedXml(spec(otherConn, { inResponseTo: request.id, nameId: 'bob@other.example', attributes: { email: ['bob@other.example'] } }));
+    const own = await browser.postForm(otherConn.acsUrl, { SAMLResponse: b64(genuine), RelayState: request.relayState ?? '' });
+    expect(own.status).toBe(302);
+    expect(await me(browser, node.t.url)).toBe('bob@other.example');
+  });
+
+  it('#12.5: NUL bytes or lone surrogates in the form are a traced protocol refusal, never a 5xx', async () => {
+    const valid = encodeURIComponent(b64(assertionSigned()));
+    const posts: Array<[string, string]> = [
+      ['application/x-www-form-urlencoded', 'SAMLResponse=abc%00def'],
+      ['application/x-www-form-urlencoded', `SAMLResponse=${valid}&RelayState=x%00`],
+      // Only a JSON body can carry an unpaired surrogate (URL-encoded, it stays percent-encoded).
+      ['application/json', `{"SAMLResponse":"${b64(assertionSigned())}","RelayState":"\\ud800"}`],
+    ];
+    for (const [type, body] of posts) {
+      const response = await fetch(conn.acsUrl, { method: 'POST', redirect: 'manual', headers: { 'content-type': type }, body });
+      expect(response.status).toBe(403);
+      expect(await response.json()).toMatchObject({ error: 'SAML_SIGNIN_REFUSED', step: 'request' });
+      const [trace] = (await attempts(node.t, team, 1))[conn.id] ?? [];
+      expect(trace).toMatchObject({ outcome: 'failure', step: 'request' });
+    }
   });
 
   it('comment and CDATA injection in NameID (VU#475445)', async () => {

@@ -154,21 +154,21 @@ describe('the metadata download is bounded', () => {
     for (const s of [slow, big, redirecting]) s.close();
   });
 
-  const open = { allowHttp: true, allowPrivateHosts: true, timeoutMs: 2000, maxBytes: 1024 * 1024 };
+  const open = { allowHttp: true, allowPrivateAddresses: true, timeoutMs: 2000, maxBytes: 1024 * 1024 };
   const codeOf = async (p: Promise<unknown>) => p.then(() => 'OK', (e: { code?: string; message?: string }) => `${e.code}: ${e.message}`);
 
   it('times out, caps the size, and refuses http in production and private addresses', async () => {
-    expect(await codeOf(fetchMetadata(slowUrl, { ...open, timeoutMs: 300 }))).toBe('SAML_METADATA_FETCH_FAILED: metadata download timed out');
-    expect(await codeOf(fetchMetadata(bigUrl, { ...open, maxBytes: 4096 }))).toBe('SAML_METADATA_FETCH_FAILED: metadata is larger than 4096 bytes');
+    expect(await codeOf(fetchMetadata(slowUrl, { ...open, timeoutMs: 300 }))).toBe('SAML_METADATA_FETCH_FAILED: metadata download: the request timed out');
+    expect(await codeOf(fetchMetadata(bigUrl, { ...open, maxBytes: 4096 }))).toBe('SAML_METADATA_FETCH_FAILED: metadata download: the response is larger than 4096 bytes');
     expect(await codeOf(fetchMetadata(bigUrl, open))).toBe('OK');
-    expect(await codeOf(fetchMetadata(bigUrl, { ...open, allowHttp: false }))).toBe('SAML_INVALID_INPUT: metadataUrl must be https');
-    expect(await codeOf(fetchMetadata(bigUrl, { ...open, allowPrivateHosts: false }))).toMatch(/SAML_METADATA_FETCH_FAILED: .*private or loopback/);
-    expect(await codeOf(fetchMetadata(bigUrl.replace('127.0.0.1', 'localhost'), { ...open, allowPrivateHosts: false }))).toMatch(/private or loopback/);
-    expect(await codeOf(fetchMetadata('https://[::1]/md', { ...open, allowPrivateHosts: false }))).toMatch(/private or loopback/);
-    expect(await codeOf(fetchMetadata('https://[::ffff:10.0.0.1]/md', { ...open, allowPrivateHosts: false }))).toMatch(/private or loopback/);
+    expect(await codeOf(fetchMetadata(bigUrl, { ...open, allowHttp: false }))).toBe('SAML_INVALID_INPUT: metadataUrl: the URL must be https');
+    expect(await codeOf(fetchMetadata(bigUrl, { ...open, allowPrivateAddresses: false }))).toMatch(/SAML_METADATA_FETCH_FAILED: .*private or loopback/);
+    expect(await codeOf(fetchMetadata(bigUrl.replace('127.0.0.1', 'localhost'), { ...open, allowPrivateAddresses: false }))).toMatch(/private or loopback/);
+    expect(await codeOf(fetchMetadata('https://[::1]/md', { ...open, allowPrivateAddresses: false }))).toMatch(/private or loopback/);
+    expect(await codeOf(fetchMetadata('https://[::ffff:10.0.0.1]/md', { ...open, allowPrivateAddresses: false }))).toMatch(/private or loopback/);
     // A redirect is followed only to where the first URL could have gone.
-    expect(await codeOf(fetchMetadata(redirectUrl, { ...open, allowPrivateHosts: false }))).toMatch(/private or loopback/);
-    expect(await codeOf(fetchMetadata('ftp://example.com/md', open))).toBe('SAML_INVALID_INPUT: metadataUrl must be http(s)');
-    expect(await codeOf(fetchMetadata('https://user:pw@example.com/md', open))).toBe('SAML_INVALID_INPUT: metadataUrl must not carry credentials');
+    expect(await codeOf(fetchMetadata(redirectUrl, { ...open, allowPrivateAddresses: false }))).toMatch(/private or loopback/);
+    expect(await codeOf(fetchMetadata('ftp://example.com/md', open))).toBe('SAML_INVALID_INPUT: metadataUrl: the URL must be http(s)');
+    expect(await codeOf(fetchMetadata('https://user:pw@example.com/md', open))).toBe('SAML_INVALID_INPUT: metadataUrl: the URL must not carry credentials');
   });
 });

@@ -7,7 +7,7 @@ import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Roo
 import { GraphQLDateTimeISO } from 'graphql-scalars';
 import { ApiToken, RosterError, TeamType, actorOf, requireTeamAdmin, type GqlContext } from '@roster/core';
 
-@ObjectType('ScimToken', { description: 'A SCIM bearer token of the team (R17); the secret itself is never shown again.' })
+@ObjectType('ScimToken', { description: 'A SCIM bearer token of the team; the secret itself is never shown again.' })
 export class ScimTokenType {
   @Field(() => ID) id!: string;
   @Field(() => String) name!: string;
@@ -16,7 +16,7 @@ export class ScimTokenType {
   @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'Last request made with it (to the minute).' }) lastUsedAt!: Date | null;
 }
 
-@ObjectType('ScimSettings', { description: 'What an IdP admin pastes into Okta or Entra (R17).' })
+@ObjectType('ScimSettings', { description: 'What an IdP admin pastes into Okta or Entra ID.' })
 export class ScimSettingsType {
   @Field(() => String, { description: 'The SCIM base URL ("Tenant URL" in Entra, "SCIM connector base URL" in Okta).' }) baseUrl!: string;
   @Field(() => [ScimTokenType], { description: 'Live tokens, oldest first; several allow rotation without downtime.' }) tokens!: ScimTokenType[];
@@ -38,7 +38,7 @@ export class ScimResolver {
   /** `baseUrl(slug)` → the team's SCIM base URL; injected by the plugin (it knows the public URL and prefix). */
   constructor(private readonly baseUrl: (slug: string) => string) {}
 
-  @FieldResolver(() => ScimSettingsType, { description: 'SCIM provisioning: base URL and tokens. Team admins only (R17).' })
+  @FieldResolver(() => ScimSettingsType, { description: 'SCIM provisioning: base URL and tokens. Team admins only.' })
   async scim(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<ScimSettingsType> {
     requireTeamAdmin(ctx, team.id);
     const tokens = await ctx.core.tokens.list(team.id, 'scim');

@@ -77,6 +77,7 @@ export function scimPlugin(options: ScimPluginOptions = {}): RosterPlugin<Resolv
         publicUrl,
         onInternalError: (error, req) => ctx.logger.error({ err: error, method: req.method, path: req.path }, 'SCIM request failed'),
       });
+      ctx.http.advertise({ label: 'SCIM 2.0 base URL of a team (paste into Okta, Entra ID…)', path: `${settings.prefix}/{team}` });
       ctx.http.register((app) => registerScimRoutes(app, handler, { bodyLimit: Math.max(settings.bulkMaxPayloadSize, settings.maxBodyBytes) }), { prefix: settings.prefix });
       ctx.addResolver(new ScimResolver((slug) => `${publicUrl()}${settings.prefix}/${slug}`));
     },

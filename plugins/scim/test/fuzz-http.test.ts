@@ -157,3 +157,196 @@ describe(`fuzz over HTTP (seed ${SEED})`, () => {
     expect(polluted).toBeUndefined();
   });
 });
+
+// ---- #12.10: text that PostgreSQL cannot store (NUL) or that has no UTF-8 form (lone surrogates) ----
+
+/** NUL, a lone low and high surrogate, and a high surrogate at the end of otherwise fine text. */
+const BAD_TEXT = ['\u0000', 'a\u0000b', '\ud800', '\udfff', 'Ada\ud83d'];
+const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
+
+/** Every string leaf of a JSON value, with its path in the form the server's detail names it. */
+function stringLeaves(v: unknown, path = ''): string[] {
+  if (typeof v === 'string') return [path];
+  const join = (k: string | number) => (typeof k === 'number' ? `${path}[${k}]` : /^[A-Za-z_$][\w$:.-]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`);
+  if (Array.isArray(v)) return v.flatMap((x, i) => stringLeaves(x, join(i)));
+  if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => stringLeaves(x, join(k)));
+  return [];
+}
+
+/** A copy of `v` with the string at `path` (as `stringLeaves` names it) replaced by `bad`. */
+function withText(v: unknown, path: string, bad: string, at = ''): unknown {
+  if (typeof v === 'string') return at === path ? bad : v;
+  const join = (k: string | number) => (typeof k === 'number' ? `${at}[${k}]` : /^[A-Za-z_$][\w$:.-]*$/.test(k) ? (at ? `${at}.${k}` : k) : `${at}[${JSON.stringify(k)}]`);
+  if (Array.isArray(v)) return v.map((x, i) => withText(x, path, bad, join(i)));
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withText(x, path, bad, join(k))]));
+  return v;
+}
+
+/** A User with every string attribute Roster stores, in core, enterprise and multi-valued forms. */
+const FULL_USER = (userName: string): Json => ({
+  schemas: [CORE_USER, ENTERPRISE],
+  userName,
+  externalId: 'ext-1',
+  name: { givenName: 'Ada', familyName: 'Lovelace', formatted: 'Ada Lovelace', middleName: 'B', honorificPrefix: 'Ms', honorificSuffix: 'III' },
+  displayName: 'Ada L', nickName: 'ada', profileUrl: 'https://example.com/ada', title: 'Engineer', userType: 'Employee', preferredLanguage: 'en', locale: 'en-GB', timezone: 'Europe/London',
+  active: true,
+  emails: [{ value: userName, type: 'work', primary: true, display: 'work mail' }],
+  phoneNumbers: [{ value: '+44 1', type: 'work' }],
+  addresses: [{ streetAddress: '1 Road', locality: 'London', region: 'LDN', postalCode: 'N1', country: 'GB', formatted: '1 Road, London', type: 'work' }],
+  [ENTERPRISE]: { employeeNumber: '7', costCenter: 'cc', organization: 'org', division: 'div', department: 'Eng', manager: { value: 'mgr-1' } },
+});
+
+interface TextRefusal { status: number; json: { scimType?: string; detail?: string; schemas?: string[] }; text: string }
+
+function expectTextRefused(label: string, r: TextRefusal, path?: string): void {
+  expect(r.status, `${label} → ${r.status} ${r.text.slice(0, 300)}`).toBe(400);
+  expect(r.json.schemas, label).toEqual([ERROR]);
+  expect(r.json.scimType, `${label}: ${r.text.slice(0, 300)}`).toBe('invalidValue');
+  if (path !== undefined) expect(r.json.detail, label).toContain(`"${path}"`);
+}
+
+describe('#12.10: NUL and lone surrogates in any string are 400 invalidValue, and nothing is written', () => {
+  let uid = '';
+  let gid = '';
+  const snapshot = async () => ({
+    user: (await c.get(`/Users/${uid}`)).text,
+    group: (await c.get(`/Groups/${gid}`)).text,
+    users: (await c.get<{ totalResults: number }>('/Users?count=0')).json.totalResults,
+    groups: (await c.get<{ totalResults: number }>('/Groups?count=0')).json.totalResults,
+  });
+
+  beforeAll(async () => {
+    const u = await c.post<{ id: string }>('/Users', FULL_USER('text@example.com'));
+    expect(u.status, u.text).toBe(201);
+    uid = u.json.id;
+    const g = await c.post<{ id: string }>('/Groups', { schemas: [CORE_GROUP], displayName: 'Text', externalId: 'gx', members: [{ value: uid }] });
+    expect(g.status, g.text).toBe(201);
+    gid = g.json.id;
+  });
+
+  it('#12.10: every string of a User in POST, PUT, PATCH (add / replace / pathless) and Bulk', async () => {
+    const before = await snapshot();
+    const base = FULL_USER('text@example.com');
+    const leaves = stringLeaves(base);
+    expect(leaves.length).toBeGreaterThan(30);
+    for (const path of leaves) {
+      for (const bad of BAD_TEXT) {
+        const label = `${path} = ${JSON.stringify(bad)}`;
+        const created = withText(FULL_USER('text-new@example.com'), path, bad);
+        expectTextRefused(`POST ${label}`, await c.post('/Users', created), path);
+        expectTextRefused(`PUT ${label}`, await c.put(`/Users/${uid}`, withText(base, path, bad)), path);
+        expectTextRefused(`PATCH replace ${label}`, await c.patch(`/Users/${uid}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: withText(base, path, bad) }] }), `Operations[0].value.${path}`);
+        expectTextRefused(`Bulk ${label}`, await c.post('/Bulk', { schemas: [BULK], Operations: [
+          { method: 'POST', path: '/Users', bulkId: 'n', data: created },
+          { method: 'PUT', path: `/Users/${uid}`, data: withText(base, path, bad) },
+        ] }), `Operations[0].data.${path}`);
+      }
+    }
+    // One operation per kind, with the text in the value, the path, a value filter, and an object key.
+    for (const bad of BAD_TEXT) {
+      const ops: Array<[string, Json, string]> = [
+        ['add title', { op: 'add', path: 'title', value: bad }, 'Operations[0].value'],
+        ['replace name.givenName', { op: 'replace', path: 'name.givenName', value: bad }, 'Operations[0].value'],
+        ['Replace (Entra) emails filter', { op: 'Replace', path: 'emails[type eq "work"].value', value: bad }, 'Operations[0].value'],
+        ['add emails element', { op: 'add', path: 'emails', value: [{ value: bad, type: 'home' }] }, 'Operations[0].value[0].value'],
+        ['remove with bad path', { op: 'remove', path: `title${bad}` }, 'Operations[0].path'],
+        ['replace enterprise', { op: 'replace', path: `${ENTERPRISE}:department`, value: bad }, 'Operations[0].value'],
+        ['add with bad key', { op: 'add', value: { [`nick${bad}`]: 'x' } }, ''],
+        ['bad op name', { op: `add${bad}`, path: 'title', value: 'x' }, 'Operations[0].op'],
+      ];
+      for (const [label, op, path] of ops) {
+        const r = await c.patch(`/Users/${uid}`, { schemas: [PATCH_OP], Operations: [op] });
+        expectTextRefused(`PATCH ${label} ${JSON.stringify(bad)}`, r, path || undefined);
+        const bulk = await c.post('/Bulk', { schemas: [BULK], Operations: [{ method: 'PATCH', path: `/Users/${uid}`, data: { schemas: [PATCH_OP], Operations: [op] } }] });
+        expectTextRefused(`Bulk PATCH ${label} ${JSON.stringify(bad)}`, bulk, path ? `Operations[0].data.${path}` : undefined);
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('#12.10: a JSON escape decoded inside a filter (PATCH path, GET, .search) is refused too', async () => {
+    const before = await snapshot();
+    for (const escape of ['\\u0000', '\\ud800', '\\udfff', 'x\\ud83d']) {
+      // The body is fine text (a backslash, a "u"…); the filter parser decodes the escape.
+      const path = `emails[value eq "${escape}"].type`;
+      expectTextRefused(`PATCH add ${path}`, await c.patch(`/Users/${uid}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path, value: 'home' }] }));
+      expectTextRefused(`GET filter ${escape}`, await c.get(`/Users?filter=${encodeURIComponent(`userName eq "${escape}"`)}`));
+      expectTextRefused(`GET Groups filter ${escape}`, await c.get(`/Groups?filter=${encodeURIComponent(`displayName sw "${escape}"`)}`));
+      expectTextRefused(`.search ${escape}`, await c.post('/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `externalId eq "${escape}"` }));
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('#12.10: every string of a Group in POST, PUT, PATCH and Bulk', async () => {
+    const before = await snapshot();
+    const base = { schemas: [CORE_GROUP], displayName: 'Text', externalId: 'gx', members: [{ value: uid, display: 'Ada', type: 'User', $ref: `${team.base}/Users/${uid}` }] };
+    for (const path of stringLeaves(base)) {
+      for (const bad of BAD_TEXT) {
+        const label = `${path} = ${JSON.stringify(bad)}`;
+        expectTextRefused(`POST ${label}`, await c.post('/Groups', withText({ ...base, displayName: 'Text new' }, path, bad)), path);
+        expectTextRefused(`PUT ${label}`, await c.put(`/Groups/${gid}`, withText(base, path, bad)), path);
+        expectTextRefused(`Bulk ${label}`, await c.post('/Bulk', { schemas: [BULK], Operations: [{ method: 'PUT', path: `/Groups/${gid}`, data: withText(base, path, bad) }] }), `Operations[0].data.${path}`);
+      }
+    }
+    for (const bad of BAD_TEXT) {
+      const ops: Array<[string, Json, string]> = [
+        ['replace displayName', { op: 'replace', path: 'displayName', value: bad }, 'Operations[0].value'],
+        ['pathless rename (Okta)', { op: 'replace', value: { id: gid, displayName: bad } }, 'Operations[0].value.displayName'],
+        ['add members', { op: 'add', path: 'members', value: [{ value: bad }] }, 'Operations[0].value[0].value'],
+        ['remove members filter', { op: 'remove', path: `members[value eq "${bad}"]` }, 'Operations[0].path'],
+        ['remove members by value (Entra)', { op: 'remove', path: 'members', value: [{ value: bad }] }, 'Operations[0].value[0].value'],
+      ];
+      for (const [label, op, path] of ops) {
+        expectTextRefused(`PATCH ${label} ${JSON.stringify(bad)}`, await c.patch(`/Groups/${gid}`, { schemas: [PATCH_OP], Operations: [op] }), path);
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('#12.10: query parameters (filter, attributes, excludedAttributes, sortBy, any name) carrying %00 or a lone surrogate', async () => {
+    // %ED%A0%80 is the (invalid) UTF-8 form of U+D800; a server may decode it to U+FFFD or refuse it: never a 5xx.
+    for (const raw of ['%00', 'a%00', '%ED%A0%80', '%ED%BF%BF']) {
+      for (const query of [`filter=userName%20eq%20%22${raw}%22`, `attributes=${raw}`, `excludedAttributes=userName,${raw}`, `sortBy=${raw}`, `startIndex=${raw}`, `x${raw}=1`]) {
+        for (const path of ['/Users', '/Groups', `/Users/${uid}`, `/Groups/${gid}`]) {
+          const r = await c.get(`${path}?${query}`);
+          await expectScimAnswer(`GET ${path}?${query}`, r);
+          if (raw.includes('%00')) expectTextRefused(`GET ${path}?${query}`, r);
+        }
+      }
+    }
+  });
+});
+
+describe('#12.10 (scan for other 5xx): values too long for an indexed column', () => {
+  /** Incompressible text: a repeated character would compress below PostgreSQL's btree entry limit and hide the problem. */
+  const noise = (n: number, r = rng(SEED + 3)) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[r.int(36)]).join('');
+
+  it('#12.10: userName, externalId, primary email and group displayName over 512 characters → 400 invalidValue; 512 fit', async () => {
+    const long = noise(3000);
+    const cases: Array<[string, string, unknown]> = [
+      ['POST userName', '/Users', user(`${long}@example.com`)],
+      ['POST externalId', '/Users', user('len1@example.com', { externalId: long })],
+      ['POST primary email', '/Users', user('len2@example.com', { emails: [{ value: `${long}@example.com`, primary: true }] })],
+      ['POST group displayName', '/Groups', { displayName: long }],
+      ['POST group externalId', '/Groups', { displayName: 'Len', externalId: long }],
+    ];
+    for (const [label, path, body] of cases) {
+      const r = await c.post(path, body);
+      expect(r.status, `${label}: ${r.text.slice(0, 200)}`).toBe(400);
+      expect((r.json as { scimType?: string }).scimType, label).toBe('invalidValue');
+    }
+    for (const op of [{ op: 'replace', path: 'displayName', value: long }, { op: 'replace', path: 'externalId', value: long }]) {
+      const r = await c.patch(`/Groups/${(await c.post<{ id: string }>('/Groups', { displayName: `Len ${op.path}` })).json.id}`, { schemas: [PATCH_OP], Operations: [op] });
+      expect(r.status, `PATCH group ${op.path}: ${r.text.slice(0, 200)}`).toBe(400);
+    }
+    // The fuzz above may have deleted its user: a fresh one.
+    const target = (await c.post<{ id: string }>('/Users', user('len3@example.com'))).json.id;
+    const r = await c.patch(`/Users/${target}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: 'userName', value: long }] });
+    expect(r.status, r.text.slice(0, 200)).toBe(400);
+    const fits = noise(512 - '@example.com'.length);
+    const ok = await c.post('/Users', user(`${fits}@example.com`, { externalId: noise(512) }));
+    expect(ok.status, ok.text.slice(0, 200)).toBe(201);
+    const group = await c.post('/Groups', { displayName: noise(512), externalId: noise(512) });
+    expect(group.status, group.text.slice(0, 200)).toBe(201);
+  });
+});

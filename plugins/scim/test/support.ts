@@ -13,9 +13,8 @@ export const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 export const LIST = 'urn:ietf:params:scim:api:messages:2.0:ListResponse';
 export const ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
 
-/** The repository root, for the shared conformance data next to it (`../shared/…`). */
+/** The repository root, where the conformance runners (`pnpm exec newman`) run. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-export const SHARED = fileURLToPath(new URL('../../../../shared/', import.meta.url));
 
 /** A Roster with the SCIM plugin; its migrations run on the test database (the shared template has only the registered plugins). */
 export function startScimRoster(options: ScimPluginOptions = {}): Promise<TestRoster> {

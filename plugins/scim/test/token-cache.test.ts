@@ -64,7 +64,7 @@ describe('SCIM token cache (R17)', () => {
       );
       expect(killed.rowCount).toBeGreaterThan(0);
       await eventually(() => !b!.core.tokens.cache.enabled);
-      // A revocation node 2 cannot hear (written straight to the table, no NOTIFY): refused anyway.
+      // A revocation node 2 cannot hear (its listener is down when the trigger announces it): refused anyway.
       await admin.query('update api_token set revoked_at = now() where id = $1', [team.tokenId]);
       expect((await c.get('/Users')).status).toBe(401);
       // The listener comes back by itself, with an empty cache: still refused.

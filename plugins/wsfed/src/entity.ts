@@ -14,7 +14,7 @@ export type ClaimOverrides = Partial<ClaimMapping>;
 export class WsFedConnectionEntity {
   [OptionalProps]?:
     | 'enabled' | 'idpSignOutUrl' | 'allowSha1' | 'clockSkewSeconds' | 'claimPreset' | 'claimOverrides'
-    | 'metadataUrl' | 'metadataRefreshedAt' | 'metadataCheckedAt' | 'metadataError' | 'createdAt' | 'updatedAt';
+    | 'metadataUrl' | 'metadataRefreshedAt' | 'metadataCheckedAt' | 'metadataError' | 'createdAt' | 'updatedAt' | 'trustEmails';
 
   @PrimaryKey({ type: 'uuid' }) id: string = randomUUID();
   @Property({ type: 'uuid' }) teamId!: string;
@@ -32,6 +32,8 @@ export class WsFedConnectionEntity {
   /** PEM token-signing certificates; several during rollover. */
   @Property({ type: 'json' }) signingCertificates: string[] = [];
   @Property({ type: 'boolean' }) allowSha1: boolean = false;
+  /** The IdP vouches for the emails it asserts, in any domain (docs/security.md, "Who an asserted identity may become"). */
+  @Property({ type: 'boolean' }) trustEmails: boolean = false;
   @Property({ type: 'integer' }) clockSkewSeconds: number = 120;
   @Property({ type: 'text' }) claimPreset: ClaimMappingPreset = 'adfs';
   @Property({ type: 'json' }) claimOverrides: ClaimOverrides = {};

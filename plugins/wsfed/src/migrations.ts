@@ -1,4 +1,4 @@
-import type { Migration } from '@roster/core';
+import { notifyRowChangesSql, type Migration } from '@roster/core';
 
 /** Forward-only: an applied migration is never edited; changes come as `wsfed/0002-…`. */
 export const wsfedMigrations: Migration[] = [
@@ -31,5 +31,16 @@ create table wsfed_connection (
 create unique index wsfed_connection_realm_uq on wsfed_connection (realm);
 create index wsfed_connection_team_idx on wsfed_connection (team_id, created_at, id);
 create index wsfed_connection_refresh_idx on wsfed_connection (metadata_checked_at) where metadata_url is not null and enabled;`,
+  },
+  {
+    // Who an asserted identity may become (#12): whether this IdP vouches for the emails it asserts.
+    name: 'wsfed/0002-trust-emails',
+    sql: 'alter table wsfed_connection add column trust_emails boolean not null default false;',
+  },
+  {
+    // Announces every change of a connection at commit, from any write path (RowCache), so a node
+    // that keeps connections per node drops them at once, as SAML's do (saml/0003).
+    name: 'wsfed/0003-notify-changes',
+    sql: notifyRowChangesSql('wsfed_connection'),
   },
 ];

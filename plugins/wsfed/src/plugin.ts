@@ -32,6 +32,7 @@ export function wsfedPlugin(options: WsFedPluginInput = {}): WsFedPlugin {
       services.add(svc);
       ctx.addResolver(new WsFedTeamResolver(svc));
       ctx.addResolver(new WsFedConnectionResolver(ctx.signIn));
+      ctx.http.advertise({ label: 'WS-Federation sign-in of a connection', path: '/wsfed/{connection}/login' });
       ctx.http.register(wsfedRoutes(ctx, svc), { prefix: '/wsfed' });
       // Home-realm discovery (R4) lists the team's enabled WS-Fed connections.
       ctx.sso.addEntryPoints(async (teamId) =>

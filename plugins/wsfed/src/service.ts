@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { isIP } from 'node:net';
 import { audit, isRosterError, uniqueViolation, type Actor, type Core, type Em } from '@roster/core';
 import type { PluginContext, RosterConfig } from '@roster/plugin-sdk';
 import { WsFedConnectionEntity, type ClaimOverrides } from './entity.js';
@@ -35,6 +34,7 @@ export interface ConnectionInput {
   realm?: string | null;
   replyUrl?: string | null;
   allowSha1?: boolean | null;
+  trustEmails?: boolean | null;
   clockSkewSeconds?: number | null;
   claimPreset?: ClaimMappingPreset | null;
   claimOverrides?: ClaimOverrides | null;
@@ -67,19 +67,6 @@ export function describeCertificates(pems: readonly string[], now: Date = new Da
     }
   }
   return out;
-}
-
-/** Loopback, link-local, private and unique-local addresses: a metadata URL must not reach them (SSRF). */
-export function isPrivateHost(hostname: string): boolean {
-  const h = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal') || h.endsWith('.local')) return true;
-  const kind = isIP(h);
-  if (kind === 4) {
-    const [a = 0, b = 0] = h.split('.').map(Number);
-    return a === 0 || a === 10 || a === 127 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (kind === 6) return h === '::' || h === '::1' || /^f[cd]/.test(h) || /^fe[89ab]/.test(h) || h.startsWith('::ffff:');
-  return false;
 }
 
 /**
@@ -164,6 +151,7 @@ export class WsFedConnections {
       realm: present(input.realm) ? realm(input.realm) : sp.realm,
       replyUrl: present(input.replyUrl) ? this.replyUrl(input.replyUrl) : sp.replyUrl,
       allowSha1,
+      trustEmails: input.trustEmails === true,
       clockSkewSeconds: input.clockSkewSeconds == null ? 120 : skew(input.clockSkewSeconds),
       // Entra ID's entityID is https://sts.windows.net/<tenant>/: its claims need the entra preset.
       claimPreset: input.claimPreset ?? (idp.idpIssuer.startsWith('https://sts.windows.net/') ? 'entra' : 'adfs'),
@@ -213,6 +201,7 @@ export class WsFedConnections {
     if (input.realm != null) conn.realm = realm(input.realm);
     if (input.replyUrl !== undefined) conn.replyUrl = present(input.replyUrl) ? this.replyUrl(input.replyUrl) : this.spDefaults(conn.id).replyUrl;
     if (input.allowSha1 != null) conn.allowSha1 = input.allowSha1;
+    if (input.trustEmails != null) conn.trustEmails = input.trustEmails;
     if (input.clockSkewSeconds != null) conn.clockSkewSeconds = skew(input.clockSkewSeconds);
     if (input.claimPreset != null) conn.claimPreset = input.claimPreset;
     if (input.claimOverrides !== undefined) conn.claimOverrides = input.claimOverrides === null ? {} : overrides(input.claimOverrides);
@@ -354,19 +343,22 @@ export class WsFedConnections {
   private async download(url: string): Promise<string> {
     this.metadataUrl(url);
     try {
-      return await fetchFederationMetadata(url, { allowHttp: this.allowHttp, ...(this.deps.options.fetch ? { fetch: this.deps.options.fetch } : {}) });
+      return await fetchFederationMetadata(url, {
+        allowHttp: this.allowHttp,
+        // The operator's setting, or this plugin's older option that means the same.
+        allowPrivateAddresses: this.deps.config.outbound.allowPrivateAddresses || this.deps.options.allowPrivateMetadataHosts,
+        ...(this.deps.config.outbound.allowAddresses ? { allowAddresses: this.deps.config.outbound.allowAddresses } : {}),
+        ...(this.deps.options.fetch ? { fetch: this.deps.options.fetch } : {}),
+      });
     } catch (error) {
       if (error instanceof WsFedMetadataError) throw wsfedError('WSFED_METADATA_FETCH_FAILED', error.message);
       throw error;
     }
   }
 
+  /** The address check itself is the outbound policy's, made on the address connected to. */
   private metadataUrl(value: string): string {
-    const url = this.httpUrl(value, 'metadataUrl');
-    if (!this.deps.options.allowPrivateMetadataHosts && isPrivateHost(new URL(url).hostname)) {
-      throw wsfedError('WSFED_INVALID_INPUT', 'metadataUrl must not name a loopback, link-local or private address.');
-    }
-    return url;
+    return this.httpUrl(value, 'metadataUrl');
   }
 
   /**
@@ -466,7 +458,7 @@ function certificateDiff(before: readonly string[], after: readonly string[]): {
 function snapshot(c: WsFedConnectionEntity) {
   return {
     name: c.name, enabled: c.enabled, idpIssuer: c.idpIssuer, idpSignInUrl: c.idpSignInUrl, idpSignOutUrl: c.idpSignOutUrl, realm: c.realm,
-    replyUrl: c.replyUrl, signingCertificates: [...c.signingCertificates], allowSha1: c.allowSha1, clockSkewSeconds: c.clockSkewSeconds,
+    replyUrl: c.replyUrl, signingCertificates: [...c.signingCertificates], allowSha1: c.allowSha1, trustEmails: c.trustEmails, clockSkewSeconds: c.clockSkewSeconds,
     claimPreset: c.claimPreset, claimOverrides: c.claimOverrides, metadataUrl: c.metadataUrl,
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
-import { describeCertificates, isPrivateHost, wsfedPlugin, type WsFedPlugin } from '../src/index.js';
+import { isPrivateAddress } from '@roster/plugin-sdk';
+import { describeCertificates, wsfedPlugin, type WsFedPlugin } from '../src/index.js';
 import { certBody } from './support/keys.js';
 import {
   CONTOSO, CREATE, KEYS, LIST, REFRESH, TEST_CONFIG, UPDATE,
@@ -73,9 +74,9 @@ describe('typed-in settings and validation', () => {
     const team = await t.createTeam();
     const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, {
       teamId: team.teamId,
-      input: { ...MANUAL, signingCertificates: [certBody(KEYS.idp.cert)], idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout', claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'] } },
+      input: { ...MANUAL, signingCertificates: [certBody(KEYS.idp.cert)], idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout', claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'] }, trustEmails: true },
     }, team.ownerToken);
-    expect(conn).toMatchObject({ name: 'WS-Federation', idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout', claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'], upn: null } });
+    expect(conn).toMatchObject({ name: 'WS-Federation', trustEmails: true, idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout', claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'], upn: null } });
     expect(conn.claimMapping.email).toEqual(['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn']);
     expect(conn.certificates).toHaveLength(1);
 
@@ -121,8 +122,7 @@ describe('typed-in settings and validation', () => {
     expect(await create({ metadataXml: 'garbage' })).toBe('WSFED_METADATA_INVALID');
     expect(await create({ metadataXml: '<!DOCTYPE x [<!ENTITY a SYSTEM "file:///etc/passwd">]><x>&a;</x>' })).toBe('WSFED_METADATA_INVALID');
     expect(await create({ metadataXml: adfsMetadata({ validUntil: new Date(Date.now() - 1000) }) })).toBe('WSFED_METADATA_EXPIRED');
-    expect(await create({ metadataUrl: 'https://127.0.0.1/FederationMetadata.xml' })).toBe('WSFED_INVALID_INPUT');
-    expect(await create({ metadataUrl: 'https://[::1]/FederationMetadata.xml' })).toBe('WSFED_INVALID_INPUT');
+    // Private metadata hosts: the SSO toolkit's outbound policy, proven in test/sso-toolkit.test.ts (#12.9).
     expect(await create({ metadataUrl: 'https://missing.contoso.test/FederationMetadata.xml' })).toBe('WSFED_METADATA_FETCH_FAILED');
     const { list } = { list: await ok<{ team: { wsfedConnections: unknown[] } }>(t, LIST, { id: team.teamId }, team.ownerToken) };
     expect(list.team.wsfedConnections).toEqual([]);
@@ -162,7 +162,7 @@ describe('metadata URL and refresh (R18)', () => {
     const url = metadataUrl();
     host.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.idp.cert] })));
     const team = await t.createTeam();
-    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { metadataUrl: url } }, team.ownerToken);
+    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { metadataUrl: url, trustEmails: true } }, team.ownerToken);
     expect(conn).toMatchObject({ metadataUrl: url, idpIssuer: CONTOSO.issuer, metadataError: null });
     expect(conn.metadataRefreshedAt).not.toBeNull();
     expect(conn.certificates).toHaveLength(1);
@@ -326,7 +326,7 @@ describe('certificate expiry warning (R18)', () => {
   });
 
   it('metadata hosts that are loopback, private or link-local are refused (SSRF)', () => {
-    for (const h of ['localhost', '127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '[::1]', '[fd00::1]', '[fe80::1]', 'metadata.internal']) expect([h, isPrivateHost(h)]).toEqual([h, true]);
-    for (const h of ['adfs.contoso.com', 'login.microsoftonline.com', '8.8.8.8', '[2001:db8::1]']) expect([h, isPrivateHost(h)]).toEqual([h, false]);
+    for (const h of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '[::1]', '[fd00::1]', '[fe80::1]', '::ffff:10.0.0.1']) expect([h, isPrivateAddress(h)]).toEqual([h, true]);
+    for (const h of ['8.8.8.8', '[2001:db8::1]', '2606:4700::1111']) expect([h, isPrivateAddress(h)]).toEqual([h, false]);
   });
 });

@@ -71,9 +71,9 @@ describe('sign-in journeys ending in a GraphQL session', () => {
       expect(redirect.searchParams.get('wtrealm')).toBe(conn.realm);
       expect(redirect.searchParams.get('wreply')).toBe(conn.replyUrl);
       // The wctx is bound to this browser by an HttpOnly cookie holding its hash.
-      const binding = run.login.headers.getSetCookie().find((c) => c.startsWith('roster_wsfed_'));
+      const binding = run.login.headers.getSetCookie().find((c) => c.startsWith('roster_wsfed='));
       expect(binding).toMatch(/HttpOnly/);
-      expect(binding).toMatch(/SameSite=None; Secure/);
+      expect(binding).toMatch(/Secure; SameSite=None/);
       expect(binding).not.toContain(redirect.searchParams.get('wctx')!);
 
       expect(run.acs.status).toBe(302);
@@ -167,7 +167,7 @@ describe('refusals: never accepted, never a 500, always traced (R19)', () => {
     // Same browser, same form: the wctx was consumed (and its binding cookie cleared).
     const browser = new Browser();
     for (const [k, v] of run.browser.jar) browser.jar.set(k, v);
-    const hash = [...run.login.headers.getSetCookie()].find((c) => c.startsWith('roster_wsfed_'))!.split(';')[0]!;
+    const hash = [...run.login.headers.getSetCookie()].find((c) => c.startsWith('roster_wsfed='))!.split(';')[0]!;
     const [name, value] = hash.split('=') as [string, string];
     browser.jar.set(name, value);
     const second = await browser.post(onNode(t, run.idp.wreply), run.idp.form);

@@ -115,14 +115,16 @@ describe('fetchFederationMetadata', () => {
   afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('downloads metadata over HTTP(S) and imports it', async () => {
-    const xml = await fetchFederationMetadata(`${base}/FederationMetadata/2007-06/FederationMetadata.xml`, { allowHttp: true });
+    const xml = await fetchFederationMetadata(`${base}/FederationMetadata/2007-06/FederationMetadata.xml`, { allowHttp: true, allowPrivateAddresses: true });
     expect(importFederationMetadata(xml).entityId).toBe(CONTOSO.issuer);
   });
 
   it('refuses plain http by default, redirects, errors and oversized bodies', async () => {
     await expect(fetchFederationMetadata(`${base}/FederationMetadata/2007-06/FederationMetadata.xml`)).rejects.toThrow(/https/);
-    await expect(fetchFederationMetadata(`${base}/redirect`, { allowHttp: true })).rejects.toThrow(WsFedMetadataError);
-    await expect(fetchFederationMetadata(`${base}/missing`, { allowHttp: true })).rejects.toThrow(/404/);
-    await expect(fetchFederationMetadata(`${base}/huge`, { allowHttp: true, maxBytes: 1024 })).rejects.toThrow(/larger/);
+    // #12.9: loopback is refused unless allowed; a redirect is re-checked (169.254.169.254 is never connected to).
+    await expect(fetchFederationMetadata(`${base}/FederationMetadata/2007-06/FederationMetadata.xml`, { allowHttp: true })).rejects.toThrow(/private or loopback/);
+    await expect(fetchFederationMetadata(`${base}/redirect`, { allowHttp: true, allowAddresses: ['127.0.0.1'] })).rejects.toThrow(/169\.254\.169\.254 is a private or loopback address/);
+    await expect(fetchFederationMetadata(`${base}/missing`, { allowHttp: true, allowPrivateAddresses: true })).rejects.toThrow(/404/);
+    await expect(fetchFederationMetadata(`${base}/huge`, { allowHttp: true, allowPrivateAddresses: true, maxBytes: 1024 })).rejects.toThrow(/larger/);
   });
 });

@@ -12,7 +12,7 @@ export class GroupResolver {
     return ctx.loaders.groupMemberCount.load(g.id);
   }
 
-  @FieldResolver(() => LicenseTypeRef, { nullable: true, description: 'R13: membership requests this license.' })
+  @FieldResolver(() => LicenseTypeRef, { nullable: true, description: 'Links the group to a license type: membership in the group requests that license, leaving every linked group releases it.' })
   async licenseType(@Root() g: GroupType, @Ctx() ctx: GqlContext): Promise<LicenseTypeRef | null> {
     if (!g.licenseTypeId) return null;
     const lt = await ctx.core.em().findOne(LicenseType, { id: g.licenseTypeId });
@@ -25,7 +25,7 @@ export class GroupResolver {
     return toGroup(await ctx.core.groups.create(teamId, { displayName }, actorOf(ctx)));
   }
 
-  @Mutation(() => GroupType, { description: 'The license link follows the id, not the name (R15).' })
+  @Mutation(() => GroupType, { description: 'Renames the group; a license link follows the group, not its name.' })
   async renameGroup(@Arg('id', () => ID) id: string, @Arg('displayName', () => String) displayName: string, @Ctx() ctx: GqlContext): Promise<GroupType> {
     const g = await this.load(id, ctx);
     return toGroup(await ctx.core.groups.update(g.team.id, id, { displayName }, actorOf(ctx)));
@@ -38,7 +38,7 @@ export class GroupResolver {
     return true;
   }
 
-  @Mutation(() => GroupType, { description: 'Inactive members cannot be moved by admins (R8).' })
+  @Mutation(() => GroupType, { description: 'Adds members to the group. Refused with MEMBER_INACTIVE for an inactive member.' })
   async addGroupMembers(@Arg('id', () => ID) id: string, @Arg('memberIds', () => [ID]) memberIds: string[], @Ctx() ctx: GqlContext): Promise<GroupType> {
     const g = await this.load(id, ctx);
     await ctx.core.groups.setMembers(g.team.id, id, { add: memberIds }, actorOf(ctx));

@@ -12,7 +12,7 @@ export class MemberResolver {
     return rows.map((g) => Object.assign(new GroupType(), { id: g.id, teamId: m.teamId, displayName: g.displayName, externalId: null, licenseTypeId: g.licenseTypeId, createdAt: m.createdAt }));
   }
 
-  @FieldResolver(() => [MemberLicenseType], { description: 'License requests with their state (R13, R14).' })
+  @FieldResolver(() => [MemberLicenseType], { description: 'The licenses this member asked for through license groups, each granted or waiting for a seat.' })
   async licenses(@Root() m: MemberType, @Ctx() ctx: GqlContext): Promise<MemberLicenseType[]> {
     const rows = await ctx.loaders.licensesOfMember.load(m.id);
     return rows.map((l) => Object.assign(new MemberLicenseType(), {
@@ -21,7 +21,7 @@ export class MemberResolver {
     }));
   }
 
-  @Mutation(() => MemberType, { description: 'Adds a person directly (no invitation step), like SCIM create (R5).' })
+  @Mutation(() => MemberType, { description: 'Adds a person to the team directly, with no invitation step, as SCIM provisioning does. Fails with USER_IN_OTHER_TEAM when they belong to another team.' })
   async addMember(@Arg('teamId', () => ID) teamId: string, @Arg('input', () => AddMemberInput) input: AddMemberInput, @Ctx() ctx: GqlContext): Promise<MemberType> {
     requireTeamAdmin(ctx, teamId);
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email)) fail('BAD_USER_INPUT', 'email is not an email address');
@@ -29,14 +29,14 @@ export class MemberResolver {
     return (await memberById(ctx.core, m.id))!;
   }
 
-  @Mutation(() => MemberType, { description: 'Role and credit limit are frozen while the member is inactive (R8).' })
+  @Mutation(() => MemberType, { description: 'Changes role or credit limit. Refused with MEMBER_INACTIVE while the member is inactive.' })
   async updateMember(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateMemberInput) input: UpdateMemberInput, @Ctx() ctx: GqlContext): Promise<MemberType> {
     const m = await this.load(id, ctx);
     await ctx.core.members.update(m.teamId, id, input, actorOf(ctx));
     return (await memberById(ctx.core, id))!;
   }
 
-  @Mutation(() => MemberType, { description: 'R7: signs the member out everywhere and frees their seats.' })
+  @Mutation(() => MemberType, { description: 'Makes the member inactive: they can no longer sign in by any method, their sessions and tokens stop working at once, and their seats are freed.' })
   async deactivateMember(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<MemberType> {
     const m = await this.load(id, ctx);
     await ctx.core.members.setActive(m.teamId, id, false, actorOf(ctx));
@@ -50,7 +50,7 @@ export class MemberResolver {
     return (await memberById(ctx.core, id))!;
   }
 
-  @Mutation(() => Boolean, { description: 'Allowed for inactive members too; data they own stays with the team (R9).' })
+  @Mutation(() => Boolean, { description: 'Removes the member from the team, inactive members included. Data they own stays with the team.' })
   async removeMember(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<boolean> {
     const m = await this.load(id, ctx);
     await ctx.core.members.remove(m.teamId, id, actorOf(ctx));

@@ -80,13 +80,13 @@ export class TeamResolver {
     return licenseSummaries(ctx.core, team.id);
   }
 
-  @FieldResolver(() => AuditEventConnection, { description: 'Team admins only (R19).' })
+  @FieldResolver(() => AuditEventConnection, { description: 'Who did what, when and through which channel, newest first. Team admins only.' })
   auditEvents(@Root() team: TeamType, @Args(() => AuditArgs) args: AuditArgs, @Ctx() ctx: GqlContext): Promise<AuditEventConnection> {
     requireTeamAdmin(ctx, team.id);
     return auditPage(ctx.core, team.id, args);
   }
 
-  @FieldResolver(() => [DomainType], { description: 'Team admins only (R4).' })
+  @FieldResolver(() => [DomainType], { description: 'Email domains of the team; a verified domain routes its people to the team’s SSO. Team admins only.' })
   async domains(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<DomainType[]> {
     requireTeamAdmin(ctx, team.id);
     const rows = await ctx.core.domains.list(team.id);
@@ -99,14 +99,14 @@ export class TeamResolver {
     return toTeam(await ctx.core.teams.create({ slug, name }, actorOf(ctx)));
   }
 
-  @Mutation(() => TeamType, { description: 'R3: "SSO required" disables every other method for all members at once.' })
+  @Mutation(() => TeamType, { description: 'Sets the sign-in methods for the whole team. "SSO required" turns every other method off for all members at once.' })
   async setSignInPolicy(@Arg('teamId', () => ID) teamId: string, @Arg('policy', () => SignInPolicyInput) policy: SignInPolicyInput, @Ctx() ctx: GqlContext): Promise<TeamType> {
     requireTeamAdmin(ctx, teamId);
     const methods = policy.methods as unknown as SignInMethod[];
     return toTeam(await ctx.core.teams.setSignInPolicy(teamId, { methods, ssoRequired: policy.ssoRequired, jitProvisioning: policy.jitProvisioning }, actorOf(ctx)));
   }
 
-  @Mutation(() => LicenseSummaryType, { description: 'Buying seats grants waiting requests oldest first (R14).' })
+  @Mutation(() => LicenseSummaryType, { description: 'Sets how many seats of a license type the team bought; new seats go to waiting requests, oldest first.' })
   async setLicenseSeats(@Arg('teamId', () => ID) teamId: string, @Arg('licenseTypeId', () => ID) licenseTypeId: string, @Arg('seats', () => Int) seats: number, @Ctx() ctx: GqlContext): Promise<LicenseSummaryType> {
     requireTeamAdmin(ctx, teamId);
     await ctx.core.teams.setSeats(teamId, licenseTypeId, seats, actorOf(ctx));

@@ -6,11 +6,11 @@ export enum MemberStatusEnum { active = 'active', inactive = 'inactive' }
 export enum LicenseStateEnum { GRANTED = 'GRANTED', PENDING_SEAT = 'PENDING_SEAT' }
 export enum SignInMethodEnum { password = 'password', google = 'google', sso = 'sso' }
 registerEnumType(MemberRoleEnum, { name: 'MemberRole' });
-registerEnumType(MemberStatusEnum, { name: 'MemberStatus', description: 'Inactive members cannot sign in and hold no seat (R7, R12).' });
-registerEnumType(LicenseStateEnum, { name: 'LicenseState', description: 'PENDING_SEAT: requested through a license group but no seat is free yet (R14).' });
+registerEnumType(MemberStatusEnum, { name: 'MemberStatus', description: 'An inactive member cannot sign in, holds no seat, and cannot be changed by admins until reactivated.' });
+registerEnumType(LicenseStateEnum, { name: 'LicenseState', description: 'PENDING_SEAT: requested through a license group but no seat is free yet; granted automatically, oldest request first, when one frees.' });
 registerEnumType(SignInMethodEnum, { name: 'SignInMethod' });
 
-@ObjectType('SignInPolicy', { description: 'R3: one policy for every member of the team.' })
+@ObjectType('SignInPolicy', { description: 'How members of the team may sign in: one policy for every member.' })
 export class SignInPolicyType {
   @Field(() => [SignInMethodEnum]) methods!: SignInMethodEnum[];
   @Field(() => Boolean) ssoRequired!: boolean;
@@ -33,7 +33,7 @@ export class LicenseTypeRef {
   @Field(() => String) name!: string;
 }
 
-@ObjectType('License', { description: 'A license type with its seat usage (R11–R14).' })
+@ObjectType('License', { description: 'A license type with its seat usage: purchased, used by active members, and requests waiting for a seat.' })
 export class LicenseSummaryType {
   @Field(() => ID) id!: string;
   @Field(() => String) key!: string;
@@ -43,7 +43,7 @@ export class LicenseSummaryType {
   @Field(() => Int, { description: 'Seats held by active members.' }) used!: number;
   @Field(() => Int, { description: 'Requests waiting for a seat.' }) pending!: number;
   @Field(() => Int) available!: number;
-  @Field(() => ID, { nullable: true, description: 'The app group linked to this license (R15).' }) groupId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'The app group linked to this license; an IdP can bind its own group to it through SCIM.' }) groupId!: string | null;
 }
 
 @ObjectType('MemberLicense', { simpleResolvers: true })
@@ -68,7 +68,7 @@ export class MemberType {
   @Field(() => MemberStatusEnum) status!: MemberStatusEnum;
   @Field(() => Int) creditLimit!: number;
   @Field(() => String, { nullable: true }) externalId!: string | null;
-  @Field(() => GraphQLJSONObject, { description: 'Profile attributes synced from the IdP (R6).' }) attributes!: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, { description: 'Profile attributes kept in sync with the identity provider.' }) attributes!: Record<string, unknown>;
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
   @Field(() => GraphQLDateTimeISO) updatedAt!: Date;
   @Field(() => GraphQLDateTimeISO, { nullable: true }) deactivatedAt!: Date | null;
@@ -103,7 +103,7 @@ export class MemberConnection {
   @Field(() => Int) totalCount!: number;
 }
 
-@ObjectType('AuditEvent', { description: 'R19: who did what, when, through which channel.', simpleResolvers: true })
+@ObjectType('AuditEvent', { description: 'One recorded change or sign-in: who did what, when, through which channel.', simpleResolvers: true })
 export class AuditEventType {
   @Field(() => ID) id!: string;
   @Field(() => GraphQLDateTimeISO) at!: Date;
@@ -166,7 +166,7 @@ export class CreatedApiTokenType {
   @Field(() => String, { description: 'Shown once; only its hash is stored.' }) secret!: string;
 }
 
-@ObjectType('SignInAttempt', { description: 'One sign-in attempt on a connection, with the failing step (R19).' })
+@ObjectType('SignInAttempt', { description: 'One sign-in attempt on a connection, with the failing step when it was refused.' })
 export class SignInAttemptType {
   @Field(() => GraphQLDateTimeISO) at!: Date;
   @Field(() => String) outcome!: string;

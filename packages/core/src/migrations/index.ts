@@ -1,7 +1,9 @@
 import { coreInitial } from './0001-core.js';
 import { signInThrottle } from './0002-sign-in-throttle.js';
 import { sessionSso } from './0003-session-sso.js';
+import { identityRule } from './0004-identity-rule.js';
+import { throttleAndNotify } from './0006-throttle-and-notify.js';
 import type { Migration } from './types.js';
 export type { Migration } from './types.js';
 export { runMigrations, pendingMigrations, type SqlExecutor } from './runner.js';
-export const coreMigrations: Migration[] = [coreInitial, signInThrottle, sessionSso];
+export const coreMigrations: Migration[] = [coreInitial, signInThrottle, sessionSso, identityRule, throttleAndNotify];

@@ -4,6 +4,9 @@ import { audit, auditEvent } from './audit.js';
 import { boundRows as bound, type Actor, type Em } from './context.js';
 import type { SeatEngine } from './seats.js';
 
+/** How many unknown ids an error lists. */
+const MISSING_SHOWN = 10;
+
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Only UUIDs can be member ids; anything else is reported as not a member, never a database error. */
 const isUuid = (id: string) => UUID.test(id);
@@ -176,7 +179,12 @@ export class GroupService {
     if (!requested.length) return;
     const known = new Set(found.map((m) => m.id));
     const missing = requested.filter((i) => !known.has(i));
-    if (missing.length) fail('NOT_FOUND', `Not members of this team: ${missing.join(', ')}`, { missing });
+    if (missing.length) {
+      // The answer names a few ids, not all of them: a request may carry thousands.
+      const shown = missing.slice(0, MISSING_SHOWN);
+      const more = missing.length > shown.length ? ` and ${missing.length - shown.length} more` : '';
+      fail('NOT_FOUND', `Not members of this team: ${shown.join(', ')}${more}`, { missing: shown, missingCount: missing.length });
+    }
     // R8: the admin console cannot move inactive members between groups; the IdP (SCIM) still can.
     if (actor.isAdminConsole && found.some((m) => m.status === 'inactive')) fail('MEMBER_INACTIVE');
   }

@@ -2,7 +2,8 @@ import { Membership, User, normaliseLogin, type MemberRole, Team } from '../enti
 import { RosterError, fail, isRosterError, uniqueViolation } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { LockMode, Reference } from '@mikro-orm/core';
-import { audit, auditEvent } from './audit.js';
+import { audit, auditEvent, auditRefusal } from './audit.js';
+import { assertNoDomainOfAnotherTeam, emailDomain, isIdentityRuleCode } from './identity-rule.js';
 import { boundRows as bound, type Actor, type Em, type HookBus } from './context.js';
 import type { SeatEngine } from './seats.js';
 import type { SessionService } from './sessions.js';
@@ -51,7 +52,29 @@ export class MemberService {
     private readonly deps: { em: () => Em; seats: SeatEngine; sessions: SessionService; hooks: HookBus },
   ) {}
 
+  /**
+   * Adds a person to the team (R5). Who may be added is the identity rule's (identity-rule.ts):
+   * never a platform admin, never an address in a domain another team verified, never a member of
+   * another team (R2). A person already known but in no team is attached as they are: their
+   * stored profile and credentials (email, names, password) are not overwritten (docs/security.md).
+   */
   async provision(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {
+    return this.traced(teamId, actor, { userName: input.userName, email: input.email ?? null }, () => this.provisionPerson(teamId, input, actor));
+  }
+
+  /** Runs `work`; a refusal of the identity rule leaves an audit trace of its own (the change rolled back). */
+  private async traced<T>(teamId: string, actor: Actor, data: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      if (isRosterError(e) && isIdentityRuleCode(e.code)) {
+        await auditRefusal(this.deps.em(), actor, { teamId, action: 'member.refused', reason: e.message, data: { ...data, code: e.code } });
+      }
+      throw e;
+    }
+  }
+
+  private async provisionPerson(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {
     // A person seen for the first time (the common case of an IdP's sync) is created in one
     // statement; anyone already known takes the full path below, which gives the R2 answers.
     const created = await this.provisionNewPerson(teamId, input, actor);
@@ -92,7 +115,9 @@ export class MemberService {
         em,
         `with u as (
            insert into "user" (id, login, email, given_name, family_name, display_name, platform_admin, created_at, updated_at)
-           values (?, ?, ?, ?, ?, ?, false, ?, ?)
+           select ?, ?, ?, ?, ?, ?, false, ?, ?
+           -- Never into a domain another team verified: the transactional path then says why.
+           where not exists (select 1 from verified_domain vd where vd.domain in (?, ?) and vd.verified_at is not null and vd.team_id <> ?)
            on conflict (login) do nothing
            returning id
          ), m as (
@@ -106,6 +131,7 @@ export class MemberService {
          select (select id from m) as id`,
         [
           userId, login, email, input.givenName ?? null, input.familyName ?? null, input.displayName ?? null, now, now,
+          emailDomain(login), emailDomain(email), teamId,
           membershipId, teamId, role, active ? 'active' : 'inactive', input.creditLimit ?? 0, userName, input.externalId ?? null, JSON.stringify(input.attributes ?? {}), now, now, active ? null : now,
           ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId, JSON.stringify(ev.data),
         ],
@@ -133,17 +159,22 @@ export class MemberService {
     const login = normaliseLogin(input.userName);
     if (!login) fail('BAD_USER_INPUT', 'userName is required');
     const membership = await this.deps.em().transactional(async (em) => {
+      await assertNoDomainOfAnotherTeam(em, teamId, [login, input.email]);
       let user = await em.findOne(User, { login });
+      const existingPerson = user !== null;
       if (user) {
+        if (user.platformAdmin) fail('PLATFORM_ADMIN_RESERVED', `"${input.userName}" is a platform operator account; it never joins a team.`);
         const existing = await em.findOne(Membership, { user: user.id }, { fields: ['id', 'team'] });
         if (existing) {
           if (existing.team.id === teamId) fail('ALREADY_MEMBER', `"${input.userName}" is already a member of this team.`, { membershipId: existing.id });
           fail('USER_IN_OTHER_TEAM', `"${input.userName}" already belongs to another team; a person is a member of one team only.`);
         }
+        // A person in no team (e.g. removed from a team earlier) is attached as they are: the
+        // team does not take over their stored email, names or password by provisioning them.
       } else {
         user = em.create(User, { login });
+        applyProfile(user, input);
       }
-      applyProfile(user, input);
       const m = em.create(Membership, {
         team: em.getReference(Team, teamId),
         user,
@@ -155,7 +186,7 @@ export class MemberService {
         attributes: input.attributes ?? {},
         deactivatedAt: input.active === false ? new Date() : null,
       });
-      audit(em, actor, { teamId, action: 'member.provisioned', target: { type: 'member', id: m.id }, data: { userName: m.userName, active: m.status === 'active' } });
+      audit(em, actor, { teamId, action: 'member.provisioned', target: { type: 'member', id: m.id }, data: { userName: m.userName, active: m.status === 'active', ...(existingPerson ? { existingPerson: true } : {}) } });
       await flushMapped(em, input.userName);
       return m;
     });
@@ -171,8 +202,12 @@ export class MemberService {
 
   /** R6 profile sync, plus role and credit limit, which R8 freezes for inactive members. */
   async update(teamId: string, membershipId: string, input: UpdateInput, actor: Actor): Promise<Membership> {
-    return this.deps.em().transactional(async (em) => {
+    return this.traced(teamId, actor, { membershipId, userName: input.userName, email: input.email }, () => this.deps.em().transactional(async (em) => {
       const m = await this.get(teamId, membershipId, em);
+      const person = m.user.getEntity();
+      const renamed = input.userName !== undefined && normaliseLogin(input.userName) !== person.login;
+      const newEmail = input.email !== undefined && (input.email?.trim().toLowerCase() || null) !== person.email;
+      await assertNoDomainOfAnotherTeam(em, teamId, [renamed ? input.userName : null, newEmail ? input.email : null]);
       const frozen = m.status === 'inactive' && (input.role !== undefined || input.creditLimit !== undefined);
       if (frozen) fail('MEMBER_INACTIVE');
       if (input.role !== undefined && input.role !== m.role) {
@@ -196,7 +231,7 @@ export class MemberService {
       audit(em, actor, { teamId, action: 'member.updated', target: { type: 'member', id: m.id }, data: { fields: Object.keys(input) } });
       await flushMapped(em, input.userName ?? m.userName);
       return m;
-    });
+    }));
   }
 
   /** R7: deactivation locks the member out at once and frees their seats (R12). */
@@ -266,7 +301,7 @@ export class MemberService {
    * that really change are written and audited.
    */
   async sync(teamId: string, membershipId: string, change: SyncInput | ((current: Membership) => SyncInput), actor: Actor): Promise<SyncResult> {
-    const result = await this.deps.em().transactional(async (em) => {
+    const result = await this.traced(teamId, actor, { membershipId }, () => this.deps.em().transactional(async (em) => {
       const m = await this.lockAndGet(em, teamId, membershipId);
       const input = typeof change === 'function' ? change(m) : change;
       const user = m.user.getEntity();
@@ -294,6 +329,7 @@ export class MemberService {
       if (input.givenName !== undefined) set('givenName', input.givenName !== user.givenName, () => { user.givenName = input.givenName ?? null; });
       if (input.familyName !== undefined) set('familyName', input.familyName !== user.familyName, () => { user.familyName = input.familyName ?? null; });
       if (input.displayName !== undefined) set('displayName', input.displayName !== user.displayName, () => { user.displayName = input.displayName ?? null; });
+      if (changed.includes('userName') || changed.includes('email')) await assertNoDomainOfAnotherTeam(em, teamId, [user.login, user.email]);
       if (changed.length) {
         m.updatedAt = new Date();
         audit(em, actor, { teamId, action: 'member.updated', target: { type: 'member', id: m.id }, data: { fields: [...changed] } });
@@ -302,7 +338,7 @@ export class MemberService {
       const activeChanged = input.active !== undefined && (await this.applyActive(em, teamId, m, input.active, actor));
       if (activeChanged) changed.push('active');
       return { m, activeChanged, changed };
-    });
+    }));
     if (result.activeChanged) await this.deps.hooks.emit(result.m.status === 'active' ? 'memberReactivated' : 'memberDeactivated', { teamId, membershipId });
     return { membership: result.m, changed: result.changed };
   }

@@ -1,10 +1,12 @@
 import { Membership, User, normaliseLogin, type AuditEvent, type SignInPolicy } from '../entities/index.js';
-import { isRosterError } from '../errors.js';
+import { isRosterError, uniqueViolation } from '../errors.js';
 import { auditEvent } from './audit.js';
 import type { Actor, Em, ReadFn } from './context.js';
+import { emailDomain, isIdentityRuleCode, mayBecome } from './identity-rule.js';
 import { verifyPassword } from './crypto.js';
 import type { MemberService } from './members.js';
 import type { SessionService } from './sessions.js';
+import type { PasswordAttempt, PasswordSignInOutcome, PasswordThrottle } from './throttle.js';
 
 /** What a protocol plugin asserts after it has verified a response. */
 export interface AssertedIdentity {
@@ -22,6 +24,13 @@ export interface AssertedIdentity {
   displayName?: string | null;
   requestId?: string;
   /**
+   * The IdP vouches for `email`: OIDC `email_verified === true`; SAML / WS-Fed when the admin
+   * marked the connection `trustEmails`. Absent means false. The core also counts an email as
+   * vouched when its domain is verified by the connection's team. Linking a member by email, and
+   * creating one by JIT, need a vouched email (see docs/security.md).
+   */
+  emailVerified?: boolean;
+  /**
    * What the IdP calls this sign-in, kept on the session for single logout (SAML: `subject` =
    * NameID, its `format`, `sessionIndex`). Written with the session, in the same statement.
    */
@@ -35,7 +44,10 @@ export interface SsoSession {
   sessionIndex?: string | null;
 }
 
-export type SignInRefusalCode = 'SSO_REQUIRED' | 'SIGN_IN_METHOD_NOT_ALLOWED' | 'MEMBER_INACTIVE' | 'NOT_PROVISIONED' | 'USER_IN_OTHER_TEAM' | 'INVALID_CREDENTIALS' | 'TOO_MANY_ATTEMPTS';
+export type SignInRefusalCode =
+  | 'SSO_REQUIRED' | 'SIGN_IN_METHOD_NOT_ALLOWED' | 'MEMBER_INACTIVE' | 'NOT_PROVISIONED' | 'USER_IN_OTHER_TEAM' | 'INVALID_CREDENTIALS' | 'TOO_MANY_ATTEMPTS'
+  // Who an asserted identity may become (identity-rule.ts).
+  | 'PLATFORM_ADMIN_RESERVED' | 'IDENTITY_LINKED_ELSEWHERE' | 'EMAIL_NOT_VERIFIED' | 'DOMAIN_OF_ANOTHER_TEAM';
 
 export type SignInOutcome =
   | { ok: true; token: string; userId: string; membershipId: string | null; teamId: string | null }
@@ -60,15 +72,22 @@ export interface SignInAttempt {
   email: string | null;
 }
 
-const THROTTLE = { maxFailures: 10, windowSeconds: 15 * 60 };
-
 interface MemberRow {
   membership_id: string;
   team_id: string;
   user_id: string;
   status: 'active' | 'inactive';
   user_name: string;
-  sign_in_policy: SignInPolicy;
+}
+
+/** The sign-in lookup: the person found (membership columns null for a person in no team) and the rule's facts. */
+interface LookupRow extends Partial<MemberRow> {
+  via: 'link' | 'email' | 'none';
+  platform_admin: boolean;
+  linked_here: boolean;
+  /** The policy of the member's team, else of the connection's team. */
+  sign_in_policy: SignInPolicy | null;
+  domain_team_id: string | null;
 }
 
 const AUDIT_COLUMNS = 'insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)';
@@ -79,11 +98,12 @@ function auditParams(ev: AuditEvent): unknown[] {
 }
 
 /**
- * The one door to a session for SSO plugins: policy (R3), inactive members (R7), JIT (R5),
- * identity linking and the audit trace (R19) are decided here, never in a plugin.
+ * The one door to a session for SSO plugins: who an asserted identity may become
+ * (identity-rule.ts), policy (R3), inactive members (R7), JIT (R5), identity linking and the
+ * audit trace (R19) are decided here, never in a plugin.
  */
 export class SignInService {
-  constructor(private readonly deps: { em: () => Em; read: ReadFn; members: MemberService; sessions: SessionService }) {}
+  constructor(private readonly deps: { em: () => Em; read: ReadFn; members: MemberService; sessions: SessionService; throttle: PasswordThrottle }) {}
 
   async complete(id: AssertedIdentity): Promise<SignInOutcome> {
     const actor: Actor = { type: 'idp', channel: id.protocol, id: id.connectionId, label: id.subject, requestId: id.requestId };
@@ -95,15 +115,21 @@ export class SignInService {
     };
 
     // Every ACS / callback comes through here, so the lookup is one statement: the member by
-    // linked identity first (survives email changes), else by email, with their team's policy.
-    let found = await this.lookup(id.teamId, id.connectionId, id.subject, email);
-    if (found && id.teamId && found.team_id !== id.teamId) return refuse('USER_IN_OTHER_TEAM', `${email} belongs to another team.`, id.teamId);
-    let policy = found?.sign_in_policy ?? null;
-    const teamId = found?.team_id ?? id.teamId;
-    if (!found && teamId) {
-      const [team] = await this.deps.read<{ sign_in_policy: SignInPolicy }>('select sign_in_policy from team where id = ?', [teamId], { prepare: true });
-      policy = team?.sign_in_policy ?? null;
-    }
+    // linked identity first (survives email changes), else the person by email, with what the
+    // identity rule needs (platform admin, other subject on this connection, who verified the
+    // email's domain) and the sign-in policy of the team concerned.
+    const row = await this.lookup(id.teamId, id.connectionId, id.subject, email);
+    const member = row.membership_id ? row : null;
+    if (row.via === 'none' && !email) return refuse('NOT_PROVISIONED', `No team member matches ${id.subject}.`, id.teamId);
+    const verdict = mayBecome(
+      { teamId: id.teamId, email, emailVerifiedByIdp: id.emailVerified === true },
+      { via: row.via, platformAdmin: row.platform_admin === true, memberTeamId: member?.team_id ?? null, linkedHere: row.linked_here === true, domainTeamId: row.domain_team_id },
+    );
+    // A refusal is traced in the connection's team (never in the other team a person belongs to).
+    if (!verdict.ok) return refuse(verdict.code, verdict.reason, id.teamId ?? member?.team_id ?? null);
+
+    const teamId = member?.team_id ?? id.teamId;
+    const policy = row.sign_in_policy;
     if (!teamId || !policy) return refuse('NOT_PROVISIONED', `No team member matches ${email ?? id.subject}.`, null);
 
     if (id.method === 'google' && policy.ssoRequired) return refuse('SSO_REQUIRED', 'The team requires single sign-on; Google sign-in is disabled.', teamId);
@@ -111,55 +137,77 @@ export class SignInService {
       return refuse('SIGN_IN_METHOD_NOT_ALLOWED', `The team does not allow "${id.method}" sign-in.`, teamId);
     }
 
-    if (!found) {
+    let found: Omit<MemberRow, 'team_id'>;
+    if (member) {
+      found = { membership_id: member.membership_id!, user_id: member.user_id!, status: member.status!, user_name: member.user_name! };
+    } else {
       if (!policy.jitProvisioning || !email || id.method !== 'sso') return refuse('NOT_PROVISIONED', `${email ?? id.subject} is not a member of the team and just-in-time provisioning is off.`, teamId);
+      // The rule above already vouched for the email (JIT creates nobody from an unverified one);
+      // provisioning applies it again in its own transaction, which settles races.
       try {
-        await this.deps.members.provision(teamId, { userName: email, email, givenName: id.givenName, familyName: id.familyName, displayName: id.displayName }, actor);
+        const m = await this.deps.members.provision(teamId, { userName: email, email, givenName: id.givenName, familyName: id.familyName, displayName: id.displayName }, actor);
+        found = { membership_id: m.id, user_id: m.user.id, status: m.status, user_name: m.userName };
       } catch (e) {
-        if (isRosterError(e)) return refuse('USER_IN_OTHER_TEAM', e.message, teamId);
+        if (isRosterError(e)) return refuse(isIdentityRuleCode(e.code) ? e.code : 'USER_IN_OTHER_TEAM', e.message, teamId);
         throw e;
       }
-      found = await this.lookup(teamId, id.connectionId, id.subject, email);
-      if (!found) return refuse('NOT_PROVISIONED', `${email} could not be provisioned.`, teamId);
     }
     if (found.status !== 'active') return refuse('MEMBER_INACTIVE', `${found.user_name} is inactive in the team.`, teamId);
 
     // One statement, so atomic without a transaction: link the subject, open the session, audit.
     const { token, tokenHash, expiresAt } = this.deps.sessions.issue();
     const ev = auditEvent(actor, { teamId, action: 'signin.succeeded', target: { type: 'member', id: found.membership_id }, data: { ...trace, step: 'done' } });
-    await this.deps.read(
-      `with link as (
-         insert into identity (id, team_id, membership_id, connection_id, subject, last_sign_in_at)
-         select gen_random_uuid(), ?, ?, ?, ?, now() where ?::boolean
-         on conflict (team_id, connection_id, subject) do update set last_sign_in_at = now(), membership_id = excluded.membership_id
-       ), s as (
-         insert into session (id, token_hash, user_id, team_id, membership_id, method, connection_id, expires_at, sso)
-         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-       )
-       ${AUDIT_INSERT}`,
-      [teamId, found.membership_id, id.connectionId, id.subject, id.method === 'sso',
-        tokenHash, found.user_id, teamId, found.membership_id, id.protocol, id.connectionId, expiresAt, id.ssoSession ? JSON.stringify(id.ssoSession) : null,
-        ...auditParams(ev)],
-      { prepare: true },
-    );
+    try {
+      await this.deps.read(
+        `with link as (
+           insert into identity (id, team_id, membership_id, connection_id, subject, last_sign_in_at)
+           select gen_random_uuid(), ?, ?, ?, ?, now() where ?::boolean
+           on conflict (team_id, connection_id, subject) do update set last_sign_in_at = now()
+         ), s as (
+           insert into session (id, token_hash, user_id, team_id, membership_id, method, connection_id, expires_at, sso)
+           values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+         )
+         ${AUDIT_INSERT}`,
+        [teamId, found.membership_id, id.connectionId, id.subject, id.method === 'sso',
+          tokenHash, found.user_id, teamId, found.membership_id, id.protocol, id.connectionId, expiresAt, id.ssoSession ? JSON.stringify(id.ssoSession) : null,
+          ...auditParams(ev)],
+        { prepare: true },
+      );
+    } catch (e) {
+      // Two first sign-ins of one member with different subjects at once: the unique index
+      // (one subject per member and connection) lets one link win; the other is refused.
+      if (uniqueViolation(e) === 'identity_membership_connection_uq') {
+        return refuse('IDENTITY_LINKED_ELSEWHERE', `${found.user_name} is already linked to another subject of this connection.`, teamId);
+      }
+      throw e;
+    }
     return { ok: true, token, userId: found.user_id, membershipId: found.membership_id, teamId };
   }
 
-  private async lookup(teamId: string | null, connectionId: string, subject: string, email: string | null): Promise<MemberRow | null> {
-    const rows = await this.deps.read<MemberRow>(
-      `select * from (
-         select 1 as rank, m.id as membership_id, m.team_id, m.user_id, m.status, m.user_name, t.sign_in_policy
-         from identity i join membership m on m.id = i.membership_id join team t on t.id = m.team_id
-         where i.team_id = ? and i.connection_id = ? and i.subject = ?
-         union all
-         select 2, m.id, m.team_id, m.user_id, m.status, m.user_name, t.sign_in_policy
-         from "user" u join membership m on m.user_id = u.id join team t on t.id = m.team_id
-         where u.login = ?
-       ) found order by rank limit 1`,
-      [teamId, connectionId, subject, email],
+  private async lookup(teamId: string | null, connectionId: string, subject: string, email: string | null): Promise<LookupRow> {
+    const rows = await this.deps.read<LookupRow>(
+      `select coalesce(f.via, 'none') as via, f.membership_id, f.team_id, f.user_id, f.status, f.user_name,
+         coalesce(f.platform_admin, false) as platform_admin, coalesce(f.linked_here, false) as linked_here,
+         t.sign_in_policy,
+         (select vd.team_id from verified_domain vd where vd.domain = ? and vd.verified_at is not null) as domain_team_id
+       from (select 1) one
+       left join lateral (
+         select * from (
+           select 1 as rank, 'link' as via, m.id as membership_id, m.team_id, m.user_id, m.status, m.user_name, u.platform_admin, false as linked_here
+           from identity i join membership m on m.id = i.membership_id join "user" u on u.id = m.user_id
+           where i.team_id = ? and i.connection_id = ? and i.subject = ?
+           union all
+           select 2, 'email', m.id, m.team_id, u.id, m.status, m.user_name, u.platform_admin,
+             exists (select 1 from identity li where li.membership_id = m.id and li.connection_id = ?)
+           from "user" u left join membership m on m.user_id = u.id
+           where u.login = ?
+         ) x order by rank limit 1
+       ) f on true
+       left join team t on t.id = coalesce(f.team_id, ?::uuid)`,
+      [emailDomain(email), teamId, connectionId, subject, connectionId, email, teamId],
       { prepare: true },
     );
-    return rows[0] ?? null;
+    return rows[0]!;
   }
 
   private async insertAudit(ev: AuditEvent): Promise<void> {
@@ -186,26 +234,29 @@ export class SignInService {
     });
   }
 
-  /** Built-in password sign-in, subject to the same team policy (R3) and inactive rule (R7). */
-  async withPassword(login: string, password: string, requestId?: string): Promise<SignInOutcome> {
+  /**
+   * Built-in password sign-in, subject to the same team policy (R3) and inactive rule (R7), and
+   * to the guessing limits of PasswordThrottle: a slot is taken before the password is checked
+   * (a throttled attempt is refused without checking it, and counts for nothing), and given back
+   * when the password was right. A success hands back a device cookie for the next time.
+   */
+  async withPassword(login: string, password: string, attempt: PasswordAttempt): Promise<PasswordSignInOutcome> {
     const em = this.deps.em();
     const normal = normaliseLogin(login);
-    const actor: Actor = { type: 'user', channel: 'password', label: normal, requestId };
+    const actor: Actor = { type: 'user', channel: 'password', label: normal, requestId: attempt.requestId };
     const user = await em.findOne(User, { login: normal }, { populate: ['passwordHash'] });
     const membership = user ? await em.findOne(Membership, { user: user.id }, { populate: ['team'] }) : null;
     const teamId = membership?.team.id ?? null;
     const refuse = async (code: SignInRefusalCode, reason: string): Promise<SignInOutcome> => {
-      await em.fork().persistAndFlush(auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { connectionId: 'password', email: normal, step: 'policy', code } }));
+      await em.fork().persistAndFlush(auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { connectionId: 'password', email: normal, step: code === 'TOO_MANY_ATTEMPTS' ? 'throttle' : 'policy', code } }));
       return { ok: false, code, reason };
     };
-    // Brute-force guard shared by every node: recent refusals for this login, from the audit log.
-    const [{ n }] = await em.execute<Array<{ n: number }>>(
-      `select count(*)::int as n from audit_event where action = 'signin.refused' and channel = 'password' and data->>'email' = ? and at > now() - (? || ' seconds')::interval`,
-      [normal, String(THROTTLE.windowSeconds)],
-    );
-    if (n >= THROTTLE.maxFailures) return refuse('TOO_MANY_ATTEMPTS', `Too many failed sign-ins for this account; try again in ${Math.round(THROTTLE.windowSeconds / 60)} minutes.`);
+    const slot = await this.deps.throttle.reserve(normal, { address: attempt.address, device: attempt.device });
+    if (!slot) return refuse('TOO_MANY_ATTEMPTS', 'Too many failed sign-ins for this account from here; try again later, or sign in from a device you used before.');
     const valid = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !valid) return refuse('INVALID_CREDENTIALS', 'Email or password is not correct.');
+    // The password was right: whatever follows, this attempt was no guess.
+    await this.deps.throttle.release(slot);
     if (membership) {
       const policy = membership.team.getEntity().signInPolicy;
       if (policy.ssoRequired) return refuse('SSO_REQUIRED', 'The team requires single sign-on.');
@@ -214,10 +265,11 @@ export class SignInService {
     } else if (!user.platformAdmin) {
       return refuse('NOT_PROVISIONED', 'Not a member of any team.');
     }
-    return em.transactional(async (tx) => {
+    const signedIn = await em.transactional(async (tx) => {
       const { token } = await this.deps.sessions.create(tx, { userId: user.id, teamId, membershipId: membership?.id ?? null, method: 'password' });
       tx.persist(auditEvent(actor, { teamId, action: 'signin.succeeded', target: membership ? { type: 'member', id: membership.id } : undefined, data: { connectionId: 'password', email: normal, step: 'done' } }));
       return { ok: true as const, token, userId: user.id, membershipId: membership?.id ?? null, teamId };
     });
+    return { ...signedIn, device: this.deps.throttle.deviceCookie(normal) };
   }
 }

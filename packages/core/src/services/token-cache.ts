@@ -27,5 +27,8 @@ export class TokenCache extends NodeCache<{ token: VerifiedToken; lastUsedAt: nu
   }
 }
 
-/** The PostgreSQL channel on which revocations are announced to every node (payload: token id). */
+/**
+ * The PostgreSQL channel on which revocations are announced to every node (payload: token id), by
+ * api_token's triggers (core/0006): every write path, raw SQL included.
+ */
 export const TOKEN_REVOKED_CHANNEL = 'roster_token_revoked';

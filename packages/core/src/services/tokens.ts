@@ -3,7 +3,7 @@ import { fail } from '../errors.js';
 import { audit } from './audit.js';
 import type { Actor, Em, ReadFn } from './context.js';
 import { hashToken, newSecret } from './crypto.js';
-import { TOKEN_REVOKED_CHANNEL, TokenCache } from './token-cache.js';
+import { TokenCache } from './token-cache.js';
 
 export interface VerifiedToken {
   id: string;
@@ -39,14 +39,16 @@ export class TokenService {
     return this.deps.em().find(ApiToken, { teamId, scope, revokedAt: null }, { orderBy: { createdAt: 'asc' } });
   }
 
-  /** Ends the token on every node: NOTIFY is sent with the commit, to every node's listener. */
+  /**
+   * Ends the token on every node: api_token's trigger (core/0006) sends NOTIFY with the commit to
+   * every node's listener, as it does for a token revoked or deleted in SQL by anyone.
+   */
   async revoke(teamId: string, tokenId: string, actor: Actor): Promise<void> {
     await this.deps.em().transactional(async (em) => {
       const t = await em.findOne(ApiToken, { id: tokenId, teamId, revokedAt: null });
       if (!t) fail('NOT_FOUND', 'No such live token in this team.');
       t.revokedAt = new Date();
       audit(em, actor, { teamId, action: 'token.revoked', target: { type: 'token', id: t.id }, data: { name: t.name, scope: t.scope } });
-      await em.execute('select pg_notify(?, ?)', [TOKEN_REVOKED_CHANNEL, t.id]);
     });
     this.cache.revoked(tokenId);
   }

@@ -7,6 +7,7 @@ import { createRoster, type Roster } from '../app.js';
 import { loadConfig, type ServerConfig } from '../config.js';
 
 export { PLUGIN_FACTORIES } from '../registry.js';
+export { CONFORMANCE_ENV, CONFORMANCE_SUITES, conformanceDir, conformanceNotice, conformanceSuite } from './conformance.js';
 
 /** Environment set by the test global setup (see test/support/global-setup.ts). */
 export const TEST_ENV = {
@@ -75,7 +76,9 @@ export async function eventually(check: () => Promise<boolean> | boolean, ms = 5
 /** Boots a real Roster (real HTTP, real PostgreSQL or PGlite) with the given plugins. */
 export async function startTestRoster(opts: { plugins?: RosterPlugin<unknown>[]; pluginOptions?: Record<string, unknown>; config?: Partial<ServerConfig>; roster?: Partial<Parameters<typeof createRoster>[0]>; databaseUrl?: string } = {}): Promise<TestRoster> {
   const db = opts.databaseUrl ? { url: opts.databaseUrl } : await freshDatabase();
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }, { port: 0, databaseUrl: db.url, dbPoolMax: 5, ...opts.config });
+  // The in-process IdPs listen on 127.0.0.1: the test kit lets SSO plugins reach loopback
+  // (ROSTER_OUTBOUND_ALLOW_PRIVATE), unless a test passes `outboundAllowPrivate: false`.
+  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }, { port: 0, databaseUrl: db.url, dbPoolMax: 5, outboundAllowPrivate: true, ...opts.config });
   const roster = await createRoster({ config, plugins: opts.plugins ?? [], pluginOptions: opts.pluginOptions, embeddedDump: 'dump' in db ? db.dump : undefined, ...opts.roster });
   const address = await roster.listen();
   const url = address.replace('[::1]', '127.0.0.1');

@@ -1,22 +1,27 @@
 /**
  * Authorization code flow with PKCE (S256), state and nonce.
  *
- * The flow state lives in an injected single-use store keyed by `state`, so the node that
- * handles the callback need not be the one that sent the browser away. openid-client performs
- * the protocol checks; this file adds what it leaves to the relying party: the flow lookup,
- * `iat` in the future, Entra tenant allow-lists, Google's `hd` and the mapping to an identity.
+ * The pending sign-in is the SSO toolkit's (`SsoFlows`): stored in an injected single-use store
+ * keyed by `state`, bound to the connection it was started for and to the browser that started
+ * it (a cookie), consumed only once those checks and the RFC 9207 `iss` check passed.
+ * openid-client performs the protocol checks; this file adds what it leaves to the relying
+ * party: the flow, `azp`, `iat` in the future, Entra tenant allow-lists, Google's `hd` and the
+ * mapping to an identity.
  */
-import { timingSafeEqual } from 'node:crypto';
 import * as client from 'openid-client';
+import { SsoFlows, type FlowStoreLike, type SsoFlow } from '@roster/plugin-sdk';
 import { mapIdentity } from './claims.js';
 import { openConfiguration } from './configuration.js';
 import type { DiscoveryCache } from './discovery.js';
 import { explain, SignInStepError, type Failure } from './errors.js';
 import { presetFor } from './presets.js';
-import { FLOW_NAMESPACE, type FlowState, type FlowStore, type OidcConnection, type SignInFailure, type SignInResult } from './types.js';
+import { FLOW_NAMESPACE, type OidcConnection, type OidcFlowData, type SignInFailure, type SignInResult } from './types.js';
+
+/** The cookie binding pending OIDC sign-ins to the browser (the callback is a top-level GET: Lax). */
+export const STATE_COOKIE = 'roster_oidc_state';
 
 export interface FlowDeps {
-  flows: FlowStore;
+  flows: FlowStoreLike;
   discovery: DiscoveryCache;
   /** How long a started sign-in may take at the provider (MFA included). Default 600 s. */
   flowTtlSeconds?: number;
@@ -24,6 +29,8 @@ export interface FlowDeps {
   clockToleranceSeconds?: number;
   /** Lets connections with `allowInsecureRequests` use http issuers (test servers only). */
   allowInsecureIssuers?: boolean;
+  /** Marks the binding cookie `Secure` (production). Default false. */
+  secureCookies?: boolean;
   /** Milliseconds clock. */
   now?: () => number;
 }
@@ -33,18 +40,19 @@ export interface BeginOptions {
   returnTo?: string | null;
   loginHint?: string;
   prompt?: 'login' | 'consent' | 'select_account' | 'none';
+  /** The browser's Cookie header: sign-ins started in other tabs stay pending. */
+  cookieHeader?: string;
 }
 
 export interface FinishOptions {
   /**
-   * The state remembered in the browser (a cookie set when the flow began). When given, a
-   * callback carrying another state is refused before the flow is consumed: this binds the
-   * flow to the browser that started it and stops login CSRF.
+   * The browser's Cookie header. The flow is bound to the browser that started it: a callback
+   * whose state is not in the binding cookie is refused before the flow is touched (login CSRF).
    */
-  expectedState?: string;
+  cookieHeader?: string;
 }
 
-/** Finds the connection a callback belongs to when the callback route is shared. */
+/** Finds the connection a callback belongs to when the callback route is shared (legacy `/oidc/callback`). */
 export type ConnectionResolver = (connectionId: string) => Promise<OidcConnection | null>;
 
 function scopesFor(conn: OidcConnection): string {
@@ -52,27 +60,23 @@ function scopesFor(conn: OidcConnection): string {
   return [...new Set(['openid', ...scopes])].join(' ');
 }
 
-function sameText(a: string, b: string): boolean {
-  const left = Buffer.from(a);
-  const right = Buffer.from(b);
-  return left.length === right.length && timingSafeEqual(left, right);
-}
-
-export function parseFlowState(raw: unknown): FlowState | null {
+function parseFlowData(raw: unknown): OidcFlowData | null {
   if (!raw || typeof raw !== 'object') return null;
-  const value = raw as Record<string, unknown>;
-  const ok =
-    typeof value.connectionId === 'string' &&
-    (typeof value.teamId === 'string' || value.teamId === null) &&
-    typeof value.codeVerifier === 'string' &&
-    typeof value.nonce === 'string' &&
-    (typeof value.returnTo === 'string' || value.returnTo === null) &&
-    typeof value.createdAt === 'number';
-  return ok ? (value as unknown as FlowState) : null;
+  const v = raw as Record<string, unknown>;
+  return typeof v.codeVerifier === 'string' && typeof v.nonce === 'string' ? { codeVerifier: v.codeVerifier, nonce: v.nonce } : null;
 }
 
-/** Starts a sign-in: stores the flow state and returns where to send the browser. */
-export async function beginSignIn(conn: OidcConnection, deps: FlowDeps, options: BeginOptions = {}): Promise<{ url: URL; state: string }> {
+/** The OIDC pending sign-ins: the toolkit's flows with OIDC's namespace, cookie and data. */
+export function oidcFlows(deps: Pick<FlowDeps, 'flows' | 'flowTtlSeconds' | 'secureCookies'>): SsoFlows<OidcFlowData> {
+  return new SsoFlows(
+    deps.flows,
+    { namespace: FLOW_NAMESPACE, cookie: { name: STATE_COOKIE, path: '/oidc', sameSite: 'Lax' }, ttlSeconds: deps.flowTtlSeconds ?? 600, parseData: parseFlowData },
+    () => deps.secureCookies === true,
+  );
+}
+
+/** Starts a sign-in: stores the flow state and returns where to send the browser, and the binding cookie. */
+export async function beginSignIn(conn: OidcConnection, deps: FlowDeps, options: BeginOptions = {}): Promise<{ url: URL; state: string; setCookie: string }> {
   let config: client.Configuration;
   try {
     config = await openConfiguration(conn, deps.discovery, deps.discovery.fetchForAttempt(), deps);
@@ -96,18 +100,21 @@ export async function beginSignIn(conn: OidcConnection, deps: FlowDeps, options:
   if (options.loginHint) parameters.login_hint = options.loginHint;
   if (options.prompt) parameters.prompt = options.prompt;
   const url = client.buildAuthorizationUrl(config, parameters);
+  const { setCookie } = await oidcFlows(deps).begin(state, { connectionId: conn.id, teamId: conn.teamId, returnTo: options.returnTo ?? null, data: { codeVerifier, nonce } }, options.cookieHeader);
+  return { url, state, setCookie };
+}
 
-  const now = deps.now ?? Date.now;
-  const flow: FlowState = {
-    connectionId: conn.id,
-    teamId: conn.teamId,
-    codeVerifier,
-    nonce,
-    returnTo: options.returnTo ?? null,
-    createdAt: Math.floor(now() / 1000),
-  };
-  await deps.flows.put(FLOW_NAMESPACE, state, flow, deps.flowTtlSeconds ?? 600);
-  return { url, state };
+/**
+ * RFC 9207: the `iss` authorization response parameter names the provider that issued the code.
+ * Checked before the flow is consumed, whenever present and whenever the provider says it sends
+ * it: a code from another provider (mix-up) never reaches this connection's token endpoint.
+ */
+function checkIssParameter(callbackUrl: URL, metadata: client.ServerMetadata): Failure | null {
+  const iss = callbackUrl.searchParams.get('iss');
+  if (iss === null) {
+    return metadata.authorization_response_iss_parameter_supported ? { step: 'issuer', reason: 'the provider sends the iss parameter but this response has none (mix-up?)' } : null;
+  }
+  return iss === metadata.issuer ? null : { step: 'issuer', reason: `the response was issued by ${iss}, not by this connection's provider (mix-up)` };
 }
 
 /** Completes a sign-in from the callback URL; never throws for protocol failures. */
@@ -118,31 +125,39 @@ export async function finishSignIn(
   options: FinishOptions = {},
 ): Promise<SignInResult> {
   const now = deps.now ?? Date.now;
-  const state = callbackUrl.searchParams.get('state');
+  const flows = oidcFlows(deps);
+  const state = callbackUrl.searchParams.get('state') ?? undefined;
   if (!state) return { ok: false, step: 'state', reason: 'the callback carries no state' };
-  if (options.expectedState !== undefined && !sameText(state, options.expectedState)) {
-    return { ok: false, step: 'state', reason: 'the sign-in was started in another browser (state does not match the browser)' };
+  let conn: OidcConnection | null;
+  if (typeof connOrResolver === 'function') {
+    const pending = await flows.peek(state);
+    conn = pending ? await connOrResolver(pending.connectionId) : null;
+    if (pending && !conn) return { ok: false, step: 'configuration', reason: 'the connection of this sign-in no longer exists', connectionId: pending.connectionId, teamId: pending.teamId };
+  } else {
+    conn = connOrResolver;
   }
-  const flow = parseFlowState(await deps.flows.take(FLOW_NAMESPACE, state));
-  if (!flow) return { ok: false, step: 'state', reason: 'unknown, expired or already used state' };
-  const traced = { connectionId: flow.connectionId, teamId: flow.teamId };
+  const traced = conn ? { connectionId: conn.id, teamId: conn.teamId } : {};
   const fail = (failure: Failure): SignInFailure => ({ ok: false, ...failure, ...traced });
 
-  if (now() / 1000 - flow.createdAt > (deps.flowTtlSeconds ?? 600)) {
-    return fail({ step: 'state', reason: 'the sign-in took too long; start again' });
+  let config: client.Configuration | null = null;
+  if (conn) {
+    try {
+      config = await openConfiguration(conn, deps.discovery, deps.discovery.fetchForAttempt(), deps);
+    } catch (error) {
+      return fail(explain(error, 'discovery'));
+    }
+    const issFailure = checkIssParameter(callbackUrl, config.serverMetadata());
+    if (issFailure) return fail(issFailure);
   }
-  const conn = typeof connOrResolver === 'function' ? await connOrResolver(flow.connectionId) : connOrResolver;
-  if (!conn) return fail({ step: 'configuration', reason: 'the connection of this sign-in no longer exists' });
-  if (conn.id !== flow.connectionId || conn.teamId !== flow.teamId) {
-    return fail({ step: 'state', reason: 'the sign-in was started for another connection' });
+  // Binding, known state, same connection and team: only then is the flow consumed.
+  const claimed = await flows.claim(state, options.cookieHeader, { connectionId: conn?.id ?? '', teamId: conn?.teamId ?? null });
+  if (!claimed.ok) {
+    const owner = claimed.flow ? { connectionId: claimed.flow.connectionId, teamId: claimed.flow.teamId } : traced;
+    return { ok: false, step: 'state', reason: claimed.reason, ...owner };
   }
+  if (!conn || !config) return fail({ step: 'state', reason: 'unknown, expired or already used sign-in state' });
+  const flow: SsoFlow<OidcFlowData> = claimed.flow;
 
-  let config: client.Configuration;
-  try {
-    config = await openConfiguration(conn, deps.discovery, deps.discovery.fetchForAttempt(), deps);
-  } catch (error) {
-    return fail(explain(error, 'discovery'));
-  }
   // The token request must repeat the registered redirect URI byte for byte, whatever host or
   // scheme the callback reached us on behind a proxy: rebuild it from the connection.
   const current = new URL(conn.redirectUri);
@@ -151,8 +166,8 @@ export async function finishSignIn(
   let tokens: Awaited<ReturnType<typeof client.authorizationCodeGrant>>;
   try {
     tokens = await client.authorizationCodeGrant(config, current, {
-      pkceCodeVerifier: flow.codeVerifier,
-      expectedNonce: flow.nonce,
+      pkceCodeVerifier: flow.data.codeVerifier,
+      expectedNonce: flow.data.nonce,
       expectedState: state,
       idTokenExpected: true,
     });
@@ -161,6 +176,12 @@ export async function finishSignIn(
   }
   const idClaims = tokens.claims();
   if (!idClaims) return fail({ step: 'id_token', reason: 'the token response carries no ID token' });
+
+  // A single-audience token may still name another client as its authorized party: that token
+  // was issued to that client, not to us (openid-client only checks azp with several audiences).
+  if (idClaims.azp !== undefined && idClaims.azp !== conn.clientId) {
+    return fail({ step: 'audience', reason: `the ID token was issued to another client (azp ${String(idClaims.azp)})` });
+  }
 
   const tolerance = deps.clockToleranceSeconds ?? 30;
   if (idClaims.iat > now() / 1000 + tolerance) {
@@ -187,7 +208,7 @@ export async function finishSignIn(
   }
   // Signed ID token claims win; userinfo only fills in what the ID token left out.
   const claims: Record<string, unknown> = { ...userinfo, ...idClaims };
-  return { ok: true, identity: mapIdentity(conn, claims), returnTo: flow.returnTo, ...traced };
+  return { ok: true, identity: mapIdentity(conn, claims), returnTo: flow.returnTo, connectionId: conn.id, teamId: conn.teamId, setCookie: claimed.setCookie };
 }
 
 /**

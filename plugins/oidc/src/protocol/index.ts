@@ -8,12 +8,12 @@ export {
   beginSignIn,
   finishSignIn,
   checkConnection,
-  parseFlowState,
+  oidcFlows,
+  STATE_COOKIE,
   type ProviderSummary,
   type BeginOptions,
   type ConnectionResolver,
   type FinishOptions,
   type FlowDeps,
 } from './flow.js';
-export { checkReturnTo, safeReturnTo, type ReturnToCheck, type ReturnToPolicy } from './return-to.js';
 export { MemoryFlowStore } from './memory-flows.js';

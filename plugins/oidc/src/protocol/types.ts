@@ -46,6 +46,8 @@ export interface OidcConnection {
   tenantIds?: string[];
   /** Exact redirect URI registered at the provider (no query string). */
   redirectUri: string;
+  /** The redirect URI is the shared `/oidc/callback` (connections made before per-connection callbacks). */
+  legacyCallback?: boolean;
   /** Only honoured for `http:` issuers: lets tests talk to a provider without TLS. */
   allowInsecureRequests?: boolean;
   /** Preset the mapping came from; also decides defaults such as `useUserinfo`. */
@@ -54,22 +56,10 @@ export interface OidcConnection {
   useUserinfo?: boolean;
 }
 
-/** Injected one-time storage (PostgreSQL `flow_state` in the server, a Map in tests). */
-export interface FlowStore {
-  put(namespace: string, key: string, value: unknown, ttlSeconds: number): Promise<void>;
-  /** Single use: returns the value once and deletes it; null when unknown or expired. */
-  take(namespace: string, key: string): Promise<unknown | null>;
-}
-
-/** What is kept between the redirect to the provider and the callback. JSON-safe. */
-export interface FlowState {
-  connectionId: string;
-  teamId: string | null;
+/** What OIDC keeps with a pending sign-in, besides the toolkit's connection, team and return_to. JSON-safe. */
+export interface OidcFlowData {
   codeVerifier: string;
   nonce: string;
-  returnTo: string | null;
-  /** Epoch seconds. */
-  createdAt: number;
 }
 
 export interface OidcIdentity {
@@ -129,6 +119,8 @@ export interface SignInSuccess {
   connectionId: string;
   teamId: string | null;
   returnTo: string | null;
+  /** The flow-binding cookie without this sign-in's state. */
+  setCookie: string;
 }
 
 export type SignInResult = SignInSuccess | SignInFailure;

@@ -27,7 +27,15 @@ async function signingKey(): Promise<JWK> {
   return { ...jwk, kid: `op-${Math.random().toString(36).slice(2, 10)}`, alg: 'RS256', use: 'sig' };
 }
 
-export async function startOp(options: { accounts: Record<string, AccountClaims>; clients: Array<Record<string, unknown>> }): Promise<TestOp> {
+export async function startOp(options: {
+  accounts: Record<string, AccountClaims>;
+  clients: Array<Record<string, unknown>>;
+  /**
+   * Also accept any redirect URI under this prefix (e.g. `{roster}/oidc/`): every Roster
+   * connection has its own `/oidc/:id/callback`, known only once the connection exists.
+   */
+  redirectUriPrefix?: string;
+}): Promise<TestOp> {
   let provider: Provider | undefined;
   const hits = new Map<string, number>();
   const server: Server = createServer((req, res) => {
@@ -62,6 +70,14 @@ export async function startOp(options: { accounts: Record<string, AccountClaims>
         return account ? { accountId: id, claims: async () => ({ sub: id, ...account }) } : undefined;
       },
     });
+    const prefix = options.redirectUriPrefix;
+    if (prefix) {
+      const proto = (op as unknown as { Client: { prototype: { redirectUriAllowed(value: string): boolean } } }).Client.prototype;
+      const registered = proto.redirectUriAllowed;
+      proto.redirectUriAllowed = function (this: unknown, value: string) {
+        return (value.startsWith(prefix) && value.endsWith('/callback')) || registered.call(this, value);
+      };
+    }
     return op;
   };
 

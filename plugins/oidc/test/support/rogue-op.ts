@@ -35,6 +35,8 @@ export interface RogueOptions {
   publishKids?: boolean;
   /** Discovery answers this HTTP status instead of the document. */
   discoveryStatus?: number;
+  /** Advertise (and send) the RFC 9207 `iss` authorization response parameter. */
+  issParameter?: boolean;
 }
 
 const b64u = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -70,6 +72,7 @@ export class RogueOp {
       metadataIssuer: options.metadataIssuer ?? issuer,
       publish: options.publish ?? ['a'],
       publishKids: options.publishKids ?? true,
+      issParameter: options.issParameter ?? false,
       discoveryStatus: options.discoveryStatus,
     }, keys);
     return op;
@@ -90,7 +93,7 @@ export class RogueOp {
   }
 
   /** Plays the browser's round trip: returns the callback URL for this authorization request. */
-  respond(authorizationUrl: URL, scenario: Scenario = {}, overrides: { state?: string | null } = {}): URL {
+  respond(authorizationUrl: URL, scenario: Scenario = {}, overrides: { state?: string | null; iss?: string | null } = {}): URL {
     const params = authorizationUrl.searchParams;
     const code = randomUUID();
     this.codes.set(code, { scenario, nonce: params.get('nonce'), clientId: String(params.get('client_id')), challenge: params.get('code_challenge') });
@@ -98,6 +101,8 @@ export class RogueOp {
     callback.searchParams.set('code', code);
     const state = overrides.state === undefined ? params.get('state') : overrides.state;
     if (state !== null) callback.searchParams.set('state', state);
+    const iss = overrides.iss === undefined ? (this.options.issParameter ? this.options.issuer : null) : overrides.iss;
+    if (iss !== null) callback.searchParams.set('iss', iss);
     return callback;
   }
 
@@ -123,6 +128,7 @@ export class RogueOp {
           subject_types_supported: ['public'],
           code_challenge_methods_supported: ['S256'],
           id_token_signing_alg_values_supported: ['RS256', 'none', 'HS256'],
+          ...(this.options.issParameter ? { authorization_response_iss_parameter_supported: true } : {}),
         },
       };
     }

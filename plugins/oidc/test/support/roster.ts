@@ -1,6 +1,6 @@
 /**
  * Roster with the OIDC plugin against the in-process oidc-provider, driven like a browser:
- * /oidc/:id/login → provider interaction → /oidc/callback → roster_session cookie.
+ * /oidc/:id/login → provider interaction → /oidc/:id/callback → roster_session cookie.
  */
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
@@ -66,7 +66,7 @@ export async function browserSignIn(
     return { authorizationUrl: null, callback: null, status: started.status, location, body: await bodyOf(started), session: null, jar };
   }
   const authorizationUrl = new URL(location);
-  const callback = await followToCallback(authorizationUrl, `${publicUrl}/oidc/callback`, jar);
+  const callback = await followToCallback(authorizationUrl, authorizationUrl.searchParams.get('redirect_uri') ?? `${publicUrl}/oidc/`, jar);
   const target = new URL(`${callback.pathname}${callback.search}`, opts.finishOn ?? rosterUrl);
   const cookie = opts.dropStateCookie ? jar.header().split('; ').filter((c) => !c.startsWith('roster_oidc_state=')).join('; ') : jar.header();
   const finished = await fetch(target, { redirect: 'manual', headers: { cookie } });

@@ -57,6 +57,7 @@ export function toConnectionType(c: SamlConnectionEntity, svc: SamlConnections, 
     wantAssertionsSigned: c.wantAssertionsSigned,
     wantResponseSigned: c.wantResponseSigned,
     signAuthnRequests: c.signAuthnRequests,
+    trustEmails: c.trustEmails,
     idpMetadataUrl: c.metadataUrl,
     metadataRefreshedAt: c.metadataRefreshedAt,
     metadataCheckedAt: c.metadataCheckedAt,
@@ -89,6 +90,7 @@ function toInput(input: SamlConnectionInput): ConnectionInput {
   copy('wantAssertionsSigned', input.wantAssertionsSigned ?? undefined);
   copy('wantResponseSigned', input.wantResponseSigned ?? undefined);
   copy('signAuthnRequests', input.signAuthnRequests ?? undefined);
+  copy('trustEmails', input.trustEmails ?? undefined);
   if (input.attributeMapping === null) out.attributeOverrides = null;
   else if (input.attributeMapping !== undefined) {
     const o: AttributeOverrides = {};
@@ -106,7 +108,7 @@ function toInput(input: SamlConnectionInput): ConnectionInput {
 export class SamlTeamResolver {
   constructor(private readonly svc: SamlConnections) {}
 
-  @FieldResolver(() => [SamlConnectionType], { description: 'SAML 2.0 connections with the SP values to paste into the IdP. Team admins only (R18).' })
+  @FieldResolver(() => [SamlConnectionType], { description: 'SAML 2.0 connections with the SP values to paste into the IdP. Team admins only.' })
   async samlConnections(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<SamlConnectionType[]> {
     requireTeamAdmin(ctx, team.id);
     const now = new Date();
@@ -165,7 +167,7 @@ export class SamlTeamResolver {
 export class SamlConnectionResolver {
   constructor(private readonly signIn: SignInApi) {}
 
-  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts through this connection, newest first, with the failing step and reason (R19).' })
+  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts through this connection, newest first, with the failing step and reason.' })
   async attempts(
     @Root() conn: SamlConnectionType,
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,

@@ -21,7 +21,10 @@ export enum SamlBindingEnum {
 }
 registerEnumType(SamlBindingEnum, { name: 'SamlBinding', description: 'How AuthnRequests reach the IdP: HTTP-Redirect or HTTP-POST.' });
 
-@ObjectType('SamlCertificate', { description: 'An IdP signing certificate the connection trusts (R18: several overlap during rollover).' })
+/** Shared by the connection type and its input: what turning it on means. */
+const TRUST_EMAILS = 'The IdP is trusted to vouch for the email addresses it asserts, in any domain: a member whose email matches is linked on first sign-in and just-in-time provisioning may create members with it. Off by default: only addresses in domains this team verified are then linked or created. Turn on only for an IdP that verifies its users’ addresses (a corporate directory), never for one where people choose their own.';
+
+@ObjectType('SamlCertificate', { description: 'An IdP signing certificate the connection trusts; several may overlap during a rollover.' })
 export class SamlCertificateType {
   @Field(() => String) fingerprintSha256!: string;
   @Field(() => String) subject!: string;
@@ -42,7 +45,7 @@ export class SamlAttributeMappingType {
   @Field(() => [String], { nullable: true }) groups!: string[] | null;
 }
 
-@ObjectType('SamlConnection', { description: "A team's SAML 2.0 connection (R18). Team admins only." })
+@ObjectType('SamlConnection', { description: "A team's SAML 2.0 connection. Team admins only." })
 export class SamlConnectionType {
   @Field(() => ID) id!: string;
   @Field(() => ID) teamId!: string;
@@ -76,6 +79,7 @@ export class SamlConnectionType {
   @Field(() => Boolean) wantAssertionsSigned!: boolean;
   @Field(() => Boolean) wantResponseSigned!: boolean;
   @Field(() => Boolean) signAuthnRequests!: boolean;
+  @Field(() => Boolean, { description: TRUST_EMAILS }) trustEmails!: boolean;
 
   @Field(() => String, { nullable: true, description: 'IdP metadata URL, refreshed on a schedule.' }) idpMetadataUrl!: string | null;
   @Field(() => GraphQLDateTimeISO, { nullable: true }) metadataRefreshedAt!: Date | null;
@@ -118,4 +122,5 @@ export class SamlConnectionInput {
   @Field(() => Boolean, { nullable: true }) wantAssertionsSigned?: boolean;
   @Field(() => Boolean, { nullable: true }) wantResponseSigned?: boolean;
   @Field(() => Boolean, { nullable: true }) signAuthnRequests?: boolean;
+  @Field(() => Boolean, { nullable: true, description: TRUST_EMAILS }) trustEmails?: boolean;
 }

@@ -38,7 +38,7 @@ export const CONNECTION_FIELDS = `id teamId name enabled preset setupHint entity
   idpEntityId idpSsoUrl idpSsoBinding idpSloUrl certificateExpiresSoon
   certificates { fingerprintSha256 subject notBefore notAfter expired expiresSoon daysLeft pem }
   attributeMapping { email givenName familyName groups } attributeOverrides { email groups }
-  nameIdFormat allowSha1 clockSkewSeconds allowIdpInitiated wantAssertionsSigned wantResponseSigned signAuthnRequests
+  nameIdFormat allowSha1 clockSkewSeconds allowIdpInitiated wantAssertionsSigned wantResponseSigned signAuthnRequests trustEmails
   idpMetadataUrl metadataRefreshedAt metadataCheckedAt metadataError createdAt updatedAt`;
 
 export interface Connection {
@@ -56,10 +56,14 @@ export interface Connection {
   [key: string]: unknown;
 }
 
+/**
+ * A connection to the test IdP. It vouches for the emails it asserts (`trustEmails`): the journeys
+ * sign in members of `@example.com`, a domain no test team can verify for itself.
+ */
 export async function createConnection(t: TestRoster, team: Team, input: Record<string, unknown> = {}): Promise<Connection> {
   const r = await t.gql<{ createSamlConnection: Connection }>(
     `mutation($teamId: ID!, $input: SamlConnectionInput!) { createSamlConnection(teamId: $teamId, input: $input) { ${CONNECTION_FIELDS} } }`,
-    { teamId: team.teamId, input: { preset: 'okta', metadataXml: idpMetadata(), ...input } },
+    { teamId: team.teamId, input: { preset: 'okta', metadataXml: idpMetadata(), trustEmails: true, ...input } },
     { token: team.ownerToken },
   );
   expect(r.errors, JSON.stringify(r.errors)).toBeUndefined();

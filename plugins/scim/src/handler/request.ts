@@ -2,6 +2,7 @@
  * The framework-free request and response of the SCIM endpoints, and the small readers every
  * endpoint shares: query parameters, headers, the JSON body, preconditions.
  */
+import { describeInvalidText, findInvalidText } from '@roster/core';
 import { ScimError, etag, etagMatches, parseJsonBody, type ScimResponse } from '../protocol/index.js';
 
 export type { ScimResponse } from '../protocol/index.js';
@@ -63,7 +64,16 @@ export function readJsonBody(req: ScimRequest, maxBytes: number): unknown {
   // A "__proto__" key must stay data: it is dropped, so no later merge can reach a prototype.
   const parsed = text.includes('__proto__') ? parseWithoutProto(text) : parseJsonBody(text);
   if (!parsed.ok) throw new ScimError('SCIM_ERR_JSON_INVALID', parsed.detail);
+  // The one text check of every SCIM body (POST, PUT, PATCH, Bulk, .search): JSON escapes can
+  // carry a NUL or a lone surrogate that no later layer may see (PostgreSQL would answer 500).
+  checkText(parsed.value, '');
   return parsed.value;
+}
+
+/** The core's text rule (no NUL, no unpaired surrogate) as a SCIM 400 invalidValue naming the path. */
+export function checkText(value: unknown, root: string): void {
+  const found = findInvalidText(value, root);
+  if (found) throw new ScimError('SCIM_ERR_TEXT_INVALID', describeInvalidText(found));
 }
 
 function parseWithoutProto(text: string): { ok: true; value: unknown } | { ok: false; detail: string } {

@@ -5,7 +5,7 @@
  * every failure as an RFC 7644 error body. Anything unexpected is logged and masked as a 500;
  * nothing a client sends is meant to reach that branch.
  */
-import { isRosterError, uniqueViolation, type Core } from '@roster/core';
+import { databaseUnavailable, isRosterError, uniqueViolation, type Core } from '@roster/core';
 import {
   GROUP_RESOURCE,
   ScimError,
@@ -32,7 +32,7 @@ import { readerSql } from '../store/reader.js';
 import type { Sql } from '../store/sql.js';
 import type { ScimSettings, Scope } from './context.js';
 import { createGroup, deleteGroup, getGroup, listGroupResources, listGroupsResponse, patchGroup, replaceGroup } from './groups.js';
-import { JSON_HEADERS, header, idpRequestId, isUuid, json, queryParam, readJsonBody, type ScimRequest, type ScimResponse } from './request.js';
+import { JSON_HEADERS, checkText, header, idpRequestId, isUuid, json, queryParam, readJsonBody, type ScimRequest, type ScimResponse } from './request.js';
 import { createUser, deleteUser, getUser, listUserResources, listUsersResponse, patchUser, replaceUser } from './users.js';
 
 export interface ScimHandlerDeps {
@@ -65,6 +65,8 @@ export function scimErrorOf(e: unknown): ScimError {
     // A unique index refused the write: the userName is taken (by another member or person).
     return new ScimError('SCIM_ERR_UNIQUENESS', e.message);
   }
+  // A database that does not answer in time: the IdP should retry later (RFC 7644 allows 503).
+  if (!isRosterError(e) && databaseUnavailable(e)) return new ScimError('SCIM_ERR_UNAVAILABLE');
   if (!isRosterError(e) && uniqueViolation(e)) {
     return new ScimError('SCIM_ERR_UNIQUENESS', 'The change conflicts with a concurrent change of the same resource; read it again and retry.');
   }
@@ -96,6 +98,8 @@ export class ScimHandler {
       const team = segments.shift();
       if (team === undefined) throw new ScimError('SCIM_ERR_NOT_FOUND', 'The SCIM base URL is /scim/v2/<team>.');
       const scope = await this.authenticate(req, team);
+      // Query parameters (filter, attributes, …) obey the same text rule as bodies.
+      checkText(req.query, '');
       return await this.route(scope, segments);
     } catch (e) {
       const err = scimErrorOf(e);

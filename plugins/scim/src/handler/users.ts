@@ -88,7 +88,7 @@ async function readBack(s: Scope, id: string, q: ListQuery, project: Projection)
 /** PUT: the whole profile (R6) and `active` (R7) in one transaction. */
 export async function replaceUser(s: Scope, id: string, body: unknown, q: ListQuery, project: Projection): Promise<ScimResponse> {
   if (!isUuid(id)) throw notFound('User', id);
-  const parsed = parseUser(body);
+  const parsed = parseUser(body, { replace: true });
   const ifMatch = header(s.req, 'if-match');
   await s.core.members.sync(s.teamId, id, (current) => {
     checkIfMatch(ifMatch, current.version);

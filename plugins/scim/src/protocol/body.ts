@@ -33,3 +33,24 @@ export function optionalString(v: unknown, where: string): string | null {
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   throw new ScimError('SCIM_ERR_VALUE_INVALID', `${where} must be a string`);
 }
+
+/**
+ * The longest userName, externalId, primary email and group displayName Roster stores. These
+ * columns are indexed, and a PostgreSQL btree entry holds about 2.7 kB: a longer value that does
+ * not compress would fail in the database (a 500). 512 characters is 2 kB at 4 bytes a character,
+ * far above what Okta (100) or Entra (113 for a UPN, 256 for a group name) send.
+ */
+export const MAX_IDENTIFIER_LENGTH = 512;
+
+export function checkIdentifierLength(v: string | null, where: string): void {
+  if (v !== null && v.length > MAX_IDENTIFIER_LENGTH) {
+    throw new ScimError('SCIM_ERR_VALUE_INVALID', `${where} is longer than ${MAX_IDENTIFIER_LENGTH} characters`);
+  }
+}
+
+/** `optionalString` for an indexed column (see MAX_IDENTIFIER_LENGTH). */
+export function identifierString(v: unknown, where: string): string | null {
+  const s = optionalString(v, where);
+  checkIdentifierLength(s, where);
+  return s;
+}

@@ -32,6 +32,7 @@ export const ScimErrorCodes = {
   SCIM_ERR_PATH_INVALID: { status: 400, scimType: 'invalidPath', message: 'The path attribute is not valid or names an unsupported attribute.' },
   SCIM_ERR_NO_TARGET: { status: 400, scimType: 'noTarget', message: 'The path did not select anything to change.' },
   SCIM_ERR_VALUE_INVALID: { status: 400, scimType: 'invalidValue', message: 'A value is missing or not compatible with the attribute.' },
+  SCIM_ERR_TEXT_INVALID: { status: 400, scimType: 'invalidValue', message: 'Text must be valid Unicode without NUL characters.' },
   SCIM_ERR_SCHEMA_UNKNOWN: { status: 400, scimType: 'invalidValue', message: 'The request names a schema this endpoint does not support.' },
   SCIM_ERR_SYNTAX_INVALID: { status: 400, scimType: 'invalidSyntax', message: 'The request body is not a valid SCIM message.' },
   SCIM_ERR_JSON_INVALID: { status: 400, scimType: 'invalidSyntax', message: 'The request body is not valid JSON.' },
@@ -52,6 +53,7 @@ export const ScimErrorCodes = {
   SCIM_ERR_MEDIA_TYPE: { status: 415, message: 'Send application/scim+json or application/json.' },
   SCIM_ERR_INTERNAL: { status: 500, message: 'The server could not complete the request.' },
   SCIM_ERR_NOT_IMPLEMENTED: { status: 501, message: 'The server does not support this operation.' },
+  SCIM_ERR_UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable; retry later.' },
 } as const satisfies Record<string, CatalogueEntry>;
 
 export type ScimErrorCode = keyof typeof ScimErrorCodes;
@@ -103,6 +105,10 @@ const ROSTER_ERROR_BRAND = Symbol.for('roster.error');
 /** Core error code → SCIM code. Anything not listed keeps its status and becomes a generic error. */
 const FROM_CORE: Record<string, ScimErrorCode> = {
   USER_IN_OTHER_TEAM: 'SCIM_ERR_USER_IN_OTHER_TEAM',
+  // Who an asserted identity may become (docs/security.md): the userName / email is not this
+  // team's to take, like a person of another team (R2): 409 uniqueness, with the core's detail.
+  PLATFORM_ADMIN_RESERVED: 'SCIM_ERR_UNIQUENESS',
+  DOMAIN_OF_ANOTHER_TEAM: 'SCIM_ERR_UNIQUENESS',
   ALREADY_MEMBER: 'SCIM_ERR_UNIQUENESS',
   NOT_FOUND: 'SCIM_ERR_NOT_FOUND',
   BAD_USER_INPUT: 'SCIM_ERR_VALUE_INVALID',

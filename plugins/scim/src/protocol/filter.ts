@@ -3,8 +3,10 @@
  * and / or / not, parentheses, value paths) plus what real clients send beyond it:
  * operators and attribute names in any case, and unquoted values (`name.FamilyName eq
  * Employee`, `meta.Created gt 2015-10-10T14:38:21.8617979-07:00`) as Microsoft's tests do.
- * Every failure is a SCIM `invalidFilter` error naming the position; nothing else is thrown.
+ * Every failure is a SCIM `invalidFilter` error naming the position, except a string literal
+ * that breaks the text rule (NUL, lone surrogate): that is `invalidValue`, as in bodies.
  */
+import { textProblem } from '@roster/core';
 import { ScimError } from './errors.js';
 import { parseAttrPath, formatAttrPath, type AttrPath } from './path.js';
 
@@ -60,6 +62,10 @@ function tokenize(input: string): Token[] {
       } catch {
         invalid(`bad escape in string at position ${i}`);
       }
+      // `"\u0000"` is a valid escape: the decoded text must still obey the text rule (it may be
+      // compared in SQL, or become a value through a PATCH path's filter).
+      const problem = textProblem(text);
+      if (problem) throw new ScimError('SCIM_ERR_TEXT_INVALID', `The string at position ${i} of the filter contains ${problem === 'NUL' ? 'a NUL character' : 'an unpaired UTF-16 surrogate'}; text must be valid Unicode without NUL characters.`);
       tokens.push({ kind: 'string', text, pos: i });
       i = j + 1;
     } else {

@@ -1,6 +1,6 @@
 /** SCIM Group ⇄ Roster team group. Members are users only (nested groups are not supported). */
 import { coerceAttribute } from './coerce.js';
-import { checkSchemas, optionalString, requireObject } from './body.js';
+import { checkSchemas, identifierString, requireObject } from './body.js';
 import { ScimError } from './errors.js';
 import { isObject, type JsonObject } from './json.js';
 import { renderMeta } from './meta.js';
@@ -29,8 +29,8 @@ export function parseGroup(body: unknown): ParsedGroup {
   let members: MemberRef[] | undefined;
   for (const [key, raw] of Object.entries(obj)) {
     const lower = key.toLowerCase();
-    if (lower === 'displayname') displayName = optionalString(raw, 'displayName');
-    else if (lower === 'externalid') externalId = optionalString(raw, 'externalId');
+    if (lower === 'displayname') displayName = identifierString(raw, 'displayName');
+    else if (lower === 'externalid') externalId = identifierString(raw, 'externalId');
     else if (lower === 'members') {
       const list = coerceAttribute(MEMBERS, raw, 'members', { kind: 'resource' });
       members = [];

@@ -3,6 +3,7 @@
  * order the IdP sent them (Okta's remove-then-add in one request), never by rewriting a
  * members array — that is what keeps concurrent PATCHes of one group from losing members.
  */
+import { checkIdentifierLength } from './body.js';
 import { ScimError } from './errors.js';
 import type { Filter } from './filter.js';
 import { isObject, type JsonValue } from './json.js';
@@ -77,11 +78,13 @@ export function toGroupChanges(ops: readonly PatchOperation[]): GroupChange[] {
           throw new ScimError('SCIM_ERR_VALUE_INVALID', 'displayName is required and must be a non-empty string');
         }
         if (op.target.filter || op.target.sub) unsupported(op, 'displayName is a simple attribute');
+        checkIdentifierLength(op.value, 'displayName');
         return { kind: 'rename', displayName: op.value };
       }
       case 'externalId': {
         if (op.op === 'remove' || op.value === null) return { kind: 'externalId', externalId: null };
         if (typeof op.value !== 'string') throw new ScimError('SCIM_ERR_VALUE_INVALID', 'externalId must be a string');
+        checkIdentifierLength(op.value, 'externalId');
         return { kind: 'externalId', externalId: op.value };
       }
       default:

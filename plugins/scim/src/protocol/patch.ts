@@ -84,7 +84,8 @@ export function parsePatchPath(text: string): { path: AttrPath; filter?: Filter 
   try {
     filter = parseFilter(trimmed.slice(open + 1, close));
   } catch (e) {
-    if (isScimError(e)) pathError(`"${text}": ${e.message}`);
+    // A string breaking the text rule stays invalidValue, as it is everywhere else.
+    if (isScimError(e) && e.code !== 'SCIM_ERR_TEXT_INVALID') pathError(`"${text}": ${e.message}`);
     throw e;
   }
   return { path: base, filter };
@@ -146,6 +147,17 @@ function checkMutability(op: PatchOpName, def: AttributeDef, sub: AttributeDef |
   if (op === 'remove' && !sub && def.required) {
     throw new ScimError('SCIM_ERR_VALUE_INVALID', `"${text}" is required and cannot be removed`);
   }
+  if (op === 'remove' && !sub && def.alwaysAssigned) refuseUnassign(def, text);
+}
+
+/**
+ * RFC 7644 §3.5.2.2 makes a removed attribute unassigned; `active` cannot be (a member is
+ * active or not), and guessing a default would reactivate a deactivated member. So the
+ * request is refused, never answered 204 with nothing changed (#12.11).
+ */
+function refuseUnassign(def: AttributeDef, text: string): never {
+  const values = def.type === 'boolean' ? 'true or false' : 'a value';
+  throw new ScimError('SCIM_ERR_VALUE_INVALID', `"${text}" cannot be removed or set to null: Roster always stores it; send ${values}`);
 }
 
 function coerceFor(target: PatchTarget, def: AttributeDef, sub: AttributeDef | undefined, value: unknown, where: string): JsonValue {
@@ -172,7 +184,10 @@ function operation(op: PatchOpName, text: string, value: unknown, resource: Reso
   if (value === null && def.required && !sub) throw new ScimError('SCIM_ERR_VALUE_INVALID', `"${text}" is required and cannot be null`);
   const coerced = coerceFor(target, def, sub, value, text);
   // Null is "unassigned" (RFC 7643 §2.5): saying so as a remove keeps nulls out of the canonical list.
-  if (coerced === null) return { op: 'remove', target };
+  if (coerced === null) {
+    if (def.alwaysAssigned && !sub) refuseUnassign(def, text);
+    return { op: 'remove', target };
+  }
   out.value = coerced;
   return out;
 }

@@ -21,6 +21,12 @@ export interface AttributeDef {
   canonicalValues?: string[];
   referenceTypes?: string[];
   subAttributes?: AttributeDef[];
+  /**
+   * Roster always holds a value for it (a column with no "unassigned" state, like `active`):
+   * a remove or a null is refused (400 invalidValue) rather than answered 204 with nothing
+   * changed. Not published in /Schemas (RFC 7643 has no such characteristic).
+   */
+  alwaysAssigned?: boolean;
 }
 
 export interface SchemaDef {
@@ -119,7 +125,7 @@ export const USER_SCHEMA: SchemaDef = {
     attr('preferredLanguage', 'string', "The user's preferred written or spoken language (RFC 7231 language tag)."),
     attr('locale', 'string', "The user's default location, for localising dates and currency."),
     attr('timezone', 'string', "The user's time zone in IANA format, e.g. \"Europe/Paris\"."),
-    attr('active', 'boolean', 'Whether the member may sign in. false deactivates the member and frees their seat.'),
+    attr('active', 'boolean', 'Whether the member may sign in. false deactivates the member and frees their seat.', { alwaysAssigned: true }),
     multi('emails', 'Email addresses; the primary one is the member\'s contact email.', ['work', 'home', 'other']),
     multi('phoneNumbers', 'Phone numbers.', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
     complex(

@@ -6,7 +6,7 @@
  * profile is kept as canonical SCIM JSON in the membership's `attributes`.
  */
 import { coerceAttribute } from './coerce.js';
-import { checkSchemas, optionalString, requireObject } from './body.js';
+import { checkIdentifierLength, checkSchemas, identifierString, optionalString, requireObject } from './body.js';
 import { ScimError } from './errors.js';
 import { findKey, isObject, type JsonObject, type JsonValue } from './json.js';
 import { renderMeta } from './meta.js';
@@ -40,9 +40,10 @@ function primaryEmail(emails: JsonValue | undefined): string | null {
 /**
  * Parses a POST or PUT body. Read-only attributes (`id`, `meta`, `groups`, the license
  * extension) and attributes Roster does not know are ignored, as RFC 7643 §2.2 allows; a
- * wrong type or a missing `userName` is a 400 invalidValue.
+ * wrong type or a missing `userName` is a 400 invalidValue. `active` absent or null on create
+ * means active; on a PUT (`replace`) absent keeps the current state and null is refused.
  */
-export function parseUser(body: unknown): ParsedUser {
+export function parseUser(body: unknown, opts: { replace?: boolean } = {}): ParsedUser {
   const obj = requireObject(body, 'User');
   checkSchemas(obj, USER_RESOURCE);
   const attributes: JsonObject = {};
@@ -52,10 +53,15 @@ export function parseUser(body: unknown): ParsedUser {
   let displayName: string | null = null;
   for (const [key, raw] of Object.entries(obj)) {
     const lower = key.toLowerCase();
-    if (lower === 'username') userName = optionalString(raw, 'userName') ?? undefined;
-    else if (lower === 'externalid') externalId = optionalString(raw, 'externalId');
+    if (lower === 'username') userName = identifierString(raw, 'userName') ?? undefined;
+    else if (lower === 'externalid') externalId = identifierString(raw, 'externalId');
     else if (lower === 'displayname') displayName = optionalString(raw, 'displayName');
-    else if (lower === 'active') active = (coerceAttribute(findByName(USER_RESOURCE.schema.attributes, 'active')!, raw, 'active', { kind: 'resource' }) as boolean | null) ?? undefined;
+    else if (lower === 'active') {
+      const value = coerceAttribute(findByName(USER_RESOURCE.schema.attributes, 'active')!, raw, 'active', { kind: 'resource' }) as boolean | null;
+      // On create, null is the default (active); on PUT it would ask to unassign what Roster always stores (#12.11).
+      if (value === null && opts.replace) throw new ScimError('SCIM_ERR_VALUE_INVALID', '"active" cannot be set to null: Roster always stores it; send true or false, or leave it out to keep the current state');
+      active = value ?? undefined;
+    }
     else if (COLUMN_ATTRS.includes(lower)) continue;
     else if (lower.startsWith('urn:')) {
       const ext = findExtension(USER_RESOURCE, key);
@@ -83,7 +89,9 @@ export function parseUser(body: unknown): ParsedUser {
   delete name.givenName;
   delete name.familyName;
   if (Object.keys(name).length === 0) delete attributes.name;
-  const parsed: ParsedUser = { userName: userName.trim(), externalId, displayName, givenName, familyName, email: primaryEmail(attributes.emails), attributes };
+  const email = primaryEmail(attributes.emails);
+  checkIdentifierLength(email, 'The primary email');
+  const parsed: ParsedUser = { userName: userName.trim(), externalId, displayName, givenName, familyName, email, attributes };
   if (active !== undefined) parsed.active = active;
   return parsed;
 }

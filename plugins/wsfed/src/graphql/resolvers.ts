@@ -28,6 +28,7 @@ export function toConnectionType(c: WsFedConnectionEntity, svc: WsFedConnections
     idpSignOutUrl: c.idpSignOutUrl,
     certificates: describeCertificates(c.signingCertificates, now).map((cert) => Object.assign(new WsFedCertificateType(), cert)),
     allowSha1: c.allowSha1,
+    trustEmails: c.trustEmails,
     clockSkewSeconds: c.clockSkewSeconds,
     claimPreset: c.claimPreset as WsFedClaimPresetEnum,
     claimOverrides: Object.assign(new WsFedClaimMappingType(), c.claimOverrides),
@@ -61,7 +62,7 @@ function toInput(input: WsFedConnectionInput): ConnectionInput {
 export class WsFedTeamResolver {
   constructor(private readonly svc: WsFedConnections) {}
 
-  @FieldResolver(() => [WsFedConnectionType], { description: 'WS-Federation connections (ADFS, Entra ID). Team admins only (R18).' })
+  @FieldResolver(() => [WsFedConnectionType], { description: 'WS-Federation connections (ADFS, Entra ID). Team admins only.' })
   async wsfedConnections(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<WsFedConnectionType[]> {
     requireTeamAdmin(ctx, team.id);
     const now = new Date();
@@ -120,7 +121,7 @@ export class WsFedTeamResolver {
 export class WsFedConnectionResolver {
   constructor(private readonly signIn: SignInApi) {}
 
-  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts through this connection, newest first, with the failing step (R19).' })
+  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts through this connection, newest first, with the failing step.' })
   async attempts(
     @Root() conn: WsFedConnectionType,
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,

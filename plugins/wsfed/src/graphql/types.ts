@@ -7,6 +7,9 @@ registerEnumType(WsFedClaimPresetEnum, {
   description: 'Which claim types become email, names, UPN and groups: `adfs` (xmlsoap claim types) or `entra` (Microsoft claim types, object id as subject fallback).',
 });
 
+/** Shared by the connection type and its input: what turning it on means. */
+const TRUST_EMAILS = 'The IdP is trusted to vouch for the email addresses it asserts, in any domain: a member whose email matches is linked on first sign-in and just-in-time provisioning may create members with it. Off by default: only addresses in domains this team verified are then linked or created. Turn on only for an IdP that verifies its users’ addresses (a corporate directory), never for one where people choose their own.';
+
 @ObjectType('WsFedClaimMapping', { description: 'Claim types per identity field, in priority order (groups: the union).' })
 export class WsFedClaimMappingType {
   @Field(() => [String], { nullable: true }) email?: string[];
@@ -31,7 +34,7 @@ export class WsFedClaimMappingInput {
   @Field(() => [String], { nullable: true }) tenantId?: string[] | null;
 }
 
-@ObjectType('WsFedCertificate', { description: 'An IdP token-signing certificate the connection trusts (R18: several overlap during rollover).' })
+@ObjectType('WsFedCertificate', { description: 'An IdP token-signing certificate the connection trusts; several may overlap during a rollover.' })
 export class WsFedCertificateType {
   @Field(() => String) fingerprintSha256!: string;
   @Field(() => String) subject!: string;
@@ -60,6 +63,7 @@ export class WsFedConnectionType {
   @Field(() => String, { nullable: true }) idpSignOutUrl!: string | null;
   @Field(() => [WsFedCertificateType]) certificates!: WsFedCertificateType[];
   @Field(() => Boolean, { description: 'Accept RSA-SHA1 signatures (old ADFS farms only).' }) allowSha1!: boolean;
+  @Field(() => Boolean, { description: TRUST_EMAILS }) trustEmails!: boolean;
   @Field(() => Int) clockSkewSeconds!: number;
   @Field(() => WsFedClaimPresetEnum) claimPreset!: WsFedClaimPresetEnum;
   @Field(() => WsFedClaimMappingType, { description: 'Fields replaced on top of the preset.' }) claimOverrides!: WsFedClaimMappingType;
@@ -88,6 +92,7 @@ export class WsFedConnectionInput {
   @Field(() => String, { nullable: true, description: 'Defaults to `<public URL>/wsfed/<id>`. Entra ID may need `api://<client id>` or a verified-domain URI.' }) realm?: string | null;
   @Field(() => String, { nullable: true, description: 'Defaults to `<public URL>/wsfed/<id>/acs`.' }) replyUrl?: string | null;
   @Field(() => Boolean, { nullable: true }) allowSha1?: boolean | null;
+  @Field(() => Boolean, { nullable: true, description: TRUST_EMAILS }) trustEmails?: boolean | null;
   @Field(() => Int, { nullable: true, description: '0–600, default 120.' }) clockSkewSeconds?: number | null;
   @Field(() => WsFedClaimPresetEnum, { nullable: true }) claimPreset?: WsFedClaimPresetEnum | null;
   @Field(() => WsFedClaimMappingInput, { nullable: true, description: 'Replaces the overrides as a whole; null clears them.' }) claimOverrides?: WsFedClaimMappingInput | null;

@@ -1,7 +1,8 @@
+import { fetchText, OutboundFetchError, type OutboundSettings } from '@roster/plugin-sdk';
 import { WsFedMetadataError } from './metadata.js';
 
-export interface FetchMetadataOptions {
-  /** Injected for tests and for an egress-restricted fetch in production. */
+export interface FetchMetadataOptions extends Partial<OutboundSettings> {
+  /** The network: an egress proxy in production, a fake IdP in tests. Default: the SSO toolkit's outbound policy. */
   fetch?: typeof fetch;
   timeoutMs?: number;
   maxBytes?: number;
@@ -15,53 +16,25 @@ const DEFAULT_MAX_BYTES = 1024 * 1024;
 
 /**
  * Downloads `FederationMetadata.xml` (ADFS: `https://adfs.example.com/FederationMetadata/2007-06/FederationMetadata.xml`,
- * Entra: `https://login.microsoftonline.com/{tenant}/federationmetadata/2007-06/federationmetadata.xml`).
+ * Entra: `https://login.microsoftonline.com/{tenant}/federationmetadata/2007-06/federationmetadata.xml`)
+ * through the SSO toolkit's outbound policy (the resolved address of every hop is checked).
  * Returns the text; `importFederationMetadata` does the parsing and checks.
  */
 export async function fetchFederationMetadata(url: string, options: FetchMetadataOptions = {}): Promise<string> {
-  let parsed: URL;
   try {
-    parsed = new URL(url);
-  } catch {
-    throw new WsFedMetadataError('METADATA_INVALID', 'metadata URL is not an absolute URL');
-  }
-  if (parsed.protocol !== 'https:' && !(options.allowHttp === true && parsed.protocol === 'http:')) {
-    throw new WsFedMetadataError('METADATA_INVALID', 'metadata URL must use https');
-  }
-  const doFetch = options.fetch ?? fetch;
-  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
-  let response: Response;
-  try {
-    // No redirects: a redirect to an internal address would turn metadata refresh into SSRF.
-    response = await doFetch(parsed, {
-      redirect: 'error',
-      signal: AbortSignal.timeout(options.timeoutMs ?? DEFAULT_TIMEOUT_MS),
-      headers: { accept: 'application/samlmetadata+xml, application/xml, text/xml' },
-    });
+    return await fetchText(
+      url,
+      {
+        allowHttp: options.allowHttp === true,
+        allowPrivateAddresses: options.allowPrivateAddresses === true,
+        ...(options.allowAddresses ? { allowAddresses: options.allowAddresses } : {}),
+        timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+        maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
+      },
+      { accept: 'application/samlmetadata+xml, application/xml, text/xml', userAgent: 'Roster-WSFed-metadata/1', ...(options.fetch ? { fetch: options.fetch } : {}) },
+    );
   } catch (error) {
-    throw new WsFedMetadataError('METADATA_INVALID', `metadata download failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (error instanceof OutboundFetchError) throw new WsFedMetadataError('METADATA_INVALID', `metadata download failed: ${error.message}`);
+    throw error;
   }
-  if (!response.ok) throw new WsFedMetadataError('METADATA_INVALID', `metadata download failed with HTTP ${response.status}`);
-  const declared = Number(response.headers.get('content-length') ?? '0');
-  if (declared > maxBytes) throw new WsFedMetadataError('METADATA_INVALID', `metadata is larger than ${maxBytes} bytes`);
-  const body = await readCapped(response, maxBytes);
-  return body;
-}
-
-async function readCapped(response: Response, maxBytes: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > maxBytes) {
-      await reader.cancel();
-      throw new WsFedMetadataError('METADATA_INVALID', `metadata is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }

@@ -102,7 +102,7 @@ export function onNode(node: TestRoster, publicUrl: string): string {
   return `${node.url}${u.pathname}${u.search}`;
 }
 
-export const CONNECTION_FIELDS = `id teamId name enabled realm replyUrl loginUrl logoutUrl idpIssuer idpSignInUrl idpSignOutUrl allowSha1 clockSkewSeconds claimPreset
+export const CONNECTION_FIELDS = `id teamId name enabled realm replyUrl loginUrl logoutUrl idpIssuer idpSignInUrl idpSignOutUrl allowSha1 trustEmails clockSkewSeconds claimPreset
   certificates { fingerprintSha256 subject notBefore notAfter expired daysUntilExpiry expiryWarning }
   claimOverrides { email upn } claimMapping { email groups }
   metadataUrl metadataRefreshedAt metadataCheckedAt metadataError createdAt updatedAt`;
@@ -120,6 +120,7 @@ export interface ConnectionView {
   idpSignInUrl: string;
   idpSignOutUrl: string | null;
   claimPreset: string;
+  trustEmails: boolean;
   certificates: Array<{ fingerprintSha256: string; subject: string; notAfter: string; expired: boolean; daysUntilExpiry: number; expiryWarning: boolean }>;
   claimOverrides: { email: string[] | null; upn: string[] | null };
   claimMapping: { email: string[]; groups: string[] };
@@ -146,10 +147,14 @@ export async function gqlError(t: TestRoster, query: string, variables: Record<s
   return r.errors?.[0]?.extensions?.code;
 }
 
-/** A team, its owner, and a WS-Fed connection imported from an ADFS-shaped FederationMetadata.xml. */
+/**
+ * A team, its owner, and a WS-Fed connection imported from an ADFS-shaped FederationMetadata.xml.
+ * The connection vouches for the emails it asserts (`trustEmails`), as a corporate ADFS does: the
+ * journeys sign in people of `contoso.test`, which no test team verifies for itself.
+ */
 export async function teamWithAdfs(t: TestRoster, metadata = adfsMetadata()) {
   const team = await t.createTeam();
-  const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { name: 'Contoso ADFS', metadataXml: metadata } }, team.ownerToken);
+  const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { name: 'Contoso ADFS', metadataXml: metadata, trustEmails: true } }, team.ownerToken);
   return { team, conn };
 }
 

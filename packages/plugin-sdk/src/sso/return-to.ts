@@ -1,15 +1,11 @@
 /**
- * `return_to` check: where the browser may be sent after sign-in without becoming an open
- * redirect. Accepted: a path on Roster's own origin (`/app?x=1`), or an absolute http(s) URL
- * whose origin is listed. Everything a browser might read as another host is refused:
+ * `return_to` check: where the browser may be sent after a sign-in or sign-out without becoming
+ * an open redirect. Accepted: a path on Roster's own origin (`/app?x=1`), or an absolute http(s)
+ * URL whose origin is listed. Everything a browser might read as another host is refused:
  * `//evil`, `/\evil`, `\\evil`, `/<tab>/evil` (browsers drop tabs and newlines), `javascript:`,
- * `https://allowed@evil`.
+ * `https://allowed@evil`. One implementation for every protocol plugin (SAML RelayState, OIDC
+ * and WS-Fed `return_to`, sign-out targets).
  */
-
-export interface ReturnToPolicy {
-  /** Origins (scheme, host, port) that absolute return URLs may point at. */
-  allowedOrigins: readonly string[];
-}
 
 export type ReturnToCheck = { ok: true; value: string } | { ok: false; reason: string };
 
@@ -24,7 +20,8 @@ function normaliseOrigin(origin: string): string | null {
   }
 }
 
-export function checkReturnTo(input: unknown, policy: ReturnToPolicy): ReturnToCheck {
+/** The verdict with its reason (for a sign-in trace); `checkReturnTo` is the usual call. */
+export function inspectReturnTo(input: unknown, allowedOrigins: readonly string[]): ReturnToCheck {
   if (typeof input !== 'string' || input.length === 0) return { ok: false, reason: 'return_to is empty' };
   if (input.length > MAX_LENGTH) return { ok: false, reason: 'return_to is too long' };
   // Control characters and spaces are removed or rewritten by browsers before parsing.
@@ -47,13 +44,12 @@ export function checkReturnTo(input: unknown, policy: ReturnToPolicy): ReturnToC
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: `return_to scheme ${url.protocol} is not allowed` };
   if (url.username || url.password) return { ok: false, reason: 'return_to must not carry credentials' };
-  const allowed = policy.allowedOrigins.map(normaliseOrigin);
-  if (!allowed.includes(url.origin)) return { ok: false, reason: `return_to origin ${url.origin} is not allowed` };
+  if (!allowedOrigins.map(normaliseOrigin).includes(url.origin)) return { ok: false, reason: `return_to origin ${url.origin} is not allowed` };
   return { ok: true, value: url.href };
 }
 
-/** The checked value, or `fallback` when it is refused. */
-export function safeReturnTo(input: unknown, policy: ReturnToPolicy, fallback = '/'): string {
-  const result = checkReturnTo(input, policy);
+/** The checked value, or `fallback` when it is refused: never an open redirect. */
+export function checkReturnTo(value: unknown, allowedOrigins: readonly string[], fallback = '/'): string {
+  const result = inspectReturnTo(value, allowedOrigins);
   return result.ok ? result.value : fallback;
 }

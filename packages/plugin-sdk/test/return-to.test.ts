@@ -1,8 +1,8 @@
-/** `return_to` may only lead to Roster's own paths or listed origins (no open redirect). */
+/** `return_to` may only lead to Roster's own paths or listed origins (no open redirect): the one check of every SSO plugin (#12). */
 import { describe, expect, it } from 'vitest';
-import { checkReturnTo, safeReturnTo } from '../src/index.js';
+import { checkReturnTo, inspectReturnTo } from '../src/index.js';
 
-const policy = { allowedOrigins: ['https://app.roster.example', 'http://localhost:5173/'] };
+const allowed = ['https://app.roster.example', 'http://localhost:5173/'];
 
 describe('return_to', () => {
   it.each([
@@ -14,7 +14,7 @@ describe('return_to', () => {
     ['HTTPS://APP.ROSTER.EXAMPLE:443/x', 'https://app.roster.example/x'],
     ['http://localhost:5173/dev', 'http://localhost:5173/dev'],
   ])('accepts %s', (input, value) => {
-    expect(checkReturnTo(input, policy)).toEqual({ ok: true, value });
+    expect(inspectReturnTo(input, allowed)).toEqual({ ok: true, value });
   });
 
   it.each([
@@ -40,12 +40,13 @@ describe('return_to', () => {
     '',
     '/' + 'a'.repeat(3000),
   ])('refuses %j', (input) => {
-    expect(checkReturnTo(input, policy).ok).toBe(false);
+    expect(inspectReturnTo(input, allowed).ok).toBe(false);
+    expect(checkReturnTo(input, allowed)).toBe('/');
   });
 
   it('refuses non-strings and falls back', () => {
-    expect(checkReturnTo(['/a'], policy).ok).toBe(false);
-    expect(safeReturnTo('//evil.example', policy)).toBe('/');
-    expect(safeReturnTo(undefined, policy, '/home')).toBe('/home');
+    expect(inspectReturnTo(['/a'], allowed).ok).toBe(false);
+    expect(checkReturnTo('//evil.example', allowed)).toBe('/');
+    expect(checkReturnTo(undefined, allowed, '/home')).toBe('/home');
   });
 });
