@@ -352,7 +352,7 @@ describe('#12 reproductions', () => {
     const user = await t.core.em().findOneOrFail(User, { login: email });
     expect(await t.core.em().count('Membership', { user: user.id })).toBe(0);
     // No session for the operator's account came out of any of it (so no `teams` query as them).
-    const [{ n }] = await t.core.em().execute<Array<{ n: number }>>('select count(*)::int as n from session where user_id = ?', [user.id]);
+    const [{ n } = { n: -1 }] = await t.core.em().execute<Array<{ n: number }>>('select count(*)::int as n from session where user_id = ?', [user.id]);
     expect(n).toBe(0);
     // The operator still signs in with their own password, as a platform admin in no team.
     const login = await fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'operator-password-123' }) });

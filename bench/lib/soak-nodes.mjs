@@ -85,7 +85,7 @@ export function rosterNode({ name, port, env, logFile }) {
     /** Distinct error lines the node logged (pino level ≥ 50), with how often each appeared. */
     loggedErrors() {
       const seen = new Map();
-      let text = '';
+      let text;
       try { text = readFileSync(logFile, 'utf8'); } catch { return []; }
       for (const line of text.split('\n')) {
         if (!line.startsWith('{')) continue;

@@ -20,6 +20,7 @@ export interface InvalidText {
   reason: InvalidTextReason;
 }
 
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const NUL_OR_SURROGATE = /[\u0000\ud800-\udfff]/;
 
 /** The problem with one string, or null when it is acceptable text. */

@@ -14,7 +14,7 @@ const FIXED = 'select count(*)::int as n from membership where team_id = ?';
 /** Runs FIXED prepared, then answers the prepared statements of that same connection. */
 async function preparedOnOneConnection(teamId: string): Promise<Array<{ name: string; statement: string }>> {
   return (t.roster.orm.em.fork() as Em).transactional(async (em) => {
-    const [{ n }] = await boundRows<{ n: number }>(em, FIXED, [teamId], { prepare: true });
+    const [{ n } = { n: 0 }] = await boundRows<{ n: number }>(em, FIXED, [teamId], { prepare: true });
     expect(n).toBe(1);
     return boundRows<{ name: string; statement: string }>(em, "select name, statement from pg_prepared_statements where name like 'roster\\_%'", []);
   });

@@ -87,6 +87,9 @@ export interface PluginContext<O> {
   viewerOf(request: FastifyRequest): Promise<Viewer | null>;
 }
 
+/** A class, as MikroORM (entities) and type-graphql (resolvers) take it. */
+export type ClassRef = abstract new (...args: never[]) => object;
+
 /** A plugin is a plain object made by a factory. */
 export interface RosterPlugin<O = unknown> {
   name: string;
@@ -96,11 +99,11 @@ export interface RosterPlugin<O = unknown> {
   /** Raw options → validated options with defaults; throw an Error saying what is wrong. */
   parseOptions?: (raw: unknown) => O;
   /** MikroORM entity classes the plugin owns. */
-  entities?: Function[];
+  entities?: ClassRef[];
   /** Forward-only SQL migrations, named `<plugin>/<nnnn>-<what>`. */
   migrations?: Migration[];
   /** type-graphql resolver classes; instances come from `ctx.addResolver`, or are built with `new`. */
-  resolvers?: Function[];
+  resolvers?: ClassRef[];
   setup?(ctx: PluginContext<O>): void | Promise<void>;
   /** Runs at shutdown, in reverse order of setup. */
   close?(): void | Promise<void>;

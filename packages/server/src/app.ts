@@ -6,7 +6,7 @@ import formbody from '@fastify/formbody';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import { createCore, databaseUnavailable, isRosterError, pendingMigrations, type Core, type TxtResolver } from '@roster/core';
-import type { PluginContext, RosterPlugin, SsoEntryPoint, SsoRegistry } from '@roster/plugin-sdk';
+import type { ClassRef, PluginContext, RosterPlugin, SsoEntryPoint, SsoRegistry } from '@roster/plugin-sdk';
 import type { ServerConfig } from './config.js';
 import { initOrm, migrate, pgTimeouts } from './orm.js';
 import { startEmbedded, type EmbeddedDatabase } from './database.js';
@@ -160,7 +160,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     core.throttle.purgeExpired(),
   ]));
 
-  const instances = new Map<Function, object>();
+  const instances = new Map<ClassRef, object>();
   const ssoSources: Array<(teamId: string) => Promise<SsoEntryPoint[]>> = [];
   const sso: SsoRegistry = {
     addEntryPoints: (source) => void ssoSources.push(source),
@@ -200,7 +200,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       },
       sso,
       every: (name, intervalMs, task) => every(`${plugin.name}:${name}`, intervalMs, task),
-      addResolver: (instance) => void instances.set(instance.constructor, instance),
+      addResolver: (instance) => void instances.set(instance.constructor as ClassRef, instance),
       on: (hook, handler) => core.hooks.on(hook, handler),
       viewerOf,
     };
@@ -226,7 +226,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       if (closed) return;
       closed = true;
       for (const job of jobs) clearInterval(job.timer);
-      await Promise.allSettled(jobs.map((j) => j.running));
+      await Promise.allSettled(jobs.flatMap((j) => (j.running ? [j.running] : [])));
       await app.close();
       await revocations?.close();
       for (const { plugin } of [...loaded].reverse()) await plugin.close?.();

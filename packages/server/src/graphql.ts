@@ -1,3 +1,4 @@
+import type { ClassRef } from '@roster/plugin-sdk';
 import { ApolloServer } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -10,10 +11,10 @@ import type { FastifyRequest } from 'fastify';
 import { graphqlLimitsHook, type GraphqlLimits } from './graphql-limits.js';
 import { textRulePlugin } from './graphql-text.js';
 
-export async function buildRosterSchema(resolverClasses: Function[], instances: Map<Function, object>): Promise<GraphQLSchema> {
+export async function buildRosterSchema(resolverClasses: ClassRef[], instances: Map<ClassRef, object>): Promise<GraphQLSchema> {
   return buildSchema({
-    resolvers: resolverClasses as unknown as NonEmptyArray<Function>,
-    container: { get: (cls: Function) => instances.get(cls) ?? new (cls as new () => object)() },
+    resolvers: resolverClasses as unknown as NonEmptyArray<ClassRef>,
+    container: { get: (cls: ClassRef) => instances.get(cls) ?? new (cls as new () => object)() },
     validate: false,
   });
 }

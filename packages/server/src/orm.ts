@@ -1,3 +1,4 @@
+import type { ClassRef } from '@roster/plugin-sdk';
 import { MikroORM, PostgreSqlDriver } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import { runMigrations, type Migration } from '@roster/core';
@@ -58,7 +59,7 @@ function discardOnTimeout(conn: PooledPgClient): void {
   };
 }
 
-export async function initOrm(url: string, entities: Function[], poolMax: number, timeouts: DbTimeouts): Promise<MikroORM> {
+export async function initOrm(url: string, entities: ClassRef[], poolMax: number, timeouts: DbTimeouts): Promise<MikroORM> {
   return MikroORM.init({
     driver: PostgreSqlDriver,
     clientUrl: url,

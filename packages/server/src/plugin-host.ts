@@ -1,5 +1,5 @@
 import { RosterError, coreMigrations, coreEntities, coreResolvers, type Migration } from '@roster/core';
-import type { RosterPlugin } from '@roster/plugin-sdk';
+import type { ClassRef, RosterPlugin } from '@roster/plugin-sdk';
 
 export interface LoadedPlugin {
   plugin: RosterPlugin<unknown>;
@@ -48,10 +48,10 @@ export function allMigrations(plugins: LoadedPlugin[]): Migration[] {
   return [...coreMigrations, ...plugins.flatMap((p) => p.plugin.migrations ?? [])];
 }
 
-export function allEntities(plugins: LoadedPlugin[]): Function[] {
+export function allEntities(plugins: LoadedPlugin[]): ClassRef[] {
   return [...coreEntities, ...plugins.flatMap((p) => p.plugin.entities ?? [])];
 }
 
-export function allResolverClasses(plugins: LoadedPlugin[]): Function[] {
+export function allResolverClasses(plugins: LoadedPlugin[]): ClassRef[] {
   return [...coreResolvers, ...plugins.flatMap((p) => p.plugin.resolvers ?? [])];
 }

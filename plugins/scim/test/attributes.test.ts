@@ -16,7 +16,7 @@ const user: JsonObject = {
   [ENT]: { department: 'Sales', employeeNumber: '42' },
   meta,
 };
-const always = { schemas: user.schemas, id: 'u1', meta };
+const always = { schemas: user.schemas!, id: 'u1', meta };
 const p = (attributes?: string, excludedAttributes?: string) => projectResource(user, { attributes, excludedAttributes }, USER_RESOURCE);
 
 describe('attributes', () => {

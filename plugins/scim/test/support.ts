@@ -58,7 +58,7 @@ export function client(team: Pick<ScimTeam, 'base' | 'token'>, defaults: Record<
     }
     const r = await fetch(`${team.base}${path}`, { method, headers: h, body: payload });
     const text = await r.text();
-    let parsed: unknown = undefined;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {

@@ -52,14 +52,14 @@ export async function membersPage(core: Core, teamId: string, filter: MembersFil
   if (cursor) { where.push('(m.created_at, m.id) > (?::timestamptz, ?::uuid)'); params.push(cursor[0], cursor[1]); }
   const sqlWhere = where.join(' and ');
   const countWhere = cursor ? where.slice(0, -1).join(' and ') : sqlWhere;
-  const [rows, [{ n }]] = await Promise.all([
+  const [rows, [count]] = await Promise.all([
     core.read<Record<string, unknown>>(`select ${MEMBER_COLUMNS} from membership m join "user" u on u.id = m.user_id where ${sqlWhere} order by m.created_at, m.id limit ?`, [...params, first + 1]),
     // The join is needed only to search names; counting members of a team needs membership alone.
     core.read<{ n: number }>(`select count(*)::int as n from ${filter?.search?.trim() ? 'membership m join "user" u on u.id = m.user_id' : 'membership m'} where ${countWhere}`, countParams),
   ]);
   const page = rows.slice(0, first);
   const edges = page.map((r) => ({ cursor: encode([new Date(r.created_at as string).toISOString(), r.id as string]), node: toMember(r) }));
-  return { edges, totalCount: n, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  return { edges, totalCount: count?.n ?? 0, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
 export async function memberById(core: Core, id: string): Promise<MemberType | null> {

@@ -418,11 +418,11 @@ function applyProfile(user: User, input: ProfileInput): void {
 }
 
 async function assertAnotherOwner(em: Em, teamId: string, exceptId: string): Promise<void> {
-  const [{ n }] = await em.execute<Array<{ n: number }>>(
+  const [owners] = await em.execute<Array<{ n: number }>>(
     "select count(*)::int as n from membership where team_id = ? and role = 'owner' and status = 'active' and id <> ?",
     [teamId, exceptId],
   );
-  if (n === 0) fail('LAST_OWNER');
+  if (!owners?.n) fail('LAST_OWNER');
 }
 
 /** Flushes and turns a race on the unique indexes into the same conflict a sequential request gets. */

@@ -72,7 +72,7 @@ export class SeatEngine {
     for (const r of demoted) {
       audit(em, actor, { teamId, action: 'license.seat_released', target: { type: 'member', id: r.membership_id }, data: { licenseTypeId, reason: 'inactive' } });
     }
-    const [{ granted }] = await em.execute<Array<{ granted: number }>>(
+    const [{ granted } = { granted: 0 }] = await em.execute<Array<{ granted: number }>>(
       "select count(*)::int as granted from license_assignment where license_type_id = ? and state = 'GRANTED'",
       [licenseTypeId],
     );

@@ -28,7 +28,7 @@ export function send(base: string, method: string, path: string, opts: { json?: 
           const eq = pair!.indexOf('=');
           cookies[pair!.slice(0, eq)] = pair!.slice(eq + 1);
         }
-        let body: Record<string, unknown> = {};
+        let body: Record<string, unknown>;
         try {
           body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
         } catch {

@@ -9,7 +9,7 @@
  * the cached JWKS lacks, the JWKS is fetched again, at most once per `jwksRefreshIntervalSeconds`
  * so a stream of tokens with made-up kids cannot turn Roster into a load generator.
  */
-import * as client from 'openid-client';
+import type * as client from 'openid-client';
 
 export interface DiscoveryCacheOptions {
   /** A discovery document or JWKS is reused this long before it is fetched again. Default 3600. */

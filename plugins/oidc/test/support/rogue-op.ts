@@ -53,6 +53,7 @@ export class RogueOp {
 
   static async start(options: RogueOptions = {}): Promise<RogueOp> {
     const keys = { a: await generateKeyPair('RS256'), b: await generateKeyPair('RS256'), c: await generateKeyPair('RS256') };
+    // eslint-disable-next-line prefer-const -- assigned once the server that closes over it exists
     let op: RogueOp | undefined;
     const server = createServer((req, res) => {
       const chunks: Buffer[] = [];
