@@ -78,6 +78,8 @@ beforeAll(async () => {
   const redirect = [`${publicUrl}/oidc/callback`];
   op = await startOp({
     accounts,
+    // Every connection has its own /oidc/:id/callback, known once it exists.
+    redirectUriPrefix: `${publicUrl}/oidc/`,
     clients: [
       { client_id: 'roster', client_secret: SECRET, redirect_uris: redirect, token_endpoint_auth_method: 'client_secret_basic' },
       { client_id: 'google-client', client_secret: GOOGLE_SECRET, redirect_uris: redirect, token_endpoint_auth_method: 'client_secret_basic' },
@@ -218,7 +220,7 @@ async function signInThrough(channel: Channel, home: Home, p: Prepared): Promise
     if (run.status === 302 && run.session) return { code: 'ok', session: run.session };
     const body = run.body as { error: string; step?: string };
     // A refusal of the plugin itself (Google: unverified email) names the step instead.
-    return { code: body.error === 'OIDC_SIGN_IN_REFUSED' ? `plugin:${body.step}` : body.error };
+    return { code: body.error === 'OIDC_SIGNIN_REFUSED' ? `plugin:${body.step}` : body.error };
   }
   throw new Error(`not a sign-in channel: ${channel}`);
 }
