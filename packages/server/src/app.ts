@@ -14,6 +14,7 @@ import { allEntities, allMigrations, allResolverClasses, resolvePlugins } from '
 import { buildRosterSchema, mountGraphql } from './graphql.js';
 import { listenForRevocations } from './revocations.js';
 import { authRoutes, makeViewerOf, setSessionCookie } from './auth.js';
+import { consoleRoutes } from './console.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -106,6 +107,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   });
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
   await authRoutes(app, core, cfg);
+  await consoleRoutes(app);
 
   // Periodic jobs of the core and of plugins: no overlap, unref'd, awaited at shutdown.
   const jobs: Array<{ timer: NodeJS.Timeout; running: Promise<unknown> | null }> = [];
