@@ -99,7 +99,7 @@ function MemberView({ member }: { member: MemberDetail }) {
           <h2 id="role-h">Role</h2>
           <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void run(() => changeRole({ id: member.id, role }), `${name} is now ${ROLE_LABEL[role].toLowerCase()}.`); }}>
             <div className="field">
-              <label htmlFor="role">Role</label>
+              <label htmlFor="role">Role in the team</label>
               <select id="role" value={role} disabled={inactive || busy} aria-describedby={inactive ? 'role-frozen' : undefined} onChange={(e) => setRole(e.target.value as Role)}>
                 {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABEL[r]}</option>)}
               </select>

@@ -82,7 +82,7 @@ export function Members({ teamId }: { teamId: string }) {
             <tbody>
               {members.edges.map(({ node: m }) => (
                 <tr key={m.id}>
-                  <td data-label="Name"><Link to={`/members/${m.id}`} className="member-link">{memberName(m)}</Link>{memberName(m) !== m.userName && <span className="sub">{m.userName}</span>}</td>
+                  <td data-label="Name"><Link to={`/members/${m.id}`} className="member-link">{memberName(m)}</Link>{memberName(m) !== m.userName && m.userName !== m.email && <span className="sub">{m.userName}</span>}</td>
                   <td data-label="Email">{m.email ?? '—'}</td>
                   <td data-label="Role">{ROLE_LABEL[m.role]}</td>
                   <td data-label="Status"><StatusBadge status={m.status} /></td>

@@ -89,7 +89,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
 
         {step.kind === 'choose' && (
           <>
-            <p className="muted">Signing in as <strong>{email.trim()}</strong>{' '}<button type="button" className="link-button" onClick={restart}>Use another email</button></p>
+            <div className="signing-in">
+              <span className="signing-in-email" title="Signing in as">{email.trim()}</span>
+              <button type="button" className="link-button" onClick={restart} aria-label="Use another email">Change</button>
+            </div>
             {options && options.connections.length > 0 && (
               <div className="stack">
                 {options.connections.map((c) => (
