@@ -47,6 +47,7 @@ async function main(): Promise<void> {
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     console.log(`\nRoster is running at ${config.publicUrl} (listening on ${address})`);
     console.log(`  GraphQL:  ${config.publicUrl}/graphql`);
+    console.log(`  Admin:    ${config.publicUrl}/admin (the console)`);
     console.log(`  Database: ${config.databaseUrl ? 'PostgreSQL from DATABASE_URL' : `embedded PostgreSQL in ${config.dataDir}`}`);
     if (values.demo) {
       console.log(`  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}`);
