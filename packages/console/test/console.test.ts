@@ -4,7 +4,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -12,9 +12,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '@roster/core';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { oidcPlugin } from '@roster/plugin-oidc';
+import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { CONSOLE_DIR, ensureBuilt } from './support/build.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const IDP_CERT = new URL('../../../plugins/wsfed/test/fixtures/idp-signing.cert.pem', import.meta.url);
 const SHOTS = fileURLToPath(new URL('../../../test-output/console/', import.meta.url));
 const FIRST = ['Ada', 'Alan', 'Barbara', 'Claude', 'Donald', 'Edsger', 'Frances', 'Guido', 'Hedy', 'Ivan', 'John', 'Katherine', 'Linus', 'Margaret', 'Niklaus'];
 const LAST = ['Lovelace', 'Turing', 'Liskov', 'Shannon', 'Knuth', 'Dijkstra', 'Allen', 'Rossum', 'Lamarr', 'Sutherland'];
@@ -28,7 +30,7 @@ beforeAll(async () => {
   ensureBuilt();
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
   await mkdir(SHOTS, { recursive: true });
-  t = await startTestRoster({ plugins: [oidcPlugin()] });
+  t = await startTestRoster({ plugins: [oidcPlugin(), wsfedPlugin()] });
   team = await t.createTeam(undefined, { salesperson: 5 });
   owner = `owner@${team.slug}.example.com`;
   // ~150 members, so search and paging have something to do.
@@ -67,12 +69,13 @@ async function open(width: number): Promise<{ context: BrowserContext; page: Pag
 /** What a person sees: the whole page, or only the first screen for long lists. */
 const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
 
+/** Keyboard only: type, Enter, type, Enter. */
 async function signIn(page: Page, email: string, password: string): Promise<void> {
   await page.goto(`${t.url}/admin`);
   await page.getByLabel('Work email').fill(email);
-  await page.getByRole('button', { name: 'Continue' }).click();
+  await page.keyboard.press('Enter');
   await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.keyboard.press('Enter');
 }
 
 describe('admin console (#16)', () => {
@@ -168,9 +171,12 @@ describe('admin console (#16)', () => {
     await page.getByText('152 members').waitFor();
     await shot(page, '390-members', false);
     await page.getByRole('combobox', { name: 'Status' }).selectOption('inactive');
-    await page.getByRole('link', { name: 'Grace Hopper' }).click();
+    await page.getByRole('link', { name: 'Grace Hopper' }).focus();
+    await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: /Grace Hopper/ }).waitFor();
     await page.getByText('Reactivate Grace Hopper first.').waitFor();
+    // Focus moved to the new page's content, not lost with the link.
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     // Nothing wider than the screen: no sideways scrolling on a phone.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, '390-member-inactive');
@@ -178,6 +184,45 @@ describe('admin console (#16)', () => {
     await page.getByRole('status').getByText('Grace Hopper is active again.').waitFor();
     await expect.poll(() => page.getByRole('combobox', { name: 'Role in the team' }).isDisabled()).toBe(false);
     expect(problems).toEqual([]);
+    await context.close();
+  }, 120_000);
+
+  it('#16 / R4: email first — a bad address is explained, a domain with SSO offers it, and a team that requires SSO goes straight to its IdP', async () => {
+    const sso = await t.createTeam();
+    const domain = `${sso.slug}.example.com`;
+    const created = await t.gql<{ createWsFedConnection: { id: string } }>(
+      'mutation($t: ID!, $i: WsFedConnectionInput!) { createWsFedConnection(teamId: $t, input: $i) { id } }',
+      { t: sso.teamId, i: { name: 'Contoso ADFS', idpIssuer: 'http://adfs.example.com/adfs/services/trust', idpSignInUrl: 'https://adfs.example.com/adfs/ls/', signingCertificates: [await readFile(IDP_CERT, 'utf8')] } },
+      { token: sso.ownerToken },
+    );
+    expect(created.errors).toBeUndefined();
+    const d = await t.core.domains.add(sso.teamId, domain, SYSTEM_ACTOR);
+    await t.core.domains.verify(sso.teamId, d.id, SYSTEM_ACTOR, true);
+    const policy = (methods: string, ssoRequired: boolean) => t.gql(`mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [${methods}], ssoRequired: ${ssoRequired} }) { id } }`, { id: sso.teamId }, { token: sso.ownerToken });
+    expect((await policy('sso, password', false)).errors).toBeUndefined();
+
+    const { context, page, problems } = await open(1280);
+    await page.goto(`${t.url}/admin`);
+    await page.getByLabel('Work email').fill('not-an-email');
+    await page.keyboard.press('Enter');
+    await page.getByRole('alert').getByText('Enter your work email address').waitFor();
+
+    await page.getByLabel('Work email').fill(`someone@${domain}`);
+    await page.keyboard.press('Enter');
+    await page.getByRole('link', { name: 'Continue with Contoso ADFS' }).waitFor();
+    await page.getByLabel('Password').waitFor();
+    await shot(page, '1280-sign-in-sso-or-password');
+
+    expect((await policy('sso', true)).errors).toBeUndefined();
+    await page.getByRole('button', { name: 'Change email' }).click();
+    await page.getByLabel('Work email').fill(`someone@${domain}`);
+    expect(problems).toEqual([]);
+    // The IdP host does not exist: the request the browser makes to it is the proof.
+    const toIdp = page.waitForRequest((r) => r.url().startsWith('https://adfs.example.com/adfs/ls/'));
+    await page.keyboard.press('Enter');
+    const idp = new URL((await toIdp).url());
+    expect(idp.searchParams.get('wa')).toBe('wsignin1.0');
+    expect(idp.searchParams.get('wreply')).toContain(`/wsfed/${created.data!.createWsFedConnection.id}/acs`);
     await context.close();
   }, 120_000);
 });

@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, useLocation } from '../router.tsx';
 import type { Viewer } from '../operations.ts';
 
@@ -6,6 +6,14 @@ const NAV = [{ to: '/members', label: 'Members' }];
 
 export function Layout({ viewer, onSignOut, children }: { viewer: Viewer; onSignOut: () => void; children: ReactNode }) {
   const { path } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // After an in-app navigation, focus moves to the new page's content (where a page load would
+  // put a screen reader), not left on a link that no longer exists.
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [path]);
   return (
     <>
       <a className="skip-link" href="#main">Skip to content</a>
@@ -24,7 +32,7 @@ export function Layout({ viewer, onSignOut, children }: { viewer: Viewer; onSign
           </div>
         </div>
       </header>
-      <main id="main" tabIndex={-1} className="content">{children}</main>
+      <main id="main" ref={main} tabIndex={-1} className="content">{children}</main>
     </>
   );
 }

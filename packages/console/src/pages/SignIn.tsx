@@ -91,7 +91,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
           <>
             <div className="signing-in">
               <span className="signing-in-email" title="Signing in as">{email.trim()}</span>
-              <button type="button" className="link-button" onClick={restart} aria-label="Use another email">Change</button>
+              <button type="button" className="link-button" onClick={restart} aria-label="Change email">Change</button>
             </div>
             {options && options.connections.length > 0 && (
               <div className="stack">
