@@ -4,7 +4,7 @@ import { ErrorMessage } from './components/ErrorMessage.tsx';
 import { Layout } from './components/Layout.tsx';
 import { MeQuery, type Viewer } from './operations.ts';
 import { signOut } from './auth.ts';
-import { Link, navigate, useLocation } from './router.tsx';
+import { Link, href, navigate, useLocation } from './router.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Members } from './pages/Members.tsx';
 import { MemberPage } from './pages/Member.tsx';
@@ -35,10 +35,10 @@ export function App() {
   if (!me.data) return <p className="boot" role="status">Loading Roster admin…</p>;
   if (!viewer) return <SignIn onSignedIn={reloadViewer} />;
 
+  // A fresh page load after sign-out: nothing of the session's data stays in memory.
   const onSignOut = async () => {
     await signOut();
-    navigate('/sign-in', { replace: true });
-    reloadViewer();
+    window.location.assign(href('/sign-in'));
   };
 
   return (
