@@ -17,6 +17,7 @@ import { authRoutes, makeViewerOf, setSessionCookie } from './auth.js';
 import { csrfGuard } from './csrf.js';
 import { registerFrontDoor } from './front-door.js';
 import { requestLogLine } from './log.js';
+import { consoleRoutes } from './console.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -138,6 +139,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
   await authRoutes(app, core, cfg);
   const frontDoor = registerFrontDoor(app, cfg, loaded.map(({ plugin }) => plugin));
+  await consoleRoutes(app);
 
   // Periodic jobs of the core and of plugins: no overlap, unref'd, awaited at shutdown.
   const jobs: Array<{ timer: NodeJS.Timeout; running: Promise<unknown> | null }> = [];

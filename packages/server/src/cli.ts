@@ -53,11 +53,11 @@ async function main(): Promise<void> {
     // The same links as the front page (GET /).
     const door = frontDoorOf(roster.app);
     for (const link of door?.links() ?? []) console.log(`  ${link.method.padEnd(4)} ${link.url}  ${link.label}`);
+    if (door) console.log(`  Admin console: ${door.adminConsole()}`);
     for (const plugin of door?.plugins() ?? []) {
       console.log(`  Plugin ${plugin.name}${plugin.entryPoints.length ? ':' : ''}`);
       for (const entry of plugin.entryPoints) console.log(`    ${entry.url}  ${entry.label}`);
     }
-    console.log('  Admin console: not built yet (use the GraphQL API)');
     if (values.demo) {
       console.log(`  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}`);
       // What an IdP admin pastes into Okta or Entra; the token comes from createScimToken (shown once).

@@ -27,6 +27,8 @@ export interface FrontDoor {
   advertise(plugin: string, entry: AdvertisedEntry): void;
   /** The server's own links, from the public URL as it is now (known only once listening, in tests). */
   links(): FrontDoorLink[];
+  /** Where team admins manage their team in a browser. */
+  adminConsole(): string;
   plugins(): FrontDoorPlugin[];
 }
 
@@ -52,6 +54,7 @@ export function registerFrontDoor(app: FastifyInstance, cfg: ServerConfig, plugi
       { label: 'Readiness: database reachable, migrations applied', url: url('/readyz'), method: 'GET' },
       { label: 'Metrics (Prometheus)', url: url('/metrics'), method: 'GET' },
     ],
+    adminConsole: () => url('/admin'),
     plugins: () => plugins.map((p) => ({
       name: p.name,
       version: p.version,
@@ -65,7 +68,7 @@ export function registerFrontDoor(app: FastifyInstance, cfg: ServerConfig, plugi
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'no-referrer');
     if (wantsJson(request.headers.accept)) {
-      return { name: 'Roster', links: door.links(), plugins: door.plugins(), adminConsole: null };
+      return { name: 'Roster', links: door.links(), plugins: door.plugins(), adminConsole: door.adminConsole() };
     }
     reply.header('content-security-policy', CSP);
     reply.type('text/html; charset=utf-8');
@@ -146,7 +149,7 @@ function page(door: FrontDoor, production: boolean): string {
 <h2>Enabled plugins</h2>
 <section><ul>${pluginItems}</ul></section>
 <h2>Admin console</h2>
-<section><ul><li><span class="what">Not built yet: team admins use the GraphQL API meanwhile.</span></li></ul></section>
+<section><ul>${linkItem({ label: 'Team members, sign-in and the team\'s settings in a browser', url: door.adminConsole(), method: 'GET' })}</ul></section>
 <footer>Words in braces are placeholders: a team's slug or id, a connection's id, an email address.</footer>
 </main>
 </body>

@@ -35,6 +35,7 @@ describe('front door (GET /)', () => {
     for (const path of ['/graphql', '/healthz', '/readyz', '/metrics', '/auth/login', '/scim/v2/{team}']) expect(html).toContain(`${t.url}${path}`);
     expect(html).toContain(`<a href="${t.url}/healthz">`);
     expect(html).toContain('Admin console');
+    expect(html).toContain(`<a href="${t.url}/admin">`);
   });
 
   it('#14: escapes what plugins advertise', async () => {
@@ -47,11 +48,11 @@ describe('front door (GET /)', () => {
   it('#14: answers JSON to Accept: application/json, with the same links', async () => {
     const r = await fetch(`${t.url}/`, { headers: { accept: 'application/json' } });
     expect(r.headers.get('content-type')).toContain('application/json');
-    const body = (await r.json()) as { links: Array<{ url: string }>; plugins: Array<{ name: string; entryPoints: Array<{ url: string }> }>; adminConsole: null };
+    const body = (await r.json()) as { links: Array<{ url: string }>; plugins: Array<{ name: string; entryPoints: Array<{ url: string }> }>; adminConsole: string };
     expect(body.links.map((l) => l.url)).toContain(`${t.url}/graphql`);
     expect(body.plugins.map((p) => p.name)).toEqual(['scim', 'loud']);
     expect(body.plugins[0]!.entryPoints.map((e) => e.url)).toEqual([`${t.url}/scim/v2/{team}`]);
-    expect(body.adminConsole).toBeNull();
+    expect(body.adminConsole).toBe(`${t.url}/admin`);
   });
 
   it('#14: a plugin cannot advertise a relative path', async () => {

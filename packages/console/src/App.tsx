@@ -1,0 +1,72 @@
+import { useEffect, type ReactNode } from 'react';
+import { useQuery } from 'urql';
+import { ErrorMessage } from './components/ErrorMessage.tsx';
+import { Layout } from './components/Layout.tsx';
+import { MeQuery, type Viewer } from './operations.ts';
+import { signOut } from './auth.ts';
+import { Link, href, navigate, useLocation } from './router.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import { Members } from './pages/Members.tsx';
+import { MemberPage } from './pages/Member.tsx';
+import { useTitle } from './title.ts';
+
+export function App() {
+  const [me, refetchMe] = useQuery({ query: MeQuery });
+  const { path } = useLocation();
+  const viewer = me.data?.me;
+  const reloadViewer = () => refetchMe({ requestPolicy: 'network-only' });
+
+  // Signed in on the sign-in page (or at the root): go to the members list.
+  useEffect(() => {
+    if (viewer && (path === '/' || path === '/sign-in')) navigate('/members', { replace: true });
+  }, [viewer, path]);
+
+  if (me.error) {
+    return (
+      <main className="centered" id="main">
+        <div className="card">
+          <h1>Roster admin</h1>
+          <ErrorMessage error={me.error} title="The console could not start" />
+          <button type="button" className="button" onClick={reloadViewer}>Try again</button>
+        </div>
+      </main>
+    );
+  }
+  if (!me.data) return <p className="boot" role="status">Loading Roster admin…</p>;
+  if (!viewer) return <SignIn onSignedIn={reloadViewer} />;
+
+  // A fresh page load after sign-out: nothing of the session's data stays in memory.
+  const onSignOut = async () => {
+    await signOut();
+    window.location.assign(href('/sign-in'));
+  };
+
+  return (
+    <Layout viewer={viewer} onSignOut={() => void onSignOut()}>
+      <Page path={path} viewer={viewer} />
+    </Layout>
+  );
+}
+
+function Page({ path, viewer }: { path: string; viewer: Viewer }) {
+  if (!viewer.team) {
+    return <Notice title="No team">You are signed in as a platform admin without a team. Choosing a team here is not built yet; use the GraphQL API.</Notice>;
+  }
+  if (viewer.member?.role === 'member') {
+    return <Notice title="Admins only">This console is for team admins and owners. Ask an admin of {viewer.team.name} if you need access.</Notice>;
+  }
+  if (path === '/members' || path === '/' || path === '/sign-in') return <Members teamId={viewer.team.id} />;
+  const member = /^\/members\/([^/]+)$/.exec(path);
+  if (member) return <MemberPage id={decodeURIComponent(member[1])} />;
+  return <Notice title="Page not found">There is no page at this address. <Link to="/members">Go to the members list</Link>.</Notice>;
+}
+
+function Notice({ title, children }: { title: string; children: ReactNode }) {
+  useTitle(title);
+  return (
+    <div className="empty">
+      <h1>{title}</h1>
+      <p>{children}</p>
+    </div>
+  );
+}

@@ -1,0 +1,38 @@
+import { useEffect, useRef, type ReactNode } from 'react';
+import { Link, useLocation } from '../router.tsx';
+import type { Viewer } from '../operations.ts';
+
+const NAV = [{ to: '/members', label: 'Members' }];
+
+export function Layout({ viewer, onSignOut, children }: { viewer: Viewer; onSignOut: () => void; children: ReactNode }) {
+  const { path } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const first = useRef(true);
+  // After an in-app navigation, focus moves to the new page's content (where a page load would
+  // put a screen reader), not left on a link that no longer exists.
+  useEffect(() => {
+    if (first.current) first.current = false;
+    else main.current?.focus();
+  }, [path]);
+  return (
+    <>
+      <a className="skip-link" href="#main">Skip to content</a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <Link to="/members" className="brand"><span className="brand-mark" aria-hidden="true">R</span>Roster <span className="brand-sub">admin</span></Link>
+          {viewer.team && <span className="team-name" title={viewer.team.slug}>{viewer.team.name}</span>}
+          <nav aria-label="Main" className="nav">
+            {NAV.map((item) => (
+              <Link key={item.to} to={item.to} aria-current={path.startsWith(item.to) ? 'page' : undefined}>{item.label}</Link>
+            ))}
+          </nav>
+          <div className="account">
+            <span className="account-login" title="Signed in as">{viewer.login}</span>
+            <button type="button" className="button button-quiet" onClick={onSignOut}>Sign out</button>
+          </div>
+        </div>
+      </header>
+      <main id="main" ref={main} tabIndex={-1} className="content">{children}</main>
+    </>
+  );
+}

@@ -1,0 +1,14 @@
+import type { MemberRow } from './operations.ts';
+
+export function memberName(m: Pick<MemberRow, 'displayName' | 'givenName' | 'familyName' | 'userName'>): string {
+  const full = [m.givenName, m.familyName].filter(Boolean).join(' ');
+  return m.displayName || full || m.userName;
+}
+
+const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+
+export function formatDate(iso: string | null | undefined): string {
+  return iso ? dateFormat.format(new Date(iso)) : '—';
+}
+
+export const ROLE_LABEL: Record<string, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };
