@@ -16,6 +16,13 @@ import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { CONSOLE_DIR, ensureBuilt } from './support/build.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// A clone without Chromium still passes `npm test`: the browser journeys say they were skipped.
+// CI installs Chromium (.ci/run) and never skips them.
+const HAVE_BROWSER = existsSync(CHROMIUM);
+if (!HAVE_BROWSER) {
+  if (process.env.CI) throw new Error(`No Chromium at ${CHROMIUM}: CI runs the console's browser journeys (apt-get install -y chromium, or set CHROMIUM_PATH).`);
+  console.warn(`Skipping the admin console's browser journeys: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH).`);
+}
 const IDP_CERT = new URL('../../../plugins/wsfed/test/fixtures/idp-signing.cert.pem', import.meta.url);
 const SHOTS = fileURLToPath(new URL('../../../test-output/console/', import.meta.url));
 const FIRST = ['Ada', 'Alan', 'Barbara', 'Claude', 'Donald', 'Edsger', 'Frances', 'Guido', 'Hedy', 'Ivan', 'John', 'Katherine', 'Linus', 'Margaret', 'Niklaus'];
@@ -28,7 +35,6 @@ let owner: string;
 
 beforeAll(async () => {
   ensureBuilt();
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium (or set CHROMIUM_PATH).`);
   await mkdir(SHOTS, { recursive: true });
   t = await startTestRoster({ plugins: [oidcPlugin(), wsfedPlugin()] });
   team = await t.createTeam(undefined, { salesperson: 5 });
@@ -43,6 +49,7 @@ beforeAll(async () => {
   const sales = groups.data!.team.groups.find((g) => g.displayName === 'Salesperson')!;
   const added = await t.gql('mutation($g: ID!, $m: [ID!]!) { addGroupMembers(id: $g, memberIds: $m) { id } }', { g: sales.id, m: [grace.id] }, { token: team.ownerToken });
   expect(added.errors).toBeUndefined();
+  if (!HAVE_BROWSER) return;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
@@ -103,7 +110,7 @@ describe('admin console (#16)', () => {
     expect(over.status).toBe(1);
   });
 
-  it('#16: an admin signs in with email then password, finds a member, deactivates them, sees a refusal with its message, signs out (1280 px)', async () => {
+  it.skipIf(!HAVE_BROWSER)('#16: an admin signs in with email then password, finds a member, deactivates them, sees a refusal with its message, signs out (1280 px)', async () => {
     const { context, page, problems } = await open(1280);
     await page.goto(`${t.url}/admin`);
     await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
@@ -165,7 +172,7 @@ describe('admin console (#16)', () => {
     await context.close();
   }, 120_000);
 
-  it('#16: the same pages work at 390 px, the frozen role explained on an inactive member', async () => {
+  it.skipIf(!HAVE_BROWSER)('#16: the same pages work at 390 px, the frozen role explained on an inactive member', async () => {
     const { context, page, problems } = await open(390);
     await signIn(page, owner, 'test-password');
     await page.getByRole('heading', { name: 'Members' }).waitFor();
@@ -188,7 +195,7 @@ describe('admin console (#16)', () => {
     await context.close();
   }, 120_000);
 
-  it('#16 / R4: email first — a bad address is explained, a domain with SSO offers it, and a team that requires SSO goes straight to its IdP', async () => {
+  it.skipIf(!HAVE_BROWSER)('#16 / R4: email first — a bad address is explained, a domain with SSO offers it, and a team that requires SSO goes straight to its IdP', async () => {
     const sso = await t.createTeam();
     const domain = `${sso.slug}.example.com`;
     const created = await t.gql<{ createWsFedConnection: { id: string } }>(
