@@ -47,7 +47,9 @@ const { createRoster, loadConfig, pluginsByName } = await import('../packages/se
 const serverRequire = createRequire(new URL('../packages/server/package.json', import.meta.url));
 const { default: Fastify } = await import(pathToFileURL(serverRequire.resolve('fastify')).href);
 
-const scenarioFiles = readdirSync(new URL('./scenarios/', import.meta.url)).filter((f) => /\.(mjs|js)$/.test(f)).sort();
+const scenarioFiles = readdirSync(new URL('./scenarios/', import.meta.url))
+  .filter((f) => /\.(mjs|js)$/.test(f))
+  .sort();
 const scenarios = [];
 for (const f of scenarioFiles) {
   const mod = await import(new URL(`./scenarios/${f}`, import.meta.url).href);
@@ -69,15 +71,18 @@ try {
   log(`database: ${db.kind}`);
 
   // Roster as in production: NODE_ENV=production, a real secret, a PostgreSQL server, the default plugins.
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    DATABASE_URL: db.url,
-    ROSTER_SECRET_KEY: randomBytes(32).toString('hex'),
-    ROSTER_PUBLIC_URL: 'https://roster.bench.test',
-    ROSTER_DB_POOL_MAX: String(settings.dbPoolMax),
-    LOG_LEVEL: settings.logLevel,
-    ...(env.ROSTER_PLUGINS ? { ROSTER_PLUGINS: env.ROSTER_PLUGINS } : {}),
-  }, { port: 0, host: '127.0.0.1' });
+  const config = loadConfig(
+    {
+      NODE_ENV: 'production',
+      DATABASE_URL: db.url,
+      ROSTER_SECRET_KEY: randomBytes(32).toString('hex'),
+      ROSTER_PUBLIC_URL: 'https://roster.bench.test',
+      ROSTER_DB_POOL_MAX: String(settings.dbPoolMax),
+      LOG_LEVEL: settings.logLevel,
+      ...(env.ROSTER_PLUGINS ? { ROSTER_PLUGINS: env.ROSTER_PLUGINS } : {}),
+    },
+    { port: 0, host: '127.0.0.1' },
+  );
   const roster = await createRoster({ config, plugins: pluginsByName(config.plugins), migrate: true });
   cleanups.unshift(() => roster.close());
   const rosterUrl = (await roster.listen()).replace('[::1]', '127.0.0.1');
@@ -90,7 +95,11 @@ try {
   /** Waits until the database has no statement running (a server may still drain queued requests after a load). */
   const settle = async () => {
     for (let quiet = 0, i = 0; quiet < 3 && i < 1200; i++) {
-      const { rows: [{ n }] } = await pool.query("select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()");
+      const {
+        rows: [{ n }],
+      } = await pool.query(
+        "select count(*)::int as n from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()",
+      );
       quiet = n === 0 ? quiet + 1 : 0;
       await new Promise((r) => setTimeout(r, 50));
     }
@@ -101,7 +110,9 @@ try {
   log(`seeded in ${team.seconds.toFixed(1)} s: ${JSON.stringify(team.counts)}`);
 
   const baselineApps = [];
-  cleanups.unshift(async () => { for (const a of baselineApps) await a.close(); });
+  cleanups.unshift(async () => {
+    for (const a of baselineApps) await a.close();
+  });
   const ctx = {
     settings,
     db: { url: db.url, pool },
@@ -134,11 +145,15 @@ try {
       // A target may make a fresh probe request each time (`probe()`: a create needs a new userName).
       const probeOnce = () => probe(t.probe ? t.probe() : t);
       const { result: first, statements } = await record(probeOnce);
-      if (first.status < 200 || first.status > 299 || first.json?.errors) throw new Error(`${s.name}/${side}: probe answered ${first.status}: ${first.text.slice(0, 500)}`);
+      if (first.status < 200 || first.status > 299 || first.json?.errors)
+        throw new Error(`${s.name}/${side}: probe answered ${first.status}: ${first.text.slice(0, 500)}`);
       const serial = [];
       for (let i = 0; i < settings.serialSamples; i++) serial.push((await probeOnce()).ms);
       out[side].probe = first;
-      out[side].statements = statements.map((st) => ({ sql: st.sql.length > 160 ? `${st.sql.slice(0, 157)}…` : st.sql, ms: st.ms === null ? null : Number(st.ms.toFixed(2)) }));
+      out[side].statements = statements.map((st) => ({
+        sql: st.sql.length > 160 ? `${st.sql.slice(0, 157)}…` : st.sql,
+        ms: st.ms === null ? null : Number(st.ms.toFixed(2)),
+      }));
       out[side].serialMs = median(serial);
       out[side].responseBytes = first.text.length;
     }
@@ -158,25 +173,41 @@ try {
       for (const side of order) {
         await settle();
         const cpu0 = { node: nodeCpuMs(), pg: pgCpuMs?.() ?? null };
-        const res = await profiled(r === 0 ? env.BENCH_CPU_PROFILE : null, `${s.name}-${side}`, () => runLoad(targets[side], { connections: settings.connections, seconds: settings.seconds }));
+        const res = await profiled(r === 0 ? env.BENCH_CPU_PROFILE : null, `${s.name}-${side}`, () =>
+          runLoad(targets[side], { connections: settings.connections, seconds: settings.seconds }),
+        );
         const cpu1 = { node: nodeCpuMs(), pg: pgCpuMs?.() ?? null };
         const n = Math.max(1, res.requestsTotal);
         const round = {
-          reqPerSec: res.requestsTotal / res.duration, p50: res.latency.p50, p99: res.latency.p99, mean: res.latency.mean, max: res.latency.max,
-          requests: res.requestsTotal, errors: res.errors, timeouts: res.timeouts, non2xx: res.non2xx,
-          nodeCpuMsPerReq: (cpu1.node - cpu0.node) / n, pgCpuMsPerReq: cpu0.pg === null || cpu1.pg === null ? null : (cpu1.pg - cpu0.pg) / n,
+          reqPerSec: res.requestsTotal / res.duration,
+          p50: res.latency.p50,
+          p99: res.latency.p99,
+          mean: res.latency.mean,
+          max: res.latency.max,
+          requests: res.requestsTotal,
+          errors: res.errors,
+          timeouts: res.timeouts,
+          non2xx: res.non2xx,
+          nodeCpuMsPerReq: (cpu1.node - cpu0.node) / n,
+          pgCpuMsPerReq: cpu0.pg === null || cpu1.pg === null ? null : (cpu1.pg - cpu0.pg) / n,
           loadavg1: os.loadavg()[0],
         };
         out[side].rounds.push(round);
-        log(`${s.name}/${side} round ${r + 1}/${settings.rounds}: ${round.reqPerSec.toFixed(1)} req/s, p50 ${round.p50} ms, p99 ${round.p99} ms, CPU/req node ${round.nodeCpuMsPerReq.toFixed(1)} ms pg ${round.pgCpuMsPerReq?.toFixed(1) ?? '—'} ms${round.errors + round.timeouts + round.non2xx ? `, ${round.errors} errors ${round.timeouts} timeouts ${round.non2xx} non-2xx` : ''} (load ${round.loadavg1.toFixed(2)})`);
+        log(
+          `${s.name}/${side} round ${r + 1}/${settings.rounds}: ${round.reqPerSec.toFixed(1)} req/s, p50 ${round.p50} ms, p99 ${round.p99} ms, CPU/req node ${round.nodeCpuMsPerReq.toFixed(1)} ms pg ${round.pgCpuMsPerReq?.toFixed(1) ?? '—'} ms${round.errors + round.timeouts + round.non2xx ? `, ${round.errors} errors ${round.timeouts} timeouts ${round.non2xx} non-2xx` : ''} (load ${round.loadavg1.toFixed(2)})`,
+        );
       }
     }
     for (const side of ['roster', 'baseline']) out[side].median = summarize(out[side].rounds);
     const R = out.roster.median;
     const B = out.baseline.median;
     out.ratio = {
-      reqPerSec: R.reqPerSec / B.reqPerSec, p50: R.p50 / B.p50, p99: R.p99 / B.p99, serialMs: out.roster.serialMs / out.baseline.serialMs,
-      nodeCpuMsPerReq: R.nodeCpuMsPerReq / B.nodeCpuMsPerReq, pgCpuMsPerReq: R.pgCpuMsPerReq === null ? null : R.pgCpuMsPerReq / B.pgCpuMsPerReq,
+      reqPerSec: R.reqPerSec / B.reqPerSec,
+      p50: R.p50 / B.p50,
+      p99: R.p99 / B.p99,
+      serialMs: out.roster.serialMs / out.baseline.serialMs,
+      nodeCpuMsPerReq: R.nodeCpuMsPerReq / B.nodeCpuMsPerReq,
+      pgCpuMsPerReq: R.pgCpuMsPerReq === null ? null : R.pgCpuMsPerReq / B.pgCpuMsPerReq,
     };
     if (R.errors || B.errors) exitCode = 1;
     results.push(out);
@@ -184,13 +215,28 @@ try {
   }
 
   console.log(`\n${table(results)}\n`);
-  console.log(`req/s, p50, p99: median of ${settings.rounds} round(s) of ${settings.seconds} s at ${settings.connections} connections; SQL/req and serial ms: one request at a time; CPU/req: CPU time of the server process (node) and of PostgreSQL (pg) per request served.`);
-  const git = (cmd) => { try { return execSync(cmd, { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return null; } };
+  console.log(
+    `req/s, p50, p99: median of ${settings.rounds} round(s) of ${settings.seconds} s at ${settings.connections} connections; SQL/req and serial ms: one request at a time; CPU/req: CPU time of the server process (node) and of PostgreSQL (pg) per request served.`,
+  );
+  const git = (cmd) => {
+    try {
+      return execSync(cmd, { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
+    } catch {
+      return null;
+    }
+  };
   const report = {
     date: new Date().toISOString(),
     machine: {
-      nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? null, memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-      node: process.version, platform: `${os.platform()} ${os.release()}`, loadavgBefore: loadBefore, loadavgAfter: os.loadavg(),
+      nproc: os.availableParallelism(),
+      cpu: os.cpus()[0]?.model ?? null,
+      memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadavgBefore: loadBefore,
+      loadavgAfter: os.loadavg(),
     },
     git: { commit: git('git rev-parse --short HEAD'), dirty: Boolean(git('git status --porcelain')) },
     settings,
@@ -209,7 +255,11 @@ try {
 } finally {
   stopLoads();
   for (const c of cleanups) {
-    try { await c(); } catch (e) { console.error('cleanup:', e.message); }
+    try {
+      await c();
+    } catch (e) {
+      console.error('cleanup:', e.message);
+    }
   }
 }
 process.exit(exitCode);

@@ -46,13 +46,17 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const run = `${Date.now().toString(36)}${process.pid.toString(36)}`;
 
 if (!pgAvailable()) {
-  console.error('The soak restarts PostgreSQL, so it needs the PostgreSQL 15 binaries (/usr/lib/postgresql/15/bin or PG_BIN) for a cluster of its own; BENCH_PG_URL is not used.');
+  console.error(
+    'The soak restarts PostgreSQL, so it needs the PostgreSQL 15 binaries (/usr/lib/postgresql/15/bin or PG_BIN) for a cluster of its own; BENCH_PG_URL is not used.',
+  );
   process.exit(1);
 }
 
 const cleanups = [];
 const nodes = [];
-process.on('exit', () => { for (const n of nodes) n.killNow(); });
+process.on('exit', () => {
+  for (const n of nodes) n.killNow();
+});
 const loadBefore = os.loadavg();
 let exitCode = 0;
 
@@ -82,7 +86,8 @@ try {
   const admin = { email: 'admin@soak.roster.test', password: randomBytes(12).toString('hex') };
   log(await rosterCli(['migrate'], nodeEnv));
   log(await rosterCli(['create-team', '--slug', 'soak', '--name', 'Soak'], nodeEnv));
-  for (const a of [admin, signIn]) log(await rosterCli(['create-admin', '--email', a.email, '--password', a.password, '--team', 'soak'], nodeEnv));
+  for (const a of [admin, signIn])
+    log(await rosterCli(['create-admin', '--email', a.email, '--password', a.password, '--team', 'soak'], nodeEnv));
 
   for (const name of ['A', 'B']) {
     const node = rosterNode({ name, port: await freePort(), env: nodeEnv, logFile: join(logDir, `node-${name}.log`) });
@@ -90,30 +95,60 @@ try {
     const { readyMs } = await node.start();
     log(`node ${name}: ${node.url} ready in ${Math.round(readyMs)} ms`);
   }
-  cleanups.unshift(async () => { for (const n of nodes) await n.stop(); });
+  cleanups.unshift(async () => {
+    for (const n of nodes) await n.stop();
+  });
   const [nodeA, nodeB] = nodes;
 
-  const login = await (await fetch(`${nodeA.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) })).json();
+  const login = await (
+    await fetch(`${nodeA.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(admin) })
+  ).json();
   if (!login.token) throw new Error(`admin sign-in failed: ${JSON.stringify(login)}`);
   const teamId = login.teamId;
   const gql = async (query, variables) => {
-    const r = await (await fetch(`${nodeA.url}/graphql`, { method: 'POST', headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) })).json();
+    const r = await (
+      await fetch(`${nodeA.url}/graphql`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${login.token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      })
+    ).json();
     if (r.errors) throw new Error(`GraphQL: ${JSON.stringify(r.errors)}`);
     return r.data;
   };
-  const { createScimToken: { secret: scimToken } } = await gql('mutation ($teamId: ID!) { createScimToken(teamId: $teamId, name: "soak") { secret } }', { teamId });
+  const {
+    createScimToken: { secret: scimToken },
+  } = await gql('mutation ($teamId: ID!) { createScimToken(teamId: $teamId, name: "soak") { secret } }', { teamId });
   const scimBase = '/scim/v2/soak';
   const groups = [];
   for (let k = 0; k < 4; k++) {
-    const r = await fetch(`${nodeB.url}${scimBase}/Groups`, { method: 'POST', headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' }, body: JSON.stringify({ displayName: `Soak ${k}` }) });
+    const r = await fetch(`${nodeB.url}${scimBase}/Groups`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ displayName: `Soak ${k}` }),
+    });
     if (r.status !== 201) throw new Error(`creating a SCIM group answered ${r.status}: ${await r.text()}`);
     groups.push((await r.json()).id);
   }
   log(`seeded: team ${teamId}, an admin session, a SCIM token, ${groups.length} SCIM groups`);
 
   // The race: N parallel creates of M names over both nodes → exactly M people.
-  const race = await raceCheck({ nodes, send, t0: performance.now(), timeoutMs: settings.timeoutMs, scimBase, scimToken, pool, teamId, run, requests: settings.raceRequests, names: settings.raceNames });
-  log(`race: ${race.requests} parallel creates of ${race.names} names in ${race.ms} ms → ${race.rows} rows; answers ${JSON.stringify(race.answers)}`);
+  const race = await raceCheck({
+    nodes,
+    send,
+    t0: performance.now(),
+    timeoutMs: settings.timeoutMs,
+    scimBase,
+    scimToken,
+    pool,
+    teamId,
+    run,
+    requests: settings.raceRequests,
+    names: settings.raceNames,
+  });
+  log(
+    `race: ${race.requests} parallel creates of ${race.names} names in ${race.ms} ms → ${race.rows} rows; answers ${JSON.stringify(race.answers)}`,
+  );
 
   // The load, with the faults on a schedule.
   const traffic = soakTraffic({ run, teamId, sessionToken: login.token, scimToken, scimBase, signIn, groups });
@@ -121,7 +156,10 @@ try {
   const faults = [];
   const t0 = performance.now();
   const now = () => performance.now() - t0;
-  const at = async (s) => { const wait = s * 1000 - now(); if (wait > 0) await sleep(wait); };
+  const at = async (s) => {
+    const wait = s * 1000 - now();
+    if (wait > 0) await sleep(wait);
+  };
   // The load runs SOAK_SECONDS, and on until the faults are over and every node has had
   // SOAK_TAIL_SECONDS to show it recovered (a slow boot on a busy machine pushes them late).
   let scheduleDone = false;
@@ -145,10 +183,22 @@ try {
     faults.push(restart);
     log(`t=${(restart.start / 1000).toFixed(1)} s: PostgreSQL restarted in ${Math.round(restart.back - restart.start)} ms`);
     quietFrom = now() + settings.tailSeconds * 1000;
-  })().finally(() => { scheduleDone = true; });
+  })().finally(() => {
+    scheduleDone = true;
+  });
   const until = () => scheduleDone && now() >= Math.max(settings.seconds * 1000, quietFrom);
   log(`load: ${settings.rate} req/s for ${settings.seconds} s over ${nodes.length} nodes (at most ${settings.concurrency} in flight)…`);
-  await runLoad({ nodes, traffic, rate: settings.rate, concurrency: settings.concurrency, until, maxSeconds: settings.seconds + 180, timeoutMs: settings.timeoutMs, t0, record: (o) => outcomes.push(o) });
+  await runLoad({
+    nodes,
+    traffic,
+    rate: settings.rate,
+    concurrency: settings.concurrency,
+    until,
+    maxSeconds: settings.seconds + 180,
+    timeoutMs: settings.timeoutMs,
+    t0,
+    record: (o) => outcomes.push(o),
+  });
   await schedule;
   const loadSeconds = now() / 1000;
   log(`load done: ${outcomes.length} requests in ${loadSeconds.toFixed(1)} s`);
@@ -160,13 +210,28 @@ try {
   if (failures.length) exitCode = 1;
   printReport({ settings, loadSeconds, race, consistency, analysis, loggedErrors, failures });
 
-  const git = (cmd) => { try { return execSync(cmd, { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim(); } catch { return null; } };
-  const { rows: [{ server_version: pgVersion }] } = await pool.query('show server_version');
+  const git = (cmd) => {
+    try {
+      return execSync(cmd, { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim();
+    } catch {
+      return null;
+    }
+  };
+  const {
+    rows: [{ server_version: pgVersion }],
+  } = await pool.query('show server_version');
   const report = {
     date: new Date().toISOString(),
     machine: {
-      nproc: os.availableParallelism(), cpu: os.cpus()[0]?.model ?? null, memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-      node: process.version, platform: `${os.platform()} ${os.release()}`, loadavgBefore: loadBefore, loadavgAfter: os.loadavg(),
+      nproc: os.availableParallelism(),
+      cpu: os.cpus()[0]?.model ?? null,
+      memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      loadavgBefore: loadBefore,
+      loadavgAfter: os.loadavg(),
     },
     git: { commit: git('git rev-parse --short HEAD'), dirty: Boolean(git('git status --porcelain')) },
     settings,
@@ -190,7 +255,11 @@ try {
   exitCode = 1;
 } finally {
   for (const c of cleanups) {
-    try { await c(); } catch (e) { console.error('cleanup:', e.message); }
+    try {
+      await c();
+    } catch (e) {
+      console.error('cleanup:', e.message);
+    }
   }
 }
 process.exit(exitCode);

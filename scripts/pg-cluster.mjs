@@ -35,13 +35,23 @@ export async function startCluster() {
     execFileSync(cmd, full, { stdio: ['ignore', 'ignore', 'inherit'] });
   };
   // Asynchronous: a caller restarting the server under load (bench/soak.mjs) keeps its event loop.
-  const shAsync = (bin, args) => new Promise((resolve, reject) => {
-    const cmd = asRoot ? 'runuser' : join(BIN, bin);
-    const full = asRoot ? ['-u', 'postgres', '--', join(BIN, bin), ...args] : args;
-    execFile(cmd, full, (err, _stdout, stderr) => (err ? reject(new Error(`${bin} failed: ${stderr || err.message}`)) : resolve()));
-  });
+  const shAsync = (bin, args) =>
+    new Promise((resolve, reject) => {
+      const cmd = asRoot ? 'runuser' : join(BIN, bin);
+      const full = asRoot ? ['-u', 'postgres', '--', join(BIN, bin), ...args] : args;
+      execFile(cmd, full, (err, _stdout, stderr) => (err ? reject(new Error(`${bin} failed: ${stderr || err.message}`)) : resolve()));
+    });
   sh('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8']);
-  sh('pg_ctl', ['-D', data, '-w', '-l', join(dir, 'log'), '-o', `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`, 'start']);
+  sh('pg_ctl', [
+    '-D',
+    data,
+    '-w',
+    '-l',
+    join(dir, 'log'),
+    '-o',
+    `-c listen_addresses=127.0.0.1 -p ${port} -k ${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`,
+    'start',
+  ]);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     port,

@@ -20,7 +20,11 @@ try {
   }
   const secondPass = process.env.ROSTER_TEST_SKIP_PGLITE !== '1';
   // Notices that hold for both passes (skipped conformance suites) are printed by the last one.
-  if (pgUrl) failed += vitest({ ROSTER_TEST_PG_URL: pgUrl, ...(secondPass ? { ROSTER_TEST_QUIET_NOTICES: '1' } : {}) }, `PostgreSQL server (${pgUrl.replace(/\/\/[^@]*@/, '//')})`);
+  if (pgUrl)
+    failed += vitest(
+      { ROSTER_TEST_PG_URL: pgUrl, ...(secondPass ? { ROSTER_TEST_QUIET_NOTICES: '1' } : {}) },
+      `PostgreSQL server (${pgUrl.replace(/\/\/[^@]*@/, '//')})`,
+    );
   else console.warn('No PostgreSQL server binaries found (set ROSTER_TEST_PG_URL or PG_BIN): running on PGlite only.');
   if (secondPass) failed += vitest({ ROSTER_TEST_PG_URL: '' }, 'embedded PGlite');
 } finally {

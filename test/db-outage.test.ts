@@ -116,7 +116,13 @@ describe.skipIf(!onPostgresServer() || !pgAvailable())('#13.5 a hung database fa
     expect(gql.value.errors?.[0]?.extensions?.code).toBe('SERVICE_UNAVAILABLE');
     expect(gql.ms).toBeLessThan(4000);
 
-    const login = await timed(() => fetch(`${t!.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'nobody@example.com', password: 'x' }) }));
+    const login = await timed(() =>
+      fetch(`${t!.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'nobody@example.com', password: 'x' }),
+      }),
+    );
     expect(login.value.status).toBe(503);
     expect(((await login.value.json()) as { error: string }).error).toBe('SERVICE_UNAVAILABLE');
     expect(login.ms).toBeLessThan(4000);

@@ -42,7 +42,10 @@ describe('docs/domain.md', () => {
   it('#14: defines every rule id cited in code, tests and docs', () => {
     expect(defined.size).toBeGreaterThanOrEqual(19);
     const undefinedCitations = SOURCES.flatMap((file) =>
-      citedRules(readFileSync(file, 'utf8')).filter((n) => !defined.has(n)).map((n) => `${relative(ROOT, file)}: R${n}`));
+      citedRules(readFileSync(file, 'utf8'))
+        .filter((n) => !defined.has(n))
+        .map((n) => `${relative(ROOT, file)}: R${n}`),
+    );
     expect(undefinedCitations).toEqual([]);
   });
 

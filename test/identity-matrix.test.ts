@@ -16,8 +16,17 @@ import { scimPlugin } from '@roster/plugin-scim';
 import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { startOp, type AccountClaims, type TestOp } from '../plugins/oidc/test/support/op.js';
 import { browserSignIn, freePort } from '../plugins/oidc/test/support/roster.js';
-import { createConnection as createSamlConnection, spInitiated, type Connection as SamlConnection } from '../plugins/saml/test/support/roster.js';
-import { CREATE as CREATE_WSFED, ok, signIn as wsfedSignIn, type ConnectionView as WsFedConnection } from '../plugins/wsfed/test/support/journey.js';
+import {
+  createConnection as createSamlConnection,
+  spInitiated,
+  type Connection as SamlConnection,
+} from '../plugins/saml/test/support/roster.js';
+import {
+  CREATE as CREATE_WSFED,
+  ok,
+  signIn as wsfedSignIn,
+  type ConnectionView as WsFedConnection,
+} from '../plugins/wsfed/test/support/journey.js';
 import { adfsMetadata } from '../plugins/wsfed/test/support/metadata.js';
 
 const SECRET = 'roster-client-secret-0123456789';
@@ -51,10 +60,21 @@ async function makeHome(jit: boolean): Promise<Home> {
   const team = await t.createTeam();
   const domain = `${team.slug}.example.com`;
   await verifyDomain(team.teamId, domain);
-  const policy = await t.gql('mutation($id: ID!, $p: SignInPolicyInput!) { setSignInPolicy(teamId: $id, policy: $p) { id } }', { id: team.teamId, p: { methods: ['password', 'google', 'sso'], ssoRequired: false, jitProvisioning: jit } }, { token: team.ownerToken });
+  const policy = await t.gql(
+    'mutation($id: ID!, $p: SignInPolicyInput!) { setSignInPolicy(teamId: $id, policy: $p) { id } }',
+    { id: team.teamId, p: { methods: ['password', 'google', 'sso'], ssoRequired: false, jitProvisioning: jit } },
+    { token: team.ownerToken },
+  );
   expect(policy.errors).toBeUndefined();
   const wsfed = async (trustEmails: boolean) =>
-    (await ok<{ createWsFedConnection: WsFedConnection }>(t, CREATE_WSFED, { teamId: team.teamId, input: { name: 'Hostile ADFS', metadataXml: adfsMetadata(), trustEmails } }, team.ownerToken)).createWsFedConnection;
+    (
+      await ok<{ createWsFedConnection: WsFedConnection }>(
+        t,
+        CREATE_WSFED,
+        { teamId: team.teamId, input: { name: 'Hostile ADFS', metadataXml: adfsMetadata(), trustEmails } },
+        team.ownerToken,
+      )
+    ).createWsFedConnection;
   const oidc = await t.gql<{ createOidcConnection: { id: string } }>(
     'mutation($teamId: ID!, $input: CreateOidcConnectionInput!) { createOidcConnection(teamId: $teamId, input: $input) { id } }',
     { teamId: team.teamId, input: { issuer: op.issuer, clientId: 'roster', clientSecret: SECRET, allowInsecureRequests: true } },
@@ -65,7 +85,10 @@ async function makeHome(jit: boolean): Promise<Home> {
   return {
     team,
     domain,
-    saml: { trusting: await createSamlConnection(t, team, { trustEmails: true }), plain: await createSamlConnection(t, team, { trustEmails: false }) },
+    saml: {
+      trusting: await createSamlConnection(t, team, { trustEmails: true }),
+      plain: await createSamlConnection(t, team, { trustEmails: false }),
+    },
     wsfed: { trusting: await wsfed(true), plain: await wsfed(false) },
     oidc: oidc.data!.createOidcConnection.id,
     scimToken: secret,
@@ -82,13 +105,21 @@ beforeAll(async () => {
     redirectUriPrefix: `${publicUrl}/oidc/`,
     clients: [
       { client_id: 'roster', client_secret: SECRET, redirect_uris: redirect, token_endpoint_auth_method: 'client_secret_basic' },
-      { client_id: 'google-client', client_secret: GOOGLE_SECRET, redirect_uris: redirect, token_endpoint_auth_method: 'client_secret_basic' },
+      {
+        client_id: 'google-client',
+        client_secret: GOOGLE_SECRET,
+        redirect_uris: redirect,
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
     ],
   });
   t = await startTestRoster({
     plugins: [
       samlPlugin({ allowPrivateMetadataHosts: true }),
-      oidcPlugin({ allowInsecureIssuers: true, google: { clientId: 'google-client', clientSecret: GOOGLE_SECRET, issuer: op.issuer, allowInsecureRequests: true } }),
+      oidcPlugin({
+        allowInsecureIssuers: true,
+        google: { clientId: 'google-client', clientSecret: GOOGLE_SECRET, issuer: op.issuer, allowInsecureRequests: true },
+      }),
       wsfedPlugin({ metadataRefreshIntervalSeconds: 0 }),
       scimPlugin(),
     ],
@@ -201,7 +232,13 @@ interface Result {
 }
 
 async function signInThrough(channel: Channel, home: Home, p: Prepared): Promise<Result> {
-  const claims: AccountClaims = { email: p.email, email_verified: p.emailVerified, given_name: 'Hostile', family_name: 'Idp', hd: p.email.split('@')[1] };
+  const claims: AccountClaims = {
+    email: p.email,
+    email_verified: p.emailVerified,
+    given_name: 'Hostile',
+    family_name: 'Idp',
+    hd: p.email.split('@')[1],
+  };
   if (channel === 'saml') {
     const conn = p.plain ? home.saml.plain : home.saml.trusting;
     const run = await spInitiated(conn, { nameId: p.subject, attributes: { email: [p.email], firstName: ['Hostile'], lastName: ['Idp'] } });
@@ -216,7 +253,9 @@ async function signInThrough(channel: Channel, home: Home, p: Prepared): Promise
   }
   if (channel === 'oidc' || channel === 'google') {
     accounts[p.subject] = claims;
-    const run = await browserSignIn(t.url, t.roster.config.publicUrl, channel === 'google' ? 'google' : home.oidc, { loginHint: p.subject });
+    const run = await browserSignIn(t.url, t.roster.config.publicUrl, channel === 'google' ? 'google' : home.oidc, {
+      loginHint: p.subject,
+    });
     if (run.status === 302 && run.session) return { code: 'ok', session: run.session };
     const body = run.body as { error: string; step?: string };
     // A refusal of the plugin itself (Google: unverified email) names the step instead.
@@ -227,13 +266,23 @@ async function signInThrough(channel: Channel, home: Home, p: Prepared): Promise
 
 async function provisionThrough(channel: 'scim' | 'addMember', home: Home, p: Prepared): Promise<Result> {
   if (channel === 'addMember') {
-    const r = await t.gql('mutation($t: ID!, $i: AddMemberInput!) { addMember(teamId: $t, input: $i) { id } }', { t: home.team.teamId, i: { email: p.email, givenName: 'Hostile', familyName: 'Admin' } }, { token: home.team.ownerToken });
+    const r = await t.gql(
+      'mutation($t: ID!, $i: AddMemberInput!) { addMember(teamId: $t, input: $i) { id } }',
+      { t: home.team.teamId, i: { email: p.email, givenName: 'Hostile', familyName: 'Admin' } },
+      { token: home.team.ownerToken },
+    );
     return { code: r.errors?.[0]?.extensions?.code ?? 'ok' };
   }
   const r = await fetch(`${t.url}/scim/v2/${home.team.slug}/Users`, {
     method: 'POST',
     headers: { authorization: `Bearer ${home.scimToken}`, 'content-type': 'application/scim+json' },
-    body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: p.email, name: { givenName: 'Hostile', familyName: 'Scim' }, emails: [{ value: p.email, primary: true }], active: true }),
+    body: JSON.stringify({
+      schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      userName: p.email,
+      name: { givenName: 'Hostile', familyName: 'Scim' },
+      emails: [{ value: p.email, primary: true }],
+      active: true,
+    }),
   });
   const body = (await r.json()) as { scimType?: string };
   return { code: r.status === 201 ? 'ok' : `${r.status} ${body.scimType ?? ''}`.trim() };
@@ -241,20 +290,29 @@ async function provisionThrough(channel: 'scim' | 'addMember', home: Home, p: Pr
 
 /** The newest audit trace of this subject: sign-in events by email, provisioning refusals by userName. */
 async function traceOf(channel: Channel, p: Prepared): Promise<{ action: string; code: string | null } | null> {
-  const rows = isSignIn(channel) || channel === 'google'
-    ? await t.core.em().execute<Array<{ action: string; code: string | null }>>(
-      `select action, data->>'code' as code from audit_event where action in ('signin.refused', 'signin.succeeded') and data->>'email' = ? and data->>'subject' = ? order by at desc limit 1`,
-      [p.email, p.subject],
-    )
-    : await t.core.em().execute<Array<{ action: string; code: string | null }>>(
-      `select action, data->>'code' as code from audit_event where action in ('member.refused', 'member.provisioned') and (data->>'userName' = ? or data->>'email' = ?) order by at desc limit 1`,
-      [p.email, p.email],
-    );
+  const rows =
+    isSignIn(channel) || channel === 'google'
+      ? await t.core
+          .em()
+          .execute<Array<{ action: string; code: string | null }>>(
+            `select action, data->>'code' as code from audit_event where action in ('signin.refused', 'signin.succeeded') and data->>'email' = ? and data->>'subject' = ? order by at desc limit 1`,
+            [p.email, p.subject],
+          )
+      : await t.core
+          .em()
+          .execute<Array<{ action: string; code: string | null }>>(
+            `select action, data->>'code' as code from audit_event where action in ('member.refused', 'member.provisioned') and (data->>'userName' = ? or data->>'email' = ?) order by at desc limit 1`,
+            [p.email, p.email],
+          );
   return rows[0] ?? null;
 }
 
 async function sessionLogin(token: string | null | undefined): Promise<{ login: string; platformAdmin: boolean } | null> {
-  const r = await t.gql<{ me: { login: string; platformAdmin: boolean } | null }>('{ me { login platformAdmin } }', {}, { headers: { cookie: `roster_session=${token ?? ''}` } });
+  const r = await t.gql<{ me: { login: string; platformAdmin: boolean } | null }>(
+    '{ me { login platformAdmin } }',
+    {},
+    { headers: { cookie: `roster_session=${token ?? ''}` } },
+  );
   return r.data?.me ?? null;
 }
 
@@ -267,25 +325,73 @@ const UNIQ = '409 uniqueness';
 type Cell = string | [string, string];
 const MATRIX: Record<Subject, { jitOff: Cell; jitOn: Cell; google: Cell; scim: Cell; addMember: Cell }> = {
   'platform admin': { jitOff: R, jitOn: R, google: R, scim: [UNIQ, R], addMember: R },
-  'member of another team': { jitOff: 'USER_IN_OTHER_TEAM', jitOn: 'USER_IN_OTHER_TEAM', google: 'ok', scim: [UNIQ, 'USER_IN_OTHER_TEAM'], addMember: 'USER_IN_OTHER_TEAM' },
+  'member of another team': {
+    jitOff: 'USER_IN_OTHER_TEAM',
+    jitOn: 'USER_IN_OTHER_TEAM',
+    google: 'ok',
+    scim: [UNIQ, 'USER_IN_OTHER_TEAM'],
+    addMember: 'USER_IN_OTHER_TEAM',
+  },
   // Decision (docs/security.md): a person in no team may be attached, never taken over.
   'person in no team': { jitOff: 'NOT_PROVISIONED', jitOn: 'ok', google: 'NOT_PROVISIONED', scim: 'ok', addMember: 'ok' },
-  'member linked to another subject': { jitOff: 'IDENTITY_LINKED_ELSEWHERE', jitOn: 'IDENTITY_LINKED_ELSEWHERE', google: 'ok', scim: UNIQ, addMember: 'ALREADY_MEMBER' },
+  'member linked to another subject': {
+    jitOff: 'IDENTITY_LINKED_ELSEWHERE',
+    jitOn: 'IDENTITY_LINKED_ELSEWHERE',
+    google: 'ok',
+    scim: UNIQ,
+    addMember: 'ALREADY_MEMBER',
+  },
   'unlinked member': { jitOff: 'ok', jitOn: 'ok', google: 'ok', scim: UNIQ, addMember: 'ALREADY_MEMBER' },
-  'unlinked member, own verified domain, unverified by the IdP': { jitOff: 'ok', jitOn: 'ok', google: 'plugin:claims', scim: UNIQ, addMember: 'ALREADY_MEMBER' },
-  'email in another team’s verified domain': { jitOff: 'DOMAIN_OF_ANOTHER_TEAM', jitOn: 'DOMAIN_OF_ANOTHER_TEAM', google: 'NOT_PROVISIONED', scim: [UNIQ, 'DOMAIN_OF_ANOTHER_TEAM'], addMember: 'DOMAIN_OF_ANOTHER_TEAM' },
+  'unlinked member, own verified domain, unverified by the IdP': {
+    jitOff: 'ok',
+    jitOn: 'ok',
+    google: 'plugin:claims',
+    scim: UNIQ,
+    addMember: 'ALREADY_MEMBER',
+  },
+  'email in another team’s verified domain': {
+    jitOff: 'DOMAIN_OF_ANOTHER_TEAM',
+    jitOn: 'DOMAIN_OF_ANOTHER_TEAM',
+    google: 'NOT_PROVISIONED',
+    scim: [UNIQ, 'DOMAIN_OF_ANOTHER_TEAM'],
+    addMember: 'DOMAIN_OF_ANOTHER_TEAM',
+  },
   // The admin channels vouch for what they create (R5): only sign-in needs the IdP's word.
-  'unverified email (new person)': { jitOff: 'EMAIL_NOT_VERIFIED', jitOn: 'EMAIL_NOT_VERIFIED', google: 'plugin:claims', scim: 'ok', addMember: 'ok' },
-  'unverified email (unlinked member)': { jitOff: 'EMAIL_NOT_VERIFIED', jitOn: 'EMAIL_NOT_VERIFIED', google: 'plugin:claims', scim: UNIQ, addMember: 'ALREADY_MEMBER' },
+  'unverified email (new person)': {
+    jitOff: 'EMAIL_NOT_VERIFIED',
+    jitOn: 'EMAIL_NOT_VERIFIED',
+    google: 'plugin:claims',
+    scim: 'ok',
+    addMember: 'ok',
+  },
+  'unverified email (unlinked member)': {
+    jitOff: 'EMAIL_NOT_VERIFIED',
+    jitOn: 'EMAIL_NOT_VERIFIED',
+    google: 'plugin:claims',
+    scim: UNIQ,
+    addMember: 'ALREADY_MEMBER',
+  },
 };
 
 /** Codes of the identity rule: a refusal with one of them is traced as `member.refused` by the provisioning channels. */
 const RULE_CODES = new Set([R, 'USER_IN_OTHER_TEAM', 'IDENTITY_LINKED_ELSEWHERE', 'EMAIL_NOT_VERIFIED', 'DOMAIN_OF_ANOTHER_TEAM']);
 
-interface Case { subject: Subject; channel: Channel; jit: boolean; expected: string; traced: string }
+interface Case {
+  subject: Subject;
+  channel: Channel;
+  jit: boolean;
+  expected: string;
+  traced: string;
+}
 const CASES: Case[] = (Object.keys(MATRIX) as Subject[]).flatMap((subject) => {
   const row = MATRIX[subject];
-  const c = (channel: Channel, jit: boolean, cell: Cell): Case => ({ subject, channel, jit, expected: typeof cell === 'string' ? cell : cell[0], traced: typeof cell === 'string' ? cell : cell[1] });
+  const c = (channel: Channel, jit: boolean, cell: Cell): Case => ({
+    subject,
+    channel,
+    jit,
+    expected: typeof cell === 'string' ? cell : cell[0],
+    traced: typeof cell === 'string' ? cell : cell[1],
+  });
   return [
     ...(['saml', 'oidc', 'wsfed'] as const).flatMap((channel) => [c(channel, false, row.jitOff), c(channel, true, row.jitOn)]),
     c('google', false, row.google),
@@ -309,7 +415,8 @@ describe('#12: who an asserted identity may become, on every channel', () => {
     const home = jit ? homes.on : homes.off;
     const p = await prepare(subject, home, channel);
     const before = await t.core.em().findOne(User, { login: p.email }, { populate: ['passwordHash'] });
-    const result = channel === 'scim' || channel === 'addMember' ? await provisionThrough(channel, home, p) : await signInThrough(channel, home, p);
+    const result =
+      channel === 'scim' || channel === 'addMember' ? await provisionThrough(channel, home, p) : await signInThrough(channel, home, p);
     expect(result.code).toBe(expected);
 
     const wanted = expectedTrace({ subject, channel, jit, expected, traced });
@@ -339,7 +446,7 @@ describe('#12: who an asserted identity may become, on every channel', () => {
 // The issue's reproductions, one by one.
 
 describe('#12 reproductions', () => {
-  it('#12.1: a team admin\'s IdP asserting a platform admin made by `roster create-admin` gets no session and no membership', async () => {
+  it("#12.1: a team admin's IdP asserting a platform admin made by `roster create-admin` gets no session and no membership", async () => {
     const email = unique('root');
     await createAdmin(t.core, null, email, 'operator-password-123');
     const home = homes.on; // JIT on, SAML connection that vouches for any email: the attacker's best case
@@ -349,15 +456,25 @@ describe('#12 reproductions', () => {
       expect(r.code).toBe(R);
       expect(await traceOf(channel, p)).toMatchObject({ action: 'signin.refused', code: R });
     }
-    const add = await t.gql('mutation($t: ID!, $i: AddMemberInput!) { addMember(teamId: $t, input: $i) { id } }', { t: home.team.teamId, i: { email } }, { token: home.team.ownerToken });
+    const add = await t.gql(
+      'mutation($t: ID!, $i: AddMemberInput!) { addMember(teamId: $t, input: $i) { id } }',
+      { t: home.team.teamId, i: { email } },
+      { token: home.team.ownerToken },
+    );
     expect(add.errors?.[0]?.extensions?.code).toBe(R);
     const user = await t.core.em().findOneOrFail(User, { login: email });
     expect(await t.core.em().count('Membership', { user: user.id })).toBe(0);
     // No session for the operator's account came out of any of it (so no `teams` query as them).
-    const [{ n } = { n: -1 }] = await t.core.em().execute<Array<{ n: number }>>('select count(*)::int as n from session where user_id = ?', [user.id]);
+    const [{ n } = { n: -1 }] = await t.core
+      .em()
+      .execute<Array<{ n: number }>>('select count(*)::int as n from session where user_id = ?', [user.id]);
     expect(n).toBe(0);
     // The operator still signs in with their own password, as a platform admin in no team.
-    const login = await fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password: 'operator-password-123' }) });
+    const login = await fetch(`${t.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'operator-password-123' }),
+    });
     expect(login.status).toBe(200);
   });
 
@@ -390,7 +507,9 @@ describe('#12 reproductions', () => {
     const second: Prepared = { ...first, subject: `ann-2-${randomUUID()}` };
     expect(await signInThrough('oidc', home, second)).toEqual({ code: 'IDENTITY_LINKED_ELSEWHERE' });
     expect(await traceOf('oidc', second)).toMatchObject({ action: 'signin.refused', code: 'IDENTITY_LINKED_ELSEWHERE' });
-    const rows = await t.core.em().execute<Array<{ subject: string }>>('select subject from identity where membership_id = ?', [membershipId]);
+    const rows = await t.core
+      .em()
+      .execute<Array<{ subject: string }>>('select subject from identity where membership_id = ?', [membershipId]);
     expect(rows.map((r) => r.subject)).toEqual([first.subject]);
     // The first subject still is the member, whatever email it asserts later.
     const renamed = await signInThrough('oidc', home, { ...first, email: unique('ann-new') });
@@ -404,7 +523,11 @@ describe('#12 reproductions', () => {
     const em = t.core.em();
     await em.execute('drop index identity_membership_connection_uq');
     try {
-      const insert = (subject: string, at: string) => em.execute(`insert into identity (id, team_id, membership_id, connection_id, subject, created_at) values (gen_random_uuid(), ?, ?, 'conn-x', ?, ?)`, [homes.off.team.teamId, membershipId, subject, at]);
+      const insert = (subject: string, at: string) =>
+        em.execute(
+          `insert into identity (id, team_id, membership_id, connection_id, subject, created_at) values (gen_random_uuid(), ?, ?, 'conn-x', ?, ?)`,
+          [homes.off.team.teamId, membershipId, subject, at],
+        );
       await insert('original', '2026-01-01T00:00:00Z');
       await insert('added-by-email', '2026-02-01T00:00:00Z');
     } finally {
@@ -412,12 +535,20 @@ describe('#12 reproductions', () => {
     }
     const rows = await em.execute<Array<{ subject: string }>>('select subject from identity where membership_id = ?', [membershipId]);
     expect(rows.map((r) => r.subject)).toEqual(['original']);
-    const audit = await em.execute<Array<{ subject: string }>>(`select data->>'subject' as subject from audit_event where action = 'identity.unlinked' and target_id = ?`, [membershipId]);
+    const audit = await em.execute<Array<{ subject: string }>>(
+      `select data->>'subject' as subject from audit_event where action = 'identity.unlinked' and target_id = ?`,
+      [membershipId],
+    );
     expect(audit).toEqual([{ subject: 'added-by-email' }]);
-    await expect(em.execute(`insert into identity (id, team_id, membership_id, connection_id, subject) values (gen_random_uuid(), ?, ?, 'conn-x', 'again')`, [homes.off.team.teamId, membershipId])).rejects.toThrow(/identity_membership_connection_uq/);
+    await expect(
+      em.execute(
+        `insert into identity (id, team_id, membership_id, connection_id, subject) values (gen_random_uuid(), ?, ?, 'conn-x', 'again')`,
+        [homes.off.team.teamId, membershipId],
+      ),
+    ).rejects.toThrow(/identity_membership_connection_uq/);
   });
 
-  it('#12.8: SAML and WS-Fed JIT create nobody in another team\'s verified domain; nor can SCIM rename a member into it', async () => {
+  it("#12.8: SAML and WS-Fed JIT create nobody in another team's verified domain; nor can SCIM rename a member into it", async () => {
     const home = homes.on;
     for (const channel of ['saml', 'wsfed'] as const) {
       const p: Prepared = { email: unique(`jit-${channel}`, otherDomain), subject: `s-${randomUUID()}`, plain: false, emailVerified: true };
@@ -428,16 +559,26 @@ describe('#12 reproductions', () => {
     const email = unique('mover');
     const created = await provisionThrough('scim', home, { email, subject: '', plain: false, emailVerified: true });
     expect(created.code).toBe('ok');
-    const [member] = await t.core.em().execute<Array<{ id: string }>>('select m.id from membership m join "user" u on u.id = m.user_id where u.login = ?', [email]);
+    const [member] = await t.core
+      .em()
+      .execute<Array<{ id: string }>>('select m.id from membership m join "user" u on u.id = m.user_id where u.login = ?', [email]);
     const moved = unique('moved', otherDomain);
     const patch = await fetch(`${t.url}/scim/v2/${home.team.slug}/Users/${member!.id}`, {
       method: 'PATCH',
       headers: { authorization: `Bearer ${home.scimToken}`, 'content-type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', path: 'userName', value: moved }] }),
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', path: 'userName', value: moved }],
+      }),
     });
     expect(patch.status).toBe(409);
     expect(await patch.json()).toMatchObject({ scimType: 'uniqueness' });
-    const refusals = await t.core.em().execute<Array<{ code: string }>>(`select data->>'code' as code from audit_event where action = 'member.refused' and data->>'membershipId' = ?`, [member!.id]);
+    const refusals = await t.core
+      .em()
+      .execute<Array<{ code: string }>>(
+        `select data->>'code' as code from audit_event where action = 'member.refused' and data->>'membershipId' = ?`,
+        [member!.id],
+      );
     expect(refusals).toEqual([{ code: 'DOMAIN_OF_ANOTHER_TEAM' }]);
     expect(await t.core.em().findOne(User, { login: moved })).toBeNull();
   });

@@ -32,7 +32,8 @@ afterAll(async () => {
 });
 
 const teamAs = async (t: TestRoster, token: string) =>
-  (await t.gql<{ team: { id: string } }>('query($id: ID!) { team(id: $id) { id } }', { id: team.teamId }, { token })).data?.team?.id ?? null;
+  (await t.gql<{ team: { id: string } }>('query($id: ID!) { team(id: $id) { id } }', { id: team.teamId }, { token })).data?.team?.id ??
+  null;
 
 /** Notifications heard on `channel` by a fresh listener while `write` runs. */
 async function heard(channel: string, write: () => Promise<unknown>): Promise<string[]> {
@@ -57,9 +58,15 @@ async function heard(channel: string, write: () => Promise<unknown>): Promise<st
 describe('change triggers (#13.6)', () => {
   it('#13.6: the tables every node caches carry their change trigger (on both databases)', async () => {
     const rows = await a.core.em().execute<Array<{ tgname: string }>>('select tgname from pg_trigger where not tgisinternal');
-    expect(rows.map((r) => r.tgname)).toEqual(expect.arrayContaining([
-      'api_token_notify_changed', 'api_token_notify_deleted', 'saml_connection_notify_changed', 'oidc_connection_notify_changed', 'wsfed_connection_notify_changed',
-    ]));
+    expect(rows.map((r) => r.tgname)).toEqual(
+      expect.arrayContaining([
+        'api_token_notify_changed',
+        'api_token_notify_deleted',
+        'saml_connection_notify_changed',
+        'oidc_connection_notify_changed',
+        'wsfed_connection_notify_changed',
+      ]),
+    );
   });
 
   it.skipIf(!onServer)('#13.6: an API token revoked in raw SQL is refused at once by a node that had it cached', async () => {
@@ -83,7 +90,9 @@ describe('change triggers (#13.6)', () => {
 
   it.skipIf(!onServer)('#13.6: a revocation through Roster is announced once, by the trigger; last use is not announced', async () => {
     const { token } = await a.core.tokens.create(team.teamId, 'announce', 'api', SYSTEM_ACTOR);
-    expect(await heard(TOKEN_REVOKED_CHANNEL, () => sql!.query('update api_token set last_used_at = now() where id = $1', [token.id]))).toEqual([]);
+    expect(
+      await heard(TOKEN_REVOKED_CHANNEL, () => sql!.query('update api_token set last_used_at = now() where id = $1', [token.id])),
+    ).toEqual([]);
     expect(await heard(TOKEN_REVOKED_CHANNEL, () => a.core.tokens.revoke(team.teamId, token.id, SYSTEM_ACTOR))).toEqual([token.id]);
   });
 
@@ -91,11 +100,22 @@ describe('change triggers (#13.6)', () => {
     const oidc = randomUUID();
     const wsfed = randomUUID();
     const payloads = await heard(ROW_CHANGED_CHANNEL, async () => {
-      await sql!.query(`insert into oidc_connection (id, team_id, issuer, client_id) values ($1, $2, 'https://idp.example', 'roster')`, [oidc, team.teamId]);
+      await sql!.query(`insert into oidc_connection (id, team_id, issuer, client_id) values ($1, $2, 'https://idp.example', 'roster')`, [
+        oidc,
+        team.teamId,
+      ]);
       await sql!.query('update oidc_connection set enabled = false where id = $1', [oidc]);
-      await sql!.query(`insert into wsfed_connection (id, team_id, name, idp_issuer, idp_sign_in_url, realm, reply_url) values ($1, $2, 'adfs', 'https://adfs.example', 'https://adfs.example/ls', $3, 'https://roster.example/acs')`, [wsfed, team.teamId, `urn:roster:${wsfed}`]);
+      await sql!.query(
+        `insert into wsfed_connection (id, team_id, name, idp_issuer, idp_sign_in_url, realm, reply_url) values ($1, $2, 'adfs', 'https://adfs.example', 'https://adfs.example/ls', $3, 'https://roster.example/acs')`,
+        [wsfed, team.teamId, `urn:roster:${wsfed}`],
+      );
       await sql!.query('delete from wsfed_connection where id = $1', [wsfed]);
     });
-    expect(payloads).toEqual([`oidc_connection:${oidc}`, `oidc_connection:${oidc}`, `wsfed_connection:${wsfed}`, `wsfed_connection:${wsfed}`]);
+    expect(payloads).toEqual([
+      `oidc_connection:${oidc}`,
+      `oidc_connection:${oidc}`,
+      `wsfed_connection:${wsfed}`,
+      `wsfed_connection:${wsfed}`,
+    ]);
   });
 });

@@ -7,8 +7,12 @@ import { PLUGIN_FACTORIES, startTestRoster, type TestRoster } from '@roster/serv
 const FILE = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url));
 
 let t: TestRoster;
-beforeAll(async () => { t = await startTestRoster({ plugins: Object.values(PLUGIN_FACTORIES).map((make) => make()) }); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await startTestRoster({ plugins: Object.values(PLUGIN_FACTORIES).map((make) => make()) });
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('GraphQL schema', () => {
   it('matches the committed schema/schema.graphql (run `pnpm run schema` after changing the API)', async () => {

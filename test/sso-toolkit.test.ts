@@ -33,10 +33,25 @@ type Team = Awaited<ReturnType<TestRoster['createTeam']>>;
 /** The three admin mutations that make Roster fetch an admin-supplied URL; each answers its error code and message. */
 async function pointAt(t: TestRoster, team: Team, base: string): Promise<Record<string, { code?: string; message?: string }>> {
   const auth = { token: team.ownerToken };
-  const oidc = await t.gql('mutation($t: ID!, $i: CreateOidcConnectionInput!) { createOidcConnection(teamId: $t, input: $i) { id } }', { t: team.teamId, i: { issuer: base, clientId: 'c', clientSecret: 's', allowInsecureRequests: true } }, auth);
-  const saml = await t.gql('mutation($t: ID!, $i: SamlConnectionInput!) { createSamlConnection(teamId: $t, input: $i) { id } }', { t: team.teamId, i: { metadataUrl: `${base}/saml/metadata.xml` } }, auth);
-  const wsfed = await t.gql('mutation($t: ID!, $i: WsFedConnectionInput!) { createWsFedConnection(teamId: $t, input: $i) { id } }', { t: team.teamId, i: { metadataUrl: `${base}/FederationMetadata/2007-06/FederationMetadata.xml` } }, auth);
-  const answer = (r: { errors?: Array<{ message: string; extensions?: { code?: string } }> }) => ({ code: r.errors?.[0]?.extensions?.code, message: r.errors?.[0]?.message });
+  const oidc = await t.gql(
+    'mutation($t: ID!, $i: CreateOidcConnectionInput!) { createOidcConnection(teamId: $t, input: $i) { id } }',
+    { t: team.teamId, i: { issuer: base, clientId: 'c', clientSecret: 's', allowInsecureRequests: true } },
+    auth,
+  );
+  const saml = await t.gql(
+    'mutation($t: ID!, $i: SamlConnectionInput!) { createSamlConnection(teamId: $t, input: $i) { id } }',
+    { t: team.teamId, i: { metadataUrl: `${base}/saml/metadata.xml` } },
+    auth,
+  );
+  const wsfed = await t.gql(
+    'mutation($t: ID!, $i: WsFedConnectionInput!) { createWsFedConnection(teamId: $t, input: $i) { id } }',
+    { t: team.teamId, i: { metadataUrl: `${base}/FederationMetadata/2007-06/FederationMetadata.xml` } },
+    auth,
+  );
+  const answer = (r: { errors?: Array<{ message: string; extensions?: { code?: string } }> }) => ({
+    code: r.errors?.[0]?.extensions?.code,
+    message: r.errors?.[0]?.message,
+  });
   return { oidc: answer(oidc), saml: answer(saml), wsfed: answer(wsfed) };
 }
 
@@ -44,7 +59,9 @@ describe('#12.9: one outbound-fetch policy for SAML, OIDC and WS-Fed', () => {
   it('#12.9: private addresses are refused by default (ROSTER_OUTBOUND_ALLOW_PRIVATE unset)', () => {
     expect(loadConfig({ NODE_ENV: 'test' }).outboundAllowPrivate).toBe(false);
     expect(loadConfig({ NODE_ENV: 'test', ROSTER_OUTBOUND_ALLOW_PRIVATE: 'true' }).outboundAllowPrivate).toBe(true);
-    expect(() => loadConfig({ NODE_ENV: 'test', ROSTER_OUTBOUND_ALLOW_ADDRESSES: 'adfs.internal' })).toThrow(/ROSTER_OUTBOUND_ALLOW_ADDRESSES/);
+    expect(() => loadConfig({ NODE_ENV: 'test', ROSTER_OUTBOUND_ALLOW_ADDRESSES: 'adfs.internal' })).toThrow(
+      /ROSTER_OUTBOUND_ALLOW_ADDRESSES/,
+    );
   });
 
   describe('a Roster whose operator did not allow private addresses', () => {
@@ -75,7 +92,8 @@ describe('#12.9: one outbound-fetch policy for SAML, OIDC and WS-Fed', () => {
       const before = hits;
       for (const base of [`http://127.0.0.1:${port}`, `http://[::ffff:127.0.0.1]:${port}`]) {
         const answers = await pointAt(t, team, base);
-        for (const plugin of ['oidc', 'saml', 'wsfed'] as const) expect([base, plugin, answers[plugin]?.message]).toEqual([base, plugin, expect.stringMatching(/private or loopback/)]);
+        for (const plugin of ['oidc', 'saml', 'wsfed'] as const)
+          expect([base, plugin, answers[plugin]?.message]).toEqual([base, plugin, expect.stringMatching(/private or loopback/)]);
       }
       expect(hits).toBe(before);
     });
@@ -99,10 +117,18 @@ describe('#12.9: one outbound-fetch policy for SAML, OIDC and WS-Fed', () => {
 describe('redaction of sign-in secrets in request logs', () => {
   it('#12: a logged request line for /oidc/callback?code=SECRET&state=… does not contain the secret', async () => {
     const lines: string[] = [];
-    const t = await startTestRoster({ plugins: plugins(), config: { logLevel: 'info' }, roster: { logStream: { write: (line: string) => void lines.push(line) } } });
+    const t = await startTestRoster({
+      plugins: plugins(),
+      config: { logLevel: 'info' },
+      roster: { logStream: { write: (line: string) => void lines.push(line) } },
+    });
     try {
-      await fetch(`${t.url}/oidc/callback?code=SECRET-CODE-123&state=SECRET-STATE-456&iss=https%3A%2F%2Fidp.example`, { redirect: 'manual' });
-      await fetch(`${t.url}/saml/00000000-0000-0000-0000-000000000000/slo?SAMLRequest=SECRET-SAML-789&RelayState=SECRET-RELAY`, { redirect: 'manual' });
+      await fetch(`${t.url}/oidc/callback?code=SECRET-CODE-123&state=SECRET-STATE-456&iss=https%3A%2F%2Fidp.example`, {
+        redirect: 'manual',
+      });
+      await fetch(`${t.url}/saml/00000000-0000-0000-0000-000000000000/slo?SAMLRequest=SECRET-SAML-789&RelayState=SECRET-RELAY`, {
+        redirect: 'manual',
+      });
       const requestLines = lines.filter((l) => l.includes('/oidc/callback') || l.includes('/slo'));
       expect(requestLines.length).toBeGreaterThan(0);
       const all = lines.join('\n');

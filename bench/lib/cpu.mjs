@@ -6,7 +6,16 @@ import { execSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 
 let ticks = 100;
-try { ticks = Number(execSync('getconf CLK_TCK', { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim()) || 100; } catch { /* default */ }
+try {
+  ticks =
+    Number(
+      execSync('getconf CLK_TCK', { stdio: ['ignore', 'pipe', 'ignore'] })
+        .toString()
+        .trim(),
+    ) || 100;
+} catch {
+  /* default */
+}
 
 function stat(pid) {
   try {
@@ -21,7 +30,9 @@ function stat(pid) {
 /** Finds the postmaster from one of our backends; null when the server is not local. */
 export async function postgresCpuMeter(pool) {
   try {
-    const { rows: [{ pid }] } = await pool.query('select pg_backend_pid() as pid');
+    const {
+      rows: [{ pid }],
+    } = await pool.query('select pg_backend_pid() as pid');
     const backend = stat(pid);
     const master = backend && stat(backend.ppid);
     if (!master) return null;

@@ -30,7 +30,13 @@ export async function startDatabase(env = process.env) {
     throw new Error('No PostgreSQL 15 binaries (/usr/lib/postgresql/15/bin or PG_BIN): set BENCH_PG_URL to an admin URL of a server.');
   }
   const cluster = await startCluster();
-  return { url: cluster.url, kind: 'throwaway cluster (scripts/pg-cluster.mjs: fsync=off, synchronous_commit=off)', async stop() { cluster.stop(); } };
+  return {
+    url: cluster.url,
+    kind: 'throwaway cluster (scripts/pg-cluster.mjs: fsync=off, synchronous_commit=off)',
+    async stop() {
+      cluster.stop();
+    },
+  };
 }
 
 export async function serverVersion(pool) {

@@ -19,7 +19,10 @@ export function runLoad(target, { connections, seconds }) {
   const opts = {
     url: target.url,
     method: target.method ?? 'GET',
-    headers: { ...(body !== undefined && typeof target.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...target.headers },
+    headers: {
+      ...(body !== undefined && typeof target.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+      ...target.headers,
+    },
     body,
     ...(target.requests ? { requests: target.requests } : {}),
     ...(target.requestsModule ? { requestsModule: target.requestsModule, requestsOptions: target.requestsOptions } : {}),
@@ -37,7 +40,10 @@ export function runLoad(target, { connections, seconds }) {
       else reject(new Error(`autocannon: ${m.error}`));
     });
     child.once('error', reject);
-    child.once('exit', (code) => { running.delete(child); if (!answered) reject(new Error(`load process exited with ${code}`)); });
+    child.once('exit', (code) => {
+      running.delete(child);
+      if (!answered) reject(new Error(`load process exited with ${code}`));
+    });
     child.send(opts);
   });
 }
@@ -48,12 +54,19 @@ export async function probe(target) {
   const started = performance.now();
   const res = await fetch(target.url, {
     method: target.method ?? 'GET',
-    headers: { ...(body !== undefined && typeof target.body !== 'string' ? { 'content-type': 'application/json' } : {}), ...target.headers },
+    headers: {
+      ...(body !== undefined && typeof target.body !== 'string' ? { 'content-type': 'application/json' } : {}),
+      ...target.headers,
+    },
     body,
   });
   const text = await res.text();
   const ms = performance.now() - started;
   let json = null;
-  try { json = JSON.parse(text); } catch { /* not JSON */ }
+  try {
+    json = JSON.parse(text);
+  } catch {
+    /* not JSON */
+  }
   return { status: res.status, text, json, ms };
 }

@@ -35,14 +35,20 @@ for (let i = 0; i < prof.samples.length; i++) {
   const id = prof.samples[i];
   const d = prof.timeDeltas[i] ?? 0;
   const frame = byId.get(id).callFrame;
-  if (frame.functionName === '(idle)') { idle += d; continue; }
+  if (frame.functionName === '(idle)') {
+    idle += d;
+    continue;
+  }
   total += d;
   add(selfPkg, pkgOf(frame), d);
   add(selfFn, `${frame.functionName || '(anonymous)'}  ${pkgOf(frame)}${frame.url ? `:${frame.lineNumber + 1}` : ''}`, d);
   const seen = new Set();
   for (let x = id; x !== undefined; x = parent.get(x)) {
     const p = pkgOf(byId.get(x).callFrame);
-    if (!seen.has(p)) { seen.add(p); add(inclPkg, p, d); }
+    if (!seen.has(p)) {
+      seen.add(p);
+      add(inclPkg, p, d);
+    }
   }
 }
 const show = (title, m) => {

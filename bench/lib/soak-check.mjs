@@ -17,7 +17,18 @@ export async function consistencyCheck(pool, { teamId, prefix, groups, writes })
   for (const r of rows) byName.set(r.user_name, [...(byName.get(r.user_name) ?? []), r]);
   const byId = new Map(rows.map((r) => [r.id, r]));
 
-  const c = { acknowledged: 0, lost: 0, duplicated: 0, idMismatch: 0, refused: 0, refusedButWritten: 0, unknown: 0, unknownWritten: 0, unknownNotWritten: 0, phantom: 0 };
+  const c = {
+    acknowledged: 0,
+    lost: 0,
+    duplicated: 0,
+    idMismatch: 0,
+    refused: 0,
+    refusedButWritten: 0,
+    unknown: 0,
+    unknownWritten: 0,
+    unknownNotWritten: 0,
+    phantom: 0,
+  };
   const asked = new Set();
   for (const w of writes.creates) {
     const name = w.userName.toLowerCase();
@@ -44,14 +55,21 @@ export async function consistencyCheck(pool, { teamId, prefix, groups, writes })
   if (c.refusedButWritten) failures.push(`${c.refusedButWritten} create(s) answered with an error were written anyway`);
   if (c.phantom) failures.push(`${c.phantom} member(s) with this run's prefix were never asked for`);
 
-  const { rows: [{ n: teamDuplicates }] } = await pool.query(
-    'select count(*)::int as n from (select 1 from membership where team_id = $1 group by lower(user_name) having count(*) > 1) d', [teamId]);
+  const {
+    rows: [{ n: teamDuplicates }],
+  } = await pool.query(
+    'select count(*)::int as n from (select 1 from membership where team_id = $1 group by lower(user_name) having count(*) > 1) d',
+    [teamId],
+  );
   if (teamDuplicates) failures.push(`${teamDuplicates} userName(s) of the team exist more than once`);
 
   // Later writes: the state each person should be in, from the acknowledged PATCHes, in order.
   // An answered error leaves the state as it was; no answer makes it unknown (the person left the
   // load's pools then, so nothing followed).
-  const { rows: links } = await pool.query('select group_id::text as g, membership_id::text as m from group_member where group_id = any($1::uuid[])', [groups]);
+  const { rows: links } = await pool.query(
+    'select group_id::text as g, membership_id::text as m from group_member where group_id = any($1::uuid[])',
+    [groups],
+  );
   const inGroups = new Map();
   for (const l of links) inGroups.set(l.m, new Set([...(inGroups.get(l.m) ?? []), l.g]));
   const expected = new Map();
@@ -59,7 +77,10 @@ export async function consistencyCheck(pool, { teamId, prefix, groups, writes })
     const e = expected.get(p.id) ?? { active: true, groups: new Set(), unknown: false };
     expected.set(p.id, e);
     if (e.unknown) continue;
-    if (p.outcome === 'unknown') { e.unknown = true; continue; }
+    if (p.outcome === 'unknown') {
+      e.unknown = true;
+      continue;
+    }
     if (p.outcome !== 'ok') continue;
     if (p.op === 'deactivate') e.active = false;
     else if (p.op === 'reactivate') e.active = true;
@@ -69,7 +90,10 @@ export async function consistencyCheck(pool, { teamId, prefix, groups, writes })
   const s = { people: expected.size, checked: 0, unknown: 0, wrongActive: 0, wrongGroups: 0, acknowledgedDeactivations: 0 };
   for (const p of writes.patches) if (p.op === 'deactivate' && p.outcome === 'ok') s.acknowledgedDeactivations++;
   for (const [id, e] of expected) {
-    if (e.unknown) { s.unknown++; continue; }
+    if (e.unknown) {
+      s.unknown++;
+      continue;
+    }
     s.checked++;
     const row = byId.get(id);
     if (!row) continue; // counted as lost above
@@ -92,11 +116,23 @@ export async function raceCheck({ nodes, send, t0, timeoutMs, scimBase, scimToke
   const headers = { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' };
   const name = (k) => `race-${run}-${k}@soak.roster.test`;
   const started = performance.now();
-  const outcomes = await Promise.all(Array.from({ length: requests }, (_, i) => {
-    const userName = name(i % names);
-    const body = JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName, emails: [{ value: userName, primary: true }], active: true });
-    return send(nodes[i % nodes.length], 'race', { method: 'POST', path: `${scimBase}/Users`, headers, body }, { t0, timeoutMs, expect: 201 }).then((o) => ({ ...o, userName }));
-  }));
+  const outcomes = await Promise.all(
+    Array.from({ length: requests }, (_, i) => {
+      const userName = name(i % names);
+      const body = JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName,
+        emails: [{ value: userName, primary: true }],
+        active: true,
+      });
+      return send(
+        nodes[i % nodes.length],
+        'race',
+        { method: 'POST', path: `${scimBase}/Users`, headers, body },
+        { t0, timeoutMs, expect: 201 },
+      ).then((o) => ({ ...o, userName }));
+    }),
+  );
   const ms = performance.now() - started;
   const kinds = {};
   const created = new Map();
@@ -104,8 +140,12 @@ export async function raceCheck({ nodes, send, t0, timeoutMs, scimBase, scimToke
     kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
     if (o.result === 'ok') created.set(o.userName, (created.get(o.userName) ?? 0) + 1);
   }
-  const { rows: [{ n: rows, distinct }] } = await pool.query(
-    "select count(*)::int as n, count(distinct lower(user_name))::int as distinct from membership where team_id = $1 and user_name like $2", [teamId, `race-${run}-%`]);
+  const {
+    rows: [{ n: rows, distinct }],
+  } = await pool.query(
+    'select count(*)::int as n, count(distinct lower(user_name))::int as distinct from membership where team_id = $1 and user_name like $2',
+    [teamId, `race-${run}-%`],
+  );
   const failures = [];
   const unexpected = Object.keys(kinds).filter((k) => k !== 'ok' && !/^HTTP 409\b/.test(k));
   if (unexpected.length) failures.push(`race: answers other than 201 and 409: ${unexpected.map((k) => `${k} ×${kinds[k]}`).join(', ')}`);

@@ -22,7 +22,11 @@ export async function send(node, op, { method, path, headers, body }, { t0, time
     const res = await fetch(`${node.url}${path}`, { method, headers, body, signal: AbortSignal.timeout(timeoutMs) });
     const text = await res.text();
     out.status = res.status;
-    try { out.json = text ? JSON.parse(text) : null; } catch { /* not JSON */ }
+    try {
+      out.json = text ? JSON.parse(text) : null;
+    } catch {
+      /* not JSON */
+    }
     const gqlCode = out.json?.errors?.[0]?.extensions?.code;
     if ((expect === '2xx' ? res.status >= 200 && res.status < 300 : res.status === expect) && !gqlCode) return out;
     const scim = Array.isArray(out.json?.schemas) && out.json.schemas.includes('urn:ietf:params:scim:api:messages:2.0:Error');
@@ -61,19 +65,25 @@ export function soakTraffic({ run, teamId, sessionToken, scimToken, scimBase, si
   const patch = (...ops) => JSON.stringify({ schemas: [PATCH_OP], Operations: ops });
   let created = 0;
   let lookups = 0;
-  const toggle = [];       // active, created by this run, free
-  const inactive = [];     // deactivated by this run, free
-  const groupFree = [];    // active, created by this run, in none of the run's groups, free
-  const inGroup = [];      // [groupId, person], free
+  const toggle = []; // active, created by this run, free
+  const inactive = []; // deactivated by this run, free
+  const groupFree = []; // active, created by this run, in none of the run's groups, free
+  const inGroup = []; // [groupId, person], free
   const writes = { creates: [], patches: [] };
   const known = [];
 
   const lookup = () => {
     const who = known.length ? known[lookups++ % known.length] : signIn.email;
-    return { op: 'lookup', expect: 200, req: { method: 'GET', path: `${scimBase}/Users?filter=${encodeURIComponent(`userName eq "${who}"`)}`, headers: scimHeaders } };
+    return {
+      op: 'lookup',
+      expect: 200,
+      req: { method: 'GET', path: `${scimBase}/Users?filter=${encodeURIComponent(`userName eq "${who}"`)}`, headers: scimHeaders },
+    };
   };
   const patchPerson = (op, person, body, then, back) => ({
-    op, expect: '2xx', req: { method: 'PATCH', path: `${scimBase}/Users/${person.id}`, headers: scimHeaders, body },
+    op,
+    expect: '2xx',
+    req: { method: 'PATCH', path: `${scimBase}/Users/${person.id}`, headers: scimHeaders, body },
     done(o) {
       writes.patches.push({ op, id: person.id, outcome: o.result, kind: o.kind, status: o.status });
       if (o.result === 'ok') then();
@@ -82,16 +92,30 @@ export function soakTraffic({ run, teamId, sessionToken, scimToken, scimBase, si
   });
   const build = {
     read: () => ({
-      op: 'read', expect: 200,
-      req: { method: 'POST', path: '/graphql', headers: { authorization: `Bearer ${sessionToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ query: MEMBERS_PAGE, variables: { teamId } }) },
+      op: 'read',
+      expect: 200,
+      req: {
+        method: 'POST',
+        path: '/graphql',
+        headers: { authorization: `Bearer ${sessionToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: MEMBERS_PAGE, variables: { teamId } }),
+      },
     }),
     lookup,
     create: () => {
       const n = created++;
       const userName = `soak-${run}-${n}@soak.roster.test`;
-      const body = { schemas: [USER_SCHEMA], userName, name: { givenName: 'Soak', familyName: `Person ${n}` }, emails: [{ value: userName, type: 'work', primary: true }], active: true };
+      const body = {
+        schemas: [USER_SCHEMA],
+        userName,
+        name: { givenName: 'Soak', familyName: `Person ${n}` },
+        emails: [{ value: userName, type: 'work', primary: true }],
+        active: true,
+      };
       return {
-        op: 'create', expect: 201, req: { method: 'POST', path: `${scimBase}/Users`, headers: scimHeaders, body: JSON.stringify(body) },
+        op: 'create',
+        expect: 201,
+        req: { method: 'POST', path: `${scimBase}/Users`, headers: scimHeaders, body: JSON.stringify(body) },
         done(o) {
           writes.creates.push({ userName, outcome: o.result, kind: o.kind, status: o.status, id: o.json?.id ?? null });
           if (o.result !== 'ok') return;
@@ -103,18 +127,41 @@ export function soakTraffic({ run, teamId, sessionToken, scimToken, scimBase, si
     },
     deactivate: () => {
       const p = toggle.shift();
-      return p ? patchPerson('deactivate', p, patch({ op: 'replace', value: { active: false } }), () => inactive.push(p), () => toggle.push(p)) : lookup();
+      return p
+        ? patchPerson(
+            'deactivate',
+            p,
+            patch({ op: 'replace', value: { active: false } }),
+            () => inactive.push(p),
+            () => toggle.push(p),
+          )
+        : lookup();
     },
     reactivate: () => {
       const p = inactive.shift();
-      return p ? patchPerson('reactivate', p, patch({ op: 'replace', value: { active: true } }), () => toggle.push(p), () => inactive.push(p)) : lookup();
+      return p
+        ? patchPerson(
+            'reactivate',
+            p,
+            patch({ op: 'replace', value: { active: true } }),
+            () => toggle.push(p),
+            () => inactive.push(p),
+          )
+        : lookup();
     },
     groupAdd: () => {
       const p = groupFree.shift();
       if (!p) return lookup();
       const g = groups[created % groups.length];
       return {
-        op: 'groupAdd', expect: '2xx', req: { method: 'PATCH', path: `${scimBase}/Groups/${g}`, headers: scimHeaders, body: patch({ op: 'add', path: 'members', value: [{ value: p.id }] }) },
+        op: 'groupAdd',
+        expect: '2xx',
+        req: {
+          method: 'PATCH',
+          path: `${scimBase}/Groups/${g}`,
+          headers: scimHeaders,
+          body: patch({ op: 'add', path: 'members', value: [{ value: p.id }] }),
+        },
         done(o) {
           writes.patches.push({ op: 'groupAdd', id: p.id, group: g, outcome: o.result, kind: o.kind, status: o.status });
           if (o.result === 'ok') inGroup.push([g, p]);
@@ -127,7 +174,14 @@ export function soakTraffic({ run, teamId, sessionToken, scimToken, scimBase, si
       if (!pair) return lookup();
       const [g, p] = pair;
       return {
-        op: 'groupRemove', expect: '2xx', req: { method: 'PATCH', path: `${scimBase}/Groups/${g}`, headers: scimHeaders, body: patch({ op: 'remove', path: `members[value eq "${p.id}"]` }) },
+        op: 'groupRemove',
+        expect: '2xx',
+        req: {
+          method: 'PATCH',
+          path: `${scimBase}/Groups/${g}`,
+          headers: scimHeaders,
+          body: patch({ op: 'remove', path: `members[value eq "${p.id}"]` }),
+        },
         done(o) {
           writes.patches.push({ op: 'groupRemove', id: p.id, group: g, outcome: o.result, kind: o.kind, status: o.status });
           if (o.result === 'ok') groupFree.push(p);
@@ -136,14 +190,41 @@ export function soakTraffic({ run, teamId, sessionToken, scimToken, scimBase, si
       };
     },
     signin: () => ({
-      op: 'signin', expect: 200,
-      req: { method: 'POST', path: '/auth/login', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: signIn.email, password: signIn.password }) },
+      op: 'signin',
+      expect: 200,
+      req: {
+        method: 'POST',
+        path: '/auth/login',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: signIn.email, password: signIn.password }),
+      },
     }),
   };
   // 21 slots: 7 reads, 4 creates, 2 + 2 activity toggles, 2 + 2 group changes, 1 sign-in, 1 lookup.
   // An odd length, so that with round robin over two nodes each operation goes to both in turn.
-  const cycle = ['read', 'create', 'deactivate', 'read', 'groupAdd', 'create', 'read', 'reactivate', 'lookup', 'groupRemove', 'read',
-    'read', 'create', 'deactivate', 'read', 'groupAdd', 'signin', 'create', 'read', 'reactivate', 'groupRemove'];
+  const cycle = [
+    'read',
+    'create',
+    'deactivate',
+    'read',
+    'groupAdd',
+    'create',
+    'read',
+    'reactivate',
+    'lookup',
+    'groupRemove',
+    'read',
+    'read',
+    'create',
+    'deactivate',
+    'read',
+    'groupAdd',
+    'signin',
+    'create',
+    'read',
+    'reactivate',
+    'groupRemove',
+  ];
   let i = 0;
   return { next: () => build[cycle[i++ % cycle.length]](), writes, cycle };
 }

@@ -46,7 +46,10 @@ export function rosterNode({ name, port, env, logFile }) {
     /** Spawns the process; resolves { spawnedAt, readyMs } once it is ready (or throws after `readyTimeoutMs`). */
     async start({ readyTimeoutMs = 60_000, waitReady = true } = {}) {
       const fd = openSync(logFile, 'a');
-      proc = spawn(process.execPath, [CLI, 'serve'], { env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' }, stdio: ['ignore', fd, fd] });
+      proc = spawn(process.execPath, [CLI, 'serve'], {
+        env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1' },
+        stdio: ['ignore', fd, fd],
+      });
       closeSync(fd);
       const p = proc;
       exited = new Promise((resolve) => p.once('exit', (code, signal) => resolve({ code, signal })));
@@ -58,7 +61,9 @@ export function rosterNode({ name, port, env, logFile }) {
         try {
           const r = await fetch(`${node.url}/readyz`, { signal: AbortSignal.timeout(2000) });
           if (r.status === 200) return { spawnedAt, readyMs: performance.now() - spawnedAt };
-        } catch { /* not listening yet */ }
+        } catch {
+          /* not listening yet */
+        }
         await sleep(50);
       }
       throw new Error(`node ${name} not ready after ${readyTimeoutMs} ms (see ${logFile})`);
@@ -86,11 +91,19 @@ export function rosterNode({ name, port, env, logFile }) {
     loggedErrors() {
       const seen = new Map();
       let text;
-      try { text = readFileSync(logFile, 'utf8'); } catch { return []; }
+      try {
+        text = readFileSync(logFile, 'utf8');
+      } catch {
+        return [];
+      }
       for (const line of text.split('\n')) {
         if (!line.startsWith('{')) continue;
         let entry;
-        try { entry = JSON.parse(line); } catch { continue; }
+        try {
+          entry = JSON.parse(line);
+        } catch {
+          continue;
+        }
         if (entry.level < 50) continue;
         const key = `${entry.msg}: ${entry.err?.type ?? ''} ${(entry.err?.message ?? '').slice(0, 160)}`.trim();
         seen.set(key, (seen.get(key) ?? 0) + 1);

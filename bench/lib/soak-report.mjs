@@ -27,8 +27,13 @@ export function analyse({ outcomes, faults }) {
       const kinds = {};
       for (const o of failed) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
       faultRows.push({
-        fault: f.name, node, at: round(f.start), downMs: round(f.back - f.start), bootMs: round(f.bootMs),
-        failedRequests: failed.length, kinds,
+        fault: f.name,
+        node,
+        at: round(f.start),
+        downMs: round(f.back - f.start),
+        bootMs: round(f.bootMs),
+        failedRequests: failed.length,
+        kinds,
         recoveryMs: firstOk ? round(firstOk.end - f.back) : null,
         outageMs: firstOk ? round(firstOk.end - f.start) : null,
       });
@@ -36,7 +41,8 @@ export function analyse({ outcomes, faults }) {
     }
   }
   const inWindow = (o) => windows.some((w) => w.node === o.node && o.start < w.end && o.end > w.start);
-  const tolerated = (o) => inWindow(o) && (o.result === 'unknown' || o.result === 'unsent' || o.status === 503 || /UNAVAILABLE/.test(o.kind));
+  const tolerated = (o) =>
+    inWindow(o) && (o.result === 'unknown' || o.result === 'unsent' || o.status === 503 || /UNAVAILABLE/.test(o.kind));
 
   const byOp = {};
   const errorsByKind = {};
@@ -75,23 +81,67 @@ function table(head, rows) {
 
 export function printReport({ settings, loadSeconds, race, consistency, analysis, loggedErrors, failures }) {
   const out = [];
-  out.push(`\nRequests by operation (${settings.rate} req/s for ${loadSeconds.toFixed(0)} s, round robin over 2 nodes; ms of successful requests)\n`);
-  out.push(table(['operation', 'sent', 'ok', 'fault errors', 'unexpected', 'p50 ms', 'p99 ms', 'max ms'],
-    Object.entries(analysis.byOp).map(([op, r]) => [op, r.sent, r.ok, r.faultErrors, r.unexpected, r.p50, r.p99, r.max])));
+  out.push(
+    `\nRequests by operation (${settings.rate} req/s for ${loadSeconds.toFixed(0)} s, round robin over 2 nodes; ms of successful requests)\n`,
+  );
+  out.push(
+    table(
+      ['operation', 'sent', 'ok', 'fault errors', 'unexpected', 'p50 ms', 'p99 ms', 'max ms'],
+      Object.entries(analysis.byOp).map(([op, r]) => [op, r.sent, r.ok, r.faultErrors, r.unexpected, r.p50, r.p99, r.max]),
+    ),
+  );
   out.push('\nErrors by kind\n');
   const kinds = Object.entries(analysis.errorsByKind).sort((a, b) => b[1] - a[1]);
-  out.push(kinds.length ? table(['kind', 'operation', 'node', 'when', 'count'], kinds.map(([k, n]) => [...k.split(' | '), n])) : '(none)');
-  out.push('\nFaults and recovery (recovery: from the node or the database back to the node\'s first success; outage: from the fault)\n');
-  out.push(table(['fault', 'node', 'at s', 'down ms', 'boot ms', 'failed requests', 'recovery ms', 'outage ms', 'kinds'],
-    analysis.faults.map((f) => [f.fault, f.node, (f.at / 1000).toFixed(1), f.downMs, f.bootMs, f.failedRequests, f.recoveryMs, f.outageMs, Object.entries(f.kinds).map(([k, n]) => `${k} ×${n}`).join(', ') || '—'])));
-  out.push(`\nRace: ${race.requests} parallel creates of ${race.names} names over both nodes in ${race.ms} ms → ${race.rows} rows, ${race.distinct} distinct; answers ${Object.entries(race.answers).map(([k, n]) => `${k} ×${n}`).join(', ')}`);
+  out.push(
+    kinds.length
+      ? table(
+          ['kind', 'operation', 'node', 'when', 'count'],
+          kinds.map(([k, n]) => [...k.split(' | '), n]),
+        )
+      : '(none)',
+  );
+  out.push("\nFaults and recovery (recovery: from the node or the database back to the node's first success; outage: from the fault)\n");
+  out.push(
+    table(
+      ['fault', 'node', 'at s', 'down ms', 'boot ms', 'failed requests', 'recovery ms', 'outage ms', 'kinds'],
+      analysis.faults.map((f) => [
+        f.fault,
+        f.node,
+        (f.at / 1000).toFixed(1),
+        f.downMs,
+        f.bootMs,
+        f.failedRequests,
+        f.recoveryMs,
+        f.outageMs,
+        Object.entries(f.kinds)
+          .map(([k, n]) => `${k} ×${n}`)
+          .join(', ') || '—',
+      ]),
+    ),
+  );
+  out.push(
+    `\nRace: ${race.requests} parallel creates of ${race.names} names over both nodes in ${race.ms} ms → ${race.rows} rows, ${race.distinct} distinct; answers ${Object.entries(
+      race.answers,
+    )
+      .map(([k, n]) => `${k} ×${n}`)
+      .join(', ')}`,
+  );
   const c = consistency.creates;
   const p = consistency.patches;
-  out.push(`Consistency: creates answered 201: ${c.acknowledged} (lost ${c.lost}, id mismatch ${c.idMismatch}); answered with an error or refused connection: ${c.refused} (written anyway ${c.refusedButWritten}); no answer: ${c.unknown} (written ${c.unknownWritten}, not written ${c.unknownNotWritten}); duplicated userNames ${c.duplicated} (team-wide ${consistency.teamDuplicates}); rows never asked for ${c.phantom}`);
-  out.push(`             later writes: ${p.people} people PATCHed, ${p.checked} checked (${p.acknowledgedDeactivations} acknowledged deactivations), ${p.unknown} with an unanswered PATCH; wrong active state ${p.wrongActive}, wrong groups ${p.wrongGroups}`);
+  out.push(
+    `Consistency: creates answered 201: ${c.acknowledged} (lost ${c.lost}, id mismatch ${c.idMismatch}); answered with an error or refused connection: ${c.refused} (written anyway ${c.refusedButWritten}); no answer: ${c.unknown} (written ${c.unknownWritten}, not written ${c.unknownNotWritten}); duplicated userNames ${c.duplicated} (team-wide ${consistency.teamDuplicates}); rows never asked for ${c.phantom}`,
+  );
+  out.push(
+    `             later writes: ${p.people} people PATCHed, ${p.checked} checked (${p.acknowledgedDeactivations} acknowledged deactivations), ${p.unknown} with an unanswered PATCH; wrong active state ${p.wrongActive}, wrong groups ${p.wrongGroups}`,
+  );
   if (loggedErrors.length) {
     out.push('\nErrors the nodes logged\n');
-    out.push(table(['node', 'count', 'message'], loggedErrors.map((e) => [e.node, e.count, e.message])));
+    out.push(
+      table(
+        ['node', 'count', 'message'],
+        loggedErrors.map((e) => [e.node, e.count, e.message]),
+      ),
+    );
   }
   out.push(`\nVerdict: ${failures.length ? `FAIL\n  - ${failures.join('\n  - ')}` : 'PASS'}\n`);
   console.log(out.join('\n'));

@@ -20,11 +20,16 @@ function patch(pgModule) {
     if (typeof text !== 'string') return original.call(this, config, ...rest);
     const entry = { sql: text.replace(/\s+/g, ' ').trim(), start: performance.now(), ms: null };
     log.push(entry);
-    const done = () => { entry.ms = performance.now() - entry.start; };
+    const done = () => {
+      entry.ms = performance.now() - entry.start;
+    };
     const last = rest.length - 1;
     if (last >= 0 && typeof rest[last] === 'function') {
       const cb = rest[last];
-      rest[last] = function (...a) { done(); return cb.apply(this, a); };
+      rest[last] = function (...a) {
+        done();
+        return cb.apply(this, a);
+      };
     }
     const out = original.call(this, config, ...rest);
     if (out && typeof out.then === 'function') out.then(done, done);
@@ -36,11 +41,23 @@ function patch(pgModule) {
 
 export function installSqlCounter() {
   const store = fileURLToPath(new URL('../../node_modules/.pnpm/', import.meta.url));
-  const dirs = existsSync(store) ? readdirSync(store).filter((d) => /^pg@\d/.test(d)).map((d) => join(store, d, 'node_modules', 'pg')) : [];
+  const dirs = existsSync(store)
+    ? readdirSync(store)
+        .filter((d) => /^pg@\d/.test(d))
+        .map((d) => join(store, d, 'node_modules', 'pg'))
+    : [];
   for (const dir of dirs) {
-    try { patch(require(dir)); } catch { /* not loadable: skip */ }
+    try {
+      patch(require(dir));
+    } catch {
+      /* not loadable: skip */
+    }
   }
-  try { patch(require('pg')); } catch { /* none */ }
+  try {
+    patch(require('pg'));
+  } catch {
+    /* none */
+  }
   return patched;
 }
 

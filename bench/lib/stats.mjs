@@ -26,10 +26,32 @@ export function table(results) {
   for (const s of results) {
     for (const side of ['roster', 'baseline']) {
       const m = s[side].median;
-      rows.push([s.name, side, fmt(m.reqPerSec), fmt(m.p50), fmt(m.p99), fmt(m.nodeCpuMsPerReq, 2), fmt(m.pgCpuMsPerReq, 2), String(s[side].statements.length), fmt(s[side].serialMs), String(m.errors)]);
+      rows.push([
+        s.name,
+        side,
+        fmt(m.reqPerSec),
+        fmt(m.p50),
+        fmt(m.p99),
+        fmt(m.nodeCpuMsPerReq, 2),
+        fmt(m.pgCpuMsPerReq, 2),
+        String(s[side].statements.length),
+        fmt(s[side].serialMs),
+        String(m.errors),
+      ]);
     }
     const x = (v) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : `${fmt(v, 2)}×`);
-    rows.push(['', 'roster/baseline', x(s.ratio.reqPerSec), x(s.ratio.p50), x(s.ratio.p99), x(s.ratio.nodeCpuMsPerReq), x(s.ratio.pgCpuMsPerReq), '', x(s.ratio.serialMs), '']);
+    rows.push([
+      '',
+      'roster/baseline',
+      x(s.ratio.reqPerSec),
+      x(s.ratio.p50),
+      x(s.ratio.p99),
+      x(s.ratio.nodeCpuMsPerReq),
+      x(s.ratio.pgCpuMsPerReq),
+      '',
+      x(s.ratio.serialMs),
+      '',
+    ]);
   }
   const width = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells) => cells.map((c, i) => (i < 2 ? c.padEnd(width[i]) : c.padStart(width[i]))).join('  ');

@@ -72,11 +72,16 @@ export default {
         const header = request.headers.authorization ?? '';
         if (!header.startsWith('Bearer ')) return reply.code(401).send({ error: 'UNAUTHENTICATED' });
         const hash = createHash('sha256').update(header.slice(7).trim()).digest('hex');
-        const { rows: [viewer] } = await pool.query(SQL.session, [hash]);
+        const {
+          rows: [viewer],
+        } = await pool.query(SQL.session, [hash]);
         if (!viewer || (viewer.membership_id && viewer.status !== 'active')) return reply.code(401).send({ error: 'UNAUTHENTICATED' });
         const teamId = request.body?.teamId;
-        if (typeof teamId !== 'string' || (!viewer.platform_admin && viewer.team_id !== teamId)) return reply.code(404).send({ error: 'NOT_FOUND' });
-        const { rows: [team] } = await pool.query(SQL.team, [teamId]);
+        if (typeof teamId !== 'string' || (!viewer.platform_admin && viewer.team_id !== teamId))
+          return reply.code(404).send({ error: 'NOT_FOUND' });
+        const {
+          rows: [team],
+        } = await pool.query(SQL.team, [teamId]);
         if (!team) return reply.code(404).send({ error: 'NOT_FOUND' });
         const [page, count] = await Promise.all([pool.query(SQL.page, [teamId, FIRST + 1]), pool.query(SQL.count, [teamId])]);
         const members = page.rows.slice(0, FIRST);
@@ -93,7 +98,10 @@ export default {
                 totalCount: count.rows[0].n,
                 edges: members.map((m) => ({
                   node: {
-                    id: m.id, userName: m.user_name, email: m.email, status: m.status,
+                    id: m.id,
+                    userName: m.user_name,
+                    email: m.email,
+                    status: m.status,
                     groups: (groupsOf.get(m.id) ?? []).map((g) => ({ displayName: g.display_name })),
                     licenses: (licensesOf.get(m.id) ?? []).map((l) => ({ state: l.state, licenseType: { key: l.key } })),
                   },
@@ -121,6 +129,8 @@ export default {
     const withGroups = members.edges.filter((e) => e.node.groups.length).length;
     const withLicenses = members.edges.filter((e) => e.node.licenses.length).length;
     if (!withGroups || !withLicenses) throw new Error('the page has no groups or no licenses: the seed is wrong');
-    ctx.log(`members-page: responses identical (${roster.text.length} bytes, ${withGroups} members with groups, ${withLicenses} with licenses)`);
+    ctx.log(
+      `members-page: responses identical (${roster.text.length} bytes, ${withGroups} members with groups, ${withLicenses} with licenses)`,
+    );
   },
 };

@@ -58,7 +58,9 @@ async function signedResponses(count, { spEntityId, acsUrl, nameId }) {
   const out = new Array(count);
   for (let start = 0; start < count; start += 500) {
     const batch = await Promise.all(Array.from({ length: Math.min(500, count - start) }, (_, i) => make(start + i)));
-    batch.forEach((field, i) => { out[start + i] = field; });
+    batch.forEach((field, i) => {
+      out[start + i] = field;
+    });
   }
   return out;
 }
@@ -66,7 +68,8 @@ async function signedResponses(count, { spEntityId, acsUrl, nameId }) {
 /** One sign-in through Roster's real ACS route (Fastify inject: the whole route, no socket). */
 async function inject(ctx, acsPath, field, check = true) {
   const r = await ctx.roster.instance.app.inject({
-    method: 'POST', url: acsPath,
+    method: 'POST',
+    url: acsPath,
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
     payload: `SAMLResponse=${encodeURIComponent(field)}`,
   });
@@ -75,19 +78,34 @@ async function inject(ctx, acsPath, field, check = true) {
 }
 
 async function gql(ctx, query, variables) {
-  const r = await fetch(`${ctx.roster.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.team.ownerToken}` }, body: JSON.stringify({ query, variables }) });
+  const r = await fetch(`${ctx.roster.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${ctx.team.ownerToken}` },
+    body: JSON.stringify({ query, variables }),
+  });
   return r.json();
 }
 
 export default {
   name: 'saml-acs',
-  description: 'SAML ACS sign-in (IdP-initiated, assertion signed, RSA-2048): Roster POST /saml/:id/acs end to end vs raw node-saml validatePostResponseAsync of the same responses (no database)',
+  description:
+    'SAML ACS sign-in (IdP-initiated, assertion signed, RSA-2048): Roster POST /saml/:id/acs end to end vs raw node-saml validatePostResponseAsync of the same responses (no database)',
 
   async setup(ctx) {
-    const created = await gql(ctx, `mutation($teamId: ID!, $input: SamlConnectionInput!) { createSamlConnection(teamId: $teamId, input: $input) { id entityId acsUrl } }`, {
-      teamId: ctx.team.teamId,
-      input: { name: 'bench', idpEntityId: IDP_ENTITY, idpSsoUrl: 'https://idp.bench.test/sso', idpCertificates: [IDP_CERT], allowIdpInitiated: true },
-    });
+    const created = await gql(
+      ctx,
+      `mutation($teamId: ID!, $input: SamlConnectionInput!) { createSamlConnection(teamId: $teamId, input: $input) { id entityId acsUrl } }`,
+      {
+        teamId: ctx.team.teamId,
+        input: {
+          name: 'bench',
+          idpEntityId: IDP_ENTITY,
+          idpSsoUrl: 'https://idp.bench.test/sso',
+          idpCertificates: [IDP_CERT],
+          allowIdpInitiated: true,
+        },
+      },
+    );
     if (created.errors) {
       const message = `saml-acs needs the saml plugin (ROSTER_PLUGINS=…,saml): ${created.errors[0]?.message}`;
       if (explicitlyAsked) throw new Error(message);
@@ -105,9 +123,11 @@ export default {
       // Calibrate: a pool too small would end the run in 503s, a huge one costs minutes to sign.
       const sample = await signedResponses(100, spec);
       const t = performance.now();
-      await Promise.all(Array.from({ length: 4 }, async (_, lane) => {
-        for (let i = lane; i < sample.length; i += 4) await inject(ctx, acsPath, sample[i]);
-      }));
+      await Promise.all(
+        Array.from({ length: 4 }, async (_, lane) => {
+          for (let i = lane; i < sample.length; i += 4) await inject(ctx, acsPath, sample[i]);
+        }),
+      );
       const perSecond = sample.length / ((performance.now() - t) / 1000);
       // Cold JIT makes the calibration pessimistic: three times its rate, and at least 300/s.
       size = Math.min(200_000, Math.ceil(Math.max(perSecond * 3, 300) * (s.rounds * s.seconds + s.warmupSeconds)) + s.serialSamples + 200);
@@ -139,16 +159,18 @@ export default {
     const st = ctx.state;
     let next = 0;
     const { SAML, ValidateInResponseTo } = pluginRequire('@node-saml/node-saml');
-    const raw = st.skipped ? null : new SAML({
-      callbackUrl: st.conn.acsUrl,
-      issuer: st.conn.entityId,
-      audience: st.conn.entityId,
-      idpCert: IDP_CERT,
-      wantAuthnResponseSigned: false,
-      wantAssertionsSigned: true,
-      validateInResponseTo: ValidateInResponseTo.never,
-      acceptedClockSkewMs: 180_000,
-    });
+    const raw = st.skipped
+      ? null
+      : new SAML({
+          callbackUrl: st.conn.acsUrl,
+          issuer: st.conn.entityId,
+          audience: st.conn.entityId,
+          idpCert: IDP_CERT,
+          wantAuthnResponseSigned: false,
+          wantAssertionsSigned: true,
+          validateInResponseTo: ValidateInResponseTo.never,
+          acceptedClockSkewMs: 180_000,
+        });
     const url = await ctx.baseline.start(async (app) => {
       app.post('/raw', async () => {
         if (!raw) return { ok: true, skipped: true };

@@ -28,7 +28,10 @@ export default {
     const base = await ctx.baseline.start(async (app, pool) => {
       app.post('/insert', async () => {
         const login = `bare-${run}-${(n++).toString(36)}@bench.roster.test`;
-        const { rows } = await pool.query('insert into "user" (id, login, email, created_at, updated_at) values (gen_random_uuid(), $1, $1, now(), now()) returning id, login', [login]);
+        const { rows } = await pool.query(
+          'insert into "user" (id, login, email, created_at, updated_at) values (gen_random_uuid(), $1, $1, now(), now()) returning id, login',
+          [login],
+        );
         return rows[0];
       });
     });
@@ -36,7 +39,8 @@ export default {
   },
 
   verify(ctx, { roster }) {
-    if (!roster.json?.id || roster.json.active !== true) throw new Error(`the SCIM create did not answer a user: ${roster.text.slice(0, 300)}`);
+    if (!roster.json?.id || roster.json.active !== true)
+      throw new Error(`the SCIM create did not answer a user: ${roster.text.slice(0, 300)}`);
   },
 
   async teardown(ctx) {

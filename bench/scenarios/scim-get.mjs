@@ -32,14 +32,20 @@ export default {
 
   async baseline(ctx) {
     const base = await ctx.baseline.start(async (app, pool) => {
-      app.get('/Users/:id', async (request) => (await pool.query({ name: 'bench_scim_user', text: USER_SQL, values: [request.params.id, ctx.team.teamId] })).rows[0]);
+      app.get(
+        '/Users/:id',
+        async (request) =>
+          (await pool.query({ name: 'bench_scim_user', text: USER_SQL, values: [request.params.id, ctx.team.teamId] })).rows[0],
+      );
     });
     return { url: `${base}/Users/${ctx.state.member.id}` };
   },
 
   verify(ctx, { roster, baseline }) {
-    if (roster.json?.id !== ctx.state.member.id || baseline.json?.id !== ctx.state.member.id) throw new Error('both sides must answer the member');
-    if (!Array.isArray(roster.json.groups) || roster.json.groups.length === 0) throw new Error('the SCIM user has no groups: the seed is wrong');
+    if (roster.json?.id !== ctx.state.member.id || baseline.json?.id !== ctx.state.member.id)
+      throw new Error('both sides must answer the member');
+    if (!Array.isArray(roster.json.groups) || roster.json.groups.length === 0)
+      throw new Error('the SCIM user has no groups: the seed is wrong');
     ctx.log(`scim-get: ${roster.text.length} bytes (SCIM User) vs ${baseline.text.length} bytes (row)`);
   },
 };

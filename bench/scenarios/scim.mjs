@@ -29,7 +29,10 @@ async function initialSync(ctx) {
   if (!users) return;
   const team = await ctx.roster.core.teams.create({ slug: 'scim-sync', name: 'SCIM initial sync' }, SYSTEM_ACTOR);
   const { secret } = await ctx.roster.core.tokens.create(team.id, 'sync', 'scim', SYSTEM_ACTOR);
-  const child = fork(new URL('./scim/sync-child.mjs', import.meta.url), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = fork(new URL('./scim/sync-child.mjs', import.meta.url), [], {
+    execArgv: [],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const result = await new Promise((resolve, reject) => {
     child.once('message', resolve);
     child.once('error', reject);
@@ -38,12 +41,15 @@ async function initialSync(ctx) {
   });
   if (!result.ok) throw new Error(`scim: initial sync failed: ${result.error}`);
   const s = (ms) => (ms / 1000).toFixed(1);
-  ctx.log(`scim: initial sync of ${users} users (lookup + create each, ${concurrency} at a time) in ${s(result.usersMs)} s, then ${groups} groups of 100 members in ${s(result.groupsMs)} s; total ${s(result.totalMs)} s`);
+  ctx.log(
+    `scim: initial sync of ${users} users (lookup + create each, ${concurrency} at a time) in ${s(result.usersMs)} s, then ${groups} groups of 100 members in ${s(result.groupsMs)} s; total ${s(result.totalMs)} s`,
+  );
 }
 
 export default {
   name: 'scim',
-  description: 'SCIM Okta-like mix (3/8 userName lookups, 1/8 creates, 2/8 PATCH active, 2/8 group member PATCHes), 100k-member team, vs the bare lookup SELECT',
+  description:
+    'SCIM Okta-like mix (3/8 userName lookups, 1/8 creates, 2/8 PATCH active, 2/8 group member PATCHes), 100k-member team, vs the bare lookup SELECT',
 
   async setup(ctx) {
     const { headers } = await scimSetup(ctx);
@@ -51,7 +57,12 @@ export default {
     const members = await unlicensedMembers(ctx, 5000);
     const groups = [];
     for (let k = 0; k < 20; k++) {
-      const g = await ctx.roster.instance.app.inject({ method: 'POST', url: `${SCIM_PREFIX}/bench/Groups`, headers, payload: JSON.stringify({ displayName: `SCIM bench ${k}` }) });
+      const g = await ctx.roster.instance.app.inject({
+        method: 'POST',
+        url: `${SCIM_PREFIX}/bench/Groups`,
+        headers,
+        payload: JSON.stringify({ displayName: `SCIM bench ${k}` }),
+      });
       if (g.statusCode !== 201) throw new Error(`scim: creating a bench group answered ${g.statusCode}`);
       groups.push(JSON.parse(g.body).id);
     }
@@ -66,7 +77,11 @@ export default {
   async baseline(ctx) {
     const base = await ctx.baseline.start(async (app, pool) => {
       app.get('/lookup', async (request) => {
-        const { rows } = await pool.query({ name: 'bench_scim_lookup', text: LOOKUP_SQL, values: [ctx.team.teamId, request.query.userName] });
+        const { rows } = await pool.query({
+          name: 'bench_scim_lookup',
+          text: LOOKUP_SQL,
+          values: [ctx.team.teamId, request.query.userName],
+        });
         return { totalResults: rows.length, Resources: rows };
       });
     });
@@ -74,13 +89,17 @@ export default {
   },
 
   verify(ctx, { roster, baseline }) {
-    if (roster.json?.totalResults !== 1 || baseline.json?.totalResults !== 1) throw new Error('both sides must find the member by userName');
+    if (roster.json?.totalResults !== 1 || baseline.json?.totalResults !== 1)
+      throw new Error('both sides must find the member by userName');
   },
 
   async teardown(ctx) {
     const ids = ctx.state.members.map((m) => m.id);
     // Deactivations still waiting for their reactivation when the load stopped (they hold no license).
-    await ctx.db.pool.query("update membership set status = 'active', deactivated_at = null where team_id = $1 and id = any($2::uuid[]) and status = 'inactive'", [ctx.team.teamId, ids]);
+    await ctx.db.pool.query(
+      "update membership set status = 'active', deactivated_at = null where team_id = $1 and id = any($2::uuid[]) and status = 'inactive'",
+      [ctx.team.teamId, ids],
+    );
     await ctx.db.pool.query("delete from membership where team_id = $1 and user_name like 'scim-%@bench.roster.test'", [ctx.team.teamId]);
   },
 };

@@ -47,7 +47,12 @@ export function requests({ base, headers, members, groups, cycle }) {
     create: () => ({ method: 'POST', path: `${base}/Users`, body: JSON.stringify(newUser(`${run}-${(counter++).toString(36)}`)) }),
     deactivate: () => {
       const m = pick();
-      return { method: 'PATCH', path: `${base}/Users/${m.id}`, body: patchBody({ op: 'replace', value: { active: false } }), done: () => deactivated.push(m) };
+      return {
+        method: 'PATCH',
+        path: `${base}/Users/${m.id}`,
+        body: patchBody({ op: 'replace', value: { active: false } }),
+        done: () => deactivated.push(m),
+      };
     },
     reactivate: () => {
       const m = deactivated.shift();
@@ -56,11 +61,22 @@ export function requests({ base, headers, members, groups, cycle }) {
     groupAdd: () => {
       const m = pick();
       const g = groups[next % groups.length];
-      return { method: 'PATCH', path: `${base}/Groups/${g}`, body: patchBody({ op: 'add', path: 'members', value: [{ value: m.id, display: m.user_name }] }), done: () => added.push([g, m]) };
+      return {
+        method: 'PATCH',
+        path: `${base}/Groups/${g}`,
+        body: patchBody({ op: 'add', path: 'members', value: [{ value: m.id, display: m.user_name }] }),
+        done: () => added.push([g, m]),
+      };
     },
     groupRemove: () => {
       const pair = added.shift();
-      return pair ? { method: 'PATCH', path: `${base}/Groups/${pair[0]}`, body: patchBody({ op: 'remove', path: `members[value eq "${pair[1].id}"]` }) } : lookup();
+      return pair
+        ? {
+            method: 'PATCH',
+            path: `${base}/Groups/${pair[0]}`,
+            body: patchBody({ op: 'remove', path: `members[value eq "${pair[1].id}"]` }),
+          }
+        : lookup();
     },
   };
   return cycle.map((op) => {

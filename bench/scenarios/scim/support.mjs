@@ -15,7 +15,9 @@ export async function scimSetup(ctx) {
   const headers = { authorization: `Bearer ${secret}`, 'content-type': 'application/scim+json' };
   const probe = await ctx.roster.instance.app.inject({ method: 'GET', url: `${SCIM_PREFIX}/bench/ServiceProviderConfig`, headers });
   if (probe.statusCode !== 200) {
-    throw new Error(`the scim plugin is not enabled (GET /scim/v2/bench/ServiceProviderConfig → ${probe.statusCode}): include "scim" in ROSTER_PLUGINS`);
+    throw new Error(
+      `the scim plugin is not enabled (GET /scim/v2/bench/ServiceProviderConfig → ${probe.statusCode}): include "scim" in ROSTER_PLUGINS`,
+    );
   }
   return { headers, base: `${ctx.roster.url}${SCIM_PREFIX}/bench` };
 }
@@ -43,8 +45,18 @@ export function scimTarget(ctx, cycle, { members = [], groups = [] } = {}) {
   const base = `${SCIM_PREFIX}/bench`;
   const { headers } = ctx.state;
   let probes = 0;
-  const probe = () => (cycle[0] === 'create'
-    ? { url: `${ctx.roster.url}${base}/Users`, method: 'POST', headers, body: JSON.stringify(newUser(`probe-${process.pid}-${probes++}`)) }
-    : { url: `${ctx.roster.url}${base}/Users?filter=${encodeURIComponent(`userName eq "${members[0].user_name}"`)}`, method: 'GET', headers });
+  const probe = () =>
+    cycle[0] === 'create'
+      ? {
+          url: `${ctx.roster.url}${base}/Users`,
+          method: 'POST',
+          headers,
+          body: JSON.stringify(newUser(`probe-${process.pid}-${probes++}`)),
+        }
+      : {
+          url: `${ctx.roster.url}${base}/Users?filter=${encodeURIComponent(`userName eq "${members[0].user_name}"`)}`,
+          method: 'GET',
+          headers,
+        };
   return { ...probe(), probe, requestsModule: REQUESTS_MODULE, requestsOptions: { base, headers, members, groups, cycle } };
 }

@@ -39,5 +39,7 @@ for (const url of [...new Set(urls)]) {
   console.log(`${(bytes / 1024).toFixed(1).padStart(8)} KB  ${url}`);
 }
 const verdict = total <= limit ? 'within' : 'OVER';
-console.log(`${(total / 1024).toFixed(1).padStart(8)} KB  gzipped JavaScript on first load: ${verdict} the ${(limit / 1024).toFixed(1)} KB budget`);
+console.log(
+  `${(total / 1024).toFixed(1).padStart(8)} KB  gzipped JavaScript on first load: ${verdict} the ${(limit / 1024).toFixed(1)} KB budget`,
+);
 process.exit(total <= limit ? 0 : 1);

@@ -27,12 +27,19 @@ export function App() {
         <div className="card">
           <h1>Roster admin</h1>
           <ErrorMessage error={me.error} title="The console could not start" />
-          <button type="button" className="button" onClick={reloadViewer}>Try again</button>
+          <button type="button" className="button" onClick={reloadViewer}>
+            Try again
+          </button>
         </div>
       </main>
     );
   }
-  if (!me.data) return <p className="boot" role="status">Loading Roster admin…</p>;
+  if (!me.data)
+    return (
+      <p className="boot" role="status">
+        Loading Roster admin…
+      </p>
+    );
   if (!viewer) return <SignIn onSignedIn={reloadViewer} />;
 
   // A fresh page load after sign-out: nothing of the session's data stays in memory.
@@ -50,15 +57,27 @@ export function App() {
 
 function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   if (!viewer.team) {
-    return <Notice title="No team">You are signed in as a platform admin without a team. Choosing a team here is not built yet; use the GraphQL API.</Notice>;
+    return (
+      <Notice title="No team">
+        You are signed in as a platform admin without a team. Choosing a team here is not built yet; use the GraphQL API.
+      </Notice>
+    );
   }
   if (viewer.member?.role === 'member') {
-    return <Notice title="Admins only">This console is for team admins and owners. Ask an admin of {viewer.team.name} if you need access.</Notice>;
+    return (
+      <Notice title="Admins only">
+        This console is for team admins and owners. Ask an admin of {viewer.team.name} if you need access.
+      </Notice>
+    );
   }
   if (path === '/members' || path === '/' || path === '/sign-in') return <Members teamId={viewer.team.id} />;
   const member = /^\/members\/([^/]+)$/.exec(path);
   if (member) return <MemberPage id={decodeURIComponent(member[1])} />;
-  return <Notice title="Page not found">There is no page at this address. <Link to="/members">Go to the members list</Link>.</Notice>;
+  return (
+    <Notice title="Page not found">
+      There is no page at this address. <Link to="/members">Go to the members list</Link>.
+    </Notice>
+  );
 }
 
 function Notice({ title, children }: { title: string; children: ReactNode }) {

@@ -3,15 +3,39 @@ import { graphql, type ResultOf } from './graphql.ts';
 
 export const MeQuery = graphql(`
   query Me {
-    me { userId login platformAdmin team { id name slug } member { id role userName displayName } }
+    me {
+      userId
+      login
+      platformAdmin
+      team {
+        id
+        name
+        slug
+      }
+      member {
+        id
+        role
+        userName
+        displayName
+      }
+    }
   }
 `);
 
 export const SignInOptionsQuery = graphql(`
   query SignInOptions($email: String!, $returnTo: String) {
     signInOptions(email: $email, returnTo: $returnTo) {
-      domain methods ssoRequired redirectUrl googleUrl
-      connections { connectionId name protocol loginUrl }
+      domain
+      methods
+      ssoRequired
+      redirectUrl
+      googleUrl
+      connections {
+        connectionId
+        name
+        protocol
+        loginUrl
+      }
     }
   }
 `);
@@ -22,8 +46,23 @@ export const MembersQuery = graphql(`
       id
       members(first: $first, after: $after, filter: $filter) {
         totalCount
-        pageInfo { hasNextPage endCursor }
-        edges { cursor node { id userName email displayName givenName familyName role status } }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            id
+            userName
+            email
+            displayName
+            givenName
+            familyName
+            role
+            status
+          }
+        }
       }
     }
   }
@@ -32,28 +71,77 @@ export const MembersQuery = graphql(`
 export const MemberQuery = graphql(`
   query Member($id: ID!) {
     member(id: $id) {
-      id userName email displayName givenName familyName externalId
-      role status creditLimit createdAt updatedAt deactivatedAt
-      groups { id displayName licenseType { id name } }
-      licenses { state requestedAt grantedAt licenseType { id key name } }
+      id
+      userName
+      email
+      displayName
+      givenName
+      familyName
+      externalId
+      role
+      status
+      creditLimit
+      createdAt
+      updatedAt
+      deactivatedAt
+      groups {
+        id
+        displayName
+        licenseType {
+          id
+          name
+        }
+      }
+      licenses {
+        state
+        requestedAt
+        grantedAt
+        licenseType {
+          id
+          key
+          name
+        }
+      }
     }
   }
 `);
 
 export const DeactivateMember = graphql(`
-  mutation DeactivateMember($id: ID!) { deactivateMember(id: $id) { id status deactivatedAt updatedAt } }
+  mutation DeactivateMember($id: ID!) {
+    deactivateMember(id: $id) {
+      id
+      status
+      deactivatedAt
+      updatedAt
+    }
+  }
 `);
 
 export const ReactivateMember = graphql(`
-  mutation ReactivateMember($id: ID!) { reactivateMember(id: $id) { id status deactivatedAt updatedAt } }
+  mutation ReactivateMember($id: ID!) {
+    reactivateMember(id: $id) {
+      id
+      status
+      deactivatedAt
+      updatedAt
+    }
+  }
 `);
 
 export const RemoveMember = graphql(`
-  mutation RemoveMember($id: ID!) { removeMember(id: $id) }
+  mutation RemoveMember($id: ID!) {
+    removeMember(id: $id)
+  }
 `);
 
 export const ChangeRole = graphql(`
-  mutation ChangeRole($id: ID!, $role: MemberRole!) { updateMember(id: $id, input: { role: $role }) { id role updatedAt } }
+  mutation ChangeRole($id: ID!, $role: MemberRole!) {
+    updateMember(id: $id, input: { role: $role }) {
+      id
+      role
+      updatedAt
+    }
+  }
 `);
 
 export type Viewer = NonNullable<ResultOf<typeof MeQuery>['me']>;

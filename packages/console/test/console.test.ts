@@ -20,12 +20,33 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // CI installs Chromium (.ci/run) and never skips them.
 const HAVE_BROWSER = existsSync(CHROMIUM);
 if (!HAVE_BROWSER) {
-  if (process.env.CI) throw new Error(`No Chromium at ${CHROMIUM}: CI runs the console's browser journeys (apt-get install -y chromium, or set CHROMIUM_PATH).`);
-  console.warn(`Skipping the admin console's browser journeys: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH).`);
+  if (process.env.CI)
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: CI runs the console's browser journeys (apt-get install -y chromium, or set CHROMIUM_PATH).`,
+    );
+  console.warn(
+    `Skipping the admin console's browser journeys: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH).`,
+  );
 }
 const IDP_CERT = new URL('../../../plugins/wsfed/test/fixtures/idp-signing.cert.pem', import.meta.url);
 const SHOTS = fileURLToPath(new URL('../../../test-output/console/', import.meta.url));
-const FIRST = ['Ada', 'Alan', 'Barbara', 'Claude', 'Donald', 'Edsger', 'Frances', 'Guido', 'Hedy', 'Ivan', 'John', 'Katherine', 'Linus', 'Margaret', 'Niklaus'];
+const FIRST = [
+  'Ada',
+  'Alan',
+  'Barbara',
+  'Claude',
+  'Donald',
+  'Edsger',
+  'Frances',
+  'Guido',
+  'Hedy',
+  'Ivan',
+  'John',
+  'Katherine',
+  'Linus',
+  'Margaret',
+  'Niklaus',
+];
 const LAST = ['Lovelace', 'Turing', 'Liskov', 'Shannon', 'Knuth', 'Dijkstra', 'Allen', 'Rossum', 'Lamarr', 'Sutherland'];
 
 let t: TestRoster;
@@ -42,18 +63,54 @@ beforeAll(async () => {
   // ~150 members, so search and paging have something to do.
   for (let i = 0; i < 150; i++) {
     const [given, family] = [FIRST[i % FIRST.length], LAST[Math.floor(i / FIRST.length) % LAST.length]];
-    await t.core.members.provision(team.teamId, { userName: `${given}.${family}.${i}@${team.slug}.example.com`.toLowerCase(), email: `${given}.${family}.${i}@${team.slug}.example.com`.toLowerCase(), givenName: given, familyName: family }, SYSTEM_ACTOR);
+    await t.core.members.provision(
+      team.teamId,
+      {
+        userName: `${given}.${family}.${i}@${team.slug}.example.com`.toLowerCase(),
+        email: `${given}.${family}.${i}@${team.slug}.example.com`.toLowerCase(),
+        givenName: given,
+        familyName: family,
+      },
+      SYSTEM_ACTOR,
+    );
   }
-  const grace = await t.core.members.provision(team.teamId, { userName: `grace.hopper@${team.slug}.example.com`, email: `grace.hopper@${team.slug}.example.com`, givenName: 'Grace', familyName: 'Hopper', role: 'admin' }, SYSTEM_ACTOR);
-  const groups = await t.gql<{ team: { groups: Array<{ id: string; displayName: string }> } }>('query($id: ID!) { team(id: $id) { groups { id displayName } } }', { id: team.teamId }, { token: team.ownerToken });
+  const grace = await t.core.members.provision(
+    team.teamId,
+    {
+      userName: `grace.hopper@${team.slug}.example.com`,
+      email: `grace.hopper@${team.slug}.example.com`,
+      givenName: 'Grace',
+      familyName: 'Hopper',
+      role: 'admin',
+    },
+    SYSTEM_ACTOR,
+  );
+  const groups = await t.gql<{ team: { groups: Array<{ id: string; displayName: string }> } }>(
+    'query($id: ID!) { team(id: $id) { groups { id displayName } } }',
+    { id: team.teamId },
+    { token: team.ownerToken },
+  );
   const sales = groups.data!.team.groups.find((g) => g.displayName === 'Salesperson')!;
-  const added = await t.gql('mutation($g: ID!, $m: [ID!]!) { addGroupMembers(id: $g, memberIds: $m) { id } }', { g: sales.id, m: [grace.id] }, { token: team.ownerToken });
+  const added = await t.gql(
+    'mutation($g: ID!, $m: [ID!]!) { addGroupMembers(id: $g, memberIds: $m) { id } }',
+    { g: sales.id, m: [grace.id] },
+    { token: team.ownerToken },
+  );
   expect(added.errors).toBeUndefined();
   if (!HAVE_BROWSER) return;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
 }, 300_000);
 
@@ -69,7 +126,9 @@ async function open(width: number): Promise<{ context: BrowserContext; page: Pag
   page.setDefaultTimeout(15_000);
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => { if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`); });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`);
+  });
   return { context, page, problems };
 }
 
@@ -110,127 +169,155 @@ describe('admin console (#16)', () => {
     expect(over.status).toBe(1);
   });
 
-  it.skipIf(!HAVE_BROWSER)('#16: an admin signs in with email then password, finds a member, deactivates them, sees a refusal with its message, signs out (1280 px)', async () => {
-    const { context, page, problems } = await open(1280);
-    await page.goto(`${t.url}/admin`);
-    await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
+  it.skipIf(!HAVE_BROWSER)(
+    '#16: an admin signs in with email then password, finds a member, deactivates them, sees a refusal with its message, signs out (1280 px)',
+    async () => {
+      const { context, page, problems } = await open(1280);
+      await page.goto(`${t.url}/admin`);
+      await expect.poll(() => page.getByRole('heading', { name: 'Sign in' }).isVisible()).toBe(true);
 
-    // Discovery first: an unverified domain offers the password; a wrong one is refused in words.
-    await page.getByLabel('Work email').fill(owner);
-    await page.getByRole('button', { name: 'Continue' }).click();
-    await page.getByLabel('Password').fill('not-the-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('alert').getByText('don’t match').waitFor();
-    await shot(page, '1280-sign-in-refused');
-    await page.getByLabel('Password').fill('test-password');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+      // Discovery first: an unverified domain offers the password; a wrong one is refused in words.
+      await page.getByLabel('Work email').fill(owner);
+      await page.getByRole('button', { name: 'Continue' }).click();
+      await page.getByLabel('Password').fill('not-the-password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('alert').getByText('don’t match').waitFor();
+      await shot(page, '1280-sign-in-refused');
+      await page.getByLabel('Password').fill('test-password');
+      await page.getByRole('button', { name: 'Sign in' }).click();
 
-    await page.getByRole('heading', { name: 'Members' }).waitFor();
-    await page.getByText('152 members').waitFor();
-    await expect.poll(() => page.getByRole('row').count()).toBe(26);
-    await shot(page, '1280-members', false);
-    await page.getByRole('button', { name: 'Next' }).click();
-    await page.getByText('26–50 of 152').waitFor();
-    await page.getByRole('combobox', { name: 'Status' }).selectOption('inactive');
-    await page.getByText('No members match among inactive members').waitFor();
-    await page.getByRole('combobox', { name: 'Status' }).selectOption('');
+      await page.getByRole('heading', { name: 'Members' }).waitFor();
+      await page.getByText('152 members').waitFor();
+      await expect.poll(() => page.getByRole('row').count()).toBe(26);
+      await shot(page, '1280-members', false);
+      await page.getByRole('button', { name: 'Next' }).click();
+      await page.getByText('26–50 of 152').waitFor();
+      await page.getByRole('combobox', { name: 'Status' }).selectOption('inactive');
+      await page.getByText('No members match among inactive members').waitFor();
+      await page.getByRole('combobox', { name: 'Status' }).selectOption('');
 
-    await page.getByLabel('Search').fill('hopper');
-    await page.getByText('1 member matches').waitFor();
-    await page.getByRole('link', { name: 'Grace Hopper' }).click();
-    await page.getByRole('heading', { name: /Grace Hopper/ }).waitFor();
-    await page.getByRole('region', { name: 'Groups' }).getByText('Salesperson').waitFor();
-    await page.getByRole('region', { name: 'Licenses' }).getByText('Granted').waitFor();
+      await page.getByLabel('Search').fill('hopper');
+      await page.getByText('1 member matches').waitFor();
+      await page.getByRole('link', { name: 'Grace Hopper' }).click();
+      await page.getByRole('heading', { name: /Grace Hopper/ }).waitFor();
+      await page.getByRole('region', { name: 'Groups' }).getByText('Salesperson').waitFor();
+      await page.getByRole('region', { name: 'Licenses' }).getByText('Granted').waitFor();
 
-    await page.getByRole('button', { name: 'Deactivate' }).click();
-    await page.getByRole('status').getByText('Grace Hopper was deactivated.').waitFor();
-    await page.getByRole('heading', { name: /Grace Hopper/ }).getByText('Inactive').waitFor();
-    expect(await page.getByRole('combobox', { name: 'Role in the team' }).isDisabled()).toBe(true);
-    await page.getByText('The role of an inactive member can’t change. Reactivate Grace Hopper first.').waitFor();
-    await page.getByRole('region', { name: 'Licenses' }).getByText('Waiting for a seat').waitFor();
-    await shot(page, '1280-member-deactivated');
-    expect((await t.core.members.get(team.teamId, (await page.url()).split('/').pop()!)).status).toBe('inactive');
+      await page.getByRole('button', { name: 'Deactivate' }).click();
+      await page.getByRole('status').getByText('Grace Hopper was deactivated.').waitFor();
+      await page
+        .getByRole('heading', { name: /Grace Hopper/ })
+        .getByText('Inactive')
+        .waitFor();
+      expect(await page.getByRole('combobox', { name: 'Role in the team' }).isDisabled()).toBe(true);
+      await page.getByText('The role of an inactive member can’t change. Reactivate Grace Hopper first.').waitFor();
+      await page.getByRole('region', { name: 'Licenses' }).getByText('Waiting for a seat').waitFor();
+      await shot(page, '1280-member-deactivated');
+      expect((await t.core.members.get(team.teamId, page.url().split('/').pop()!)).status).toBe('inactive');
 
-    // A refusal from the API is shown with its message and code: the only owner cannot step down.
-    await page.getByRole('link', { name: '← All members' }).click();
-    await page.getByLabel('Search').fill('owner@');
-    await page.getByText('1 member matches').waitFor();
-    await page.getByRole('link', { name: /owner/ }).first().click();
-    await page.getByRole('combobox', { name: 'Role in the team' }).selectOption('admin');
-    await page.getByRole('button', { name: 'Change role' }).click();
-    const alert = page.getByRole('alert');
-    await alert.getByText('A team keeps at least one active owner.').waitFor();
-    await alert.getByText('LAST_OWNER').waitFor();
-    await shot(page, '1280-graphql-error');
+      // A refusal from the API is shown with its message and code: the only owner cannot step down.
+      await page.getByRole('link', { name: '← All members' }).click();
+      await page.getByLabel('Search').fill('owner@');
+      await page.getByText('1 member matches').waitFor();
+      await page.getByRole('link', { name: /owner/ }).first().click();
+      await page.getByRole('combobox', { name: 'Role in the team' }).selectOption('admin');
+      await page.getByRole('button', { name: 'Change role' }).click();
+      const alert = page.getByRole('alert');
+      await alert.getByText('A team keeps at least one active owner.').waitFor();
+      await alert.getByText('LAST_OWNER').waitFor();
+      await shot(page, '1280-graphql-error');
 
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    expect(new URL(page.url()).pathname).toBe('/admin/sign-in');
-    await page.goto(`${t.url}/admin/members`);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    expect(problems).toEqual([]);
-    await context.close();
-  }, 120_000);
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/admin/sign-in');
+      await page.goto(`${t.url}/admin/members`);
+      await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+      expect(problems).toEqual([]);
+      await context.close();
+    },
+    120_000,
+  );
 
-  it.skipIf(!HAVE_BROWSER)('#16: the same pages work at 390 px, the frozen role explained on an inactive member', async () => {
-    const { context, page, problems } = await open(390);
-    await signIn(page, owner, 'test-password');
-    await page.getByRole('heading', { name: 'Members' }).waitFor();
-    await page.getByText('152 members').waitFor();
-    await shot(page, '390-members', false);
-    await page.getByRole('combobox', { name: 'Status' }).selectOption('inactive');
-    await page.getByRole('link', { name: 'Grace Hopper' }).focus();
-    await page.keyboard.press('Enter');
-    await page.getByRole('heading', { name: /Grace Hopper/ }).waitFor();
-    await page.getByText('Reactivate Grace Hopper first.').waitFor();
-    // Focus moved to the new page's content, not lost with the link.
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
-    // Nothing wider than the screen: no sideways scrolling on a phone.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
-    await shot(page, '390-member-inactive');
-    await page.getByRole('button', { name: 'Reactivate' }).click();
-    await page.getByRole('status').getByText('Grace Hopper is active again.').waitFor();
-    await expect.poll(() => page.getByRole('combobox', { name: 'Role in the team' }).isDisabled()).toBe(false);
-    expect(problems).toEqual([]);
-    await context.close();
-  }, 120_000);
+  it.skipIf(!HAVE_BROWSER)(
+    '#16: the same pages work at 390 px, the frozen role explained on an inactive member',
+    async () => {
+      const { context, page, problems } = await open(390);
+      await signIn(page, owner, 'test-password');
+      await page.getByRole('heading', { name: 'Members' }).waitFor();
+      await page.getByText('152 members').waitFor();
+      await shot(page, '390-members', false);
+      await page.getByRole('combobox', { name: 'Status' }).selectOption('inactive');
+      await page.getByRole('link', { name: 'Grace Hopper' }).focus();
+      await page.keyboard.press('Enter');
+      await page.getByRole('heading', { name: /Grace Hopper/ }).waitFor();
+      await page.getByText('Reactivate Grace Hopper first.').waitFor();
+      // Focus moved to the new page's content, not lost with the link.
+      expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+      // Nothing wider than the screen: no sideways scrolling on a phone.
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await shot(page, '390-member-inactive');
+      await page.getByRole('button', { name: 'Reactivate' }).click();
+      await page.getByRole('status').getByText('Grace Hopper is active again.').waitFor();
+      await expect.poll(() => page.getByRole('combobox', { name: 'Role in the team' }).isDisabled()).toBe(false);
+      expect(problems).toEqual([]);
+      await context.close();
+    },
+    120_000,
+  );
 
-  it.skipIf(!HAVE_BROWSER)('#16 / R4: email first — a bad address is explained, a domain with SSO offers it, and a team that requires SSO goes straight to its IdP', async () => {
-    const sso = await t.createTeam();
-    const domain = `${sso.slug}.example.com`;
-    const created = await t.gql<{ createWsFedConnection: { id: string } }>(
-      'mutation($t: ID!, $i: WsFedConnectionInput!) { createWsFedConnection(teamId: $t, input: $i) { id } }',
-      { t: sso.teamId, i: { name: 'Contoso ADFS', idpIssuer: 'http://adfs.example.com/adfs/services/trust', idpSignInUrl: 'https://adfs.example.com/adfs/ls/', signingCertificates: [await readFile(IDP_CERT, 'utf8')] } },
-      { token: sso.ownerToken },
-    );
-    expect(created.errors).toBeUndefined();
-    const d = await t.core.domains.add(sso.teamId, domain, SYSTEM_ACTOR);
-    await t.core.domains.verify(sso.teamId, d.id, SYSTEM_ACTOR, true);
-    const policy = (methods: string, ssoRequired: boolean) => t.gql(`mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [${methods}], ssoRequired: ${ssoRequired} }) { id } }`, { id: sso.teamId }, { token: sso.ownerToken });
-    expect((await policy('sso, password', false)).errors).toBeUndefined();
+  it.skipIf(!HAVE_BROWSER)(
+    '#16 / R4: email first — a bad address is explained, a domain with SSO offers it, and a team that requires SSO goes straight to its IdP',
+    async () => {
+      const sso = await t.createTeam();
+      const domain = `${sso.slug}.example.com`;
+      const created = await t.gql<{ createWsFedConnection: { id: string } }>(
+        'mutation($t: ID!, $i: WsFedConnectionInput!) { createWsFedConnection(teamId: $t, input: $i) { id } }',
+        {
+          t: sso.teamId,
+          i: {
+            name: 'Contoso ADFS',
+            idpIssuer: 'http://adfs.example.com/adfs/services/trust',
+            idpSignInUrl: 'https://adfs.example.com/adfs/ls/',
+            signingCertificates: [await readFile(IDP_CERT, 'utf8')],
+          },
+        },
+        { token: sso.ownerToken },
+      );
+      expect(created.errors).toBeUndefined();
+      const d = await t.core.domains.add(sso.teamId, domain, SYSTEM_ACTOR);
+      await t.core.domains.verify(sso.teamId, d.id, SYSTEM_ACTOR, true);
+      const policy = (methods: string, ssoRequired: boolean) =>
+        t.gql(
+          `mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [${methods}], ssoRequired: ${ssoRequired} }) { id } }`,
+          { id: sso.teamId },
+          { token: sso.ownerToken },
+        );
+      expect((await policy('sso, password', false)).errors).toBeUndefined();
 
-    const { context, page, problems } = await open(1280);
-    await page.goto(`${t.url}/admin`);
-    await page.getByLabel('Work email').fill('not-an-email');
-    await page.keyboard.press('Enter');
-    await page.getByRole('alert').getByText('Enter your work email address').waitFor();
+      const { context, page, problems } = await open(1280);
+      await page.goto(`${t.url}/admin`);
+      await page.getByLabel('Work email').fill('not-an-email');
+      await page.keyboard.press('Enter');
+      await page.getByRole('alert').getByText('Enter your work email address').waitFor();
 
-    await page.getByLabel('Work email').fill(`someone@${domain}`);
-    await page.keyboard.press('Enter');
-    await page.getByRole('link', { name: 'Continue with Contoso ADFS' }).waitFor();
-    await page.getByLabel('Password').waitFor();
-    await shot(page, '1280-sign-in-sso-or-password');
+      await page.getByLabel('Work email').fill(`someone@${domain}`);
+      await page.keyboard.press('Enter');
+      await page.getByRole('link', { name: 'Continue with Contoso ADFS' }).waitFor();
+      await page.getByLabel('Password').waitFor();
+      await shot(page, '1280-sign-in-sso-or-password');
 
-    expect((await policy('sso', true)).errors).toBeUndefined();
-    await page.getByRole('button', { name: 'Change email' }).click();
-    await page.getByLabel('Work email').fill(`someone@${domain}`);
-    expect(problems).toEqual([]);
-    // The IdP host does not exist: the request the browser makes to it is the proof.
-    const toIdp = page.waitForRequest((r) => r.url().startsWith('https://adfs.example.com/adfs/ls/'));
-    await page.keyboard.press('Enter');
-    const idp = new URL((await toIdp).url());
-    expect(idp.searchParams.get('wa')).toBe('wsignin1.0');
-    expect(idp.searchParams.get('wreply')).toContain(`/wsfed/${created.data!.createWsFedConnection.id}/acs`);
-    await context.close();
-  }, 120_000);
+      expect((await policy('sso', true)).errors).toBeUndefined();
+      await page.getByRole('button', { name: 'Change email' }).click();
+      await page.getByLabel('Work email').fill(`someone@${domain}`);
+      expect(problems).toEqual([]);
+      // The IdP host does not exist: the request the browser makes to it is the proof.
+      const toIdp = page.waitForRequest((r) => r.url().startsWith('https://adfs.example.com/adfs/ls/'));
+      await page.keyboard.press('Enter');
+      const idp = new URL((await toIdp).url());
+      expect(idp.searchParams.get('wa')).toBe('wsignin1.0');
+      expect(idp.searchParams.get('wreply')).toContain(`/wsfed/${created.data!.createWsFedConnection.id}/acs`);
+      await context.close();
+    },
+    120_000,
+  );
 });

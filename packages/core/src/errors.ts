@@ -95,9 +95,14 @@ const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDO
  * shutdown or starting up, class 08 connection exceptions, 53300 too many connections.
  */
 export function databaseUnavailable(e: unknown): boolean {
-  for (let err = e as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown } | undefined, hops = 0; err && typeof err === 'object' && hops < 5; err = err.cause as typeof err, hops++) {
+  for (
+    let err = e as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown } | undefined, hops = 0;
+    err && typeof err === 'object' && hops < 5;
+    err = err.cause as typeof err, hops++
+  ) {
     const code = typeof err.code === 'string' ? err.code : '';
-    if (code === '57014' || code.startsWith('57P') || code.startsWith('08') || code === '53300' || UNAVAILABLE_SOCKET_CODES.has(code)) return true;
+    if (code === '57014' || code.startsWith('57P') || code.startsWith('08') || code === '53300' || UNAVAILABLE_SOCKET_CODES.has(code))
+      return true;
     if (err.name === 'KnexTimeoutError') return true;
     const message = typeof err.message === 'string' ? err.message : '';
     if (UNAVAILABLE_MESSAGES.some((m) => message.includes(m))) return true;

@@ -3,7 +3,19 @@ export * from './errors.js';
 export { findInvalidText, textProblem, describeInvalidText, invalidTextError, type InvalidText, type InvalidTextReason } from './text.js';
 export { createCore, type Core, type CoreOptions } from './core.js';
 export { coreMigrations, runMigrations, pendingMigrations, type Migration, type SqlExecutor } from './migrations/index.js';
-export { HookBus, SYSTEM_ACTOR, boundRows, preparedStatements, setPreparedStatements, textArrayLiteral, type BoundOptions, type Actor, type HookEvents, type HookName, type Em } from './services/context.js';
+export {
+  HookBus,
+  SYSTEM_ACTOR,
+  boundRows,
+  preparedStatements,
+  setPreparedStatements,
+  textArrayLiteral,
+  type BoundOptions,
+  type Actor,
+  type HookEvents,
+  type HookName,
+  type Em,
+} from './services/context.js';
 export type { Viewer } from './services/sessions.js';
 export type { AssertedIdentity, SsoSession, SignInOutcome, ProtocolRefusal, SignInAttempt, SignInRefusalCode } from './services/sign-in.js';
 export type { VerifiedToken } from './services/tokens.js';

@@ -8,20 +8,32 @@ export async function ok<T>(t: TestRoster, query: string, variables: Record<stri
   return r.data as T;
 }
 
-export async function errorCode(t: TestRoster, query: string, variables: Record<string, unknown>, token?: string): Promise<string | undefined> {
+export async function errorCode(
+  t: TestRoster,
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<string | undefined> {
   const r = await t.gql(query, variables, token ? { token } : undefined);
   return r.errors?.[0]?.extensions?.code;
 }
 
 export async function licenses(t: TestRoster, teamId: string, token: string) {
-  const d = await ok<{ team: { licenses: Array<{ id: string; key: string; purchased: number; used: number; pending: number; available: number; groupId: string }> } }>(
-    t, 'query($id: ID!) { team(id: $id) { licenses { id key purchased used pending available groupId } } }', { id: teamId }, token);
+  const d = await ok<{
+    team: {
+      licenses: Array<{ id: string; key: string; purchased: number; used: number; pending: number; available: number; groupId: string }>;
+    };
+  }>(t, 'query($id: ID!) { team(id: $id) { licenses { id key purchased used pending available groupId } } }', { id: teamId }, token);
   return Object.fromEntries(d.team.licenses.map((l) => [l.key, l]));
 }
 
 export async function memberLicenses(t: TestRoster, memberId: string, token: string): Promise<Record<string, string>> {
   const d = await ok<{ member: { licenses: Array<{ licenseType: { key: string }; state: string }> } }>(
-    t, 'query($id: ID!) { member(id: $id) { licenses { licenseType { key } state } } }', { id: memberId }, token);
+    t,
+    'query($id: ID!) { member(id: $id) { licenses { licenseType { key } state } } }',
+    { id: memberId },
+    token,
+  );
   return Object.fromEntries(d.member.licenses.map((l) => [l.licenseType.key, l.state]));
 }
 

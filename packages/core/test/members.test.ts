@@ -3,11 +3,19 @@ import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { ADD_MEMBER, ADD_TO_GROUP, DEACTIVATE, REACTIVATE, errorCode, licenses, ok } from './helpers.js';
 
 let t: TestRoster;
-beforeAll(async () => { t = await startTestRoster(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await startTestRoster();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 const login = (email: string, password = 'test-password') =>
-  fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+  fetch(`${t.url}/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email, password }),
+  });
 
 describe('tenancy and identity', () => {
   it('R1: a team admin never reads another team or its members', async () => {
@@ -25,7 +33,14 @@ describe('tenancy and identity', () => {
     expect(await errorCode(t, ADD_MEMBER, { teamId: b.teamId, email: 'person@shared.EXAMPLE' }, b.ownerToken)).toBe('USER_IN_OTHER_TEAM');
     expect(await errorCode(t, ADD_MEMBER, { teamId: a.teamId, email: 'person@shared.example' }, a.ownerToken)).toBe('ALREADY_MEMBER');
     const count = async (teamId: string, token: string) =>
-      (await ok<{ team: { members: { totalCount: number } } }>(t, 'query($id: ID!) { team(id: $id) { members { totalCount } } }', { id: teamId }, token)).team.members.totalCount;
+      (
+        await ok<{ team: { members: { totalCount: number } } }>(
+          t,
+          'query($id: ID!) { team(id: $id) { members { totalCount } } }',
+          { id: teamId },
+          token,
+        )
+      ).team.members.totalCount;
     expect(await count(a.teamId, a.ownerToken)).toBe(2);
     expect(await count(b.teamId, b.ownerToken)).toBe(1);
   });
@@ -43,28 +58,44 @@ describe('tenancy and identity', () => {
 
   it('R2: concurrent adds of one person to the same team: one member, the other told ALREADY_MEMBER', async () => {
     const a = await t.createTeam();
-    const results = await Promise.all([1, 2, 3].map(() => t.gql(ADD_MEMBER, { teamId: a.teamId, email: 'twice@example.com' }, { token: a.ownerToken })));
+    const results = await Promise.all(
+      [1, 2, 3].map(() => t.gql(ADD_MEMBER, { teamId: a.teamId, email: 'twice@example.com' }, { token: a.ownerToken })),
+    );
     expect(results.map((r) => r.errors?.[0]?.extensions?.code ?? 'OK').sort()).toEqual(['ALREADY_MEMBER', 'ALREADY_MEMBER', 'OK']);
   });
 
   it('R3: "SSO required" turns password sign-in off for every member at once, and it is audited', async () => {
     const a = await t.createTeam();
     await t.addMember(a.teamId, `m1@${a.slug}.example.com`);
-    await ok(t, 'mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [sso], ssoRequired: true }) { signInPolicy { ssoRequired methods } } }', { id: a.teamId }, a.ownerToken);
+    await ok(
+      t,
+      'mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [sso], ssoRequired: true }) { signInPolicy { ssoRequired methods } } }',
+      { id: a.teamId },
+      a.ownerToken,
+    );
     for (const email of [`m1@${a.slug}.example.com`, `owner@${a.slug}.example.com`]) {
       const r = await login(email);
       expect(r.status).toBe(403);
       expect(((await r.json()) as { error: string }).error).toBe('SSO_REQUIRED');
     }
     const audit = await ok<{ team: { auditEvents: { edges: Array<{ node: { action: string; reason: string } }> } } }>(
-      t, 'query($id: ID!) { team(id: $id) { auditEvents(first: 5, action: "signin.refused") { edges { node { action reason } } } } }', { id: a.teamId }, a.ownerToken);
+      t,
+      'query($id: ID!) { team(id: $id) { auditEvents(first: 5, action: "signin.refused") { edges { node { action reason } } } } }',
+      { id: a.teamId },
+      a.ownerToken,
+    );
     expect(audit.team.auditEvents.edges).toHaveLength(2);
     expect(audit.team.auditEvents.edges[0]!.node.reason).toMatch(/single sign-on/);
   });
 
   it('R3: the policy is team-wide; a team that allows only Google refuses passwords', async () => {
     const a = await t.createTeam();
-    await ok(t, 'mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [google], ssoRequired: false }) { id } }', { id: a.teamId }, a.ownerToken);
+    await ok(
+      t,
+      'mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [google], ssoRequired: false }) { id } }',
+      { id: a.teamId },
+      a.ownerToken,
+    );
     const r = await login(`owner@${a.slug}.example.com`);
     expect(((await r.json()) as { error: string }).error).toBe('SIGN_IN_METHOD_NOT_ALLOWED');
   });
@@ -101,16 +132,37 @@ describe('member lifecycle', () => {
     const m = await t.addMember(a.teamId, `frozen@${a.slug}.example.com`);
     const lic = await licenses(t, a.teamId, a.ownerToken);
     await ok(t, DEACTIVATE, { id: m.membershipId }, a.ownerToken);
-    expect(await errorCode(t, 'mutation($id: ID!) { updateMember(id: $id, input: { role: admin }) { id } }', { id: m.membershipId }, a.ownerToken)).toBe('MEMBER_INACTIVE');
-    expect(await errorCode(t, 'mutation($id: ID!) { updateMember(id: $id, input: { creditLimit: 5 }) { id } }', { id: m.membershipId }, a.ownerToken)).toBe('MEMBER_INACTIVE');
+    expect(
+      await errorCode(
+        t,
+        'mutation($id: ID!) { updateMember(id: $id, input: { role: admin }) { id } }',
+        { id: m.membershipId },
+        a.ownerToken,
+      ),
+    ).toBe('MEMBER_INACTIVE');
+    expect(
+      await errorCode(
+        t,
+        'mutation($id: ID!) { updateMember(id: $id, input: { creditLimit: 5 }) { id } }',
+        { id: m.membershipId },
+        a.ownerToken,
+      ),
+    ).toBe('MEMBER_INACTIVE');
     expect(await errorCode(t, ADD_TO_GROUP, { id: lic.salesperson!.groupId, ids: [m.membershipId] }, a.ownerToken)).toBe('MEMBER_INACTIVE');
-    expect(await ok(t, 'mutation($id: ID!) { removeMember(id: $id) }', { id: m.membershipId }, a.ownerToken)).toEqual({ removeMember: true });
+    expect(await ok(t, 'mutation($id: ID!) { removeMember(id: $id) }', { id: m.membershipId }, a.ownerToken)).toEqual({
+      removeMember: true,
+    });
   });
 
   it('R8: an active member’s role and credit limit can change', async () => {
     const a = await t.createTeam();
     const m = await t.addMember(a.teamId, `active@${a.slug}.example.com`);
-    const d = await ok<{ updateMember: { role: string; creditLimit: number } }>(t, 'mutation($id: ID!) { updateMember(id: $id, input: { role: admin, creditLimit: 250 }) { role creditLimit } }', { id: m.membershipId }, a.ownerToken);
+    const d = await ok<{ updateMember: { role: string; creditLimit: number } }>(
+      t,
+      'mutation($id: ID!) { updateMember(id: $id, input: { role: admin, creditLimit: 250 }) { role creditLimit } }',
+      { id: m.membershipId },
+      a.ownerToken,
+    );
     expect(d.updateMember).toEqual({ role: 'admin', creditLimit: 250 });
   });
 
@@ -124,7 +176,13 @@ describe('sessions', () => {
   it('R18: deleting a connection ends the sessions it issued, and only those', async () => {
     const a = await t.createTeam();
     const m = await t.addMember(a.teamId, `sso@${a.slug}.example.com`);
-    const viaSso = await t.core.sessions.create(t.core.em(), { userId: (await t.core.members.get(a.teamId, m.membershipId)).user.id, teamId: a.teamId, membershipId: m.membershipId, method: 'saml', connectionId: 'conn-1' });
+    const viaSso = await t.core.sessions.create(t.core.em(), {
+      userId: (await t.core.members.get(a.teamId, m.membershipId)).user.id,
+      teamId: a.teamId,
+      membershipId: m.membershipId,
+      method: 'saml',
+      connectionId: 'conn-1',
+    });
     expect(await t.core.sessions.resolve(viaSso.token)).not.toBeNull();
     expect(await t.core.sessions.revokeForConnection(a.teamId, 'conn-1')).toBe(1);
     expect(await t.core.sessions.resolve(viaSso.token)).toBeNull();

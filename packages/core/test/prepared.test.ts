@@ -6,8 +6,12 @@ import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { SYSTEM_ACTOR, boundRows, setPreparedStatements, type Em } from '@roster/core';
 
 let t: TestRoster;
-beforeAll(async () => { t = await startTestRoster(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await startTestRoster();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 const FIXED = 'select count(*)::int as n from membership where team_id = ?';
 
@@ -16,7 +20,11 @@ async function preparedOnOneConnection(teamId: string): Promise<Array<{ name: st
   return (t.roster.orm.em.fork() as Em).transactional(async (em) => {
     const [{ n } = { n: 0 }] = await boundRows<{ n: number }>(em, FIXED, [teamId], { prepare: true });
     expect(n).toBe(1);
-    return boundRows<{ name: string; statement: string }>(em, "select name, statement from pg_prepared_statements where name like 'roster\\_%'", []);
+    return boundRows<{ name: string; statement: string }>(
+      em,
+      "select name, statement from pg_prepared_statements where name like 'roster\\_%'",
+      [],
+    );
   });
 }
 
@@ -40,7 +48,9 @@ describe('prepared statements', () => {
       expect((await t.core.members.changeActive(team.teamId, m.id, false, SYSTEM_ACTOR)).changed).toBe(true);
       expect((await t.core.members.changeActive(team.teamId, m.id, true, SYSTEM_ACTOR)).changed).toBe(true);
     }
-    const rows = await t.roster.orm.em.fork().execute<Array<{ n: number }>>("select count(*)::int as n from membership where team_id = ? and status = 'active'", [team.teamId]);
+    const rows = await t.roster.orm.em
+      .fork()
+      .execute<Array<{ n: number }>>("select count(*)::int as n from membership where team_id = ? and status = 'active'", [team.teamId]);
     expect(rows[0]!.n).toBe(9); // the owner and the eight
   });
 

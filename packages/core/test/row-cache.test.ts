@@ -5,7 +5,12 @@ describe('RowCache (configuration rows kept per node)', () => {
   const make = () => {
     let now = 1_000;
     const cache = new RowCache({ ttlMs: 15_000, maxEntries: 2, now: () => now });
-    return { cache, advance: (ms: number) => { now += ms; } };
+    return {
+      cache,
+      advance: (ms: number) => {
+        now += ms;
+      },
+    };
   };
 
   it('keeps nothing until the host says changes reach it, and forgets everything when they stop', () => {
@@ -33,7 +38,7 @@ describe('RowCache (configuration rows kept per node)', () => {
     expect(cache.get('saml_connection', 'a')).toBeUndefined();
   });
 
-  it('bounds an entry\'s life and the number of entries', () => {
+  it("bounds an entry's life and the number of entries", () => {
     const { cache, advance } = make();
     cache.setLive(true);
     cache.set('t', 'a', 1, cache.ticket());

@@ -3,16 +3,30 @@ import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { ADD_MEMBER, ADD_TO_GROUP, DEACTIVATE, REACTIVATE, REMOVE_FROM_GROUP, licenses, memberLicenses, ok } from './helpers.js';
 
 let t: TestRoster;
-beforeAll(async () => { t = await startTestRoster(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await startTestRoster();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
-const SET_SEATS = 'mutation($t: ID!, $l: ID!, $n: Int!) { setLicenseSeats(teamId: $t, licenseTypeId: $l, seats: $n) { used pending available } }';
+const SET_SEATS =
+  'mutation($t: ID!, $l: ID!, $n: Int!) { setLicenseSeats(teamId: $t, licenseTypeId: $l, seats: $n) { used pending available } }';
 
 async function teamWithMembers(n: number, seats: Record<string, number> = {}) {
   const team = await t.createTeam(undefined, seats);
   const ids: string[] = [];
   for (let i = 0; i < n; i++) {
-    ids.push((await ok<{ addMember: { id: string } }>(t, ADD_MEMBER, { teamId: team.teamId, email: `p${i}@${team.slug}.example.com` }, team.ownerToken)).addMember.id);
+    ids.push(
+      (
+        await ok<{ addMember: { id: string } }>(
+          t,
+          ADD_MEMBER,
+          { teamId: team.teamId, email: `p${i}@${team.slug}.example.com` },
+          team.ownerToken,
+        )
+      ).addMember.id,
+    );
   }
   return { ...team, ids, lic: await licenses(t, team.teamId, team.ownerToken) };
 }
@@ -20,11 +34,24 @@ async function teamWithMembers(n: number, seats: Record<string, number> = {}) {
 describe('licenses and seats', () => {
   it('R11: a new team has the Salesperson, Prep User and Manager license types, each with an app group', async () => {
     const team = await t.createTeam();
-    const d = await ok<{ team: { licenses: Array<{ name: string; entitlements: string[]; groupId: string }>; groups: Array<{ id: string; displayName: string; licenseType: { key: string } | null }> } }>(
-      t, 'query($id: ID!) { team(id: $id) { licenses { name entitlements groupId } groups { id displayName licenseType { key } } } }', { id: team.teamId }, team.ownerToken);
+    const d = await ok<{
+      team: {
+        licenses: Array<{ name: string; entitlements: string[]; groupId: string }>;
+        groups: Array<{ id: string; displayName: string; licenseType: { key: string } | null }>;
+      };
+    }>(
+      t,
+      'query($id: ID!) { team(id: $id) { licenses { name entitlements groupId } groups { id displayName licenseType { key } } } }',
+      { id: team.teamId },
+      team.ownerToken,
+    );
     expect(d.team.licenses.map((l) => l.name).sort()).toEqual(['Manager', 'Prep User', 'Salesperson']);
     expect(d.team.licenses.find((l) => l.name === 'Manager')!.entitlements).toContain('admin-console:access');
-    expect(d.team.groups.map((g) => [g.displayName, g.licenseType?.key]).sort()).toEqual([['Manager', 'manager'], ['Prep User', 'prep-user'], ['Salesperson', 'salesperson']]);
+    expect(d.team.groups.map((g) => [g.displayName, g.licenseType?.key]).sort()).toEqual([
+      ['Manager', 'manager'],
+      ['Prep User', 'prep-user'],
+      ['Salesperson', 'salesperson'],
+    ]);
   });
 
   it('R13: joining a linked group requests the license; leaving every such group releases it', async () => {
@@ -33,7 +60,12 @@ describe('licenses and seats', () => {
     await ok(t, ADD_TO_GROUP, { id: team.lic.salesperson!.groupId, ids: [m] }, team.ownerToken);
     expect(await memberLicenses(t, m, team.ownerToken)).toEqual({ salesperson: 'GRANTED' });
     // A second, ordinary group linked to nothing does not change it.
-    const g = await ok<{ createGroup: { id: string } }>(t, 'mutation($t: ID!) { createGroup(teamId: $t, displayName: "EMEA") { id } }', { t: team.teamId }, team.ownerToken);
+    const g = await ok<{ createGroup: { id: string } }>(
+      t,
+      'mutation($t: ID!) { createGroup(teamId: $t, displayName: "EMEA") { id } }',
+      { t: team.teamId },
+      team.ownerToken,
+    );
     await ok(t, ADD_TO_GROUP, { id: g.createGroup.id, ids: [m] }, team.ownerToken);
     await ok(t, REMOVE_FROM_GROUP, { id: team.lic.salesperson!.groupId, ids: [m] }, team.ownerToken);
     expect(await memberLicenses(t, m, team.ownerToken)).toEqual({});
@@ -64,11 +96,21 @@ describe('licenses and seats', () => {
     for (const id of team.ids) await ok(t, ADD_TO_GROUP, { id: group, ids: [id] }, team.ownerToken);
     const state = async () => Promise.all(team.ids.map(async (id) => (await memberLicenses(t, id, team.ownerToken))['prep-user']));
     expect(await state()).toEqual(['GRANTED', 'GRANTED', 'PENDING_SEAT', 'PENDING_SEAT']);
-    const pending = await ok<{ team: { members: { totalCount: number } } }>(t, 'query($id: ID!) { team(id: $id) { members(filter: { licenseState: PENDING_SEAT }) { totalCount } } }', { id: team.teamId }, team.ownerToken);
+    const pending = await ok<{ team: { members: { totalCount: number } } }>(
+      t,
+      'query($id: ID!) { team(id: $id) { members(filter: { licenseState: PENDING_SEAT }) { totalCount } } }',
+      { id: team.teamId },
+      team.ownerToken,
+    );
     expect(pending.team.members.totalCount).toBe(2);
     await ok(t, REMOVE_FROM_GROUP, { id: group, ids: [team.ids[0]] }, team.ownerToken);
     expect(await state()).toEqual([undefined, 'GRANTED', 'GRANTED', 'PENDING_SEAT']);
-    const bought = await ok<{ setLicenseSeats: { used: number; pending: number } }>(t, SET_SEATS, { t: team.teamId, l: team.lic['prep-user']!.id, n: 3 }, team.ownerToken);
+    const bought = await ok<{ setLicenseSeats: { used: number; pending: number } }>(
+      t,
+      SET_SEATS,
+      { t: team.teamId, l: team.lic['prep-user']!.id, n: 3 },
+      team.ownerToken,
+    );
     expect(bought.setLicenseSeats).toEqual({ used: 3, pending: 0, available: 0 });
     expect(await state()).toEqual([undefined, 'GRANTED', 'GRANTED', 'GRANTED']);
   });
@@ -78,7 +120,11 @@ describe('licenses and seats', () => {
     await ok(t, ADD_TO_GROUP, { id: team.lic.manager!.groupId, ids: [team.ids[0]] }, team.ownerToken);
     await ok(t, SET_SEATS, { t: team.teamId, l: team.lic.manager!.id, n: 1 }, team.ownerToken);
     const d = await ok<{ team: { auditEvents: { edges: Array<{ node: { action: string; targetId: string } }> } } }>(
-      t, 'query($id: ID!) { team(id: $id) { auditEvents(first: 10, action: "license.") { edges { node { action targetId } } } } }', { id: team.teamId }, team.ownerToken);
+      t,
+      'query($id: ID!) { team(id: $id) { auditEvents(first: 10, action: "license.") { edges { node { action targetId } } } } }',
+      { id: team.teamId },
+      team.ownerToken,
+    );
     expect(d.team.auditEvents.edges.map((e) => e.node)).toContainEqual({ action: 'license.granted', targetId: team.ids[0] });
   });
 
@@ -93,7 +139,9 @@ describe('licenses and seats', () => {
 
   it('R14: concurrent joins never hand out more seats than bought', async () => {
     const team = await teamWithMembers(6, { salesperson: 3 });
-    await Promise.all(team.ids.map((id) => t.gql(ADD_TO_GROUP, { id: team.lic.salesperson!.groupId, ids: [id] }, { token: team.ownerToken })));
+    await Promise.all(
+      team.ids.map((id) => t.gql(ADD_TO_GROUP, { id: team.lic.salesperson!.groupId, ids: [id] }, { token: team.ownerToken })),
+    );
     expect((await licenses(t, team.teamId, team.ownerToken)).salesperson).toMatchObject({ purchased: 3, used: 3, pending: 3 });
   });
 });

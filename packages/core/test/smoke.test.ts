@@ -2,8 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
 
 let t: TestRoster;
-beforeAll(async () => { t = await startTestRoster(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await startTestRoster();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('core over HTTP', () => {
   it('serves health and the signed-in viewer', async () => {

@@ -4,8 +4,12 @@ import { SYSTEM_ACTOR } from '@roster/core';
 import { licenses } from './helpers.js';
 
 let t: TestRoster;
-beforeAll(async () => { t = await startTestRoster(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await startTestRoster();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 const PAGE = `query($id: ID!, $n: Int!) { team(id: $id) { members(first: $n) { totalCount edges { node {
   id userName email status groups { id displayName } licenses { state licenseType { key } } } } } } }`;
@@ -14,7 +18,9 @@ const PAGE = `query($id: ID!, $n: Int!) { team(id: $id) { members(first: $n) { t
 async function countStatements(fn: () => Promise<unknown>): Promise<number> {
   const knex = t.roster.orm.em.getConnection().getKnex();
   let n = 0;
-  const onQuery = () => { n++; };
+  const onQuery = () => {
+    n++;
+  };
   knex.on('query', onQuery);
   try {
     await fn();
@@ -30,7 +36,15 @@ describe('members page', () => {
     const lic = await licenses(t, team.teamId, team.ownerToken);
     const ids: string[] = [];
     for (let i = 0; i < 120; i++) {
-      ids.push((await t.core.members.provision(team.teamId, { userName: `u${i}@${team.slug}.example.com`, email: `u${i}@${team.slug}.example.com` }, SYSTEM_ACTOR)).id);
+      ids.push(
+        (
+          await t.core.members.provision(
+            team.teamId,
+            { userName: `u${i}@${team.slug}.example.com`, email: `u${i}@${team.slug}.example.com` },
+            SYSTEM_ACTOR,
+          )
+        ).id,
+      );
     }
     await t.core.groups.setMembers(team.teamId, lic.salesperson!.groupId, { add: ids }, SYSTEM_ACTOR);
     const extra = await t.core.groups.create(team.teamId, { displayName: 'EMEA', memberIds: ids.slice(0, 50) }, SYSTEM_ACTOR);
@@ -38,7 +52,9 @@ describe('members page', () => {
 
     const run = async (n: number) => {
       let body: { data?: { team: { members: { edges: unknown[] } } }; errors?: unknown } = {};
-      const statements = await countStatements(async () => { body = await t.gql(PAGE, { id: team.teamId, n }, { token: team.ownerToken }); });
+      const statements = await countStatements(async () => {
+        body = await t.gql(PAGE, { id: team.teamId, n }, { token: team.ownerToken });
+      });
       expect(body.errors).toBeUndefined();
       expect(body.data!.team.members.edges).toHaveLength(n);
       return statements;

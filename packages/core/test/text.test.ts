@@ -19,7 +19,10 @@ describe('#12.10: text rule', () => {
   it('#12.10: walks strings, arrays, objects and keys, naming the first path', () => {
     expect(findInvalidText({ a: [1, true, null, { b: 'ok' }] })).toBeNull();
     expect(findInvalidText({ emails: [{ value: 'x' }, { value: '\u0000' }] })).toEqual({ path: 'emails[1].value', reason: 'NUL' });
-    expect(findInvalidText({ 'urn:x:2.0:User': { department: '\ud800' } })).toEqual({ path: 'urn:x:2.0:User.department', reason: 'LONE_SURROGATE' });
+    expect(findInvalidText({ 'urn:x:2.0:User': { department: '\ud800' } })).toEqual({
+      path: 'urn:x:2.0:User.department',
+      reason: 'LONE_SURROGATE',
+    });
     expect(findInvalidText({ ok: 1, ['k\u0000']: 1 })).toEqual({ path: '["k\\u0000"]', reason: 'NUL' });
     expect(findInvalidText('\u0000', 'query')).toEqual({ path: 'query', reason: 'NUL' });
     expect(findInvalidText({ a: 'x', b: '\u0000', c: '\ud800' })?.path).toBe('b');

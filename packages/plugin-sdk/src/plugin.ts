@@ -1,5 +1,15 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Core, Migration, Viewer, HookName, HookEvents, AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt } from '@roster/core';
+import type {
+  Core,
+  Migration,
+  Viewer,
+  HookName,
+  HookEvents,
+  AssertedIdentity,
+  SignInOutcome,
+  ProtocolRefusal,
+  SignInAttempt,
+} from '@roster/core';
 import type { OutboundSettings } from './sso/outbound.js';
 
 /** Server settings a plugin may read. */

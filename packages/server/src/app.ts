@@ -63,24 +63,45 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   if (opts.migrate || embedded) await migrate(url, migrations);
   const dbTimeouts = { statementMs: cfg.dbStatementTimeoutMs, connectMs: cfg.dbConnectTimeoutMs };
   const orm = await initOrm(url, allEntities(loaded), poolMax, dbTimeouts);
-  const core = createCore({ orm, secretKey: cfg.secretKey, sessionTtlSeconds: cfg.sessionTtlSeconds, resolveTxt: opts.resolveTxt, tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000, rowCacheTtlMs: cfg.tokenCacheSeconds * 1000, preparedStatements: cfg.dbPreparedStatements });
+  const core = createCore({
+    orm,
+    secretKey: cfg.secretKey,
+    sessionTtlSeconds: cfg.sessionTtlSeconds,
+    resolveTxt: opts.resolveTxt,
+    tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000,
+    rowCacheTtlMs: cfg.tokenCacheSeconds * 1000,
+    preparedStatements: cfg.dbPreparedStatements,
+  });
 
   const app = Fastify({
-    logger: { level: cfg.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'], serializers: { req: requestLogLine }, ...(opts.logStream ? { stream: opts.logStream } : {}) },
+    logger: {
+      level: cfg.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: { req: requestLogLine },
+      ...(opts.logStream ? { stream: opts.logStream } : {}),
+    },
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     bodyLimit: 1024 * 1024,
     // A hop count, as Fastify reads a number (its types take only the function form).
-    trustProxy: typeof cfg.trustProxy === 'number' ? ((hops: number) => (_address: string, i: number) => i < hops)(cfg.trustProxy) : cfg.trustProxy,
+    trustProxy:
+      typeof cfg.trustProxy === 'number'
+        ? (
+            (hops: number) => (_address: string, i: number) =>
+              i < hops
+          )(cfg.trustProxy)
+        : cfg.trustProxy,
   });
   // Verified bearer tokens and SSO connections are cached only while changes reach this node:
   // through LISTEN on a PostgreSQL server (any node may change them). On the embedded database
   // only this process writes, and its token revocations drop the entry directly, so tokens are
   // cached there; connections change through triggers nobody can LISTEN to there (its single
   // connection is the pool's), so they are not.
-  const revocations = embedded ? null : listenForRevocations(url, { tokens: core.tokens.cache, rows: core.rows }, app.log, pgTimeouts(dbTimeouts));
+  const revocations = embedded
+    ? null
+    : listenForRevocations(url, { tokens: core.tokens.cache, rows: core.rows }, app.log, pgTimeouts(dbTimeouts));
   if (embedded) core.tokens.cache.setLive(true);
   await app.register(cookie);
   await app.register(formbody);
@@ -88,9 +109,18 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
 
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
-  const httpDuration = new Histogram({ name: 'roster_http_request_duration_seconds', help: 'HTTP request duration', labelNames: ['method', 'route', 'status'], registers: [metrics], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5] });
+  const httpDuration = new Histogram({
+    name: 'roster_http_request_duration_seconds',
+    help: 'HTTP request duration',
+    labelNames: ['method', 'route', 'status'],
+    registers: [metrics],
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+  });
   app.addHook('onResponse', async (request, reply) => {
-    httpDuration.observe({ method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    httpDuration.observe(
+      { method: request.method, route: request.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
   });
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -101,10 +131,14 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     if (isRosterError(error)) return reply.code(error.status).send({ error: error.code, message: error.message });
     if (databaseUnavailable(error)) {
       request.log.warn({ err: error }, 'database unavailable');
-      return reply.code(503).header('retry-after', '5').send({ error: 'SERVICE_UNAVAILABLE', message: 'The database is not answering; try again shortly.', requestId: request.id });
+      return reply
+        .code(503)
+        .header('retry-after', '5')
+        .send({ error: 'SERVICE_UNAVAILABLE', message: 'The database is not answering; try again shortly.', requestId: request.id });
     }
     const status = (error as { statusCode?: number }).statusCode;
-    if (status && status >= 400 && status < 500) return reply.code(status).send({ error: (error as { code?: string }).code ?? 'BAD_REQUEST', message: (error as Error).message });
+    if (status && status >= 400 && status < 500)
+      return reply.code(status).send({ error: (error as { code?: string }).code ?? 'BAD_REQUEST', message: (error as Error).message });
     request.log.error({ err: error }, 'unhandled error');
     return reply.code(500).send({ error: 'INTERNAL', message: 'Internal server error', requestId: request.id });
   });
@@ -117,9 +151,14 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   // answer says what is wrong in words; the details (addresses, driver messages) go to the log.
   app.get('/readyz', async (request, reply) => {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS); });
+    const timeout = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), READY_TIMEOUT_MS);
+    });
     try {
-      const pending = await Promise.race([pendingMigrations({ execute: (sql, params) => core.em().execute(sql.replace(/\$\d+/g, '?'), params ?? []) }, migrations), timeout]);
+      const pending = await Promise.race([
+        pendingMigrations({ execute: (sql, params) => core.em().execute(sql.replace(/\$\d+/g, '?'), params ?? []) }, migrations),
+        timeout,
+      ]);
       if (pending === 'timeout') {
         request.log.warn({ timeoutMs: READY_TIMEOUT_MS }, 'readiness: the database did not answer in time');
         return reply.code(503).send({ ready: false, reason: 'database not answering' });
@@ -138,29 +177,40 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   });
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
   await authRoutes(app, core, cfg);
-  const frontDoor = registerFrontDoor(app, cfg, loaded.map(({ plugin }) => plugin));
+  const frontDoor = registerFrontDoor(
+    app,
+    cfg,
+    loaded.map(({ plugin }) => plugin),
+  );
   await consoleRoutes(app);
 
   // Periodic jobs of the core and of plugins: no overlap, unref'd, awaited at shutdown.
   const jobs: Array<{ timer: NodeJS.Timeout; running: Promise<unknown> | null }> = [];
   const every = (name: string, intervalMs: number, task: () => Promise<unknown>): void => {
-    const job: { timer: NodeJS.Timeout; running: Promise<unknown> | null } = { timer: setInterval(() => {
-      if (job.running) return;
-      job.running = task()
-        .catch((e: unknown) => app.log.warn({ err: e, job: name }, 'periodic job failed'))
-        .finally(() => { job.running = null; });
-    }, intervalMs), running: null };
+    const job: { timer: NodeJS.Timeout; running: Promise<unknown> | null } = {
+      timer: setInterval(() => {
+        if (job.running) return;
+        job.running = task()
+          .catch((e: unknown) => app.log.warn({ err: e, job: name }, 'periodic job failed'))
+          .finally(() => {
+            job.running = null;
+          });
+      }, intervalMs),
+      running: null,
+    };
     job.timer.unref();
     jobs.push(job);
   };
   // Housekeeping: expired one-time keys, flow state and sessions. Idempotent deletes, so any
   // number of nodes may run it.
-  every('housekeeping', 10 * 60_000, () => Promise.all([
-    core.replay.purgeExpired(),
-    core.flows.purgeExpired(),
-    core.em().execute("delete from session where expires_at < now() - interval '1 day' or revoked_at < now() - interval '1 day'"),
-    core.throttle.purgeExpired(),
-  ]));
+  every('housekeeping', 10 * 60_000, () =>
+    Promise.all([
+      core.replay.purgeExpired(),
+      core.flows.purgeExpired(),
+      core.em().execute("delete from session where expires_at < now() - interval '1 day' or revoked_at < now() - interval '1 day'"),
+      core.throttle.purgeExpired(),
+    ]),
+  );
 
   const instances = new Map<ClassRef, object>();
   const ssoSources: Array<(teamId: string) => Promise<SsoEntryPoint[]>> = [];
@@ -180,11 +230,21 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   };
   // A live view: the public URL may be known only once the server listens (port 0 in tests).
   const pluginConfig = {
-    get publicUrl() { return cfg.publicUrl; },
-    get production() { return cfg.production; },
-    get allowedOrigins() { return cfg.allowedOrigins; },
-    get sessionCookie() { return cfg.sessionCookie; },
-    get outbound() { return { allowPrivateAddresses: cfg.outboundAllowPrivate, allowAddresses: cfg.outboundAllowAddresses }; },
+    get publicUrl() {
+      return cfg.publicUrl;
+    },
+    get production() {
+      return cfg.production;
+    },
+    get allowedOrigins() {
+      return cfg.allowedOrigins;
+    },
+    get sessionCookie() {
+      return cfg.sessionCookie;
+    },
+    get outbound() {
+      return { allowPrivateAddresses: cfg.outboundAllowPrivate, allowAddresses: cfg.outboundAllowAddresses };
+    },
   };
   for (const { plugin, options } of loaded) {
     const ctx: PluginContext<unknown> = {
@@ -193,7 +253,10 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       config: pluginConfig,
       logger: app.log.child({ plugin: plugin.name }),
       core,
-      http: { register: (routes, o) => void app.register(async (child) => routes(child), { prefix: o?.prefix ?? `/${plugin.name}` }), advertise: (entry) => frontDoor.advertise(plugin.name, entry) },
+      http: {
+        register: (routes, o) => void app.register(async (child) => routes(child), { prefix: o?.prefix ?? `/${plugin.name}` }),
+        advertise: (entry) => frontDoor.advertise(plugin.name, entry),
+      },
       signIn: {
         complete: (identity) => core.signIn.complete(identity),
         refuse: (r) => core.signIn.refuse(r),
@@ -211,7 +274,9 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
   const resolverClasses = [...new Set([...allResolverClasses(loaded), ...instances.keys()])];
   const schema = await buildRosterSchema(resolverClasses, instances);
   await mountGraphql(app, {
-    schema, core, viewerOf,
+    schema,
+    core,
+    viewerOf,
     introspection: cfg.introspection,
     // Suggestions name real fields: not for strangers to a production schema, nor where introspection is off.
     hideSchemaDetails: cfg.production || !cfg.introspection,
@@ -220,7 +285,12 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
 
   let closed = false;
   return {
-    app, core, orm, schema, config: cfg, databaseUrl: url,
+    app,
+    core,
+    orm,
+    schema,
+    config: cfg,
+    databaseUrl: url,
     async listen() {
       return app.listen({ port: cfg.port, host: cfg.host });
     },

@@ -19,7 +19,14 @@ const USAGE = `roster <command>
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
     allowPositionals: true,
-    options: { demo: { type: 'boolean' }, slug: { type: 'string' }, name: { type: 'string' }, email: { type: 'string' }, password: { type: 'string' }, team: { type: 'string' } },
+    options: {
+      demo: { type: 'boolean' },
+      slug: { type: 'string' },
+      name: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      team: { type: 'string' },
+    },
   });
   const command = positionals[0];
   const loaded = loadConfig();
@@ -37,7 +44,12 @@ async function main(): Promise<void> {
     process.exitCode = command ? 1 : 0;
     return;
   }
-  const roster = await createRoster({ config, plugins, pluginOptions: config.pluginOptions, migrate: command !== 'serve' || !config.production });
+  const roster = await createRoster({
+    config,
+    plugins,
+    pluginOptions: config.pluginOptions,
+    migrate: command !== 'serve' || !config.production,
+  });
   if (command === 'serve') {
     if (values.demo) await seedDemo(roster.core);
     const address = await roster.listen();
@@ -59,9 +71,12 @@ async function main(): Promise<void> {
       for (const entry of plugin.entryPoints) console.log(`    ${entry.url}  ${entry.label}`);
     }
     if (values.demo) {
-      console.log(`  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}`);
+      console.log(
+        `  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}`,
+      );
       // What an IdP admin pastes into Okta or Entra; the token comes from createScimToken (shown once).
-      if (config.plugins.includes('scim')) console.log(`  SCIM base URL of the demo team: ${config.publicUrl}/scim/v2/${DEMO.slug} (token: mutation createScimToken)`);
+      if (config.plugins.includes('scim'))
+        console.log(`  SCIM base URL of the demo team: ${config.publicUrl}/scim/v2/${DEMO.slug} (token: mutation createScimToken)`);
       console.log('');
     }
     return;

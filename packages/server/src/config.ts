@@ -76,7 +76,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const databaseUrl = env.DATABASE_URL || null;
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL must be a postgres:// URL');
   const secretKey = env.ROSTER_SECRET_KEY || (production ? '' : DEV_SECRET);
-  if (production && secretKey.length < 32) problems.push('ROSTER_SECRET_KEY must be set to at least 32 random characters in production (it encrypts secrets at rest)');
+  if (production && secretKey.length < 32)
+    problems.push('ROSTER_SECRET_KEY must be set to at least 32 random characters in production (it encrypts secrets at rest)');
   if (production && !databaseUrl) problems.push('DATABASE_URL must be set in production (the embedded database is for development)');
   const port_ = Number.isInteger(port) ? port : 4000;
   const publicUrl = (env.ROSTER_PUBLIC_URL || `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port_}`).replace(/\/$/, '');
@@ -88,20 +89,37 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   }
   const googleId = env.ROSTER_GOOGLE_CLIENT_ID;
   const googleSecret = env.ROSTER_GOOGLE_CLIENT_SECRET;
-  if (Boolean(googleId) !== Boolean(googleSecret)) problems.push('Set both ROSTER_GOOGLE_CLIENT_ID and ROSTER_GOOGLE_CLIENT_SECRET for Google sign-in, or neither');
-  const pluginOptions: Record<string, unknown> = googleId && googleSecret ? { oidc: { google: { clientId: googleId, clientSecret: googleSecret } } } : {};
-  const plugins = (env.ROSTER_PLUGINS ?? DEFAULT_PLUGINS.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
-  for (const a of (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  if (Boolean(googleId) !== Boolean(googleSecret))
+    problems.push('Set both ROSTER_GOOGLE_CLIENT_ID and ROSTER_GOOGLE_CLIENT_SECRET for Google sign-in, or neither');
+  const pluginOptions: Record<string, unknown> =
+    googleId && googleSecret ? { oidc: { google: { clientId: googleId, clientSecret: googleSecret } } } : {};
+  const plugins = (env.ROSTER_PLUGINS ?? DEFAULT_PLUGINS.join(','))
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  for (const a of (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     if (isIP(a.replace(/^\[|\]$/g, '')) === 0) problems.push(`ROSTER_OUTBOUND_ALLOW_ADDRESSES must list IP addresses (got "${a}")`);
   }
-  const allowedOrigins = (env.ROSTER_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const allowedOrigins = (env.ROSTER_ALLOWED_ORIGINS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const trustProxy = ((): boolean | number | string[] => {
     const raw = env.ROSTER_TRUST_PROXY?.trim();
     if (!raw) return production;
     if (raw === 'true' || raw === 'false') return raw === 'true';
     if (/^\d+$/.test(raw)) return Number(raw);
-    const list = raw.split(',').map((x) => x.trim()).filter(Boolean);
-    if (!list.every((x) => /^[0-9a-fA-F.:/]+$/.test(x))) problems.push(`ROSTER_TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses / CIDRs (got "${raw}")`);
+    const list = raw
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+    if (!list.every((x) => /^[0-9a-fA-F.:/]+$/.test(x)))
+      problems.push(
+        `ROSTER_TRUST_PROXY must be true, false, a number of proxy hops, or a comma-separated list of proxy addresses / CIDRs (got "${raw}")`,
+      );
     return list;
   })();
   const cfg: ServerConfig = {
@@ -129,7 +147,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbPreparedStatements: bool('ROSTER_DB_PREPARED_STATEMENTS', true),
     trustProxy,
     outboundAllowPrivate: bool('ROSTER_OUTBOUND_ALLOW_PRIVATE', false),
-    outboundAllowAddresses: (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    outboundAllowAddresses: (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     pluginOptions,
     ...overrides,
   };

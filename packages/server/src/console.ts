@@ -20,7 +20,8 @@ export const CONSOLE_PREFIX = '/admin';
  * Only this origin's files; no inline script or style (the build has none); nothing may frame
  * the console (clickjacking on admin buttons); forms post only here.
  */
-export const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
+export const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'";
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -36,7 +37,12 @@ const TYPES: Record<string, string> = {
 };
 const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.svg', '.json', '.map', '.txt']);
 
-interface Asset { body: Buffer; gzip: Buffer | null; type: string; cache: string }
+interface Asset {
+  body: Buffer;
+  gzip: Buffer | null;
+  type: string;
+  cache: string;
+}
 
 /** The console's build folder, through the workspace package; null when it is not installed. */
 export function defaultConsoleDir(): string | null {
@@ -67,7 +73,12 @@ async function loadBuild(dir: string): Promise<Map<string, Asset> | null> {
     const body = path === 'index.html' ? index : await readFile(file);
     // Vite names what it puts under assets/ by content hash: a new build gets new URLs.
     const cache = path.startsWith('assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-    files.set(path, { body, gzip: COMPRESSIBLE.has(ext) && body.length > 1024 ? gzipSync(body, { level: 9 }) : null, type: TYPES[ext] ?? 'application/octet-stream', cache });
+    files.set(path, {
+      body,
+      gzip: COMPRESSIBLE.has(ext) && body.length > 1024 ? gzipSync(body, { level: 9 }) : null,
+      type: TYPES[ext] ?? 'application/octet-stream',
+      cache,
+    });
   }
   return files;
 }
@@ -104,12 +115,14 @@ export async function consoleRoutes(app: FastifyInstance, opts: { dir?: string |
     });
     const serve = async (request: FastifyRequest<{ Params: { '*'?: string } }>, reply: FastifyReply) => {
       const loaded = await files();
-      if (!loaded) return reply.code(404).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
+      if (!loaded)
+        return reply.code(404).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(NOT_BUILT);
       const path = request.params['*'] ?? '';
       const asset = loaded.get(path);
       if (asset && path !== 'index.html') return send(request, reply, asset);
       // A missing hashed file is a stale page asking for an old build's asset: say so, don't answer HTML.
-      if (path.startsWith('assets/')) return reply.code(404).header('cache-control', 'no-store').send({ error: 'NOT_FOUND', message: 'No such console asset.' });
+      if (path.startsWith('assets/'))
+        return reply.code(404).header('cache-control', 'no-store').send({ error: 'NOT_FOUND', message: 'No such console asset.' });
       return send(request, reply, loaded.get('index.html')!);
     };
     scope.get(CONSOLE_PREFIX, serve);

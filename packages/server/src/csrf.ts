@@ -39,9 +39,21 @@ export function csrfGuard(app: FastifyInstance, core: Core, cfg: ServerConfig): 
     // Read at request time: the public URL may be known only once the server listens.
     const reason = crossSiteReason(request, cfg.allowedOrigins);
     if (!reason) return;
-    await core.em().fork().persistAndFlush(auditEvent({ type: 'user', channel: 'http', label: request.headers.origin ?? 'unknown', requestId: String(request.id) }, {
-      teamId: null, action: 'request.cross_site.refused', outcome: 'failure', reason, data: { code: 'CROSS_SITE_REQUEST', method: request.method, path },
-    }));
+    await core
+      .em()
+      .fork()
+      .persistAndFlush(
+        auditEvent(
+          { type: 'user', channel: 'http', label: request.headers.origin ?? 'unknown', requestId: String(request.id) },
+          {
+            teamId: null,
+            action: 'request.cross_site.refused',
+            outcome: 'failure',
+            reason,
+            data: { code: 'CROSS_SITE_REQUEST', method: request.method, path },
+          },
+        ),
+      );
     return reply.code(403).send({ error: 'CROSS_SITE_REQUEST', message: ErrorCodes.CROSS_SITE_REQUEST.message });
   });
 }

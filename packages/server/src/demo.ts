@@ -15,12 +15,21 @@ export function demoPlugins(plugins: string[], env: NodeJS.ProcessEnv = process.
 export async function seedDemo(core: Core): Promise<{ teamId: string; created: boolean }> {
   const existing = await core.teams.bySlug(DEMO.slug);
   if (existing) return { teamId: existing.id, created: false };
-  const team = await core.teams.create({ slug: DEMO.slug, name: DEMO.name, seats: { salesperson: 10, 'prep-user': 5, manager: 2 } }, { ...SYSTEM_ACTOR, channel: 'cli' });
+  const team = await core.teams.create(
+    { slug: DEMO.slug, name: DEMO.name, seats: { salesperson: 10, 'prep-user': 5, manager: 2 } },
+    { ...SYSTEM_ACTOR, channel: 'cli' },
+  );
   await createAdmin(core, team.id, DEMO.email, DEMO.password, 'owner');
   return { teamId: team.id, created: true };
 }
 
-export async function createAdmin(core: Core, teamId: string | null, email: string, password: string, role: 'owner' | 'admin' = 'admin'): Promise<string> {
+export async function createAdmin(
+  core: Core,
+  teamId: string | null,
+  email: string,
+  password: string,
+  role: 'owner' | 'admin' = 'admin',
+): Promise<string> {
   const actor = { ...SYSTEM_ACTOR, channel: 'cli' };
   const hash = await hashPassword(password);
   if (teamId) {
@@ -32,7 +41,8 @@ export async function createAdmin(core: Core, teamId: string | null, email: stri
   const login = email.trim().toLowerCase();
   const user = (await em.findOne(User, { login })) ?? em.create(User, { login, email: login });
   // Platform admins are operator accounts, never members of a team (docs/security.md).
-  if (await em.count(Membership, { user: user.id })) throw new Error(`${login} is a member of a team; a platform admin needs an address of its own`);
+  if (await em.count(Membership, { user: user.id }))
+    throw new Error(`${login} is a member of a team; a platform admin needs an address of its own`);
   user.passwordHash = hash;
   user.platformAdmin = true;
   await em.flush();

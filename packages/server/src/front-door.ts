@@ -39,7 +39,11 @@ export function frontDoorOf(app: FastifyInstance): FrontDoor | undefined {
   return doors.get(app);
 }
 
-export function registerFrontDoor(app: FastifyInstance, cfg: ServerConfig, plugins: ReadonlyArray<{ name: string; version: string }>): FrontDoor {
+export function registerFrontDoor(
+  app: FastifyInstance,
+  cfg: ServerConfig,
+  plugins: ReadonlyArray<{ name: string; version: string }>,
+): FrontDoor {
   const advertised = new Map<string, AdvertisedEntry[]>(plugins.map((p) => [p.name, []]));
   const url = (path: string) => `${cfg.publicUrl}${path}`;
   const door: FrontDoor = {
@@ -55,11 +59,12 @@ export function registerFrontDoor(app: FastifyInstance, cfg: ServerConfig, plugi
       { label: 'Metrics (Prometheus)', url: url('/metrics'), method: 'GET' },
     ],
     adminConsole: () => url('/admin'),
-    plugins: () => plugins.map((p) => ({
-      name: p.name,
-      version: p.version,
-      entryPoints: (advertised.get(p.name) ?? []).map((e) => ({ label: e.label, url: url(e.path), method: 'GET' as const })),
-    })),
+    plugins: () =>
+      plugins.map((p) => ({
+        name: p.name,
+        version: p.version,
+        entryPoints: (advertised.get(p.name) ?? []).map((e) => ({ label: e.label, url: url(e.path), method: 'GET' as const })),
+      })),
   };
   doors.set(app, door);
 
@@ -117,20 +122,24 @@ const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCo
 
 function linkItem(link: FrontDoorLink): string {
   // Only a plain GET without placeholders is something a browser can follow.
-  const target = link.method === 'GET' && !link.url.includes('{')
-    ? `<a href="${escape(link.url)}"><code>${escape(link.url)}</code></a>`
-    : `<code>${escape(link.url)}</code>`;
+  const target =
+    link.method === 'GET' && !link.url.includes('{')
+      ? `<a href="${escape(link.url)}"><code>${escape(link.url)}</code></a>`
+      : `<code>${escape(link.url)}</code>`;
   return `<li><span class="what">${escape(link.label)}</span><span class="where"><span class="method">${link.method}</span>${target}</span></li>`;
 }
 
 function page(door: FrontDoor, production: boolean): string {
   const plugins = door.plugins();
-  const pluginItems = plugins.length === 0
-    ? '<li><span class="note">No plugins enabled (ROSTER_PLUGINS).</span></li>'
-    : plugins.map((p) => {
-      const head = `<li><span class="what plugin">${escape(p.name)}<span class="version">${escape(p.version)}</span></span><span class="where note">${p.entryPoints.length ? '' : 'no public entry point'}</span></li>`;
-      return head + p.entryPoints.map(linkItem).join('');
-    }).join('');
+  const pluginItems =
+    plugins.length === 0
+      ? '<li><span class="note">No plugins enabled (ROSTER_PLUGINS).</span></li>'
+      : plugins
+          .map((p) => {
+            const head = `<li><span class="what plugin">${escape(p.name)}<span class="version">${escape(p.version)}</span></span><span class="where note">${p.entryPoints.length ? '' : 'no public entry point'}</span></li>`;
+            return head + p.entryPoints.map(linkItem).join('');
+          })
+          .join('');
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -149,7 +158,7 @@ function page(door: FrontDoor, production: boolean): string {
 <h2>Enabled plugins</h2>
 <section><ul>${pluginItems}</ul></section>
 <h2>Admin console</h2>
-<section><ul>${linkItem({ label: 'Team members, sign-in and the team\'s settings in a browser', url: door.adminConsole(), method: 'GET' })}</ul></section>
+<section><ul>${linkItem({ label: "Team members, sign-in and the team's settings in a browser", url: door.adminConsole(), method: 'GET' })}</ul></section>
 <footer>Words in braces are placeholders: a team's slug or id, a connection's id, an email address.</footer>
 </main>
 </body>

@@ -15,7 +15,9 @@ export interface GraphqlLimits {
 
 const tooComplex = (message: string) => new GraphQLError(message, { extensions: { code: 'QUERY_TOO_COMPLEX', http: { status: 400 } } });
 const listTooLong = (length: number, max: number) =>
-  new GraphQLError(`A list argument has ${length} items; the limit is ${max}.`, { extensions: { code: 'LIST_TOO_LONG', http: { status: 400 } } });
+  new GraphQLError(`A list argument has ${length} items; the limit is ${max}.`, {
+    extensions: { code: 'LIST_TOO_LONG', http: { status: 400 } },
+  });
 
 /** Thrown to stop a measurement as soon as a limit is crossed: the rest is not worth counting. */
 class Over {
@@ -72,7 +74,8 @@ export function checkDocument(document: DocumentNode, limits: GraphqlLimits): Gr
         cost.fields += sub.fields;
         cost.depth = Math.max(cost.depth, sub.depth);
       }
-      if (cost.fields > limits.maxFields) throw new Over(tooComplex(`The query selects more than ${limits.maxFields} fields (fragments expanded), over the limit.`));
+      if (cost.fields > limits.maxFields)
+        throw new Over(tooComplex(`The query selects more than ${limits.maxFields} fields (fragments expanded), over the limit.`));
       if (cost.depth + 1 > limits.maxDepth) throw new Over(tooComplex(`The query is nested deeper than the limit of ${limits.maxDepth}.`));
     }
     return cost;
@@ -80,7 +83,8 @@ export function checkDocument(document: DocumentNode, limits: GraphqlLimits): Gr
 
   const add = (fields: number) => {
     total += fields;
-    if (total > limits.maxFields) throw new Over(tooComplex(`The query selects more than ${limits.maxFields} fields (fragments expanded), over the limit.`));
+    if (total > limits.maxFields)
+      throw new Over(tooComplex(`The query selects more than ${limits.maxFields} fields (fragments expanded), over the limit.`));
   };
   try {
     for (const d of document.definitions) {
@@ -176,6 +180,9 @@ export function graphqlLimitsHook(limits: GraphqlLimits) {
     if (!error) return;
     const code = String(error.extensions.code);
     request.log.warn({ code, reason: error.message }, 'GraphQL request refused by the cost limits');
-    await reply.code(400).header('content-type', 'application/json; charset=utf-8').send({ errors: [{ message: error.message, extensions: { code } }] });
+    await reply
+      .code(400)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send({ errors: [{ message: error.message, extensions: { code } }] });
   };
 }

@@ -17,7 +17,11 @@ import { describeInvalidText, findInvalidText, textProblem, type InvalidText } f
 
 function refusal(found: InvalidText): GraphQLError {
   return new GraphQLError(describeInvalidText(found), {
-    extensions: { code: 'BAD_USER_INPUT', details: { rule: 'INVALID_TEXT', path: found.path, reason: found.reason }, http: { status: 400 } },
+    extensions: {
+      code: 'BAD_USER_INPUT',
+      details: { rule: 'INVALID_TEXT', path: found.path, reason: found.reason },
+      http: { status: 400 },
+    },
   });
 }
 
@@ -27,7 +31,13 @@ function literalPath(ancestors: ReadonlyArray<ASTNode | ReadonlyArray<ASTNode>>)
   for (const a of ancestors) {
     if (Array.isArray(a)) continue;
     const node = a as ASTNode;
-    if (node.kind === Kind.FIELD || node.kind === Kind.ARGUMENT || node.kind === Kind.OBJECT_FIELD || node.kind === Kind.DIRECTIVE || node.kind === Kind.VARIABLE_DEFINITION) {
+    if (
+      node.kind === Kind.FIELD ||
+      node.kind === Kind.ARGUMENT ||
+      node.kind === Kind.OBJECT_FIELD ||
+      node.kind === Kind.DIRECTIVE ||
+      node.kind === Kind.VARIABLE_DEFINITION
+    ) {
       names.push(node.kind === Kind.VARIABLE_DEFINITION ? `$${node.variable.name.value}` : node.name.value);
     }
   }

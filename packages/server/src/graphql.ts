@@ -19,17 +19,31 @@ export async function buildRosterSchema(resolverClasses: ClassRef[], instances: 
   });
 }
 
-const PASS_THROUGH = new Set(['GRAPHQL_PARSE_FAILED', 'GRAPHQL_VALIDATION_FAILED', 'BAD_USER_INPUT', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND', 'PERSISTED_QUERY_NOT_SUPPORTED', 'OPERATION_RESOLUTION_FAILURE', 'QUERY_TOO_COMPLEX', 'LIST_TOO_LONG', 'SERVICE_UNAVAILABLE']);
+const PASS_THROUGH = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'QUERY_TOO_COMPLEX',
+  'LIST_TOO_LONG',
+  'SERVICE_UNAVAILABLE',
+]);
 
-export async function mountGraphql(app: FastifyInstance, opts: {
-  schema: GraphQLSchema;
-  core: Core;
-  introspection: boolean;
-  /** Leave "Did you mean …" suggestions (real field names) out of validation errors. */
-  hideSchemaDetails: boolean;
-  limits: GraphqlLimits;
-  viewerOf: (req: FastifyRequest) => Promise<Viewer | null>;
-}): Promise<ApolloServer<GqlContext>> {
+export async function mountGraphql(
+  app: FastifyInstance,
+  opts: {
+    schema: GraphQLSchema;
+    core: Core;
+    introspection: boolean;
+    /** Leave "Did you mean …" suggestions (real field names) out of validation errors. */
+    hideSchemaDetails: boolean;
+    limits: GraphqlLimits;
+    viewerOf: (req: FastifyRequest) => Promise<Viewer | null>;
+  },
+): Promise<ApolloServer<GqlContext>> {
   const apollo = new ApolloServer<GqlContext>({
     schema: opts.schema,
     introspection: opts.introspection,
@@ -43,13 +57,22 @@ export async function mountGraphql(app: FastifyInstance, opts: {
     formatError(formatted, error) {
       const original = unwrapResolverError(error);
       if (isRosterError(original)) {
-        return { message: original.message, path: formatted.path, locations: formatted.locations, extensions: { code: original.code, ...(Object.keys(original.details).length ? { details: original.details } : {}) } };
+        return {
+          message: original.message,
+          path: formatted.path,
+          locations: formatted.locations,
+          extensions: { code: original.code, ...(Object.keys(original.details).length ? { details: original.details } : {}) },
+        };
       }
       const code = formatted.extensions?.code;
       if (typeof code === 'string' && PASS_THROUGH.has(code)) return formatted;
       if (databaseUnavailable(original)) {
         app.log.warn({ err: original }, 'database unavailable during a GraphQL request');
-        return { message: 'The database is not answering; try again shortly.', path: formatted.path, extensions: { code: 'SERVICE_UNAVAILABLE' } };
+        return {
+          message: 'The database is not answering; try again shortly.',
+          path: formatted.path,
+          extensions: { code: 'SERVICE_UNAVAILABLE' },
+        };
       }
       app.log.error({ err: original }, 'unexpected GraphQL error');
       return { message: 'Internal server error', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
@@ -60,19 +83,25 @@ export async function mountGraphql(app: FastifyInstance, opts: {
   await app.register(async (scope) => {
     scope.addHook('preHandler', graphqlLimitsHook(opts.limits));
     await scope.register(fastifyApollo(apollo), {
-      context: async (request: FastifyRequest) => createContext(opts.core, await viewerOrUnavailable(opts.viewerOf, request), String(request.id)),
+      context: async (request: FastifyRequest) =>
+        createContext(opts.core, await viewerOrUnavailable(opts.viewerOf, request), String(request.id)),
     });
   });
   return apollo;
 }
 
 /** The viewer, or a 503 when the database cannot say who is asking (Apollo would answer 500). */
-async function viewerOrUnavailable(viewerOf: (req: FastifyRequest) => Promise<Viewer | null>, request: FastifyRequest): Promise<Viewer | null> {
+async function viewerOrUnavailable(
+  viewerOf: (req: FastifyRequest) => Promise<Viewer | null>,
+  request: FastifyRequest,
+): Promise<Viewer | null> {
   try {
     return await viewerOf(request);
   } catch (e) {
     if (!databaseUnavailable(e)) throw e;
     request.log.warn({ err: e }, 'database unavailable while reading the GraphQL viewer');
-    throw new GraphQLError('The database is not answering; try again shortly.', { extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } } });
+    throw new GraphQLError('The database is not answering; try again shortly.', {
+      extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
+    });
   }
 }

@@ -15,9 +15,17 @@ export interface DbTimeouts {
  * (hung, stopped, a dead network path) cancels nothing, so the client gives up on its own a
  * second later (`query_timeout`), and on connecting after `connectionTimeoutMillis`.
  */
-export function pgTimeouts(t: DbTimeouts): Pick<pg.ClientConfig, 'statement_timeout' | 'query_timeout' | 'connectionTimeoutMillis' | 'keepAlive' | 'keepAliveInitialDelayMillis'> {
+export function pgTimeouts(
+  t: DbTimeouts,
+): Pick<pg.ClientConfig, 'statement_timeout' | 'query_timeout' | 'connectionTimeoutMillis' | 'keepAlive' | 'keepAliveInitialDelayMillis'> {
   // TCP keepalive finds a dead network path to an idle connection (the LISTEN one) in about a minute.
-  return { statement_timeout: t.statementMs, query_timeout: t.statementMs + 1000, connectionTimeoutMillis: t.connectMs, keepAlive: true, keepAliveInitialDelayMillis: 10_000 };
+  return {
+    statement_timeout: t.statementMs,
+    query_timeout: t.statementMs + 1000,
+    connectionTimeoutMillis: t.connectMs,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
 }
 
 /** A pooled pg client as far as this file needs it; knex marks one it must not hand out again with `__knex__disposed`. */

@@ -18,7 +18,8 @@ export function resolvePlugins(plugins: RosterPlugin<unknown>[], options: Record
   }
   for (const p of plugins) {
     for (const dep of p.dependsOn ?? []) {
-      if (!byName.has(dep)) throw new RosterError('PLUGIN_MISSING_DEPENDENCY', `Plugin "${p.name}" needs plugin "${dep}", which is not enabled.`);
+      if (!byName.has(dep))
+        throw new RosterError('PLUGIN_MISSING_DEPENDENCY', `Plugin "${p.name}" needs plugin "${dep}", which is not enabled.`);
     }
   }
   const ordered: RosterPlugin<unknown>[] = [];

@@ -25,7 +25,12 @@ export interface NodeCaches {
  * error or end they are switched off (every request asks the database) and the connection is
  * retried; once `LISTEN` is back they start empty, because what was sent meanwhile was not heard.
  */
-export function listenForRevocations(url: string, caches: NodeCaches, log: Log, timeouts: Partial<pg.ClientConfig> = {}): RevocationListener {
+export function listenForRevocations(
+  url: string,
+  caches: NodeCaches,
+  log: Log,
+  timeouts: Partial<pg.ClientConfig> = {},
+): RevocationListener {
   let current: pg.Client | null = null;
   let closed = false;
   let retry: NodeJS.Timeout | null = null;
@@ -42,7 +47,8 @@ export function listenForRevocations(url: string, caches: NodeCaches, log: Log, 
     }
     client.end().catch(() => undefined);
     if (closed || retry) return;
-    if (wasLive) log.warn({ err: String(err) }, 'change listener lost: bearer tokens and SSO connections are read from the database until it is back');
+    if (wasLive)
+      log.warn({ err: String(err) }, 'change listener lost: bearer tokens and SSO connections are read from the database until it is back');
     retry = setTimeout(() => {
       retry = null;
       void connect();

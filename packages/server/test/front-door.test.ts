@@ -14,8 +14,12 @@ const loud = definePlugin({
 });
 
 let t: TestRoster;
-beforeAll(async () => { t = await startTestRoster({ plugins: [scimPlugin() as never, loud as never], roster: { migrate: true } }); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await startTestRoster({ plugins: [scimPlugin() as never, loud as never], roster: { migrate: true } });
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('front door (GET /)', () => {
   it('#14: answers a self-contained HTML page under a CSP that allows only its own inline style', async () => {
@@ -32,7 +36,8 @@ describe('front door (GET /)', () => {
     const style = /<style>([\s\S]*?)<\/style>/.exec(html)?.[1] ?? '';
     const { createHash } = await import('node:crypto');
     expect(csp).toContain(`'sha256-${createHash('sha256').update(style).digest('base64')}'`);
-    for (const path of ['/graphql', '/healthz', '/readyz', '/metrics', '/auth/login', '/scim/v2/{team}']) expect(html).toContain(`${t.url}${path}`);
+    for (const path of ['/graphql', '/healthz', '/readyz', '/metrics', '/auth/login', '/scim/v2/{team}'])
+      expect(html).toContain(`${t.url}${path}`);
     expect(html).toContain(`<a href="${t.url}/healthz">`);
     expect(html).toContain('Admin console');
     expect(html).toContain(`<a href="${t.url}/admin">`);
@@ -48,7 +53,11 @@ describe('front door (GET /)', () => {
   it('#14: answers JSON to Accept: application/json, with the same links', async () => {
     const r = await fetch(`${t.url}/`, { headers: { accept: 'application/json' } });
     expect(r.headers.get('content-type')).toContain('application/json');
-    const body = (await r.json()) as { links: Array<{ url: string }>; plugins: Array<{ name: string; entryPoints: Array<{ url: string }> }>; adminConsole: string };
+    const body = (await r.json()) as {
+      links: Array<{ url: string }>;
+      plugins: Array<{ name: string; entryPoints: Array<{ url: string }> }>;
+      adminConsole: string;
+    };
     expect(body.links.map((l) => l.url)).toContain(`${t.url}/graphql`);
     expect(body.plugins.map((p) => p.name)).toEqual(['scim', 'loud']);
     expect(body.plugins[0]!.entryPoints.map((e) => e.url)).toEqual([`${t.url}/scim/v2/{team}`]);
@@ -56,7 +65,13 @@ describe('front door (GET /)', () => {
   });
 
   it('#14: a plugin cannot advertise a relative path', async () => {
-    const bad = definePlugin({ name: 'bad', version: '1.0.0', setup(ctx) { ctx.http.advertise({ label: 'x', path: 'relative' }); } });
+    const bad = definePlugin({
+      name: 'bad',
+      version: '1.0.0',
+      setup(ctx) {
+        ctx.http.advertise({ label: 'x', path: 'relative' });
+      },
+    });
     await expect(startTestRoster({ plugins: [bad as never] })).rejects.toThrow(/must start with "\/"/);
   });
 });

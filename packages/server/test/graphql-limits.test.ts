@@ -33,7 +33,11 @@ interface Answer {
 
 async function post(url: string, payload: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const started = performance.now();
-  const r = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(payload) });
+  const r = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(payload),
+  });
   const text = await r.text();
   return { status: r.status, ms: performance.now() - started, text, body: JSON.parse(text) as Answer['body'] };
 }
@@ -110,7 +114,11 @@ describe('#13 GraphQL cost limits run before validation', () => {
 
   it('#13.1: an ordinary query with fragments passes', async () => {
     const team = await t.createTeam();
-    const r = await t.gql<{ me: { login: string } }>('query Q { ...Me } fragment Me on Query { me { login team { id name } } }', {}, { token: team.ownerToken });
+    const r = await t.gql<{ me: { login: string } }>(
+      'query Q { ...Me } fragment Me on Query { me { login team { id name } } }',
+      {},
+      { token: team.ownerToken },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data?.me.login).toBe(`owner@${team.slug}.example.com`);
   });
@@ -121,7 +129,10 @@ describe('#13.11 list arguments are bounded', () => {
     const team = await t.createTeam();
     const ids = Array.from({ length: 25_000 }, () => randomUUID());
     const { answer, healthMs } = await attack(
-      { query: 'mutation($id: ID!, $ids: [ID!]!) { addGroupMembers(id: $id, memberIds: $ids) { id } }', variables: { id: randomUUID(), ids } },
+      {
+        query: 'mutation($id: ID!, $ids: [ID!]!) { addGroupMembers(id: $id, memberIds: $ids) { id } }',
+        variables: { id: randomUUID(), ids },
+      },
       { authorization: `Bearer ${team.ownerToken}` },
     );
     expect(answer.status).toBe(400);
@@ -135,16 +146,31 @@ describe('#13.11 list arguments are bounded', () => {
   it('#13.11: a literal list over the bound in the document is refused too', async () => {
     const team = await t.createTeam();
     const ids = Array.from({ length: 1_001 }, (_, i) => `"${i}"`).join(' ');
-    const answer = await post(t.url, { query: `mutation { addGroupMembers(id: "x", memberIds: [${ids}]) { id } }` }, { authorization: `Bearer ${team.ownerToken}` });
+    const answer = await post(
+      t.url,
+      { query: `mutation { addGroupMembers(id: "x", memberIds: [${ids}]) { id } }` },
+      { authorization: `Bearer ${team.ownerToken}` },
+    );
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('LIST_TOO_LONG');
   });
 
   it('#13.11: unknown ids within the bound: the error names ten of them and counts the rest', async () => {
     const team = await t.createTeam();
-    const group = await t.gql<{ createGroup: { id: string } }>('mutation($t: ID!) { createGroup(teamId: $t, displayName: "g") { id } }', { t: team.teamId }, { token: team.ownerToken });
+    const group = await t.gql<{ createGroup: { id: string } }>(
+      'mutation($t: ID!) { createGroup(teamId: $t, displayName: "g") { id } }',
+      { t: team.teamId },
+      { token: team.ownerToken },
+    );
     expect(group.errors).toBeUndefined();
     const ids = Array.from({ length: 1_000 }, () => randomUUID());
-    const answer = await post(t.url, { query: 'mutation($id: ID!, $ids: [ID!]!) { addGroupMembers(id: $id, memberIds: $ids) { id } }', variables: { id: group.data!.createGroup.id, ids } }, { authorization: `Bearer ${team.ownerToken}` });
+    const answer = await post(
+      t.url,
+      {
+        query: 'mutation($id: ID!, $ids: [ID!]!) { addGroupMembers(id: $id, memberIds: $ids) { id } }',
+        variables: { id: group.data!.createGroup.id, ids },
+      },
+      { authorization: `Bearer ${team.ownerToken}` },
+    );
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(answer.body.errors?.[0]?.message).toMatch(/and 990 more$/);
     expect(answer.text.length).toBeLessThan(2000);

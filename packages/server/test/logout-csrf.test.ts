@@ -37,7 +37,9 @@ async function signIn(): Promise<{ email: string; token: string }> {
   return { email, token: r.body.token as string };
 }
 async function auditCount(action: string, since: Date): Promise<number> {
-  const [row] = await a.core.em().execute<Array<{ n: number }>>('select count(*)::int as n from audit_event where action = ? and at >= ?', [action, since]);
+  const [row] = await a.core
+    .em()
+    .execute<Array<{ n: number }>>('select count(*)::int as n from audit_event where action = ? and at >= ?', [action, since]);
   return row!.n;
 }
 
@@ -72,7 +74,8 @@ describe('logout (#13.4)', () => {
 
   it('#13.4: logging out twice, or with an unknown session, is not an error', async () => {
     const { token } = await signIn();
-    for (let i = 0; i < 2; i++) expect((await send(a.url, 'POST', '/auth/logout', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await send(a.url, 'POST', '/auth/logout', { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
     expect((await send(a.url, 'POST', '/auth/logout', { headers: { authorization: 'Bearer rss_unknown' } })).status).toBe(200);
   });
 });
@@ -85,13 +88,26 @@ describe('cross-site requests (#13.9)', () => {
     const byOrigin = await send(a.url, 'POST', '/auth/login', { form: { email, password: 'test-password' }, headers: { origin: EVIL } });
     expect(byOrigin).toMatchObject({ status: 403, body: { error: 'CROSS_SITE_REQUEST' } });
     expect(byOrigin.cookies.roster_session).toBeUndefined();
-    const byFetchSite = await send(a.url, 'POST', '/auth/login', { form: { email, password: 'test-password' }, headers: { 'sec-fetch-site': 'cross-site' } });
+    const byFetchSite = await send(a.url, 'POST', '/auth/login', {
+      form: { email, password: 'test-password' },
+      headers: { 'sec-fetch-site': 'cross-site' },
+    });
     expect(byFetchSite.status).toBe(403);
-    const nullOrigin = await send(a.url, 'POST', '/auth/login', { form: { email, password: 'test-password' }, headers: { origin: 'null' } });
+    const nullOrigin = await send(a.url, 'POST', '/auth/login', {
+      form: { email, password: 'test-password' },
+      headers: { origin: 'null' },
+    });
     expect(nullOrigin.status).toBe(403);
     expect(await auditCount('request.cross_site.refused', since)).toBe(3);
     // The same form from Roster's own origin, and a client that sends no Origin (curl), sign in.
-    expect((await send(a.url, 'POST', '/auth/login', { form: { email, password: 'test-password' }, headers: { origin: new URL(a.url).origin, 'sec-fetch-site': 'same-origin' } })).status).toBe(200);
+    expect(
+      (
+        await send(a.url, 'POST', '/auth/login', {
+          form: { email, password: 'test-password' },
+          headers: { origin: new URL(a.url).origin, 'sec-fetch-site': 'same-origin' },
+        })
+      ).status,
+    ).toBe(200);
     expect((await send(a.url, 'POST', '/auth/login', { json: { email, password: 'test-password' } })).status).toBe(200);
   });
 
@@ -106,13 +122,20 @@ describe('cross-site requests (#13.9)', () => {
     const { email, token } = await signIn();
     const query = JSON.stringify({ query: '{ me { login } }' });
     const gql = (headers: Record<string, string>) => send(a.url, 'POST', '/graphql', { json: JSON.parse(query), headers });
-    expect(await gql({ cookie: `roster_session=${token}`, origin: EVIL })).toMatchObject({ status: 403, body: { error: 'CROSS_SITE_REQUEST' } });
+    expect(await gql({ cookie: `roster_session=${token}`, origin: EVIL })).toMatchObject({
+      status: 403,
+      body: { error: 'CROSS_SITE_REQUEST' },
+    });
     expect((await gql({ cookie: `roster_session=${token}`, 'sec-fetch-site': 'same-site' })).status).toBe(403);
-    expect((await gql({ cookie: `roster_session=${token}`, origin: new URL(a.url).origin })).body).toEqual({ data: { me: { login: email } } });
+    expect((await gql({ cookie: `roster_session=${token}`, origin: new URL(a.url).origin })).body).toEqual({
+      data: { me: { login: email } },
+    });
     expect((await gql({ authorization: `Bearer ${token}`, origin: EVIL })).body).toEqual({ data: { me: { login: email } } });
     expect((await gql({ cookie: `roster_session=${token}` })).body).toEqual({ data: { me: { login: email } } });
     // Apollo's own CSRF prevention stays on: a "simple" request (no JSON content type, no preflight header) is refused.
-    const simple = await send(a.url, 'GET', `/graphql?query=${encodeURIComponent('{ me { login } }')}`, { headers: { cookie: `roster_session=${token}` } });
+    const simple = await send(a.url, 'GET', `/graphql?query=${encodeURIComponent('{ me { login } }')}`, {
+      headers: { cookie: `roster_session=${token}` },
+    });
     expect(simple.status).toBe(400);
   });
 });

@@ -32,12 +32,21 @@ async function person(): Promise<string> {
 /** Alternates between the nodes when there are two: they must share one count. */
 const nodeUrl = (i: number) => (b && i % 2 ? b.url : a.url);
 const login = (email: string, password: string, o: { from?: string; node?: number; device?: string } = {}): Promise<Answer> =>
-  send(nodeUrl(o.node ?? 0), 'POST', '/auth/login', { json: { email, password }, from: o.from, headers: o.device ? { cookie: `roster_device=${o.device}` } : {} });
-const statuses = (answers: Answer[]) => answers.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
+  send(nodeUrl(o.node ?? 0), 'POST', '/auth/login', {
+    json: { email, password },
+    from: o.from,
+    headers: o.device ? { cookie: `roster_device=${o.device}` } : {},
+  });
+const statuses = (answers: Answer[]) =>
+  answers.reduce<Record<number, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
 /** How many passwords were really checked and found wrong: each leaves one audit row. */
 async function checkedWrong(email: string): Promise<number> {
-  const [row] = await a.core.em().execute<Array<{ n: number }>>(
-    `select count(*)::int as n from audit_event where action = 'signin.refused' and data->>'email' = ? and data->>'code' = 'INVALID_CREDENTIALS'`, [email]);
+  const [row] = await a.core
+    .em()
+    .execute<Array<{ n: number }>>(
+      `select count(*)::int as n from audit_event where action = 'signin.refused' and data->>'email' = ? and data->>'code' = 'INVALID_CREDENTIALS'`,
+      [email],
+    );
   return row!.n;
 }
 
@@ -49,7 +58,11 @@ describe('password throttle (#13.3, #13.10)', () => {
     expect(await checkedWrong(email)).toBe(LIMIT);
     expect(answers.find((r) => r.status === 429)?.body.error).toBe('TOO_MANY_ATTEMPTS');
     // Throttled refusals are audited too (R19), with their own step.
-    const [row] = await a.core.em().execute<Array<{ n: number }>>(`select count(*)::int as n from audit_event where data->>'email' = ? and data->>'step' = 'throttle'`, [email]);
+    const [row] = await a.core
+      .em()
+      .execute<Array<{ n: number }>>(`select count(*)::int as n from audit_event where data->>'email' = ? and data->>'step' = 'throttle'`, [
+        email,
+      ]);
     expect(row!.n).toBe(200 - LIMIT);
   }, 120_000);
 
@@ -80,7 +93,9 @@ describe('password throttle (#13.3, #13.10)', () => {
     expect(real.status).toBe(200);
     expect(real.cookies.roster_session).toBeTruthy();
     // The 50 refusals added nothing: once the window has passed, the attacker's address starts over.
-    await a.core.em().execute(`update sign_in_throttle set window_start = now() - interval '${PASSWORD_THROTTLE.windowSeconds + 1} seconds'`);
+    await a.core
+      .em()
+      .execute(`update sign_in_throttle set window_start = now() - interval '${PASSWORD_THROTTLE.windowSeconds + 1} seconds'`);
     expect((await login(email, 'test-password', { from: '127.0.0.13' })).status).toBe(200);
   }, 120_000);
 
@@ -106,7 +121,8 @@ describe('password throttle (#13.3, #13.10)', () => {
     const email = await person();
     const throttle = a.core.throttle;
     // Many addresses, one wrong guess each (the slots stay taken, as wrong passwords leave them).
-    for (let i = 0; i < PASSWORD_THROTTLE.perLogin; i++) expect(await throttle.reserve(email, { address: `10.1.${i >> 8}.${i & 255}` })).not.toBeNull();
+    for (let i = 0; i < PASSWORD_THROTTLE.perLogin; i++)
+      expect(await throttle.reserve(email, { address: `10.1.${i >> 8}.${i & 255}` })).not.toBeNull();
     expect(await throttle.reserve(email, { address: '10.2.0.1' })).toBeNull();
     // Slower, not locked: once the slow-down interval has passed, one more attempt is checked.
     await a.core.em().execute(`update sign_in_throttle set next_at = now() - interval '1 second' where next_at is not null`);
@@ -116,13 +132,24 @@ describe('password throttle (#13.3, #13.10)', () => {
     expect(await throttle.reserve(email, { address: '10.2.0.4', device: throttle.deviceCookie(email) })).not.toBeNull();
     expect((await login(email, 'test-password', { from: '127.0.0.16', device: throttle.deviceCookie(email) })).status).toBe(200);
     // SSO never goes through the password throttle.
-    const sso = await a.core.signIn.complete({ teamId, connectionId: 'sso-test', protocol: 'saml', method: 'sso', subject: email, email, emailVerified: true });
+    const sso = await a.core.signIn.complete({
+      teamId,
+      connectionId: 'sso-test',
+      protocol: 'saml',
+      method: 'sso',
+      subject: email,
+      email,
+      emailVerified: true,
+    });
     expect(sso.ok).toBe(true);
   });
 
   it.skipIf(!onPostgresServer())('#13.3: two nodes on one database share one count', async () => {
     const email = await person();
-    for (let i = 0; i < LIMIT; i++) expect((await send(a.url, 'POST', '/auth/login', { json: { email, password: `wrong-${i}` }, from: '127.0.0.17' })).status).toBe(401);
-    expect((await send(b!.url, 'POST', '/auth/login', { json: { email, password: 'test-password' }, from: '127.0.0.17' })).status).toBe(429);
+    for (let i = 0; i < LIMIT; i++)
+      expect((await send(a.url, 'POST', '/auth/login', { json: { email, password: `wrong-${i}` }, from: '127.0.0.17' })).status).toBe(401);
+    expect((await send(b!.url, 'POST', '/auth/login', { json: { email, password: 'test-password' }, from: '127.0.0.17' })).status).toBe(
+      429,
+    );
   });
 });

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { definePlugin } from '@roster/plugin-sdk';
 import { resolvePlugins, loadConfig } from '@roster/server';
 
-const plugin = (name: string, extra: Partial<Parameters<typeof definePlugin>[0]> = {}) => definePlugin({ name, version: '1.0.0', ...extra });
+const plugin = (name: string, extra: Partial<Parameters<typeof definePlugin>[0]> = {}) =>
+  definePlugin({ name, version: '1.0.0', ...extra });
 const codeOf = (fn: () => unknown): string | undefined => {
   try {
     fn();
@@ -24,9 +25,18 @@ describe('plugin host', () => {
   });
 
   it('refuses invalid options with the plugin name in the message', () => {
-    const strict = plugin('strict', { parseOptions: (raw) => { if (!(raw as { url?: string }).url) throw new Error('url is required'); return raw; } });
+    const strict = plugin('strict', {
+      parseOptions: (raw) => {
+        if (!(raw as { url?: string }).url) throw new Error('url is required');
+        return raw;
+      },
+    });
     let message = '';
-    try { resolvePlugins([strict]); } catch (e) { message = (e as Error).message; }
+    try {
+      resolvePlugins([strict]);
+    } catch (e) {
+      message = (e as Error).message;
+    }
     expect(message).toBe('Plugin "strict" options: url is required');
     expect(codeOf(() => resolvePlugins([strict]))).toBe('PLUGIN_INVALID_OPTIONS');
     expect(resolvePlugins([strict], { strict: { url: 'x' } })[0]!.options).toEqual({ url: 'x' });
@@ -36,7 +46,11 @@ describe('plugin host', () => {
 describe('configuration', () => {
   it('says what to set when production configuration is incomplete', () => {
     let message = '';
-    try { loadConfig({ NODE_ENV: 'production', PORT: 'abc' }); } catch (e) { message = (e as Error).message; }
+    try {
+      loadConfig({ NODE_ENV: 'production', PORT: 'abc' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
     expect(message).toContain('PORT must be a whole number');
     expect(message).toContain('ROSTER_SECRET_KEY must be set');
     expect(message).toContain('DATABASE_URL must be set in production');
@@ -44,11 +58,20 @@ describe('configuration', () => {
 
   it('boots with safe defaults in development', () => {
     const c = loadConfig({});
-    expect(c).toMatchObject({ port: 4000, host: '127.0.0.1', databaseUrl: null, production: false, introspection: true, dbPreparedStatements: true });
+    expect(c).toMatchObject({
+      port: 4000,
+      host: '127.0.0.1',
+      databaseUrl: null,
+      production: false,
+      introspection: true,
+      dbPreparedStatements: true,
+    });
   });
 
   it('turns prepared statements off only for an explicit "false", and refuses anything else', () => {
     expect(loadConfig({ ROSTER_DB_PREPARED_STATEMENTS: 'false' }).dbPreparedStatements).toBe(false);
-    expect(() => loadConfig({ ROSTER_DB_PREPARED_STATEMENTS: 'no' })).toThrow('ROSTER_DB_PREPARED_STATEMENTS must be "true" or "false" (got "no")');
+    expect(() => loadConfig({ ROSTER_DB_PREPARED_STATEMENTS: 'no' })).toThrow(
+      'ROSTER_DB_PREPARED_STATEMENTS must be "true" or "false" (got "no")',
+    );
   });
 });

@@ -57,7 +57,7 @@ function ancestorNamespaces(element: Element): { prefix: string; namespaceURI: s
   const seen = new Set<string>();
   for (let i = 0; i < element.attributes.length; i++) {
     const attribute = element.attributes.item(i);
-    if (attribute?.namespaceURI === XMLNS_NS) seen.add(attribute.prefix === 'xmlns' ? attribute.localName ?? '' : '');
+    if (attribute?.namespaceURI === XMLNS_NS) seen.add(attribute.prefix === 'xmlns' ? (attribute.localName ?? '') : '');
   }
   const found: { prefix: string; namespaceURI: string }[] = [];
   for (let node = element.parentNode; node && node.nodeType === 1; node = node.parentNode) {

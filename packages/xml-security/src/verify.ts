@@ -65,7 +65,7 @@ export function verifyElementSignature(doc: Document, element: Element, options:
   const { signatureAlgorithm, hash, digestAlgorithm, digestHash, reference } = inspectSignedInfo(signedInfo, options.allowSha1);
 
   const idAttribute = ID_ATTRIBUTES.find((name) => element.hasAttribute(name));
-  const id = idAttribute ? element.getAttribute(idAttribute) ?? '' : '';
+  const id = idAttribute ? (element.getAttribute(idAttribute) ?? '') : '';
   const uri = reference.getAttribute('URI') ?? '';
   if (!idAttribute || id === '' || uri !== `#${id}`) {
     throw new XmlSecurityError(
@@ -89,7 +89,10 @@ export function verifyElementSignature(doc: Document, element: Element, options:
   const signatureValue = base64Bytes(textOf(only(signature, 'SignatureValue')));
   const certificate = options.trustedCerts.find((trusted) => {
     const key = trustedKey(trusted);
-    return key.object.asymmetricKeyType === 'rsa' && verifySignatureValue(hash, Buffer.from(canonicalSignedInfo, 'utf8'), key.object, signatureValue);
+    return (
+      key.object.asymmetricKeyType === 'rsa' &&
+      verifySignatureValue(hash, Buffer.from(canonicalSignedInfo, 'utf8'), key.object, signatureValue)
+    );
   });
   if (certificate === undefined) {
     throw new XmlSecurityError('SIGNATURE_NO_TRUSTED_CERT', 'signature does not match any configured certificate');
@@ -97,7 +100,15 @@ export function verifyElementSignature(doc: Document, element: Element, options:
 
   const signedDocument = parseXmlSafely(signedXml);
   const signedElement = signedDocument.documentElement as Element;
-  return { signedXml, signedDocument, signedElement, referenceId: id, certificate: trustedKey(certificate).pem, signatureAlgorithm, digestAlgorithm };
+  return {
+    signedXml,
+    signedDocument,
+    signedElement,
+    referenceId: id,
+    certificate: trustedKey(certificate).pem,
+    signatureAlgorithm,
+    digestAlgorithm,
+  };
 }
 
 function inspectSignedInfo(signedInfo: Element, allowSha1: boolean) {

@@ -1,12 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  certificateInfo,
-  parseXmlSafely,
-  strictText,
-  verifyElementSignature,
-  XmlSecurityError,
-  type VerifyOptions,
-} from '../src/index.js';
+import { certificateInfo, parseXmlSafely, strictText, verifyElementSignature, XmlSecurityError, type VerifyOptions } from '../src/index.js';
 import { ENVELOPED, EXC_C14N, RSA_SHA1, SHA1, fixture, keyPair, sign } from './helpers.js';
 
 const signer = { privateKey: fixture('test-key.pem'), publicKey: fixture('test-cert.pem') };
@@ -160,14 +153,15 @@ describe('verifyElementSignature', () => {
   });
 
   it('honours an InclusiveNamespaces prefix list (QName values using ancestor prefixes)', () => {
-    const xml = '<root xmlns="urn:test" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><item ID="_a1"><v xsi:type="xs:string">x</v></item></root>';
+    const xml =
+      '<root xmlns="urn:test" xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><item ID="_a1"><v xsi:type="xs:string">x</v></item></root>';
     const signed = sign(xml, { privateKey: signer.privateKey, target: 'item', inclusiveNamespaces: ['xs'] });
     expect(signed).toContain('PrefixList="xs"');
     const result = verifyItem(signed);
     expect(result.signedXml).toContain('xmlns:xs="http://www.w3.org/2001/XMLSchema"');
   });
 
-  it('does not modify the caller\'s document', () => {
+  it("does not modify the caller's document", () => {
     const xml = sign(doc(), { privateKey: signer.privateKey, target: 'item' });
     const parsed = parseXmlSafely(xml);
     const item = parsed.getElementsByTagNameNS('urn:test', 'item').item(0);
@@ -195,7 +189,9 @@ describe('verifyElementSignature', () => {
     const assertion = parsed.getElementsByTagNameNS('urn:oasis:names:tc:SAML:2.0:assertion', 'Assertion').item(0)!;
     expect(verifyElementSignature(parsed, assertion, { trustedCerts: [signer.publicKey], allowSha1: true }).referenceId).toBe('_a1');
     // And a certificate the SP does not trust is refused even though KeyInfo carries one.
-    expect(codeOf(() => verifyElementSignature(parsed, root, { trustedCerts: [keyPair().publicKey], allowSha1: true }))).not.toBe('NO_ERROR');
+    expect(codeOf(() => verifyElementSignature(parsed, root, { trustedCerts: [keyPair().publicKey], allowSha1: true }))).not.toBe(
+      'NO_ERROR',
+    );
   });
 });
 

@@ -11,9 +11,10 @@ export function capturesPlugin() {
     name: 'example-captures',
     version: '0.1.0',
     entities: [Capture],
-    migrations: [{
-      name: 'example-captures/0001-capture',
-      sql: `create table capture (
+    migrations: [
+      {
+        name: 'example-captures/0001-capture',
+        sql: `create table capture (
         id uuid primary key,
         team_id uuid not null references team (id) on delete cascade,
         owner_user_id uuid not null,
@@ -22,10 +23,14 @@ export function capturesPlugin() {
         created_at timestamptz not null default now()
       );
       create index capture_team_idx on capture (team_id, created_at);`,
-    }],
+      },
+    ],
     resolvers: [CapturesResolver],
     setup(ctx) {
-      ctx.http.advertise({ label: 'CSV export of a team’s captures (team admins)', path: '/example-captures/teams/{team id}/captures.csv' });
+      ctx.http.advertise({
+        label: 'CSV export of a team’s captures (team admins)',
+        path: '/example-captures/teams/{team id}/captures.csv',
+      });
       // GET /example-captures/teams/:teamId/captures.csv — an export for admins (R9).
       ctx.http.register(async (app) => {
         app.get<{ Params: { teamId: string } }>('/teams/:teamId/captures.csv', async (request, reply) => {
@@ -38,7 +43,10 @@ export function capturesPlugin() {
           }
           const rows = await ctx.core.em().find(Capture, { teamId: request.params.teamId }, { orderBy: { createdAt: 'asc' } });
           const esc = (s: string) => `"${s.replace(/"/g, '""')}"`;
-          const csv = ['id,owner,title,created_at', ...rows.map((r) => [r.id, esc(r.ownerUserName), esc(r.title), r.createdAt.toISOString()].join(','))].join('\n');
+          const csv = [
+            'id,owner,title,created_at',
+            ...rows.map((r) => [r.id, esc(r.ownerUserName), esc(r.title), r.createdAt.toISOString()].join(',')),
+          ].join('\n');
           return reply.type('text/csv').send(csv);
         });
       });

@@ -12,11 +12,20 @@ export class CaptureType {
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
 }
 
-const toType = (c: Capture) => Object.assign(new CaptureType(), { id: c.id, ownerUserId: c.ownerUserId, ownerUserName: c.ownerUserName, title: c.title, createdAt: c.createdAt });
+const toType = (c: Capture) =>
+  Object.assign(new CaptureType(), {
+    id: c.id,
+    ownerUserId: c.ownerUserId,
+    ownerUserName: c.ownerUserName,
+    title: c.title,
+    createdAt: c.createdAt,
+  });
 
 @Resolver(() => TeamType)
 export class CapturesResolver {
-  @FieldResolver(() => [CaptureType], { description: "Every member's captures, including those of inactive or removed members. Team admins only." })
+  @FieldResolver(() => [CaptureType], {
+    description: "Every member's captures, including those of inactive or removed members. Team admins only.",
+  })
   async captures(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<CaptureType[]> {
     requireTeamAdmin(ctx, team.id);
     const rows = await ctx.core.em().find(Capture, { teamId: team.id }, { orderBy: { createdAt: 'asc' }, limit: 1000 });

@@ -12,7 +12,10 @@ export const OidcErrorCodes = {
   OIDC_CONNECTION_DISABLED: { status: 403, message: 'This sign-in connection is disabled.' },
   OIDC_CONNECTION_LIMIT: { status: 409, message: 'The team has reached the maximum number of OpenID Connect connections.' },
   OIDC_GOOGLE_NOT_CONFIGURED: { status: 404, message: 'Google sign-in is not configured on this server.' },
-  OIDC_PROVIDER_UNAVAILABLE: { status: 502, message: 'The identity provider cannot be reached or is misconfigured; try again later or tell your admin.' },
+  OIDC_PROVIDER_UNAVAILABLE: {
+    status: 502,
+    message: 'The identity provider cannot be reached or is misconfigured; try again later or tell your admin.',
+  },
   OIDC_SIGNIN_REFUSED: { status: 403, message: 'The sign-in was refused.' },
   OIDC_EMAIL_INVALID: { status: 400, message: 'Enter an email address.' },
 } as const;

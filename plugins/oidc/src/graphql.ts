@@ -6,7 +6,21 @@
  * The client secret and the private key are write-only: only `hasClientSecret` and the public
  * JWK come back.
  */
-import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root, registerEnumType } from 'type-graphql';
+import {
+  Arg,
+  Ctx,
+  Field,
+  FieldResolver,
+  ID,
+  InputType,
+  Int,
+  Mutation,
+  ObjectType,
+  Query,
+  Resolver,
+  Root,
+  registerEnumType,
+} from 'type-graphql';
 import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
 import { SignInAttemptType, SignInMethodEnum, TeamType, actorOf, requireTeamAdmin, type GqlContext } from '@roster/core';
 import type { OidcConnectionRecord } from './entity.js';
@@ -55,19 +69,28 @@ export class OidcConnectionType {
   @Field(() => String) clientId!: string;
   @Field(() => Boolean, { description: 'The secret itself is stored encrypted and never returned.' }) hasClientSecret!: boolean;
   @Field(() => OidcTokenEndpointAuthMethodEnum) tokenEndpointAuthMethod!: OidcTokenEndpointAuthMethodEnum;
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Public key for private_key_jwt: paste into the IdP.' }) publicJwk!: Record<string, unknown> | null;
-  @Field(() => String, { nullable: true, description: 'JWKS URL serving publicJwk, for IdPs that fetch client keys.' }) jwksUri!: string | null;
+  @Field(() => GraphQLJSONObject, { nullable: true, description: 'Public key for private_key_jwt: paste into the IdP.' })
+  publicJwk!: Record<string, unknown> | null;
+  @Field(() => String, { nullable: true, description: 'JWKS URL serving publicJwk, for IdPs that fetch client keys.' }) jwksUri!:
+    string | null;
   @Field(() => [String], { description: 'Scopes requested (the preset’s when none were set).' }) scopes!: string[];
   @Field(() => OidcClaimMappingType) claimMapping!: OidcClaimMappingType;
-  @Field(() => String, { nullable: true, description: 'Google Workspace: only accounts whose hd claim equals this domain.' }) hostedDomain!: string | null;
+  @Field(() => String, { nullable: true, description: 'Google Workspace: only accounts whose hd claim equals this domain.' })
+  hostedDomain!: string | null;
   @Field(() => [String], { description: 'Entra multi-tenant issuers: allowed tenant ids (tid).' }) tenantIds!: string[];
   @Field(() => Boolean) allowInsecureRequests!: boolean;
   @Field(() => Boolean, { nullable: true }) useUserinfo!: boolean | null;
   @Field(() => Boolean) enabled!: boolean;
   @Field(() => String, { description: 'Paste into the IdP as the sign-in redirect URI (one per connection).' }) redirectUri!: string;
-  @Field(() => Boolean, { description: 'True while the connection still uses the shared /oidc/callback redirect URI. Register redirectUriHint at the IdP, then set useConnectionRedirectUri: the shared URI leaves the connection open to IdP mix-up attacks (RFC 9700 4.4).' })
+  @Field(() => Boolean, {
+    description:
+      'True while the connection still uses the shared /oidc/callback redirect URI. Register redirectUriHint at the IdP, then set useConnectionRedirectUri: the shared URI leaves the connection open to IdP mix-up attacks (RFC 9700 4.4).',
+  })
   legacyRedirectUri!: boolean;
-  @Field(() => String, { nullable: true, description: 'For a connection on the shared redirect URI: the per-connection redirect URI to register at the IdP before moving to it.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'For a connection on the shared redirect URI: the per-connection redirect URI to register at the IdP before moving to it.',
+  })
   redirectUriHint!: string | null;
   @Field(() => String, { description: 'Starts a sign-in through this connection (SP-initiated).' }) loginUrl!: string;
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
@@ -109,13 +132,22 @@ export class CreateOidcConnectionInput {
   @Field(() => String, { description: 'Issuer; discovery reads {issuer}/.well-known/openid-configuration.' }) issuer!: string;
   @Field(() => String) clientId!: string;
   @Field(() => String, { nullable: true, description: 'Stored encrypted; never returned.' }) clientSecret?: string | null;
-  @Field(() => OidcTokenEndpointAuthMethodEnum, { defaultValue: OidcTokenEndpointAuthMethodEnum.client_secret_basic }) tokenEndpointAuthMethod!: OidcTokenEndpointAuthMethodEnum;
-  @Field(() => GraphQLJSONObject, { nullable: true, description: 'private_key_jwt: your private JWK (stored encrypted). Omit to let Roster generate one.' }) privateKeyJwk?: Record<string, unknown> | null;
+  @Field(() => OidcTokenEndpointAuthMethodEnum, { defaultValue: OidcTokenEndpointAuthMethodEnum.client_secret_basic })
+  tokenEndpointAuthMethod!: OidcTokenEndpointAuthMethodEnum;
+  @Field(() => GraphQLJSONObject, {
+    nullable: true,
+    description: 'private_key_jwt: your private JWK (stored encrypted). Omit to let Roster generate one.',
+  })
+  privateKeyJwk?: Record<string, unknown> | null;
   @Field(() => [String], { nullable: true }) scopes?: string[] | null;
   @Field(() => OidcClaimMappingInput, { nullable: true }) claimMapping?: OidcClaimMappingInput | null;
   @Field(() => String, { nullable: true }) hostedDomain?: string | null;
   @Field(() => [String], { nullable: true }) tenantIds?: string[] | null;
-  @Field(() => Boolean, { defaultValue: false, description: 'Plain-http issuer: honoured only when the operator allows insecure issuers (tests).' }) allowInsecureRequests!: boolean;
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'Plain-http issuer: honoured only when the operator allows insecure issuers (tests).',
+  })
+  allowInsecureRequests!: boolean;
   @Field(() => Boolean, { nullable: true }) useUserinfo?: boolean | null;
   @Field(() => Boolean, { defaultValue: true }) enabled!: boolean;
 }
@@ -137,7 +169,11 @@ export class UpdateOidcConnectionInput {
   @Field(() => Boolean, { nullable: true }) allowInsecureRequests?: boolean | null;
   @Field(() => Boolean, { nullable: true }) useUserinfo?: boolean | null;
   @Field(() => Boolean, { nullable: true }) enabled?: boolean | null;
-  @Field(() => Boolean, { nullable: true, description: 'true: move a connection from the shared /oidc/callback to its own redirect URI (register it at the IdP first). One way only.' })
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'true: move a connection from the shared /oidc/callback to its own redirect URI (register it at the IdP first). One way only.',
+  })
   useConnectionRedirectUri?: boolean | null;
 }
 
@@ -221,7 +257,9 @@ export class OidcTeamResolver {
     return (await this.service.list(team.id)).map((c) => toConnectionType(this.service, c));
   }
 
-  @Mutation(() => OidcConnectionType, { description: 'Adds an OpenID Connect connection; runs the provider’s discovery first and refuses one that fails.' })
+  @Mutation(() => OidcConnectionType, {
+    description: 'Adds an OpenID Connect connection; runs the provider’s discovery first and refuses one that fails.',
+  })
   async createOidcConnection(
     @Arg('teamId', () => ID) teamId: string,
     @Arg('input', () => CreateOidcConnectionInput) input: CreateOidcConnectionInput,
@@ -250,7 +288,8 @@ export class OidcTeamResolver {
 
   @Query(() => SignInOptionsType, {
     nullable: true,
-    description: 'Home-realm discovery: where a person with this email signs in. The answer depends on the email’s domain only, never on whether an account exists.',
+    description:
+      'Home-realm discovery: where a person with this email signs in. The answer depends on the email’s domain only, never on whether an account exists.',
   })
   async signInOptions(
     @Arg('email', () => String) email: string,
@@ -276,13 +315,17 @@ export class OidcTeamResolver {
 export class OidcConnectionResolver {
   constructor(private readonly service: OidcService) {}
 
-  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts on this connection, newest first, with the failing step.' })
+  @FieldResolver(() => [SignInAttemptType], {
+    description: 'The last sign-in attempts on this connection, newest first, with the failing step.',
+  })
   attempts(
     @Root() conn: OidcConnectionType,
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,
     @Ctx() ctx: GqlContext,
   ): Promise<SignInAttemptType[]> {
     requireTeamAdmin(ctx, conn.teamId);
-    return this.service.env.signIn.attempts(conn.teamId, conn.id, limit).then((rows) => rows.map((r) => Object.assign(new SignInAttemptType(), r)));
+    return this.service.env.signIn
+      .attempts(conn.teamId, conn.id, limit)
+      .then((rows) => rows.map((r) => Object.assign(new SignInAttemptType(), r)));
   }
 }

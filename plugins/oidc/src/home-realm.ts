@@ -54,7 +54,14 @@ export async function signInOptions(service: OidcService, emailInput: unknown, r
   const teamId = await core.domains.teamForEmail(`x@${domain}`);
   const team = teamId ? await core.em().findOne(Team, { id: teamId }) : null;
   if (!team) {
-    return { domain, methods: google ? ['password', 'google'] : ['password'], ssoRequired: false, redirectUrl: null, googleUrl: google, connections: [] };
+    return {
+      domain,
+      methods: google ? ['password', 'google'] : ['password'],
+      ssoRequired: false,
+      redirectUrl: null,
+      googleUrl: google,
+      connections: [],
+    };
   }
 
   const policy = team.signInPolicy;

@@ -4,7 +4,15 @@ export * from './protocol/index.js';
 export { oidcPlugin, OIDC_PLUGIN_NAME } from './plugin.js';
 export { OidcConnectionRecord, OIDC_MIGRATIONS } from './entity.js';
 export { OidcErrorCodes, oidcError, type OidcErrorCode } from './errors.js';
-export { GOOGLE_ISSUER, parseOptions, type GoogleOptions, type OidcPluginOptions, type ParsedOidcOptions, type SsoEntryPoint, type SsoEntryPointSource } from './options.js';
+export {
+  GOOGLE_ISSUER,
+  parseOptions,
+  type GoogleOptions,
+  type OidcPluginOptions,
+  type ParsedOidcOptions,
+  type SsoEntryPoint,
+  type SsoEntryPointSource,
+} from './options.js';
 export { OidcService, GOOGLE_CONNECTION_ID, MAX_CONNECTIONS_PER_TEAM, type ConnectionDraft } from './service.js';
 export { signInOptions, type SignInOptionsAnswer } from './home-realm.js';
 export { OidcSignIn } from './sign-in.js';

@@ -42,8 +42,10 @@ export async function generateClientKey(): Promise<ClientKey> {
 
 /** Checks an admin-supplied private JWK: asymmetric, private, importable. */
 export async function importClientKey(jwk: Record<string, unknown>): Promise<ClientKey> {
-  if (typeof jwk.kty !== 'string' || !['RSA', 'EC', 'OKP'].includes(jwk.kty)) failOidc('OIDC_CONFIGURATION_INVALID', 'privateKeyJwk must be an RSA, EC or OKP key');
-  if (!('d' in jwk)) failOidc('OIDC_CONFIGURATION_INVALID', 'privateKeyJwk is a public key: paste the private key (it is stored encrypted)');
+  if (typeof jwk.kty !== 'string' || !['RSA', 'EC', 'OKP'].includes(jwk.kty))
+    failOidc('OIDC_CONFIGURATION_INVALID', 'privateKeyJwk must be an RSA, EC or OKP key');
+  if (!('d' in jwk))
+    failOidc('OIDC_CONFIGURATION_INVALID', 'privateKeyJwk is a public key: paste the private key (it is stored encrypted)');
   const alg = defaultAlg(jwk);
   if (!alg || /^HS/.test(alg)) failOidc('OIDC_CONFIGURATION_INVALID', 'privateKeyJwk needs an asymmetric signing algorithm');
   try {

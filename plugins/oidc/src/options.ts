@@ -85,7 +85,8 @@ function text(value: unknown, name: string): string {
 
 function seconds(value: unknown, name: string, def: number, min: number, max: number): number {
   if (value === undefined) return def;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max)
+    throw new Error(`${name} must be a whole number from ${min} to ${max}`);
   return value;
 }
 
@@ -97,7 +98,10 @@ function fetchOption(value: unknown): typeof fetch {
 /** Raw options (from the server's plugin options) merged under the factory's options; throws on anything wrong. */
 export function parseOptions(raw: unknown, given: OidcPluginOptions): ParsedOidcOptions {
   if (raw !== undefined && raw !== null && !isObject(raw)) throw new Error('options must be an object');
-  const merged: Record<string, unknown> = { ...(raw ?? {}), ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+  const merged: Record<string, unknown> = {
+    ...(raw ?? {}),
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  };
   const allowInsecureIssuers = merged.allowInsecureIssuers ?? false;
   if (typeof allowInsecureIssuers !== 'boolean') throw new Error('allowInsecureIssuers must be a boolean');
 
@@ -119,11 +123,18 @@ export function parseOptions(raw: unknown, given: OidcPluginOptions): ParsedOidc
     }
     const legacyRedirectUri = g.legacyRedirectUri ?? true;
     if (typeof legacyRedirectUri !== 'boolean') throw new Error('google.legacyRedirectUri must be a boolean');
-    google = { clientId: text(g.clientId, 'google.clientId'), clientSecret: text(g.clientSecret, 'google.clientSecret'), issuer, allowInsecureRequests, legacyRedirectUri };
+    google = {
+      clientId: text(g.clientId, 'google.clientId'),
+      clientSecret: text(g.clientSecret, 'google.clientSecret'),
+      issuer,
+      allowInsecureRequests,
+      legacyRedirectUri,
+    };
   }
 
   const sources = merged.ssoEntryPoints ?? [];
-  if (!Array.isArray(sources) || sources.some((s) => typeof s !== 'function')) throw new Error('ssoEntryPoints must be a list of functions');
+  if (!Array.isArray(sources) || sources.some((s) => typeof s !== 'function'))
+    throw new Error('ssoEntryPoints must be a list of functions');
 
   return {
     google,

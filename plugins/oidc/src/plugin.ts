@@ -26,10 +26,32 @@ export function oidcPlugin(options: OidcPluginOptions = {}) {
       // to a provider (discovery, JWKS, token, userinfo) goes through the SSO toolkit's outbound
       // policy: issuers are admin input, so no private addresses unless the operator allows them.
       const discovery = new DiscoveryCache({
-        fetch: ctx.options.fetch ?? createOutboundFetch({ ...ctx.config.outbound, allowHttp: ctx.options.allowInsecureIssuers, timeoutMs: 10_000, maxBytes: 1024 * 1024 }),
+        fetch:
+          ctx.options.fetch ??
+          createOutboundFetch({
+            ...ctx.config.outbound,
+            allowHttp: ctx.options.allowInsecureIssuers,
+            timeoutMs: 10_000,
+            maxBytes: 1024 * 1024,
+          }),
       });
-      const service = new OidcService({ core: ctx.core, options: ctx.options, config: ctx.config, logger: ctx.logger, signIn: ctx.signIn, discovery, sso: ctx.sso });
-      ctx.sso.addEntryPoints(async (teamId) => (await service.enabledFor(teamId)).map((c) => ({ protocol: 'oidc', connectionId: c.id, name: c.name, loginUrl: service.loginUrl(c.id) })));
+      const service = new OidcService({
+        core: ctx.core,
+        options: ctx.options,
+        config: ctx.config,
+        logger: ctx.logger,
+        signIn: ctx.signIn,
+        discovery,
+        sso: ctx.sso,
+      });
+      ctx.sso.addEntryPoints(async (teamId) =>
+        (await service.enabledFor(teamId)).map((c) => ({
+          protocol: 'oidc',
+          connectionId: c.id,
+          name: c.name,
+          loginUrl: service.loginUrl(c.id),
+        })),
+      );
       ctx.http.register(oidcRoutes(service));
       // Home-realm discovery also answers at the platform path the front-end calls.
       ctx.http.advertise({ label: 'SSO discovery: the sign-in options for an email', path: '/auth/discover?email={email}' });

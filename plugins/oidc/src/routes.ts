@@ -15,7 +15,11 @@ type App = Parameters<Parameters<RouteRegistrar['register']>[0]>[0];
 type Request = Parameters<PluginContext<unknown>['viewerOf']>[0];
 type WithId = { Params: { connectionId: string }; Querystring: Record<string, unknown> };
 
-const info = (request: Request): RequestInfo => ({ requestId: String(request.id), accept: firstParam(request.headers.accept) ?? '', cookieHeader: request.headers.cookie });
+const info = (request: Request): RequestInfo => ({
+  requestId: String(request.id),
+  accept: firstParam(request.headers.accept) ?? '',
+  cookieHeader: request.headers.cookie,
+});
 
 /** `GET /discover?email=&return_to=`: home-realm discovery (R4), mounted under /oidc and /auth. */
 export function discoveryRoute(service: OidcService) {
@@ -36,9 +40,17 @@ export function oidcRoutes(service: OidcService) {
 
   return async (app: App): Promise<void> => {
     await discoveryRoute(service)(app);
-    app.get<WithId>('/:connectionId/jwks.json', async (request, reply) => sendSsoResult(reply, await handlers.jwks(request.params.connectionId, info(request)), env));
-    app.get<WithId>('/:connectionId/login', async (request, reply) => sendSsoResult(reply, await handlers.login(request.params.connectionId, request.query, info(request)), env));
-    app.get<WithId>('/:connectionId/callback', async (request, reply) => sendSsoResult(reply, await handlers.callback(request.params.connectionId, callbackUrl(request), info(request)), env));
-    app.get('/callback', async (request, reply) => sendSsoResult(reply, await handlers.callback(null, callbackUrl(request), info(request)), env));
+    app.get<WithId>('/:connectionId/jwks.json', async (request, reply) =>
+      sendSsoResult(reply, await handlers.jwks(request.params.connectionId, info(request)), env),
+    );
+    app.get<WithId>('/:connectionId/login', async (request, reply) =>
+      sendSsoResult(reply, await handlers.login(request.params.connectionId, request.query, info(request)), env),
+    );
+    app.get<WithId>('/:connectionId/callback', async (request, reply) =>
+      sendSsoResult(reply, await handlers.callback(request.params.connectionId, callbackUrl(request), info(request)), env),
+    );
+    app.get('/callback', async (request, reply) =>
+      sendSsoResult(reply, await handlers.callback(null, callbackUrl(request), info(request)), env),
+    );
   };
 }

@@ -63,7 +63,9 @@ export interface OidcEnv {
   sso: SsoRegistry;
 }
 
-export type SignInConnection = { ok: true; conn: OidcConnection } | { ok: false; code: 'OIDC_CONNECTION_NOT_FOUND' | 'OIDC_CONNECTION_DISABLED' | 'OIDC_GOOGLE_NOT_CONFIGURED'; teamId: string | null };
+export type SignInConnection =
+  | { ok: true; conn: OidcConnection }
+  | { ok: false; code: 'OIDC_CONNECTION_NOT_FOUND' | 'OIDC_CONNECTION_DISABLED' | 'OIDC_GOOGLE_NOT_CONFIGURED'; teamId: string | null };
 
 function bounded(value: string, name: string, max: number): string {
   const v = value.trim();
@@ -81,7 +83,8 @@ function normaliseIssuer(value: string): string {
     failOidc('OIDC_CONFIGURATION_INVALID', `issuer "${issuer}" is not a URL`);
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') failOidc('OIDC_CONFIGURATION_INVALID', 'issuer must be an https URL');
-  if (url.search || url.hash || url.username || url.password) failOidc('OIDC_CONFIGURATION_INVALID', 'issuer must not carry a query, fragment or credentials');
+  if (url.search || url.hash || url.username || url.password)
+    failOidc('OIDC_CONFIGURATION_INVALID', 'issuer must not carry a query, fragment or credentials');
   // Kept as typed: discovery compares issuers exactly (Auth0's ends with a slash).
   return issuer;
 }
@@ -100,7 +103,8 @@ function mappingOf(value: ClaimMapping): ClaimMapping {
     const given = value[field];
     if (given === undefined || given === null) continue;
     const names = (Array.isArray(given) ? given : [given]).map((n) => n.trim()).filter(Boolean);
-    if (names.length > 10 || names.some((n) => !CLAIM.test(n))) failOidc('OIDC_CONFIGURATION_INVALID', `claimMapping.${field} must be up to 10 claim names`);
+    if (names.length > 10 || names.some((n) => !CLAIM.test(n)))
+      failOidc('OIDC_CONFIGURATION_INVALID', `claimMapping.${field} must be up to 10 claim names`);
     out[field] = names;
   }
   return out;
@@ -118,7 +122,9 @@ function tenantsOf(value: string[]): string[] {
 export function isEntraMultiTenant(issuer: string): boolean {
   try {
     const url = new URL(issuer);
-    return url.hostname === 'login.microsoftonline.com' && ['common', 'organizations', 'consumers'].includes(url.pathname.split('/')[1] ?? '');
+    return (
+      url.hostname === 'login.microsoftonline.com' && ['common', 'organizations', 'consumers'].includes(url.pathname.split('/')[1] ?? '')
+    );
   } catch {
     return false;
   }
@@ -170,7 +176,9 @@ export class OidcService {
   }
 
   list(teamId: string): Promise<OidcConnectionRecord[]> {
-    return this.env.core.em().find(OidcConnectionRecord, { teamId }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: MAX_CONNECTIONS_PER_TEAM * 2 });
+    return this.env.core
+      .em()
+      .find(OidcConnectionRecord, { teamId }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: MAX_CONNECTIONS_PER_TEAM * 2 });
   }
 
   async enabledFor(teamId: string): Promise<OidcConnectionRecord[]> {
@@ -187,7 +195,8 @@ export class OidcService {
     if (!draft.clientId) failOidc('OIDC_CONFIGURATION_INVALID', 'clientId is required');
     const em = this.env.core.em();
     const count = await em.count(OidcConnectionRecord, { teamId });
-    if (count >= MAX_CONNECTIONS_PER_TEAM) failOidc('OIDC_CONNECTION_LIMIT', `A team holds at most ${MAX_CONNECTIONS_PER_TEAM} OpenID Connect connections.`);
+    if (count >= MAX_CONNECTIONS_PER_TEAM)
+      failOidc('OIDC_CONNECTION_LIMIT', `A team holds at most ${MAX_CONNECTIONS_PER_TEAM} OpenID Connect connections.`);
     const record = em.create(OidcConnectionRecord, { teamId, issuer: '', clientId: '' });
     const { changed, secrets } = await this.apply(record, draft);
     await this.check(record, secrets);
@@ -195,7 +204,13 @@ export class OidcService {
       teamId,
       action: 'oidc.connection_created',
       target: { type: 'oidc_connection', id: record.id },
-      data: { issuer: record.issuer, clientId: record.clientId, provider: record.provider, tokenEndpointAuthMethod: record.tokenEndpointAuthMethod, fields: changed },
+      data: {
+        issuer: record.issuer,
+        clientId: record.clientId,
+        provider: record.provider,
+        tokenEndpointAuthMethod: record.tokenEndpointAuthMethod,
+        fields: changed,
+      },
     });
     await em.flush();
     return record;
@@ -223,14 +238,22 @@ export class OidcService {
     const record = await em.findOne(OidcConnectionRecord, { id, teamId });
     if (!record) failOidc('OIDC_CONNECTION_NOT_FOUND');
     em.remove(record);
-    audit(em, actor, { teamId, action: 'oidc.connection_deleted', target: { type: 'oidc_connection', id }, data: { issuer: record.issuer, clientId: record.clientId } });
+    audit(em, actor, {
+      teamId,
+      action: 'oidc.connection_deleted',
+      target: { type: 'oidc_connection', id },
+      data: { issuer: record.issuer, clientId: record.clientId },
+    });
     await em.flush();
     // Sign-ins through a deleted connection stop at once, not when their sessions expire.
     await this.env.core.sessions.revokeForConnection(teamId, id);
   }
 
   /** Applies and validates a draft; returns the plaintext secrets for the discovery check. */
-  private async apply(record: OidcConnectionRecord, draft: ConnectionDraft): Promise<{ changed: string[]; secrets: { clientSecret?: string; privateKeyJwk?: PrivateJwk }; needsCheck: boolean }> {
+  private async apply(
+    record: OidcConnectionRecord,
+    draft: ConnectionDraft,
+  ): Promise<{ changed: string[]; secrets: { clientSecret?: string; privateKeyJwk?: PrivateJwk }; needsCheck: boolean }> {
     const changed: string[] = [];
     const mark = (field: string) => changed.push(field);
     const secrets: { clientSecret?: string; privateKeyJwk?: PrivateJwk } = {};
@@ -255,7 +278,8 @@ export class OidcService {
       mark('clientId');
     }
     if (draft.tokenEndpointAuthMethod !== undefined && draft.tokenEndpointAuthMethod !== null) {
-      if (!AUTH_METHODS.includes(draft.tokenEndpointAuthMethod)) failOidc('OIDC_CONFIGURATION_INVALID', 'unknown token endpoint auth method');
+      if (!AUTH_METHODS.includes(draft.tokenEndpointAuthMethod))
+        failOidc('OIDC_CONFIGURATION_INVALID', 'unknown token endpoint auth method');
       record.tokenEndpointAuthMethod = draft.tokenEndpointAuthMethod;
       mark('tokenEndpointAuthMethod');
     }
@@ -324,9 +348,20 @@ export class OidcService {
       failOidc('OIDC_CONFIGURATION_INVALID', 'issuer must be an https URL');
     }
     if (isEntraMultiTenant(record.issuer) && record.tenantIds.length === 0) {
-      failOidc('OIDC_CONFIGURATION_INVALID', 'a multi-tenant Entra issuer (common / organizations) needs tenantIds: any Microsoft tenant could sign in otherwise');
+      failOidc(
+        'OIDC_CONFIGURATION_INVALID',
+        'a multi-tenant Entra issuer (common / organizations) needs tenantIds: any Microsoft tenant could sign in otherwise',
+      );
     }
-    const talksToProvider = ['issuer', 'clientId', 'clientSecret', 'tokenEndpointAuthMethod', 'privateKeyJwk', 'allowInsecureRequests', 'enabled'];
+    const talksToProvider = [
+      'issuer',
+      'clientId',
+      'clientSecret',
+      'tokenEndpointAuthMethod',
+      'privateKeyJwk',
+      'allowInsecureRequests',
+      'enabled',
+    ];
     return { changed, secrets, needsCheck: changed.some((f) => talksToProvider.includes(f)) };
   }
 
@@ -339,7 +374,8 @@ export class OidcService {
     this.env.discovery.invalidate(record.issuer);
     const result = await checkConnection(conn, this.flowDeps());
     if (result.ok) return;
-    if (result.step === 'discovery') failOidc('OIDC_DISCOVERY_FAILED', `Discovery failed for ${record.issuer}: ${result.reason}`, { step: result.step });
+    if (result.step === 'discovery')
+      failOidc('OIDC_DISCOVERY_FAILED', `Discovery failed for ${record.issuer}: ${result.reason}`, { step: result.step });
     failOidc('OIDC_CONFIGURATION_INVALID', result.reason, { step: result.step });
   }
 

@@ -3,7 +3,16 @@
  * and returns an `SsoResult`; `routes.ts` is the thin Fastify adapter. Flow state, the binding
  * cookie, `return_to`, input hygiene and the refusal page are the SDK's SSO toolkit.
  */
-import { checkReturnTo, firstParam, inputProblem, inspectReturnTo, redirectResult, refusalResult, refuseSignIn, type SsoResult } from '@roster/plugin-sdk';
+import {
+  checkReturnTo,
+  firstParam,
+  inputProblem,
+  inspectReturnTo,
+  redirectResult,
+  refusalResult,
+  refuseSignIn,
+  type SsoResult,
+} from '@roster/plugin-sdk';
 import { OidcErrorCodes, type OidcErrorCode } from './errors.js';
 import { SignInStepError } from './protocol/errors.js';
 import { beginSignIn, finishSignIn, oidcFlows } from './protocol/flow.js';
@@ -41,11 +50,24 @@ export class OidcSignIn {
 
   private error(code: OidcErrorCode, req: RequestInfo, extra: { message?: string; step?: string } = {}): SsoResult {
     const known = OidcErrorCodes[code];
-    return refusalResult({ status: known.status, error: code, message: extra.message ?? known.message, requestId: req.requestId, accept: req.accept, ...(extra.step ? { step: extra.step } : {}) });
+    return refusalResult({
+      status: known.status,
+      error: code,
+      message: extra.message ?? known.message,
+      requestId: req.requestId,
+      accept: req.accept,
+      ...(extra.step ? { step: extra.step } : {}),
+    });
   }
 
   /** Traces a refused callback (R19) and answers with the toolkit's refusal page. */
-  private refuse(req: RequestInfo, trace: { teamId: string | null; connectionId: string }, step: string, reason: string, cookies?: string[]): Promise<SsoResult> {
+  private refuse(
+    req: RequestInfo,
+    trace: { teamId: string | null; connectionId: string },
+    step: string,
+    reason: string,
+    cookies?: string[],
+  ): Promise<SsoResult> {
     return refuseSignIn(
       this.service.env.signIn,
       { ...trace, protocol: protocolOf(trace.connectionId), step, reason, requestId: req.requestId },
@@ -77,7 +99,14 @@ export class OidcSignIn {
       return redirectResult(started.url.href, { cookies: [started.setCookie] });
     } catch (error) {
       if (!(error instanceof SignInStepError)) throw error;
-      await this.service.env.signIn.refuse({ teamId: conn.teamId, connectionId: conn.id, protocol: protocolOf(conn.id), step: error.step, reason: error.reason, requestId: req.requestId });
+      await this.service.env.signIn.refuse({
+        teamId: conn.teamId,
+        connectionId: conn.id,
+        protocol: protocolOf(conn.id),
+        step: error.step,
+        reason: error.reason,
+        requestId: req.requestId,
+      });
       return this.error('OIDC_PROVIDER_UNAVAILABLE', req, { step: error.step });
     }
   }
@@ -97,7 +126,14 @@ export class OidcSignIn {
       const flowOwner = { teamId: result.teamId ?? found.conn.teamId, connectionId: result.connectionId ?? found.conn.id };
       if (flowOwner.connectionId !== found.conn.id) {
         // A response for another connection's sign-in (mix-up): both teams' admins see it.
-        await this.service.env.signIn.refuse({ teamId: found.conn.teamId, connectionId: found.conn.id, protocol: protocolOf(found.conn.id), step: result.step, reason: result.reason, requestId: req.requestId });
+        await this.service.env.signIn.refuse({
+          teamId: found.conn.teamId,
+          connectionId: found.conn.id,
+          protocol: protocolOf(found.conn.id),
+          step: result.step,
+          reason: result.reason,
+          requestId: req.requestId,
+        });
       }
       return this.refuse(req, flowOwner, result.step, result.reason);
     }
@@ -111,7 +147,10 @@ export class OidcSignIn {
    * read from the pending flow, and only a connection still registered there may use it: a
    * connection with its own redirect URI never finishes a sign-in through the shared one.
    */
-  private async connectionFor(pathConnectionId: string | null, state: string | undefined): Promise<{ ok: true; conn: OidcConnection } | SignInFailure> {
+  private async connectionFor(
+    pathConnectionId: string | null,
+    state: string | undefined,
+  ): Promise<{ ok: true; conn: OidcConnection } | SignInFailure> {
     let id = pathConnectionId;
     if (id === null) {
       const pending = await oidcFlows(this.service.flowDeps()).peek(state);
@@ -119,21 +158,39 @@ export class OidcSignIn {
       id = pending.connectionId;
     }
     const found = await this.service.forSignIn(id);
-    if (!found.ok) return { ok: false, step: 'configuration', reason: found.code === 'OIDC_CONNECTION_DISABLED' ? 'the connection is disabled' : 'the connection of this sign-in no longer exists' };
+    if (!found.ok)
+      return {
+        ok: false,
+        step: 'configuration',
+        reason:
+          found.code === 'OIDC_CONNECTION_DISABLED' ? 'the connection is disabled' : 'the connection of this sign-in no longer exists',
+      };
     if ((pathConnectionId === null) !== (found.conn.legacyCallback === true)) {
-      return { ok: false, step: 'state', reason: pathConnectionId === null ? 'the response came back on the shared redirect URI, but this connection has its own (mix-up?)' : 'this connection is registered on the shared redirect URI /oidc/callback' };
+      return {
+        ok: false,
+        step: 'state',
+        reason:
+          pathConnectionId === null
+            ? 'the response came back on the shared redirect URI, but this connection has its own (mix-up?)'
+            : 'this connection is registered on the shared redirect URI /oidc/callback',
+      };
     }
     return { ok: true, conn: found.conn };
   }
 
   /** Whose trace a refusal goes to: the path's connection, else the pending flow's, else none. */
-  private async owner(pathConnectionId: string | null, state: string | undefined): Promise<{ teamId: string | null; connectionId: string }> {
+  private async owner(
+    pathConnectionId: string | null,
+    state: string | undefined,
+  ): Promise<{ teamId: string | null; connectionId: string }> {
     if (pathConnectionId !== null) {
       const record = await this.service.find(pathConnectionId);
       if (record) return { teamId: record.teamId, connectionId: record.id };
     }
     const pending = await oidcFlows(this.service.flowDeps()).peek(state);
-    return pending ? { teamId: pending.teamId, connectionId: pending.connectionId } : { teamId: null, connectionId: pathConnectionId ?? 'unknown' };
+    return pending
+      ? { teamId: pending.teamId, connectionId: pending.connectionId }
+      : { teamId: null, connectionId: pathConnectionId ?? 'unknown' };
   }
 
   /** What a verified identity may still not claim: Google outside its authority. Who the person may become is the core's rule. */
@@ -162,7 +219,14 @@ export class OidcSignIn {
       requestId,
     });
     const cookies = [result.setCookie];
-    if (!outcome.ok) return refusalResult({ status: 403, error: outcome.code, message: outcome.reason, step: 'policy', requestId, accept: req.accept }, { cookies });
-    return redirectResult(checkReturnTo(result.returnTo ?? '/', this.service.env.config.allowedOrigins, '/'), { cookies, session: outcome.token });
+    if (!outcome.ok)
+      return refusalResult(
+        { status: 403, error: outcome.code, message: outcome.reason, step: 'policy', requestId, accept: req.accept },
+        { cookies },
+      );
+    return redirectResult(checkReturnTo(result.returnTo ?? '/', this.service.env.config.allowedOrigins, '/'), {
+      cookies,
+      session: outcome.token,
+    });
   }
 }

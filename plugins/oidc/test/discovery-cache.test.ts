@@ -38,7 +38,12 @@ function harness(options: { ttlSeconds?: number; maxStaleSeconds?: number; jwksR
     async signIn(scenario: Scenario = {}): Promise<SignInResult> {
       const c = conn();
       const { url, setCookie } = await beginSignIn(c, { flows, discovery: cache, allowInsecureIssuers: true });
-      return finishSignIn(c, op.respond(url, scenario), { flows, discovery: cache, allowInsecureIssuers: true }, { cookieHeader: setCookie });
+      return finishSignIn(
+        c,
+        op.respond(url, scenario),
+        { flows, discovery: cache, allowInsecureIssuers: true },
+        { cookieHeader: setCookie },
+      );
     },
   };
 }

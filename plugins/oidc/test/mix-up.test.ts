@@ -41,7 +41,10 @@ async function connect(team: Team, op: RogueOp, clientId: string): Promise<strin
 async function start(connectionId: string): Promise<{ authorize: URL; cookie: string }> {
   const login = await fetch(`${t.url}/oidc/${connectionId}/login`, { redirect: 'manual' });
   expect(login.status).toBe(302);
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';')[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
   return { authorize: new URL(login.headers.get('location')!), cookie };
 }
 
@@ -69,7 +72,7 @@ function mixUp(authorizeAtAttacker: URL, to: RogueOp, clientId: string, redirect
 }
 
 describe('#12.4: IdP mix-up', () => {
-  it('#12.4: a code issued by team A\'s provider never reaches team B\'s token endpoint (per-connection redirect URI)', async () => {
+  it("#12.4: a code issued by team A's provider never reaches team B's token endpoint (per-connection redirect URI)", async () => {
     const [teamA, teamB] = [await t.createTeam(), await t.createTeam()];
     const connA = await connect(teamA, honest, 'client-a');
     const connB = await connect(teamB, attacker, 'client-b');
@@ -110,8 +113,16 @@ describe('#12.4: IdP mix-up', () => {
     const conn = await connect(team, honest, 'client-legacy');
     await t.core.em().execute('update oidc_connection set legacy_callback = true where id = ?', [conn]);
     const q = 'query($id: ID!) { team(id: $id) { oidcConnections { id redirectUri legacyRedirectUri redirectUriHint } } }';
-    const listed = await t.gql<{ team: { oidcConnections: Array<Record<string, unknown>> } }>(q, { id: team.teamId }, { token: team.ownerToken });
-    expect(listed.data!.team.oidcConnections[0]).toMatchObject({ redirectUri: `${t.url}/oidc/callback`, legacyRedirectUri: true, redirectUriHint: `${t.url}/oidc/${conn}/callback` });
+    const listed = await t.gql<{ team: { oidcConnections: Array<Record<string, unknown>> } }>(
+      q,
+      { id: team.teamId },
+      { token: team.ownerToken },
+    );
+    expect(listed.data!.team.oidcConnections[0]).toMatchObject({
+      redirectUri: `${t.url}/oidc/callback`,
+      legacyRedirectUri: true,
+      redirectUriHint: `${t.url}/oidc/${conn}/callback`,
+    });
 
     const run = await start(conn);
     expect(run.authorize.searchParams.get('redirect_uri')).toBe(`${t.url}/oidc/callback`);
@@ -124,8 +135,16 @@ describe('#12.4: IdP mix-up', () => {
       { id: conn, input: { useConnectionRedirectUri: true } },
       { token: team.ownerToken },
     );
-    expect(moved.data?.updateOidcConnection).toEqual({ redirectUri: `${t.url}/oidc/${conn}/callback`, legacyRedirectUri: false, redirectUriHint: null });
-    const back = await t.gql('mutation($id: ID!, $input: UpdateOidcConnectionInput!) { updateOidcConnection(id: $id, input: $input) { id } }', { id: conn, input: { useConnectionRedirectUri: false } }, { token: team.ownerToken });
+    expect(moved.data?.updateOidcConnection).toEqual({
+      redirectUri: `${t.url}/oidc/${conn}/callback`,
+      legacyRedirectUri: false,
+      redirectUriHint: null,
+    });
+    const back = await t.gql(
+      'mutation($id: ID!, $input: UpdateOidcConnectionInput!) { updateOidcConnection(id: $id, input: $input) { id } }',
+      { id: conn, input: { useConnectionRedirectUri: false } },
+      { token: team.ownerToken },
+    );
     expect(back.errors?.[0]?.extensions?.code).toBe('OIDC_CONFIGURATION_INVALID');
   });
 
@@ -155,7 +174,9 @@ describe('#12.6: azp', () => {
     expect(await lastAttempt(team, conn)).toMatchObject({ outcome: 'failure', step: 'audience' });
     // azp equal to our client id is fine.
     const ours = await start(conn);
-    expect((await deliver(honest.respond(ours.authorize, { claims: { azp: 'client-azp' } }), ours.cookie)).body).toMatchObject({ step: 'policy' });
+    expect((await deliver(honest.respond(ours.authorize, { claims: { azp: 'client-azp' } }), ours.cookie)).body).toMatchObject({
+      step: 'policy',
+    });
   });
 });
 
@@ -163,7 +184,11 @@ describe('#12.5: input hygiene at the callback', () => {
   it('#12.5: GET /oidc/callback?state=%00 is a traced 403, never a 500', async () => {
     const team = await t.createTeam();
     const conn = await connect(team, honest, 'client-nul');
-    for (const path of ['/oidc/callback?state=%00', `/oidc/${conn}/callback?state=%00`, `/oidc/${conn}/callback?code=a%00b&state=abcdefgh12345678`]) {
+    for (const path of [
+      '/oidc/callback?state=%00',
+      `/oidc/${conn}/callback?state=%00`,
+      `/oidc/${conn}/callback?code=a%00b&state=abcdefgh12345678`,
+    ]) {
       const response = await fetch(`${t.url}${path}`, { redirect: 'manual' });
       expect([path, response.status]).toEqual([path, 403]);
       expect(await response.json()).toMatchObject({ error: 'OIDC_SIGNIN_REFUSED', step: 'request' });

@@ -6,7 +6,15 @@
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FlowStoreLike } from '@roster/plugin-sdk';
-import { beginSignIn, checkConnection, DiscoveryCache, finishSignIn, MemoryFlowStore, type FlowDeps, type OidcConnection } from '../src/index.js';
+import {
+  beginSignIn,
+  checkConnection,
+  DiscoveryCache,
+  finishSignIn,
+  MemoryFlowStore,
+  type FlowDeps,
+  type OidcConnection,
+} from '../src/index.js';
 import { CookieJar, followToCallback } from './support/browser.js';
 import { startOp, type TestOp } from './support/op.js';
 
@@ -15,20 +23,46 @@ let op: TestOp;
 let clientKey: { privateJwk: JWK; publicJwk: JWK };
 
 const accounts = {
-  ada: { email: 'ada@example.com', email_verified: true, given_name: 'Ada', family_name: 'Lovelace', name: 'Ada Lovelace', groups: ['Salesperson', 'Admins'], hd: 'example.com' },
+  ada: {
+    email: 'ada@example.com',
+    email_verified: true,
+    given_name: 'Ada',
+    family_name: 'Lovelace',
+    name: 'Ada Lovelace',
+    groups: ['Salesperson', 'Admins'],
+    hd: 'example.com',
+  },
   bob: { email: 'bob@gmail.com', email_verified: true, given_name: 'Bob', family_name: 'Builder', name: 'Bob Builder' },
   eve: { email: 'eve@evil.example', email_verified: true, name: 'Eve', hd: 'evil.example' },
 };
 
 beforeAll(async () => {
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  clientKey = { privateJwk: { ...(await exportJWK(privateKey)), kid: 'rp-1' }, publicJwk: { ...(await exportJWK(publicKey)), kid: 'rp-1', use: 'sig' } };
+  clientKey = {
+    privateJwk: { ...(await exportJWK(privateKey)), kid: 'rp-1' },
+    publicJwk: { ...(await exportJWK(publicKey)), kid: 'rp-1', use: 'sig' },
+  };
   op = await startOp({
     accounts,
     clients: [
-      { client_id: 'basic', client_secret: 'basic-secret-0123456789', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'client_secret_basic' },
-      { client_id: 'post', client_secret: 'post-secret-0123456789', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'client_secret_post' },
-      { client_id: 'pkjwt', redirect_uris: [REDIRECT], token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [clientKey.publicJwk] } },
+      {
+        client_id: 'basic',
+        client_secret: 'basic-secret-0123456789',
+        redirect_uris: [REDIRECT],
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
+      {
+        client_id: 'post',
+        client_secret: 'post-secret-0123456789',
+        redirect_uris: [REDIRECT],
+        token_endpoint_auth_method: 'client_secret_post',
+      },
+      {
+        client_id: 'pkjwt',
+        redirect_uris: [REDIRECT],
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [clientKey.publicJwk] },
+      },
     ],
   });
 });
@@ -90,9 +124,22 @@ describe('OIDC sign-in against oidc-provider', () => {
   });
 
   it('authenticates with client_secret_post and private_key_jwt', async () => {
-    const post = await signIn(connection({ clientId: 'post', clientSecret: 'post-secret-0123456789', tokenEndpointAuthMethod: 'client_secret_post' }), deps(), 'bob');
+    const post = await signIn(
+      connection({ clientId: 'post', clientSecret: 'post-secret-0123456789', tokenEndpointAuthMethod: 'client_secret_post' }),
+      deps(),
+      'bob',
+    );
     expect(post.result).toMatchObject({ ok: true, identity: { subject: 'bob', email: 'bob@gmail.com' } });
-    const jwt = await signIn(connection({ clientId: 'pkjwt', clientSecret: undefined, tokenEndpointAuthMethod: 'private_key_jwt', privateKeyJwk: { ...clientKey.privateJwk, kty: 'EC' } }), deps(), 'bob');
+    const jwt = await signIn(
+      connection({
+        clientId: 'pkjwt',
+        clientSecret: undefined,
+        tokenEndpointAuthMethod: 'private_key_jwt',
+        privateKeyJwk: { ...clientKey.privateJwk, kty: 'EC' },
+      }),
+      deps(),
+      'bob',
+    );
     expect(jwt.result).toMatchObject({ ok: true, identity: { subject: 'bob' } });
   });
 
@@ -141,7 +188,11 @@ describe('OIDC sign-in against oidc-provider', () => {
     const d = deps();
     const { url, setCookie } = await beginSignIn(connection(), d, { loginHint: 'ada' });
     const callback = await followToCallback(url, REDIRECT);
-    expect(await finishSignIn(connection({ id: 'conn-2' }), callback, d, { cookieHeader: setCookie })).toMatchObject({ ok: false, step: 'state', connectionId: 'conn-1' });
+    expect(await finishSignIn(connection({ id: 'conn-2' }), callback, d, { cookieHeader: setCookie })).toMatchObject({
+      ok: false,
+      step: 'state',
+      connectionId: 'conn-1',
+    });
     // Refused before it was consumed: the right connection still finishes it.
     expect(await finishSignIn(connection(), callback, d, { cookieHeader: setCookie })).toMatchObject({ ok: true });
   });
@@ -149,7 +200,13 @@ describe('OIDC sign-in against oidc-provider', () => {
   it('PKCE is enforced: a different code_verifier is refused by the provider', async () => {
     const inner = new MemoryFlowStore();
     const tampering: FlowStoreLike = {
-      put: (ns, key, value, ttl) => inner.put(ns, key, { ...(value as { data: object }), data: { ...(value as { data: object }).data, codeVerifier: 'x'.repeat(43) } }, ttl),
+      put: (ns, key, value, ttl) =>
+        inner.put(
+          ns,
+          key,
+          { ...(value as { data: object }), data: { ...(value as { data: object }).data, codeVerifier: 'x'.repeat(43) } },
+          ttl,
+        ),
       take: (ns, key) => inner.take(ns, key),
       peek: (ns, key) => inner.peek(ns, key),
     };
@@ -182,7 +239,10 @@ describe('OIDC sign-in against oidc-provider', () => {
 
   it('R18: checkConnection validates a connection before it is saved', async () => {
     const d = deps();
-    expect(await checkConnection(connection(), d)).toMatchObject({ ok: true, provider: { issuer: op.issuer, pkceS256: true, tokenEndpoint: `${op.issuer}/token` } });
+    expect(await checkConnection(connection(), d)).toMatchObject({
+      ok: true,
+      provider: { issuer: op.issuer, pkceS256: true, tokenEndpoint: `${op.issuer}/token` },
+    });
     expect(await checkConnection(connection({ clientSecret: undefined }), d)).toMatchObject({ ok: false, step: 'configuration' });
     expect(await checkConnection(connection({ issuer: `${op.issuer}/nowhere` }), d)).toMatchObject({ ok: false, step: 'discovery' });
   });

@@ -45,15 +45,28 @@ beforeAll(async () => {
   const port = await freePort();
   publicUrl = `http://127.0.0.1:${port}`;
   const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
-  clientKey = { privateJwk: { ...(await exportJWK(privateKey)), kid: 'roster-rp-1' }, publicJwk: { ...(await exportJWK(publicKey)), kid: 'roster-rp-1', use: 'sig', alg: 'ES256' } };
+  clientKey = {
+    privateJwk: { ...(await exportJWK(privateKey)), kid: 'roster-rp-1' },
+    publicJwk: { ...(await exportJWK(publicKey)), kid: 'roster-rp-1', use: 'sig', alg: 'ES256' },
+  };
   const redirect = [`${publicUrl}/oidc/callback`];
   op = await startOp({
     accounts,
     redirectUriPrefix: `${publicUrl}/oidc/`,
     clients: [
       { client_id: 'roster', client_secret: SECRET, redirect_uris: redirect, token_endpoint_auth_method: 'client_secret_basic' },
-      { client_id: 'roster-pkjwt', redirect_uris: redirect, token_endpoint_auth_method: 'private_key_jwt', jwks: { keys: [clientKey.publicJwk] } },
-      { client_id: 'google-client', client_secret: GOOGLE_SECRET, redirect_uris: redirect, token_endpoint_auth_method: 'client_secret_basic' },
+      {
+        client_id: 'roster-pkjwt',
+        redirect_uris: redirect,
+        token_endpoint_auth_method: 'private_key_jwt',
+        jwks: { keys: [clientKey.publicJwk] },
+      },
+      {
+        client_id: 'google-client',
+        client_secret: GOOGLE_SECRET,
+        redirect_uris: redirect,
+        token_endpoint_auth_method: 'client_secret_basic',
+      },
     ],
   });
   t = await startNode(port);
@@ -65,7 +78,8 @@ afterAll(async () => {
 
 type Team = Awaited<ReturnType<TestRoster['createTeam']>>;
 
-const CONNECTION_FIELDS = 'id teamId name provider issuer clientId hasClientSecret tokenEndpointAuthMethod publicJwk jwksUri scopes hostedDomain enabled redirectUri loginUrl claimMapping { email groups }';
+const CONNECTION_FIELDS =
+  'id teamId name provider issuer clientId hasClientSecret tokenEndpointAuthMethod publicJwk jwksUri scopes hostedDomain enabled redirectUri loginUrl claimMapping { email groups }';
 
 async function createConnection(team: Team, input: Record<string, unknown> = {}) {
   const r = await t.gql<{ createOidcConnection: Record<string, unknown> & { id: string } }>(
@@ -91,12 +105,23 @@ async function member(team: Team, local: string, claims: Record<string, unknown>
 }
 
 async function me(session: string | null): Promise<string | null> {
-  const r = await t.gql<{ me: { login: string } | null }>('{ me { login } }', {}, { headers: { cookie: `roster_session=${session ?? ''}` } });
+  const r = await t.gql<{ me: { login: string } | null }>(
+    '{ me { login } }',
+    {},
+    { headers: { cookie: `roster_session=${session ?? ''}` } },
+  );
   return r.data?.me?.login ?? null;
 }
 
 async function attempts(team: Team, connectionId: string) {
-  const r = await t.gql<{ team: { oidcConnections: Array<{ id: string; attempts: Array<{ outcome: string; step: string | null; reason: string | null; email: string | null }> }> } }>(
+  const r = await t.gql<{
+    team: {
+      oidcConnections: Array<{
+        id: string;
+        attempts: Array<{ outcome: string; step: string | null; reason: string | null; email: string | null }>;
+      }>;
+    };
+  }>(
     'query($id: ID!) { team(id: $id) { oidcConnections { id attempts(limit: 10) { outcome step reason email } } } }',
     { id: team.teamId },
     { token: team.ownerToken },
@@ -106,7 +131,11 @@ async function attempts(team: Team, connectionId: string) {
 }
 
 async function setPolicy(team: Team, methods: string[], ssoRequired: boolean) {
-  const r = await t.gql('mutation($id: ID!, $p: SignInPolicyInput!) { setSignInPolicy(teamId: $id, policy: $p) { id } }', { id: team.teamId, p: { methods, ssoRequired } }, { token: team.ownerToken });
+  const r = await t.gql(
+    'mutation($id: ID!, $p: SignInPolicyInput!) { setSignInPolicy(teamId: $id, policy: $p) { id } }',
+    { id: team.teamId, p: { methods, ssoRequired } },
+    { token: team.ownerToken },
+  );
   expect(r.errors).toBeUndefined();
 }
 
@@ -131,7 +160,9 @@ describe('OIDC connections through GraphQL (R18)', () => {
       enabled: true,
     });
     // The secret is stored sealed (AES-256-GCM) and no GraphQL field returns it.
-    const [row] = await t.core.em().execute<Array<{ client_secret_encrypted: string }>>('select client_secret_encrypted from oidc_connection where id = ?', [conn.id]);
+    const [row] = await t.core
+      .em()
+      .execute<Array<{ client_secret_encrypted: string }>>('select client_secret_encrypted from oidc_connection where id = ?', [conn.id]);
     expect(row!.client_secret_encrypted).toMatch(/^v1\./);
     expect(row!.client_secret_encrypted).not.toContain(SECRET);
     expect(t.core.secrets.decrypt(row!.client_secret_encrypted)).toBe(SECRET);
@@ -159,7 +190,11 @@ describe('OIDC connections through GraphQL (R18)', () => {
     const entra = await createConnection(team, { provider: 'entra', issuer: 'https://login.microsoftonline.com/organizations/v2.0' });
     expect(entra.errors?.[0]).toMatchObject({ extensions: { code: 'OIDC_CONFIGURATION_INVALID' } });
     expect(entra.errors?.[0]?.message).toMatch(/tenantIds/);
-    const listed = await t.gql<{ team: { oidcConnections: unknown[] } }>(`{ team(id: "${team.teamId}") { oidcConnections { id } } }`, {}, { token: team.ownerToken });
+    const listed = await t.gql<{ team: { oidcConnections: unknown[] } }>(
+      `{ team(id: "${team.teamId}") { oidcConnections { id } } }`,
+      {},
+      { token: team.ownerToken },
+    );
     expect(listed.data!.team.oidcConnections).toEqual([]);
   });
 
@@ -172,7 +207,11 @@ describe('OIDC connections through GraphQL (R18)', () => {
     expect(asMember.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const otherAdmin = await t.gql('mutation($id: ID!) { deleteOidcConnection(id: $id) }', { id }, { token: other.ownerToken });
     expect(otherAdmin.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    const create = await t.gql('mutation($t: ID!, $i: CreateOidcConnectionInput!) { createOidcConnection(teamId: $t, input: $i) { id } }', { t: team.teamId, i: { issuer: op.issuer, clientId: 'x' } }, { token });
+    const create = await t.gql(
+      'mutation($t: ID!, $i: CreateOidcConnectionInput!) { createOidcConnection(teamId: $t, input: $i) { id } }',
+      { t: team.teamId, i: { issuer: op.issuer, clientId: 'x' } },
+      { token },
+    );
     expect(create.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 
@@ -185,12 +224,21 @@ describe('OIDC connections through GraphQL (R18)', () => {
       { token: team.ownerToken },
     );
     expect(updated.errors).toBeUndefined();
-    expect(updated.data!.updateOidcConnection).toEqual({ name: 'Keycloak', hasClientSecret: true, scopes: ['openid', 'email', 'groups'], enabled: false });
+    expect(updated.data!.updateOidcConnection).toEqual({
+      name: 'Keycloak',
+      hasClientSecret: true,
+      scopes: ['openid', 'email', 'groups'],
+      enabled: false,
+    });
     // A disabled connection cannot start a sign-in.
     const disabled = await fetch(`${t.url}/oidc/${id}/login`, { redirect: 'manual' });
     expect(disabled.status).toBe(403);
     expect(await disabled.json()).toMatchObject({ error: 'OIDC_CONNECTION_DISABLED' });
-    const deleted = await t.gql<{ deleteOidcConnection: boolean }>('mutation($id: ID!) { deleteOidcConnection(id: $id) }', { id }, { token: team.ownerToken });
+    const deleted = await t.gql<{ deleteOidcConnection: boolean }>(
+      'mutation($id: ID!) { deleteOidcConnection(id: $id) }',
+      { id },
+      { token: team.ownerToken },
+    );
     expect(deleted.data?.deleteOidcConnection).toBe(true);
     const gone = await fetch(`${t.url}/oidc/${id}/login`, { redirect: 'manual' });
     expect(gone.status).toBe(404);
@@ -199,15 +247,24 @@ describe('OIDC connections through GraphQL (R18)', () => {
       { id: team.teamId },
       { token: team.ownerToken },
     );
-    expect(audit.data!.team.auditEvents.edges.map((e) => e.node.action).sort()).toEqual(['oidc.connection_created', 'oidc.connection_deleted', 'oidc.connection_updated']);
+    expect(audit.data!.team.auditEvents.edges.map((e) => e.node.action).sort()).toEqual([
+      'oidc.connection_created',
+      'oidc.connection_deleted',
+      'oidc.connection_updated',
+    ]);
   });
 
   it('private_key_jwt: Roster generates a key and serves only its public half as a JWKS', async () => {
     const team = await t.createTeam();
-    const r = await t.gql<{ createOidcConnection: { id: string; publicJwk: Record<string, unknown>; jwksUri: string; hasClientSecret: boolean } }>(
+    const r = await t.gql<{
+      createOidcConnection: { id: string; publicJwk: Record<string, unknown>; jwksUri: string; hasClientSecret: boolean };
+    }>(
       'mutation($t: ID!, $i: CreateOidcConnectionInput!) { createOidcConnection(teamId: $t, input: $i) { id publicJwk jwksUri hasClientSecret } }',
       // oidc-provider offers private_key_jwt; the client's key is registered at the IdP afterwards.
-      { t: team.teamId, i: { issuer: op.issuer, clientId: 'roster-generated', tokenEndpointAuthMethod: 'private_key_jwt', allowInsecureRequests: true } },
+      {
+        t: team.teamId,
+        i: { issuer: op.issuer, clientId: 'roster-generated', tokenEndpointAuthMethod: 'private_key_jwt', allowInsecureRequests: true },
+      },
       { token: team.ownerToken },
     );
     expect(r.errors).toBeUndefined();
@@ -218,7 +275,9 @@ describe('OIDC connections through GraphQL (R18)', () => {
     expect(conn.jwksUri).toBe(`${publicUrl}/oidc/${conn.id}/jwks.json`);
     const jwks = (await (await fetch(`${t.url}/oidc/${conn.id}/jwks.json`)).json()) as { keys: Array<Record<string, unknown>> };
     expect(jwks.keys).toEqual([conn.publicJwk]);
-    const [row] = await t.core.em().execute<Array<{ private_key_encrypted: string }>>('select private_key_encrypted from oidc_connection where id = ?', [conn.id]);
+    const [row] = await t.core
+      .em()
+      .execute<Array<{ private_key_encrypted: string }>>('select private_key_encrypted from oidc_connection where id = ?', [conn.id]);
     expect(JSON.parse(t.core.secrets.decrypt(row!.private_key_encrypted))).toHaveProperty('d');
   });
 });
@@ -239,9 +298,16 @@ describe('OIDC sign-in journeys', () => {
     // The state cookie is spent, and the callback cannot be replayed even with it: single use.
     expect(run.jar.header()).not.toContain('roster_oidc_state=');
     const state = run.callback!.searchParams.get('state')!;
-    const replay = await fetch(new URL(`${run.callback!.pathname}${run.callback!.search}`, t.url), { redirect: 'manual', headers: { cookie: `roster_oidc_state=${flowKeyHash(state)}` } });
+    const replay = await fetch(new URL(`${run.callback!.pathname}${run.callback!.search}`, t.url), {
+      redirect: 'manual',
+      headers: { cookie: `roster_oidc_state=${flowKeyHash(state)}` },
+    });
     expect(replay.status).toBe(403);
-    expect(await replay.json()).toMatchObject({ error: 'OIDC_SIGNIN_REFUSED', step: 'state', message: 'unknown, expired or already used sign-in state' });
+    expect(await replay.json()).toMatchObject({
+      error: 'OIDC_SIGNIN_REFUSED',
+      step: 'state',
+      message: 'unknown, expired or already used sign-in state',
+    });
     // The replay arrived on the connection's own callback: traced to its team too (R19).
     const [replayed, signedIn] = await attempts(team, id);
     expect(replayed).toMatchObject({ outcome: 'failure', step: 'state' });
@@ -251,7 +317,12 @@ describe('OIDC sign-in journeys', () => {
   it('private_key_jwt with an imported key signs in', async () => {
     const team = await t.createTeam();
     const bo = await member(team, 'bo');
-    const id = await connectionOf(team, { clientId: 'roster-pkjwt', clientSecret: null, tokenEndpointAuthMethod: 'private_key_jwt', privateKeyJwk: clientKey.privateJwk });
+    const id = await connectionOf(team, {
+      clientId: 'roster-pkjwt',
+      clientSecret: null,
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      privateKeyJwk: clientKey.privateJwk,
+    });
     const run = await browserSignIn(t.url, publicUrl, id, { loginHint: bo.email });
     expect(run.status).toBe(302);
     expect(await me(run.session)).toBe(bo.email);
@@ -343,7 +414,11 @@ describe('OIDC sign-in journeys', () => {
     const team = await t.createTeam();
     const jo = await member(team, 'jo');
     const id = await connectionOf(team);
-    const r = await t.gql('mutation($id: ID!) { deactivateMember(id: $id) { status } }', { id: jo.membershipId }, { token: team.ownerToken });
+    const r = await t.gql(
+      'mutation($id: ID!) { deactivateMember(id: $id) { status } }',
+      { id: jo.membershipId },
+      { token: team.ownerToken },
+    );
     expect(r.errors).toBeUndefined();
     const run = await browserSignIn(t.url, publicUrl, id, { loginHint: jo.email });
     expect(run.status).toBe(403);
@@ -407,15 +482,24 @@ describe('Google sign-in (platform connection)', () => {
 });
 
 describe('R4: home-realm discovery', () => {
-  type Options = { domain: string; methods: string[]; ssoRequired: boolean; redirectUrl: string | null; googleUrl: string | null; connections: Array<{ protocol: string; connectionId: string; loginUrl: string }> };
-  const QUERY = 'query($e: String!, $r: String) { signInOptions(email: $e, returnTo: $r) { domain methods ssoRequired redirectUrl googleUrl connections { protocol connectionId name loginUrl } } }';
+  type Options = {
+    domain: string;
+    methods: string[];
+    ssoRequired: boolean;
+    redirectUrl: string | null;
+    googleUrl: string | null;
+    connections: Array<{ protocol: string; connectionId: string; loginUrl: string }>;
+  };
+  const QUERY =
+    'query($e: String!, $r: String) { signInOptions(email: $e, returnTo: $r) { domain methods ssoRequired redirectUrl googleUrl connections { protocol connectionId name loginUrl } } }';
   const ask = async (email: string, returnTo?: string): Promise<Options> => {
     const r = await t.gql<{ signInOptions: Options }>(QUERY, { e: email, r: returnTo ?? null });
     expect(r.errors).toBeUndefined();
     return r.data!.signInOptions;
   };
   /** The answer with the email itself blanked out: what it says about the person. */
-  const shape = (answer: unknown, email: string) => JSON.parse(JSON.stringify(answer).replaceAll(encodeURIComponent(email), 'EMAIL')) as unknown;
+  const shape = (answer: unknown, email: string) =>
+    JSON.parse(JSON.stringify(answer).replaceAll(encodeURIComponent(email), 'EMAIL')) as unknown;
 
   it('a verified domain routes to the team’s SSO connection', async () => {
     const team = await t.createTeam();
@@ -426,7 +510,12 @@ describe('R4: home-realm discovery', () => {
     const pat = await member(team, 'pat');
 
     const answer = await ask(pat.email, '/app');
-    expect(answer).toMatchObject({ domain, methods: ['password', 'google', 'sso'], ssoRequired: false, connections: [{ protocol: 'oidc', connectionId: id }] });
+    expect(answer).toMatchObject({
+      domain,
+      methods: ['password', 'google', 'sso'],
+      ssoRequired: false,
+      connections: [{ protocol: 'oidc', connectionId: id }],
+    });
     const redirect = new URL(answer.redirectUrl!);
     expect(`${redirect.origin}${redirect.pathname}`).toBe(`${publicUrl}/oidc/${id}/login`);
     expect(redirect.searchParams.get('login_hint')).toBe(pat.email);

@@ -3,7 +3,16 @@
  * each bad response is refused with a stable step (R19 records it) and a human reason.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beginSignIn, DiscoveryCache, finishSignIn, MemoryFlowStore, SignInStepError, type FlowDeps, type OidcConnection, type SignInResult } from '../src/index.js';
+import {
+  beginSignIn,
+  DiscoveryCache,
+  finishSignIn,
+  MemoryFlowStore,
+  SignInStepError,
+  type FlowDeps,
+  type OidcConnection,
+  type SignInResult,
+} from '../src/index.js';
 import { RogueOp, type RogueOptions, type Scenario } from './support/rogue-op.js';
 
 const REDIRECT = 'https://roster.example/oidc/callback';
@@ -67,12 +76,26 @@ describe('misbehaving provider: every bad response is refused with its step', ()
     ['bad signature (payload changed after signing)', { signing: 'tampered' }, 'signature', /signature/],
     ['signed by a key the JWKS does not hold', { signing: 'unpublished-key' }, 'signature'],
     ['unknown kid', { signWith: 'b' }, 'signature'],
-    ['expired token', { claims: { iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 600 } }, 'expired', /expired/],
-    ['issued in the future', { claims: { iat: Math.floor(Date.now() / 1000) + 3600, exp: Math.floor(Date.now() / 1000) + 7200 } }, 'issued_at'],
+    [
+      'expired token',
+      { claims: { iat: Math.floor(Date.now() / 1000) - 3600, exp: Math.floor(Date.now() / 1000) - 600 } },
+      'expired',
+      /expired/,
+    ],
+    [
+      'issued in the future',
+      { claims: { iat: Math.floor(Date.now() / 1000) + 3600, exp: Math.floor(Date.now() / 1000) + 7200 } },
+      'issued_at',
+    ],
     ['not yet valid (nbf)', { claims: { nbf: Math.floor(Date.now() / 1000) + 3600 } }, 'issued_at'],
     ['missing sub', { claims: { sub: undefined } }, 'id_token'],
     ['userinfo sub mismatch', { userinfo: { sub: 'someone-else', email: 'ceo@example.com' } }, 'userinfo', /"sub"/],
-    ['token endpoint error', { tokenError: { status: 400, body: { error: 'invalid_grant', error_description: 'code expired' } } }, 'token', /invalid_grant/],
+    [
+      'token endpoint error',
+      { tokenError: { status: 400, body: { error: 'invalid_grant', error_description: 'code expired' } } },
+      'token',
+      /invalid_grant/,
+    ],
     ['no ID token at all', { tokenError: { status: 200, body: { access_token: 'x', token_type: 'Bearer' } } }, 'id_token'],
   ])('%s → %s', async (_name, scenario, step, reason) => {
     const result = await attempt(scenario);
@@ -85,8 +108,14 @@ describe('misbehaving provider: every bad response is refused with its step', ()
     const d = deps(rogue);
     const { url, setCookie } = await beginSignIn(conn, d);
     const cookieHeader = setCookie;
-    expect(await finishSignIn(conn, rogue.respond(url, {}, { state: 'forged-state' }), d, { cookieHeader })).toMatchObject({ ok: false, step: 'state' });
-    expect(await finishSignIn(conn, rogue.respond(url, {}, { state: null }), d, { cookieHeader })).toMatchObject({ ok: false, step: 'state' });
+    expect(await finishSignIn(conn, rogue.respond(url, {}, { state: 'forged-state' }), d, { cookieHeader })).toMatchObject({
+      ok: false,
+      step: 'state',
+    });
+    expect(await finishSignIn(conn, rogue.respond(url, {}, { state: null }), d, { cookieHeader })).toMatchObject({
+      ok: false,
+      step: 'state',
+    });
     const good = rogue.respond(url);
     expect(await finishSignIn(conn, good, d, { cookieHeader })).toMatchObject({ ok: true });
     expect(await finishSignIn(conn, good, d, { cookieHeader })).toMatchObject({ ok: false, step: 'state' });
@@ -112,12 +141,21 @@ describe('misbehaving provider: every bad response is refused with its step', ()
   });
 
   it('plain http issuers need the connection option and the operator switch', async () => {
-    await expect(beginSignIn(connection(rogue, { allowInsecureRequests: false }), deps(rogue))).rejects.toMatchObject({ step: 'configuration' });
-    await expect(beginSignIn(connection(rogue), { ...deps(rogue), allowInsecureIssuers: false })).rejects.toMatchObject({ step: 'configuration' });
+    await expect(beginSignIn(connection(rogue, { allowInsecureRequests: false }), deps(rogue))).rejects.toMatchObject({
+      step: 'configuration',
+    });
+    await expect(beginSignIn(connection(rogue), { ...deps(rogue), allowInsecureIssuers: false })).rejects.toMatchObject({
+      step: 'configuration',
+    });
   });
 
   it('groups overage (Entra _claim_names) is flagged, not read as "no groups"', async () => {
-    const result = await attempt({ claims: { _claim_names: { groups: 'src1' }, _claim_sources: { src1: { endpoint: 'https://graph.microsoft.com/v1.0/users/x/getMemberObjects' } } } });
+    const result = await attempt({
+      claims: {
+        _claim_names: { groups: 'src1' },
+        _claim_sources: { src1: { endpoint: 'https://graph.microsoft.com/v1.0/users/x/getMemberObjects' } },
+      },
+    });
     expect(result).toMatchObject({ ok: true, identity: { groups: [], groupsOverage: true } });
   });
 });
@@ -133,15 +171,33 @@ describe('Microsoft Entra ID multi-tenant issuers', () => {
       metadataIssuer: 'https://login.microsoftonline.com/{tenantid}/v2.0',
     });
   });
-  const entraToken = (tenant: string, issTenant = tenant): Scenario => ({ claims: { tid: tenant, iss: `https://login.microsoftonline.com/${issTenant}/v2.0`, preferred_username: 'ada@contoso.example', email: undefined } });
+  const entraToken = (tenant: string, issTenant = tenant): Scenario => ({
+    claims: {
+      tid: tenant,
+      iss: `https://login.microsoftonline.com/${issTenant}/v2.0`,
+      preferred_username: 'ada@contoso.example',
+      email: undefined,
+    },
+  });
 
   it('accepts the issuer of the token tenant when that tenant is allowed', async () => {
     const result = await attempt(entraToken(tid), entra, { provider: 'entra', tenantIds: [tid], allowInsecureRequests: false });
-    expect(result).toMatchObject({ ok: true, identity: { issuer: `https://login.microsoftonline.com/${tid}/v2.0`, tenantId: tid, email: 'ada@contoso.example', emailVerified: false } });
+    expect(result).toMatchObject({
+      ok: true,
+      identity: {
+        issuer: `https://login.microsoftonline.com/${tid}/v2.0`,
+        tenantId: tid,
+        email: 'ada@contoso.example',
+        emailVerified: false,
+      },
+    });
   });
 
   it('refuses a token whose iss does not match its tid', async () => {
-    expect(await attempt(entraToken(tid, other), entra, { provider: 'entra', tenantIds: [tid] })).toMatchObject({ ok: false, step: 'issuer' });
+    expect(await attempt(entraToken(tid, other), entra, { provider: 'entra', tenantIds: [tid] })).toMatchObject({
+      ok: false,
+      step: 'issuer',
+    });
   });
 
   it('refuses tenants not listed on the connection', async () => {

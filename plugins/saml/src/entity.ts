@@ -18,9 +18,25 @@ export interface AttributeOverrides {
 @Entity({ tableName: 'saml_connection' })
 export class SamlConnectionEntity {
   [OptionalProps]?:
-    | 'enabled' | 'preset' | 'attributeOverrides' | 'idpSsoBinding' | 'idpSloUrl' | 'nameIdFormat' | 'allowSha1'
-    | 'clockSkewSeconds' | 'allowIdpInitiated' | 'wantAssertionsSigned' | 'wantResponseSigned' | 'signAuthnRequests' | 'trustEmails'
-    | 'metadataUrl' | 'metadataRefreshedAt' | 'metadataCheckedAt' | 'metadataError' | 'createdAt' | 'updatedAt';
+    | 'enabled'
+    | 'preset'
+    | 'attributeOverrides'
+    | 'idpSsoBinding'
+    | 'idpSloUrl'
+    | 'nameIdFormat'
+    | 'allowSha1'
+    | 'clockSkewSeconds'
+    | 'allowIdpInitiated'
+    | 'wantAssertionsSigned'
+    | 'wantResponseSigned'
+    | 'signAuthnRequests'
+    | 'trustEmails'
+    | 'metadataUrl'
+    | 'metadataRefreshedAt'
+    | 'metadataCheckedAt'
+    | 'metadataError'
+    | 'createdAt'
+    | 'updatedAt';
 
   @PrimaryKey({ type: 'uuid' }) id: string = randomUUID();
   @Property({ type: 'uuid' }) teamId!: string;

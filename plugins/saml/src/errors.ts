@@ -15,7 +15,10 @@ export const SamlErrorCodes = {
   SAML_METADATA_ENTITY_CHANGED: { status: 409, message: 'The refreshed metadata names another IdP entity id.' },
   SAML_NO_METADATA_URL: { status: 409, message: 'The connection has no metadata URL to refresh from.' },
   SAML_BAD_REQUEST: { status: 400, message: 'The SAML request is malformed.' },
-  SAML_SIGNIN_REFUSED: { status: 403, message: 'The SAML sign-in was refused. Team admins can read why in the connection\'s sign-in attempts.' },
+  SAML_SIGNIN_REFUSED: {
+    status: 403,
+    message: "The SAML sign-in was refused. Team admins can read why in the connection's sign-in attempts.",
+  },
   SAML_LOGOUT_REFUSED: { status: 403, message: 'The SAML logout request was refused.' },
 } as const;
 

@@ -14,7 +14,14 @@ export interface RequestInfo {
 
 /** An error answer in the toolkit's one refusal shape. */
 export function jsonError(status: number, error: string, message: string, request: RequestInfo, extra: { step?: string } = {}): HttpResult {
-  return refusalResult({ status, error, message, requestId: request.requestId, ...(request.accept !== undefined ? { accept: request.accept } : {}), ...extra });
+  return refusalResult({
+    status,
+    error,
+    message,
+    requestId: request.requestId,
+    ...(request.accept !== undefined ? { accept: request.accept } : {}),
+    ...extra,
+  });
 }
 
 export const redirect = redirectResult;

@@ -36,7 +36,12 @@ export class SamlLogout {
     private readonly env: LogoutEnv,
   ) {}
 
-  async spInitiated(connectionId: string, returnToParam: unknown, sessionToken: string | undefined, requestId: string): Promise<HttpResult> {
+  async spInitiated(
+    connectionId: string,
+    returnToParam: unknown,
+    sessionToken: string | undefined,
+    requestId: string,
+  ): Promise<HttpResult> {
     const conn = await this.svc.runtime(connectionId, true);
     if (!conn) return jsonError(404, 'SAML_CONNECTION_NOT_FOUND', SamlErrorCodes.SAML_CONNECTION_NOT_FOUND.message, { requestId });
     const returnTo = checkReturnTo(returnToParam, this.env.config.allowedOrigins, '/');
@@ -51,8 +56,13 @@ export class SamlLogout {
       [hashToken(sessionToken), conn.id],
       { prepare: true },
     );
-    const row = taken?.sso ? { name_id: taken.sso.subject, name_id_format: taken.sso.format ?? null, session_index: taken.sso.sessionIndex ?? null } : undefined;
-    await this.audit(conn, { type: 'user', channel: 'saml', label: row?.name_id, requestId }, 'saml.logout', { initiatedBy: 'sp', toIdp: !!(row && conn.idpSloUrl) });
+    const row = taken?.sso
+      ? { name_id: taken.sso.subject, name_id_format: taken.sso.format ?? null, session_index: taken.sso.sessionIndex ?? null }
+      : undefined;
+    await this.audit(conn, { type: 'user', channel: 'saml', label: row?.name_id, requestId }, 'saml.logout', {
+      initiatedBy: 'sp',
+      toIdp: !!(row && conn.idpSloUrl),
+    });
     if (!row || !conn.idpSloUrl || !conn.enabled) return redirect(returnTo, { clearSession: true });
     const relay = randomBytes(18).toString('base64url');
     const built = buildLogoutRequest(this.svc.configOf(conn), {
@@ -83,10 +93,16 @@ export class SamlLogout {
     });
     const actor: Actor = { type: 'idp', channel: 'saml', id: conn.id, requestId };
     if (!result.ok) {
-      await core.em().persistAndFlush(auditEvent(actor, {
-        teamId: conn.teamId, action: 'saml.logout.refused', outcome: 'failure', reason: result.reason,
-        target: { type: 'saml_connection', id: conn.id }, data: { connectionId: conn.id, initiatedBy: 'idp' },
-      }));
+      await core.em().persistAndFlush(
+        auditEvent(actor, {
+          teamId: conn.teamId,
+          action: 'saml.logout.refused',
+          outcome: 'failure',
+          reason: result.reason,
+          target: { type: 'saml_connection', id: conn.id },
+          data: { connectionId: conn.id, initiatedBy: 'idp' },
+        }),
+      );
       return jsonError(403, 'SAML_LOGOUT_REFUSED', SamlErrorCodes.SAML_LOGOUT_REFUSED.message, { requestId });
     }
     const { request } = result;
@@ -101,7 +117,12 @@ export class SamlLogout {
     );
     await this.audit(conn, { ...actor, label: request.nameId }, 'saml.logout', { initiatedBy: 'idp', sessionsEnded: sessions.length });
     if (!conn.idpSloUrl) {
-      return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' }, body: 'Signed out.', clearSession: true };
+      return {
+        status: 200,
+        headers: { 'content-type': 'text/plain; charset=utf-8', 'cache-control': 'no-store' },
+        body: 'Signed out.',
+        clearSession: true,
+      };
     }
     const answer = buildLogoutResponse(config, {
       now: new Date(),
@@ -122,6 +143,13 @@ export class SamlLogout {
   }
 
   private async audit(conn: RuntimeConnection, actor: Actor, action: string, data: Record<string, unknown>): Promise<void> {
-    await this.env.core.em().persistAndFlush(auditEvent(actor, { teamId: conn.teamId, action, target: { type: 'saml_connection', id: conn.id }, data: { connectionId: conn.id, ...data } }));
+    await this.env.core.em().persistAndFlush(
+      auditEvent(actor, {
+        teamId: conn.teamId,
+        action,
+        target: { type: 'saml_connection', id: conn.id },
+        data: { connectionId: conn.id, ...data },
+      }),
+    );
   }
 }

@@ -8,7 +8,10 @@ import { samlError } from './errors.js';
  */
 export async function fetchMetadata(url: string, policy: OutboundPolicy): Promise<string> {
   try {
-    return await fetchText(url, policy, { accept: 'application/samlmetadata+xml, application/xml;q=0.9, text/xml;q=0.8', userAgent: 'Roster-SAML-metadata/1' });
+    return await fetchText(url, policy, {
+      accept: 'application/samlmetadata+xml, application/xml;q=0.9, text/xml;q=0.8',
+      userAgent: 'Roster-SAML-metadata/1',
+    });
   } catch (error) {
     if (!(error instanceof OutboundFetchError)) throw error;
     if (error.kind === 'url') throw samlError('SAML_INVALID_INPUT', `metadataUrl: ${error.message}`);

@@ -46,7 +46,8 @@ export function parseSamlOptions(raw: unknown, given: SamlPluginInput): SamlPlug
   const merged = { ...DEFAULTS, ...((raw as SamlPluginInput | null | undefined) ?? {}), ...given } as SamlPluginOptions;
   const int = (name: keyof SamlPluginOptions, min: number, max: number) => {
     const v = merged[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      throw new Error(`${name} must be a whole number from ${min} to ${max}`);
   };
   int('metadataRefreshIntervalSeconds', 0, 30 * 24 * 3600);
   int('metadataCheckEveryMs', 100, 24 * 3600 * 1000);
@@ -56,6 +57,7 @@ export function parseSamlOptions(raw: unknown, given: SamlPluginInput): SamlPlug
   int('requestTtlSeconds', 30, 3600);
   if (merged.allowHttp !== undefined && typeof merged.allowHttp !== 'boolean') throw new Error('allowHttp must be a boolean');
   if (typeof merged.allowPrivateMetadataHosts !== 'boolean') throw new Error('allowPrivateMetadataHosts must be a boolean');
-  if (typeof merged.requestCookie !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(merged.requestCookie)) throw new Error('requestCookie must be a cookie name');
+  if (typeof merged.requestCookie !== 'string' || !/^[A-Za-z0-9_-]{1,64}$/.test(merged.requestCookie))
+    throw new Error('requestCookie must be a cookie name');
   return merged;
 }

@@ -50,7 +50,10 @@ export function samlPlugin(options: SamlPluginInput = {}): SamlPlugin {
       ctx.http.register(samlRoutes(ctx, signIn, logout), { prefix: '/saml' });
       // Home-realm discovery (R4) lists the team's enabled SAML connections.
       ctx.sso.addEntryPoints(async (teamId) =>
-        (await connections.list(teamId)).filter((c) => c.enabled).map((c) => ({ protocol: 'saml', connectionId: c.id, name: c.name, loginUrl: connections.urls(c.id).loginUrl })));
+        (await connections.list(teamId))
+          .filter((c) => c.enabled)
+          .map((c) => ({ protocol: 'saml', connectionId: c.id, name: c.name, loginUrl: connections.urls(c.id).loginUrl })),
+      );
 
       if (ctx.options.metadataRefreshIntervalSeconds > 0) {
         ctx.every('metadata-refresh', ctx.options.metadataCheckEveryMs, async () => {

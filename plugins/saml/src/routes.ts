@@ -1,4 +1,12 @@
-import { firstParam, inputProblem, parseCookieHeader, sendSsoResult, type PluginContext, type RouteRegistrar, type SignInApi } from '@roster/plugin-sdk';
+import {
+  firstParam,
+  inputProblem,
+  parseCookieHeader,
+  sendSsoResult,
+  type PluginContext,
+  type RouteRegistrar,
+  type SignInApi,
+} from '@roster/plugin-sdk';
 import { jsonError, type HttpResult, type RequestInfo } from './http-result.js';
 import type { SamlLogout } from './logout.js';
 import type { SamlPluginOptions } from './options.js';
@@ -34,10 +42,15 @@ export function samlRoutes(ctx: PluginContext<SamlPluginOptions>, signIn: SamlSi
     app.get<WithId>('/:id/metadata', async (request, reply) => send(reply, await signIn.metadata(request.params.id, info(request))));
 
     app.get<WithReturnTo>('/:id/login', async (request, reply) =>
-      send(reply, await signIn.login(request.params.id, request.query.return_to, request.headers.cookie, info(request))));
+      send(reply, await signIn.login(request.params.id, request.query.return_to, request.headers.cookie, info(request))),
+    );
 
     app.post<WithId>('/:id/acs', async (request, reply) =>
-      send(reply, await signIn.acs({ connectionId: request.params.id, body: request.body, cookieHeader: request.headers.cookie, ...info(request) })));
+      send(
+        reply,
+        await signIn.acs({ connectionId: request.params.id, body: request.body, cookieHeader: request.headers.cookie, ...info(request) }),
+      ),
+    );
 
     app.get<WithReturnTo>('/:id/logout', async (request, reply) => {
       const session = parseCookieHeader(request.headers.cookie).get(ctx.config.sessionCookie);

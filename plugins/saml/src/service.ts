@@ -90,9 +90,25 @@ export function describeCertificates(pems: string[], now: Date = new Date()): Ce
 /** What the sign-in endpoints read of a connection (the entity has all of it). */
 export type RuntimeConnection = Pick<
   SamlConnectionEntity,
-  | 'id' | 'teamId' | 'enabled' | 'preset' | 'attributeOverrides' | 'idpEntityId' | 'idpSsoUrl' | 'idpSsoBinding' | 'idpSloUrl'
-  | 'idpCertificates' | 'nameIdFormat' | 'allowSha1' | 'clockSkewSeconds' | 'allowIdpInitiated' | 'wantAssertionsSigned'
-  | 'wantResponseSigned' | 'signAuthnRequests' | 'spCertificate' | 'trustEmails'
+  | 'id'
+  | 'teamId'
+  | 'enabled'
+  | 'preset'
+  | 'attributeOverrides'
+  | 'idpEntityId'
+  | 'idpSsoUrl'
+  | 'idpSsoBinding'
+  | 'idpSloUrl'
+  | 'idpCertificates'
+  | 'nameIdFormat'
+  | 'allowSha1'
+  | 'clockSkewSeconds'
+  | 'allowIdpInitiated'
+  | 'wantAssertionsSigned'
+  | 'wantResponseSigned'
+  | 'signAuthnRequests'
+  | 'spCertificate'
+  | 'trustEmails'
 > & { spPrivateKeySealed?: string };
 
 export interface SamlServiceDeps {
@@ -125,7 +141,14 @@ export class SamlConnections {
 
   urls(id: string): SpUrls {
     const base = `${this.deps.config.publicUrl.replace(/\/$/, '')}/saml/${id}`;
-    return { entityId: `${base}/metadata`, acsUrl: `${base}/acs`, metadataUrl: `${base}/metadata`, loginUrl: `${base}/login`, logoutUrl: `${base}/logout`, sloUrl: `${base}/slo` };
+    return {
+      entityId: `${base}/metadata`,
+      acsUrl: `${base}/acs`,
+      metadataUrl: `${base}/metadata`,
+      loginUrl: `${base}/login`,
+      logoutUrl: `${base}/logout`,
+      sloUrl: `${base}/slo`,
+    };
   }
 
   async list(teamId: string): Promise<SamlConnectionEntity[]> {
@@ -230,7 +253,8 @@ export class SamlConnections {
     const preset = input.preset ?? 'generic';
     if (!(preset in IDP_PRESETS)) throw samlError('SAML_INVALID_INPUT', `unknown preset ${preset}`);
     const idp = await this.idpSide(input, null);
-    if (!idp) throw samlError('SAML_INVALID_INPUT', 'give the IdP side: metadataXml, metadataUrl, or idpEntityId + idpSsoUrl + idpCertificates');
+    if (!idp)
+      throw samlError('SAML_INVALID_INPUT', 'give the IdP side: metadataXml, metadataUrl, or idpEntityId + idpSsoUrl + idpCertificates');
     const em = this.em();
     const conn = em.create(SamlConnectionEntity, {
       teamId,
@@ -252,7 +276,13 @@ export class SamlConnections {
       teamId,
       action: 'saml.connection.created',
       target: { type: 'saml_connection', id: conn.id },
-      data: { name: conn.name, preset, idpEntityId: conn.idpEntityId, source: idp.source, certificates: fingerprints(conn.idpCertificates) },
+      data: {
+        name: conn.name,
+        preset,
+        idpEntityId: conn.idpEntityId,
+        source: idp.source,
+        certificates: fingerprints(conn.idpCertificates),
+      },
     });
     await em.flush();
     return conn;
@@ -291,7 +321,12 @@ export class SamlConnections {
   }
 
   async remove(em: Em, conn: SamlConnectionEntity, actor: Actor): Promise<void> {
-    audit(em, actor, { teamId: conn.teamId, action: 'saml.connection.deleted', target: { type: 'saml_connection', id: conn.id }, data: { name: conn.name, idpEntityId: conn.idpEntityId } });
+    audit(em, actor, {
+      teamId: conn.teamId,
+      action: 'saml.connection.deleted',
+      target: { type: 'saml_connection', id: conn.id },
+      data: { name: conn.name, idpEntityId: conn.idpEntityId },
+    });
     em.remove(conn);
     await em.flush();
     this.changed(conn.id);
@@ -313,7 +348,10 @@ export class SamlConnections {
         // Tell "the IdP renamed itself" apart from "the document is broken": the first needs an admin.
         const other = await this.loadMetadata({ xml }, undefined).catch(() => null);
         if (other && other.entityId !== conn.idpEntityId) {
-          throw samlError('SAML_METADATA_ENTITY_CHANGED', `metadata now describes ${other.entityId}, not ${conn.idpEntityId}; update the connection to accept it`);
+          throw samlError(
+            'SAML_METADATA_ENTITY_CHANGED',
+            `metadata now describes ${other.entityId}, not ${conn.idpEntityId}; update the connection to accept it`,
+          );
         }
         throw error;
       }
@@ -327,16 +365,32 @@ export class SamlConnections {
       const added = fingerprints(conn.idpCertificates.filter((c) => !before.includes(c)));
       const removed = fingerprints(before.filter((c) => !conn.idpCertificates.includes(c)));
       if (!opts.scheduled || added.length || removed.length) {
-        audit(em, actor, { teamId: conn.teamId, action: 'saml.metadata.refreshed', target: { type: 'saml_connection', id: conn.id }, data: { scheduled: opts.scheduled, certificatesAdded: added, certificatesRemoved: removed } });
+        audit(em, actor, {
+          teamId: conn.teamId,
+          action: 'saml.metadata.refreshed',
+          target: { type: 'saml_connection', id: conn.id },
+          data: { scheduled: opts.scheduled, certificatesAdded: added, certificatesRemoved: removed },
+        });
       }
       await em.flush();
       this.changed(conn.id);
       return conn;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      await this.em().nativeUpdate(SamlConnectionEntity, { id: conn.id }, { metadataCheckedAt: now, metadataError: message.slice(0, 1000) });
+      await this.em().nativeUpdate(
+        SamlConnectionEntity,
+        { id: conn.id },
+        { metadataCheckedAt: now, metadataError: message.slice(0, 1000) },
+      );
       await this.em().persistAndFlush(
-        auditEvent(actor, { teamId: conn.teamId, action: 'saml.metadata.refresh_failed', outcome: 'failure', reason: message.slice(0, 1000), target: { type: 'saml_connection', id: conn.id }, data: { scheduled: opts.scheduled } }),
+        auditEvent(actor, {
+          teamId: conn.teamId,
+          action: 'saml.metadata.refresh_failed',
+          outcome: 'failure',
+          reason: message.slice(0, 1000),
+          target: { type: 'saml_connection', id: conn.id },
+          data: { scheduled: opts.scheduled },
+        }),
       );
       conn.metadataCheckedAt = now;
       conn.metadataError = message.slice(0, 1000);
@@ -376,7 +430,10 @@ export class SamlConnections {
         refreshed++;
       } catch (error) {
         failed++;
-        this.deps.logger.warn({ connectionId: id, teamId: conn.teamId, err: error instanceof Error ? error.message : String(error) }, 'SAML metadata refresh failed');
+        this.deps.logger.warn(
+          { connectionId: id, teamId: conn.teamId, err: error instanceof Error ? error.message : String(error) },
+          'SAML metadata refresh failed',
+        );
       }
     }
     return { claimed: rows.length, refreshed, failed };
@@ -385,7 +442,8 @@ export class SamlConnections {
   private applySettings(conn: SamlConnectionEntity, input: ConnectionInput): void {
     if (input.enabled !== undefined) conn.enabled = input.enabled;
     if (input.attributeOverrides !== undefined) conn.attributeOverrides = checkOverrides(input.attributeOverrides ?? {});
-    if (input.nameIdFormat !== undefined) conn.nameIdFormat = input.nameIdFormat === null || input.nameIdFormat === '' ? null : checkUri(input.nameIdFormat, 'nameIdFormat');
+    if (input.nameIdFormat !== undefined)
+      conn.nameIdFormat = input.nameIdFormat === null || input.nameIdFormat === '' ? null : checkUri(input.nameIdFormat, 'nameIdFormat');
     if (input.allowSha1 !== undefined) conn.allowSha1 = input.allowSha1;
     if (input.clockSkewSeconds !== undefined) {
       if (!Number.isInteger(input.clockSkewSeconds) || input.clockSkewSeconds < 0 || input.clockSkewSeconds > 900) {
@@ -404,14 +462,21 @@ export class SamlConnections {
    * The IdP side from exactly one source: metadata XML, a metadata URL, or typed-in fields (on
    * update, typed fields change single values). Null when the input names none of them.
    */
-  private async idpSide(input: ConnectionInput, existing: SamlConnectionEntity | null): Promise<{ values: IdpSide; metadataUrl: string | null; source: string } | null> {
+  private async idpSide(
+    input: ConnectionInput,
+    existing: SamlConnectionEntity | null,
+  ): Promise<{ values: IdpSide; metadataUrl: string | null; source: string } | null> {
     const typed = input.idpSsoUrl !== undefined || input.idpCertificates !== undefined || input.idpSloUrl !== undefined;
     const fromXml = input.metadataXml !== undefined;
     const fromUrl = typeof input.metadataUrl === 'string';
     if (fromXml && fromUrl) throw samlError('SAML_INVALID_INPUT', 'give metadataXml or metadataUrl, not both');
-    if ((fromXml || fromUrl) && typed) throw samlError('SAML_INVALID_INPUT', 'IdP fields come from the metadata; do not type them in as well');
+    if ((fromXml || fromUrl) && typed)
+      throw samlError('SAML_INVALID_INPUT', 'IdP fields come from the metadata; do not type them in as well');
     if (fromXml || fromUrl) {
-      const metadata = await this.loadMetadata(fromXml ? { xml: input.metadataXml as string } : { url: input.metadataUrl as string }, input.idpEntityId ?? existing?.idpEntityId);
+      const metadata = await this.loadMetadata(
+        fromXml ? { xml: input.metadataXml as string } : { url: input.metadataUrl as string },
+        input.idpEntityId ?? existing?.idpEntityId,
+      );
       const values = idpFromMetadata(metadata, input.idpSsoBinding);
       this.checkEndpoints(values);
       return { values, metadataUrl: fromUrl ? (input.metadataUrl as string) : null, source: fromXml ? 'metadataXml' : 'metadataUrl' };
@@ -421,11 +486,12 @@ export class SamlConnections {
       idpEntityId: input.idpEntityId ?? existing?.idpEntityId ?? '',
       idpSsoUrl: input.idpSsoUrl ?? existing?.idpSsoUrl ?? '',
       idpSsoBinding: input.idpSsoBinding ?? existing?.idpSsoBinding ?? 'redirect',
-      idpSloUrl: input.idpSloUrl !== undefined ? input.idpSloUrl || null : existing?.idpSloUrl ?? null,
+      idpSloUrl: input.idpSloUrl !== undefined ? input.idpSloUrl || null : (existing?.idpSloUrl ?? null),
       idpCertificates: input.idpCertificates ?? existing?.idpCertificates ?? [],
       wantAuthnRequestsSigned: false,
     };
-    if (values.idpEntityId.trim() === '' || values.idpEntityId.length > 1024) throw samlError('SAML_INVALID_INPUT', 'idpEntityId is required (at most 1024 characters)');
+    if (values.idpEntityId.trim() === '' || values.idpEntityId.length > 1024)
+      throw samlError('SAML_INVALID_INPUT', 'idpEntityId is required (at most 1024 characters)');
     values.idpEntityId = values.idpEntityId.trim();
     values.idpCertificates = checkCertificates(values.idpCertificates);
     this.checkEndpoints(values);
@@ -441,7 +507,8 @@ export class SamlConnections {
     } catch (error) {
       throw fromMetadataError(error);
     }
-    if (metadata.validUntil && metadata.validUntil.getTime() < Date.now()) throw samlError('SAML_METADATA_INVALID', `metadata expired at ${metadata.validUntil.toISOString()}`);
+    if (metadata.validUntil && metadata.validUntil.getTime() < Date.now())
+      throw samlError('SAML_METADATA_INVALID', `metadata expired at ${metadata.validUntil.toISOString()}`);
     try {
       metadata.signingCerts = checkCertificates(metadata.signingCerts);
     } catch (error) {
@@ -468,11 +535,13 @@ export class SamlConnections {
       } catch {
         throw samlError('SAML_INVALID_INPUT', `${name} is not a URL`);
       }
-      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.allowHttp)) throw samlError('SAML_INVALID_INPUT', `${name} must be https`);
+      if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.allowHttp))
+        throw samlError('SAML_INVALID_INPUT', `${name} must be https`);
     };
     check(idp.idpSsoUrl, 'idpSsoUrl');
     if (idp.idpSloUrl) check(idp.idpSloUrl, 'idpSloUrl');
-    if (idp.idpSsoBinding !== 'redirect' && idp.idpSsoBinding !== 'post') throw samlError('SAML_INVALID_INPUT', 'idpSsoBinding must be redirect or post');
+    if (idp.idpSsoBinding !== 'redirect' && idp.idpSsoBinding !== 'post')
+      throw samlError('SAML_INVALID_INPUT', 'idpSsoBinding must be redirect or post');
   }
 }
 
@@ -528,7 +597,8 @@ function checkCertificates(certs: string[]): string[] {
     } catch {
       throw samlError('SAML_CERTIFICATE_INVALID', `certificate ${i + 1} cannot be read`);
     }
-    if (!rsa) throw samlError('SAML_CERTIFICATE_INVALID', `certificate ${i + 1} does not hold an RSA key (only RSA signatures are accepted)`);
+    if (!rsa)
+      throw samlError('SAML_CERTIFICATE_INVALID', `certificate ${i + 1} does not hold an RSA key (only RSA signatures are accepted)`);
     if (!out.includes(pem)) out.push(pem);
   }
   return out;
@@ -540,7 +610,8 @@ function checkOverrides(overrides: AttributeOverrides): AttributeOverrides {
     const names = overrides[key];
     if (names === undefined || names === null) continue;
     const clean = names.map((n) => n.trim()).filter((n) => n !== '');
-    if (clean.length > 10 || clean.some((n) => n.length > 512)) throw samlError('SAML_INVALID_INPUT', `attribute mapping ${key}: at most 10 names of 512 characters`);
+    if (clean.length > 10 || clean.some((n) => n.length > 512))
+      throw samlError('SAML_INVALID_INPUT', `attribute mapping ${key}: at most 10 names of 512 characters`);
     if (clean.length) out[key] = clean;
   }
   return out;
@@ -552,10 +623,23 @@ function fingerprints(pems: string[]): string[] {
 
 function snapshot(conn: SamlConnectionEntity): Record<string, unknown> {
   return {
-    name: conn.name, enabled: conn.enabled, preset: conn.preset, attributeOverrides: conn.attributeOverrides, idpEntityId: conn.idpEntityId,
-    idpSsoUrl: conn.idpSsoUrl, idpSsoBinding: conn.idpSsoBinding, idpSloUrl: conn.idpSloUrl, idpCertificates: conn.idpCertificates,
-    nameIdFormat: conn.nameIdFormat, allowSha1: conn.allowSha1, clockSkewSeconds: conn.clockSkewSeconds, allowIdpInitiated: conn.allowIdpInitiated,
-    wantAssertionsSigned: conn.wantAssertionsSigned, wantResponseSigned: conn.wantResponseSigned, signAuthnRequests: conn.signAuthnRequests,
-    trustEmails: conn.trustEmails, metadataUrl: conn.metadataUrl,
+    name: conn.name,
+    enabled: conn.enabled,
+    preset: conn.preset,
+    attributeOverrides: conn.attributeOverrides,
+    idpEntityId: conn.idpEntityId,
+    idpSsoUrl: conn.idpSsoUrl,
+    idpSsoBinding: conn.idpSsoBinding,
+    idpSloUrl: conn.idpSloUrl,
+    idpCertificates: conn.idpCertificates,
+    nameIdFormat: conn.nameIdFormat,
+    allowSha1: conn.allowSha1,
+    clockSkewSeconds: conn.clockSkewSeconds,
+    allowIdpInitiated: conn.allowIdpInitiated,
+    wantAssertionsSigned: conn.wantAssertionsSigned,
+    wantResponseSigned: conn.wantResponseSigned,
+    signAuthnRequests: conn.signAuthnRequests,
+    trustEmails: conn.trustEmails,
+    metadataUrl: conn.metadataUrl,
   };
 }

@@ -57,7 +57,12 @@ export class SamlSignIn {
     const config = env.config;
     this.flows = new SsoFlows(
       env.core.flows,
-      { namespace: REQUEST_FLOW, cookie: { name: env.options.requestCookie, path: '/saml/', sameSite: 'None' }, ttlSeconds: env.options.requestTtlSeconds, parseData: asRequestData },
+      {
+        namespace: REQUEST_FLOW,
+        cookie: { name: env.options.requestCookie, path: '/saml/', sameSite: 'None' },
+        ttlSeconds: env.options.requestTtlSeconds,
+        parseData: asRequestData,
+      },
       // Over plain http (development) browsers drop SameSite=None without Secure: the attribute is left out.
       () => config.production || config.publicUrl.startsWith('https:'),
     );
@@ -84,7 +89,12 @@ export class SamlSignIn {
     const built = buildAuthnRequest(this.svc.configOf(conn), { now: new Date(), relayState: relay });
     const { setCookie } = await this.flows.begin(
       built.id,
-      { connectionId: conn.id, teamId: conn.teamId, returnTo: checkReturnTo(returnToParam, this.env.config.allowedOrigins, '/'), data: { relay } },
+      {
+        connectionId: conn.id,
+        teamId: conn.teamId,
+        returnTo: checkReturnTo(returnToParam, this.env.config.allowedOrigins, '/'),
+        data: { relay },
+      },
       cookieHeader,
     );
     const cookies = [setCookie];
@@ -108,7 +118,12 @@ export class SamlSignIn {
     const conn = await this.svc.runtime(input.connectionId, true);
     if (!conn) return notFound(input);
     const trace = { teamId: conn.teamId, connectionId: conn.id, protocol: 'saml', requestId: input.requestId } as const;
-    const refuse = (step: string, reason: string) => refuseSignIn(this.env.signIn, { ...trace, step, reason }, { prefix: 'SAML', accept: input.accept, message: SamlErrorCodes.SAML_SIGNIN_REFUSED.message });
+    const refuse = (step: string, reason: string) =>
+      refuseSignIn(
+        this.env.signIn,
+        { ...trace, step, reason },
+        { prefix: 'SAML', accept: input.accept, message: SamlErrorCodes.SAML_SIGNIN_REFUSED.message },
+      );
     if (!conn.enabled) {
       await this.env.signIn.refuse({ ...trace, step: 'connection', reason: 'the connection is disabled' });
       return jsonError(403, 'SAML_CONNECTION_DISABLED', SamlErrorCodes.SAML_CONNECTION_DISABLED.message, input);
@@ -130,7 +145,10 @@ export class SamlSignIn {
           const claimed = await this.flows.claim(requestId, input.cookieHeader, {
             connectionId: conn.id,
             teamId: conn.teamId,
-            check: (flow) => (form.relayState !== undefined && form.relayState !== flow.data.relay ? 'RelayState does not belong to the sign-in request' : null),
+            check: (flow) =>
+              form.relayState !== undefined && form.relayState !== flow.data.relay
+                ? 'RelayState does not belong to the sign-in request'
+                : null,
           });
           if (!claimed.ok) throw new SamlValidationError('in_response_to', `request ${requestId}: ${claimed.reason}`);
           solicited.flow = { returnTo: claimed.flow.returnTo, setCookie: claimed.setCookie };
@@ -145,7 +163,11 @@ export class SamlSignIn {
     } catch {
       return refuse('config', 'the SP key of this connection cannot be unsealed (ROSTER_SECRET_KEY changed?)');
     }
-    const result = await validateSamlResponse({ samlResponse: form.samlResponse ?? '', ...(form.relayState !== undefined ? { relayState: form.relayState } : {}) }, config, deps);
+    const result = await validateSamlResponse(
+      { samlResponse: form.samlResponse ?? '', ...(form.relayState !== undefined ? { relayState: form.relayState } : {}) },
+      config,
+      deps,
+    );
     if (!result.ok) return refuse(result.step, result.reason);
 
     const identity = result.identity;
@@ -170,7 +192,10 @@ export class SamlSignIn {
     const flow = solicited.flow;
     // IdP-initiated: RelayState is the IdP's "default relay state", at most a path or an allowed origin.
     const target = flow ? flow.returnTo : form.relayState;
-    return redirect(checkReturnTo(target, this.env.config.allowedOrigins, '/'), { session: outcome.token, ...(flow ? { cookies: [flow.setCookie] } : {}) });
+    return redirect(checkReturnTo(target, this.env.config.allowedOrigins, '/'), {
+      session: outcome.token,
+      ...(flow ? { cookies: [flow.setCookie] } : {}),
+    });
   }
 }
 
@@ -185,5 +210,8 @@ function readForm(body: unknown): { samlResponse?: string; relayState?: string }
   const one = (v: unknown) => (typeof v === 'string' ? v : undefined);
   const samlResponse = one(b.SAMLResponse);
   const relayState = one(b.RelayState);
-  return { ...(samlResponse !== undefined ? { samlResponse } : {}), ...(relayState !== undefined && relayState !== '' ? { relayState: relayState.slice(0, 2048) } : {}) };
+  return {
+    ...(samlResponse !== undefined ? { samlResponse } : {}),
+    ...(relayState !== undefined && relayState !== '' ? { relayState: relayState.slice(0, 2048) } : {}),
+  };
 }

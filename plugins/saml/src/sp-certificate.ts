@@ -52,11 +52,14 @@ export function selfSignedCertificate(privateKeyPem: string, options: SelfSigned
     sequence(time(notBefore), time(notAfter)),
     name,
     spki,
-    explicit(3, sequence(
-      extension(BASIC_CONSTRAINTS, true, sequence()),
-      // digitalSignature (bit 0) + keyEncipherment (bit 2): 0b101 then 5 unused bits.
-      extension(KEY_USAGE, true, tlv(0x03, Buffer.from([0x05, 0xa0]))),
-    )),
+    explicit(
+      3,
+      sequence(
+        extension(BASIC_CONSTRAINTS, true, sequence()),
+        // digitalSignature (bit 0) + keyEncipherment (bit 2): 0b101 then 5 unused bits.
+        extension(KEY_USAGE, true, tlv(0x03, Buffer.from([0x05, 0xa0]))),
+      ),
+    ),
   );
   const signature = createSign('sha256').update(tbs).sign(key);
   const der = sequence(tbs, algorithm, tlv(0x03, Buffer.concat([Buffer.from([0]), signature])));

@@ -8,7 +8,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SamlValidationStep } from '../src/index.js';
 import { Browser } from './support/browser.js';
 import { CLONE, IDP, assertionXml, responseXml, signAssertion, signResponse } from './support/idp.js';
-import { attempts, createConnection, idpInitiated, me, spInitiated, startSamlRoster, type Connection, type SamlRoster, type Team } from './support/roster.js';
+import {
+  attempts,
+  createConnection,
+  idpInitiated,
+  me,
+  spInitiated,
+  startSamlRoster,
+  type Connection,
+  type SamlRoster,
+  type Team,
+} from './support/roster.js';
 import { b64, readRedirectRequest, signedXml, spec } from './support/test-idp.js';
 import { stripSignatures, xsw, type XswVariant } from './support/xsw.js';
 
@@ -36,7 +46,12 @@ afterAll(async () => {
 });
 
 /** Posts `xml` to the ACS and checks the refusal end to end: HTTP answer, no session, the recorded trace. */
-async function expectRefused(xml: string | { field: string }, step: SamlValidationStep | 'connection', target: { conn: Connection; team: Team } = { conn, team }, browser = new Browser()) {
+async function expectRefused(
+  xml: string | { field: string },
+  step: SamlValidationStep | 'connection',
+  target: { conn: Connection; team: Team } = { conn, team },
+  browser = new Browser(),
+) {
   const field = typeof xml === 'string' ? b64(xml) : xml.field;
   const response = await browser.postForm(target.conn.acsUrl, { SAMLResponse: field });
   const body = (await response.json()) as { error: string; step: string };
@@ -59,7 +74,16 @@ describe('attacks at the ACS over HTTP (none accepted, each refused with a recor
     expect((await run.browser.gql<{ me: { login: string } }>(node.t.url, '{ me { login } }')).data?.me.login).toBe(ATTACKER);
   });
 
-  const expectedStep: Record<XswVariant, SamlValidationStep> = { 1: 'signature', 2: 'signature', 3: 'assertion', 4: 'assertion', 5: 'assertion', 6: 'assertion', 7: 'assertion', 8: 'assertion' };
+  const expectedStep: Record<XswVariant, SamlValidationStep> = {
+    1: 'signature',
+    2: 'signature',
+    3: 'assertion',
+    4: 'assertion',
+    5: 'assertion',
+    6: 'assertion',
+    7: 'assertion',
+    8: 'assertion',
+  };
   for (const variant of [1, 2, 3, 4, 5, 6, 7, 8] as const) {
     it(`XSW${variant} (Somorovsky et al. 2012) naming the victim is refused at "${expectedStep[variant]}"`, async () => {
       const attack = xsw(variant, variant <= 2 ? responseSigned() : assertionSigned(), VICTIM);
@@ -87,7 +111,10 @@ describe('attacks at the ACS over HTTP (none accepted, each refused with a recor
   it('a genuine signature carrying unsigned payload in ds:Object', async () => {
     const signed = assertionSigned();
     const evil = assertionXml(spec(conn, { nameId: VICTIM }));
-    const reason = await expectRefused(signed.replace('</ds:Signature>', `<ds:Object>${evil.replace(/ ID="[^"]+"/, ' ID="_evil"')}</ds:Object></ds:Signature>`), 'assertion');
+    const reason = await expectRefused(
+      signed.replace('</ds:Signature>', `<ds:Object>${evil.replace(/ ID="[^"]+"/, ' ID="_evil"')}</ds:Object></ds:Signature>`),
+      'assertion',
+    );
     expect(reason).toContain('assertions outside <Advice>');
     const plain = signed.replace('</ds:Signature>', '<ds:Object><x xmlns="urn:evil">payload</x></ds:Object></ds:Signature>');
     expect(await expectRefused(plain, 'signature')).toContain('only SignedInfo, SignatureValue and KeyInfo are allowed');
@@ -111,7 +138,7 @@ describe('attacks at the ACS over HTTP (none accepted, each refused with a recor
     await expectRefused(signedXml(again), 'in_response_to', { conn, team }, run.browser);
   });
 
-  it('a response stolen from another browser (no binding cookie) does not burn the victim\'s request', async () => {
+  it("a response stolen from another browser (no binding cookie) does not burn the victim's request", async () => {
     const victimBrowser = new Browser();
     const login = await victimBrowser.get(conn.loginUrl);
     const request = readRedirectRequest(login.headers.get('location') ?? '');
@@ -151,7 +178,9 @@ describe('attacks at the ACS over HTTP (none accepted, each refused with a recor
     const [trace] = (await attempts(node.t, team, 1))[conn.id] ?? [];
     expect(trace).toMatchObject({ outcome: 'failure', step: 'in_response_to' });
     expect(trace?.reason).toContain('started for another team');
-    const genuine = signedXml(spec(otherConn, { inResponseTo: request.id, nameId: 'bob@other.example', attributes: { email: ['bob@other.example'] } }));
+    const genuine = signedXml(
+      spec(otherConn, { inResponseTo: request.id, nameId: 'bob@other.example', attributes: { email: ['bob@other.example'] } }),
+    );
     const own = await browser.postForm(otherConn.acsUrl, { SAMLResponse: b64(genuine), RelayState: request.relayState ?? '' });
     expect(own.status).toBe(302);
     expect(await me(browser, node.t.url)).toBe('bob@other.example');
@@ -177,16 +206,24 @@ describe('attacks at the ACS over HTTP (none accepted, each refused with a recor
   it('comment and CDATA injection in NameID (VU#475445)', async () => {
     const signed = signedXml(spec(conn, { nameId: `${VICTIM}.attacker.example`, attributes: {} }));
     await expectRefused(signed.replace(`${VICTIM}.attacker.example`, `${VICTIM}<!---->.attacker.example`), 'subject');
-    await expectRefused(signed.replace(`${VICTIM}.attacker.example</saml:NameID>`, `${VICTIM}<![CDATA[.attacker.example]]></saml:NameID>`), 'subject');
+    await expectRefused(
+      signed.replace(`${VICTIM}.attacker.example</saml:NameID>`, `${VICTIM}<![CDATA[.attacker.example]]></saml:NameID>`),
+      'subject',
+    );
   });
 
   it('an entity-expansion DTD (billion laughs) and an external entity', async () => {
-    const dtd = '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
+    const dtd =
+      '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
     expect(await expectRefused(dtd + assertionSigned(), 'xml')).toContain('DOCTYPE');
-    await expectRefused('<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + assertionSigned().replace(`${ATTACKER}</saml:NameID>`, '&x;</saml:NameID>'), 'xml');
+    await expectRefused(
+      '<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]>' +
+        assertionSigned().replace(`${ATTACKER}</saml:NameID>`, '&x;</saml:NameID>'),
+      'xml',
+    );
   });
 
-  it('cross-team (R1): team B\'s genuine response posted to team A\'s ACS, and the other way round', async () => {
+  it("cross-team (R1): team B's genuine response posted to team A's ACS, and the other way round", async () => {
     const forB = signedXml(spec(otherConn, { nameId: 'bob@other.example', attributes: { email: ['bob@other.example'] } }));
     expect(await expectRefused(forB, 'destination')).toContain(`expected ${conn.acsUrl}`);
     const forA = signedXml(spec(conn, { nameId: VICTIM }));
@@ -196,7 +233,7 @@ describe('attacks at the ACS over HTTP (none accepted, each refused with a recor
     await expectRefused(signedXml(spec(conn, { nameId: VICTIM, audience: otherConn.entityId })), 'audience');
   });
 
-  it('a request started for team B\'s connection cannot be finished at team A\'s ACS', async () => {
+  it("a request started for team B's connection cannot be finished at team A's ACS", async () => {
     const browser = new Browser();
     const login = await browser.get(otherConn.loginUrl);
     const request = readRedirectRequest(login.headers.get('location') ?? '');
@@ -207,10 +244,15 @@ describe('attacks at the ACS over HTTP (none accepted, each refused with a recor
   it('SHA-1, expired, not-yet-valid, wrong issuer, status failure', async () => {
     await expectRefused(signAssertion(responseXml(spec(conn, { nameId: VICTIM })), { ...IDP, algorithm: 'sha1' }), 'signature');
     const past = Date.now() - 20 * 60_000;
-    await expectRefused(signedXml(spec(conn, { nameId: VICTIM, notBefore: new Date(past - 60_000), notOnOrAfter: new Date(past) })), 'time');
+    await expectRefused(
+      signedXml(spec(conn, { nameId: VICTIM, notBefore: new Date(past - 60_000), notOnOrAfter: new Date(past) })),
+      'time',
+    );
     await expectRefused(signedXml(spec(conn, { nameId: VICTIM, notBefore: new Date(Date.now() + 20 * 60_000) })), 'time');
     await expectRefused(signedXml(spec(conn, { nameId: VICTIM, issuer: 'https://evil-idp.example' })), 'issuer');
-    expect(await expectRefused(signedXml(spec(conn, { status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' })), 'status')).toContain('Responder');
+    expect(await expectRefused(signedXml(spec(conn, { status: 'urn:oasis:names:tc:SAML:2.0:status:Responder' })), 'status')).toContain(
+      'Responder',
+    );
   });
 
   it('malformed input is a 403 with a trace (or 404 for no connection), never a 500', async () => {
@@ -218,15 +260,27 @@ describe('attacks at the ACS over HTTP (none accepted, each refused with a recor
     await expectRefused({ field: '!!!not base64!!!' }, 'xml');
     await expectRefused({ field: b64('<html><body>hi</body></html>') }, 'xml');
     await expectRefused({ field: b64('<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"') }, 'xml');
-    const json = await fetch(conn.acsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ SAMLResponse: 1 }) });
+    const json = await fetch(conn.acsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ SAMLResponse: 1 }),
+    });
     expect(json.status).toBe(403);
-    const repeated = await fetch(conn.acsUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `SAMLResponse=${encodeURIComponent(b64(assertionSigned()))}&SAMLResponse=x` });
+    const repeated = await fetch(conn.acsUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `SAMLResponse=${encodeURIComponent(b64(assertionSigned()))}&SAMLResponse=x`,
+    });
     expect(repeated.status).toBe(403);
     const odd = await fetch(conn.acsUrl, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'x' });
     expect(odd.status).toBeGreaterThanOrEqual(400);
     expect(odd.status).toBeLessThan(500);
     for (const id of ['00000000-0000-0000-0000-000000000000', 'not-a-uuid', '..%2F..%2Fgraphql']) {
-      const r = await fetch(`${node.t.url}/saml/${id}/acs`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'SAMLResponse=x' });
+      const r = await fetch(`${node.t.url}/saml/${id}/acs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'SAMLResponse=x',
+      });
       expect(r.status).toBe(404);
     }
   });

@@ -40,55 +40,88 @@ async function measure(label: string, count: number, concurrency: number, run: (
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < count) await run(next++);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < count) await run(next++);
+    }),
+  );
   const ms = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   const cpuMs = (cpu.user + cpu.system) / 1000;
-  const row = { label, count, concurrency, perSecond: Math.round((count / ms) * 1000), cpuMsPerOp: Number((cpuMs / count).toFixed(3)), perCoreSecond: Math.round(count / (cpuMs / 1000)) };
+  const row = {
+    label,
+    count,
+    concurrency,
+    perSecond: Math.round((count / ms) * 1000),
+    cpuMsPerOp: Number((cpuMs / count).toFixed(3)),
+    perCoreSecond: Math.round(count / (cpuMs / 1000)),
+  };
   console.info(JSON.stringify(row));
   return row;
 }
 
 describe('ACS throughput (opt-in measurement)', () => {
   // A measurement, not a check: skipped unless SAML_BENCH is set (see the header).
-  it.skipIf(!process.env.SAML_BENCH)('validated sign-ins per second through the ACS vs raw node-saml validation', async () => {
-    const raw = new SAML({
-      callbackUrl: conn.acsUrl,
-      issuer: conn.entityId,
-      audience: conn.entityId,
-      idpCert: IDP.cert,
-      wantAuthnResponseSigned: false,
-      wantAssertionsSigned: true,
-      validateInResponseTo: ValidateInResponseTo.never,
-      acceptedClockSkewMs: 180_000,
-    });
-    const config: SamlConnectionConfig = { id: conn.id, teamId: 'x', spEntityId: conn.entityId, acsUrl: conn.acsUrl, idpEntityId: IDP_ENTITY, idpSsoUrl: 'https://idp.test/sso', idpCerts: [IDP.cert], allowIdpInitiated: true };
-    const deps = { now: () => new Date(), replay: { claim: async () => true }, requests: { take: async () => null } };
-    // Same responses on every side; the ACS consumes each one once (replay cache).
-    const first = await raw.validatePostResponseAsync({ SAMLResponse: pool[0] as string });
-    expect(first.profile?.nameID).toBe(EMAIL);
-    expect((await validateSamlResponse({ samlResponse: pool[0] as string }, config, deps)).ok).toBe(true);
+  it.skipIf(!process.env.SAML_BENCH)(
+    'validated sign-ins per second through the ACS vs raw node-saml validation',
+    async () => {
+      const raw = new SAML({
+        callbackUrl: conn.acsUrl,
+        issuer: conn.entityId,
+        audience: conn.entityId,
+        idpCert: IDP.cert,
+        wantAuthnResponseSigned: false,
+        wantAssertionsSigned: true,
+        validateInResponseTo: ValidateInResponseTo.never,
+        acceptedClockSkewMs: 180_000,
+      });
+      const config: SamlConnectionConfig = {
+        id: conn.id,
+        teamId: 'x',
+        spEntityId: conn.entityId,
+        acsUrl: conn.acsUrl,
+        idpEntityId: IDP_ENTITY,
+        idpSsoUrl: 'https://idp.test/sso',
+        idpCerts: [IDP.cert],
+        allowIdpInitiated: true,
+      };
+      const deps = { now: () => new Date(), replay: { claim: async () => true }, requests: { take: async () => null } };
+      // Same responses on every side; the ACS consumes each one once (replay cache).
+      const first = await raw.validatePostResponseAsync({ SAMLResponse: pool[0] as string });
+      expect(first.profile?.nameID).toBe(EMAIL);
+      expect((await validateSamlResponse({ samlResponse: pool[0] as string }, config, deps)).ok).toBe(true);
 
-    const warm = Math.min(200, N);
-    for (let i = 0; i < warm; i++) {
-      await raw.validatePostResponseAsync({ SAMLResponse: pool[i] as string });
-      await validateSamlResponse({ samlResponse: pool[i] as string }, config, deps);
-    }
-    const acs = async (i: number) => {
-      const r = await node.t.roster.app.inject({ method: 'POST', url: new URL(conn.acsUrl).pathname, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: `SAMLResponse=${encodeURIComponent(pool[i] as string)}` });
-      if (r.statusCode !== 302) throw new Error(`ACS answered ${r.statusCode}: ${r.body}`);
-    };
-    for (let i = 0; i < warm; i++) await acs(2 * N + i);
+      const warm = Math.min(200, N);
+      for (let i = 0; i < warm; i++) {
+        await raw.validatePostResponseAsync({ SAMLResponse: pool[i] as string });
+        await validateSamlResponse({ samlResponse: pool[i] as string }, config, deps);
+      }
+      const acs = async (i: number) => {
+        const r = await node.t.roster.app.inject({
+          method: 'POST',
+          url: new URL(conn.acsUrl).pathname,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          payload: `SAMLResponse=${encodeURIComponent(pool[i] as string)}`,
+        });
+        if (r.statusCode !== 302) throw new Error(`ACS answered ${r.statusCode}: ${r.body}`);
+      };
+      for (let i = 0; i < warm; i++) await acs(2 * N + i);
 
-    const rows = [
-      await measure('raw node-saml validatePostResponseAsync', N, 1, async (i) => { await raw.validatePostResponseAsync({ SAMLResponse: pool[i] as string }); }),
-      await measure('validateSamlResponse (no I/O)', N, 1, async (i) => { await validateSamlResponse({ samlResponse: pool[i] as string }, config, deps); }),
-      await measure('Roster ACS (inject), serial', Math.floor(N / 2), 1, (i) => acs(i)),
-      await measure(`Roster ACS (inject), ${CONCURRENCY} concurrent`, N - Math.floor(N / 2), CONCURRENCY, (i) => acs(Math.floor(N / 2) + i)),
-    ];
-    console.info(`database: ${node.t.database}`);
-    expect(rows.every((r) => r.perSecond > 0)).toBe(true);
-  }, 600_000);
+      const rows = [
+        await measure('raw node-saml validatePostResponseAsync', N, 1, async (i) => {
+          await raw.validatePostResponseAsync({ SAMLResponse: pool[i] as string });
+        }),
+        await measure('validateSamlResponse (no I/O)', N, 1, async (i) => {
+          await validateSamlResponse({ samlResponse: pool[i] as string }, config, deps);
+        }),
+        await measure('Roster ACS (inject), serial', Math.floor(N / 2), 1, (i) => acs(i)),
+        await measure(`Roster ACS (inject), ${CONCURRENCY} concurrent`, N - Math.floor(N / 2), CONCURRENCY, (i) =>
+          acs(Math.floor(N / 2) + i),
+        ),
+      ];
+      console.info(`database: ${node.t.database}`);
+      expect(rows.every((r) => r.perSecond > 0)).toBe(true);
+    },
+    600_000,
+  );
 });

@@ -7,7 +7,12 @@ import type { MemoryDeps } from './support/deps.js';
 
 const VICTIM = 'ceo@victim.example';
 
-async function expectRefused(xml: string, step: SamlValidationStep, config: SamlConnectionConfig = connectionA(), deps: MemoryDeps = depsFor(config)) {
+async function expectRefused(
+  xml: string,
+  step: SamlValidationStep,
+  config: SamlConnectionConfig = connectionA(),
+  deps: MemoryDeps = depsFor(config),
+) {
   const result = await validateSamlResponse({ samlResponse: field(xml) }, config, deps);
   expect(result, JSON.stringify(result)).toMatchObject({ ok: false, step });
   if (!result.ok) expect(result.reason.length).toBeGreaterThan(10);
@@ -97,7 +102,8 @@ describe('generated attacks from our own test IdP key (R18, R19: every refusal c
   });
 
   it('an entity-expansion DTD in front of a valid response is refused before parsing', async () => {
-    const dtd = '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
+    const dtd =
+      '<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]>';
     await expectRefused(dtd + assertionSigned(), 'xml');
     await expectRefused(assertionSigned().replace('ada@example.com</saml:NameID>', '&c;</saml:NameID>'), 'xml');
   });
@@ -121,7 +127,7 @@ describe('generated attacks from our own test IdP key (R18, R19: every refusal c
     expect((await validateSamlResponse({ samlResponse: field(assertionSigned(withinSkew)) }, config, depsFor(config))).ok).toBe(true);
   });
 
-  it('R1: a response for team A\'s connection posted to team B\'s ACS is refused (same IdP, same certificate)', async () => {
+  it("R1: a response for team A's connection posted to team B's ACS is refused (same IdP, same certificate)", async () => {
     const a = connectionA();
     const b = connectionB();
     await expectRefused(assertionSigned(specFor(a)), 'destination', b, depsFor(b));
@@ -138,7 +144,7 @@ describe('generated attacks from our own test IdP key (R18, R19: every refusal c
     await expectRefused(signed.replace('<samlp:Status>', `<samlp:Extensions>${evil}</samlp:Extensions><samlp:Status>`), 'assertion');
   });
 
-  it('an assertion inside the verified assertion\'s <Advice> is never read as the identity', async () => {
+  it("an assertion inside the verified assertion's <Advice> is never read as the identity", async () => {
     const config = connectionA();
     const inner = assertionXml(specFor(config, { nameId: VICTIM, attributes: { email: [VICTIM] } }));
     const xml = signAssertion(responseXml(specFor(config, { advice: inner })));

@@ -7,7 +7,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '@roster/server/testing';
 import { CLONE } from './support/idp.js';
-import { attempts, createConnection, idpInitiated, startSamlRoster, updateConnection, type SamlRoster, type Team } from './support/roster.js';
+import {
+  attempts,
+  createConnection,
+  idpInitiated,
+  startSamlRoster,
+  updateConnection,
+  type SamlRoster,
+  type Team,
+} from './support/roster.js';
 
 const onServer = Boolean(process.env.ROSTER_TEST_PG_URL);
 let node: SamlRoster;
@@ -56,7 +64,9 @@ describe('SAML connections cached per node', () => {
     expect(node.t.core.rows.get('saml_connection', conn.id)).toBeDefined();
 
     // As an operator would, outside Roster: only the clone certificate is trusted now.
-    await node.t.core.em().execute('update saml_connection set idp_certificates = ?::jsonb where id = ?', [JSON.stringify([CLONE.cert]), conn.id]);
+    await node.t.core
+      .em()
+      .execute('update saml_connection set idp_certificates = ?::jsonb where id = ?', [JSON.stringify([CLONE.cert]), conn.id]);
     await eventually(() => node.t.core.rows.get('saml_connection', conn.id) === undefined, 3000);
     const refused = await idpInitiated(conn, { nameId: 'jon.cache@example.com' });
     expect(refused.acs.status).toBe(403);

@@ -60,7 +60,11 @@ describe.skipIf(!CORPUS)('SAML SP corpus: node-saml encrypted assertion', () => 
       wantResponseSigned: true,
       spPrivateKey: corpusText(folder, 'sp-decryption-key.pem'),
     };
-    const testCase: CorpusCase = { id: 'ENC', file: 'signatures/valid/response.root-signed.assertion-unsigned-encrypted.xml', expect: 'accept' };
+    const testCase: CorpusCase = {
+      id: 'ENC',
+      file: 'signatures/valid/response.root-signed.assertion-unsigned-encrypted.xml',
+      expect: 'accept',
+    };
     const deps = memoryDeps(new Date('2020-09-25T16:59:00Z'), { _e8df3fe5f04237d25670: config.id });
     const result = await validateSamlResponse({ samlResponse: postedField(folder, testCase) }, config, deps);
     expect(result).toMatchObject({ ok: false, step: 'time' });
@@ -69,7 +73,10 @@ describe.skipIf(!CORPUS)('SAML SP corpus: node-saml encrypted assertion', () => 
 });
 
 /** SP configured exactly for what the fixture was issued to (its `extracted` values). */
-function extractedConnection(testCase: CorpusCase, idpCerts: string[]): { config: SamlConnectionConfig; now: Date; pending: Record<string, string> } {
+function extractedConnection(
+  testCase: CorpusCase,
+  idpCerts: string[],
+): { config: SamlConnectionConfig; now: Date; pending: Record<string, string> } {
   const x = testCase.extracted;
   if (!x) throw new Error(`${testCase.id} has no extracted values`);
   const config: SamlConnectionConfig = {

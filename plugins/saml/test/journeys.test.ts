@@ -11,7 +11,19 @@ import { SYSTEM_ACTOR } from '@roster/core';
 import { parseXmlSafely, verifyElementSignature } from '@roster/xml-security';
 import { Browser } from './support/browser.js';
 import { IDP } from './support/idp.js';
-import { APP_ORIGIN, CONNECTION_FIELDS, attempts, createConnection, idpInitiated, me, spInitiated, startSamlRoster, updateConnection, type SamlRoster, type Team } from './support/roster.js';
+import {
+  APP_ORIGIN,
+  CONNECTION_FIELDS,
+  attempts,
+  createConnection,
+  idpInitiated,
+  me,
+  spInitiated,
+  startSamlRoster,
+  updateConnection,
+  type SamlRoster,
+  type Team,
+} from './support/roster.js';
 import { IDP_ENTITY, IDP_SSO, describeRequest, formFields, idpMetadata } from './support/test-idp.js';
 
 let node: SamlRoster;
@@ -30,24 +42,45 @@ describe('connections through GraphQL (R18)', () => {
     const conn = await createConnection(node.t, team, { name: 'Okta production' });
     const base = `${node.publicUrl}/saml/${conn.id}`;
     expect(conn).toMatchObject({
-      name: 'Okta production', enabled: true, preset: 'okta',
-      entityId: `${base}/metadata`, acsUrl: `${base}/acs`, metadataUrl: `${base}/metadata`, loginUrl: `${base}/login`, sloUrl: `${base}/slo`,
-      idpEntityId: IDP_ENTITY, idpSsoUrl: IDP_SSO, idpSsoBinding: 'redirect', idpSloUrl: 'https://idp.test/saml/slo',
-      allowSha1: false, clockSkewSeconds: 180, allowIdpInitiated: false, signAuthnRequests: false,
+      name: 'Okta production',
+      enabled: true,
+      preset: 'okta',
+      entityId: `${base}/metadata`,
+      acsUrl: `${base}/acs`,
+      metadataUrl: `${base}/metadata`,
+      loginUrl: `${base}/login`,
+      sloUrl: `${base}/slo`,
+      idpEntityId: IDP_ENTITY,
+      idpSsoUrl: IDP_SSO,
+      idpSsoBinding: 'redirect',
+      idpSloUrl: 'https://idp.test/saml/slo',
+      allowSha1: false,
+      clockSkewSeconds: 180,
+      allowIdpInitiated: false,
+      signAuthnRequests: false,
       attributeMapping: { email: ['email'], givenName: ['firstName'], familyName: ['lastName'], groups: ['groups'] },
     });
     expect(conn.certificates).toHaveLength(1);
     const idpCert = new X509Certificate(IDP.cert);
-    expect(conn.certificates[0]).toMatchObject({ fingerprintSha256: idpCert.fingerprint256, notAfter: new Date(idpCert.validTo).toISOString() });
+    expect(conn.certificates[0]).toMatchObject({
+      fingerprintSha256: idpCert.fingerprint256,
+      notAfter: new Date(idpCert.validTo).toISOString(),
+    });
     expect(typeof conn.certificates[0]?.expiresSoon).toBe('boolean');
 
     // The SP certificate was generated for this connection; its key is sealed at rest.
     const spCert = new X509Certificate(conn.spCertificate);
     expect(spCert.subject).toContain(conn.id);
-    const [row] = await node.t.core.em().execute<Array<{ sp_private_key_sealed: string }>>('select sp_private_key_sealed from saml_connection where id = ?', [conn.id]);
+    const [row] = await node.t.core
+      .em()
+      .execute<Array<{ sp_private_key_sealed: string }>>('select sp_private_key_sealed from saml_connection where id = ?', [conn.id]);
     expect(row?.sp_private_key_sealed.startsWith('v1.')).toBe(true);
     expect(row?.sp_private_key_sealed).not.toContain('PRIVATE KEY');
-    expect(spCert.checkPrivateKey(await import('node:crypto').then((c) => c.createPrivateKey(node.t.core.secrets.decrypt(row!.sp_private_key_sealed))))).toBe(true);
+    expect(
+      spCert.checkPrivateKey(
+        await import('node:crypto').then((c) => c.createPrivateKey(node.t.core.secrets.decrypt(row!.sp_private_key_sealed))),
+      ),
+    ).toBe(true);
 
     // SP metadata at the metadata URL.
     const metadata = await fetch(conn.metadataUrl);
@@ -57,24 +90,49 @@ describe('connections through GraphQL (R18)', () => {
     expect(xml).toContain(`entityID="${conn.entityId}"`);
     expect(xml).toContain(`Location="${conn.acsUrl}"`);
     expect(xml).toContain(`Location="${conn.sloUrl}"`);
-    expect(xml).toContain(conn.spCertificate.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '').slice(0, 60));
+    expect(xml).toContain(
+      conn.spCertificate
+        .replace(/-----[^-]+-----/g, '')
+        .replace(/\s+/g, '')
+        .slice(0, 60),
+    );
 
     // Admin changes are audited (R19).
     const audit = await node.t.gql<{ team: { auditEvents: { edges: Array<{ node: { action: string; targetId: string } }> } } }>(
-      `query($id: ID!) { team(id: $id) { auditEvents(first: 20, action: "saml.") { edges { node { action targetId } } } } }`, { id: team.teamId }, { token: team.ownerToken });
+      `query($id: ID!) { team(id: $id) { auditEvents(first: 20, action: "saml.") { edges { node { action targetId } } } } }`,
+      { id: team.teamId },
+      { token: team.ownerToken },
+    );
     expect(audit.data?.team.auditEvents.edges.map((e) => e.node)).toContainEqual({ action: 'saml.connection.created', targetId: conn.id });
   });
 
   it('accepts typed-in IdP fields, overrides of the preset, and refuses unreadable input with stable codes', async () => {
-    const typed = await createConnection(node.t, team, { metadataXml: null, preset: 'entra', idpEntityId: 'https://sts.windows.net/tenant/', idpSsoUrl: 'https://login.microsoftonline.com/tenant/saml2', idpCertificates: [IDP.cert.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')], attributeMapping: { email: ['mail'] } });
-    expect(typed).toMatchObject({ preset: 'entra', idpEntityId: 'https://sts.windows.net/tenant/', idpSsoBinding: 'redirect', attributeOverrides: { email: ['mail'], groups: null } });
+    const typed = await createConnection(node.t, team, {
+      metadataXml: null,
+      preset: 'entra',
+      idpEntityId: 'https://sts.windows.net/tenant/',
+      idpSsoUrl: 'https://login.microsoftonline.com/tenant/saml2',
+      idpCertificates: [IDP.cert.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '')],
+      attributeMapping: { email: ['mail'] },
+    });
+    expect(typed).toMatchObject({
+      preset: 'entra',
+      idpEntityId: 'https://sts.windows.net/tenant/',
+      idpSsoBinding: 'redirect',
+      attributeOverrides: { email: ['mail'], groups: null },
+    });
     expect((typed.attributeMapping as { email: string[] }).email).toEqual(['mail']);
 
-    const create = (input: Record<string, unknown>) => node.t.gql(
-      `mutation($teamId: ID!, $input: SamlConnectionInput!) { createSamlConnection(teamId: $teamId, input: $input) { id } }`,
-      { teamId: team.teamId, input }, { token: team.ownerToken });
+    const create = (input: Record<string, unknown>) =>
+      node.t.gql(
+        `mutation($teamId: ID!, $input: SamlConnectionInput!) { createSamlConnection(teamId: $teamId, input: $input) { id } }`,
+        { teamId: team.teamId, input },
+        { token: team.ownerToken },
+      );
     const code = async (input: Record<string, unknown>) => (await create(input)).errors?.[0]?.extensions?.code;
-    expect(await code({ idpEntityId: 'x', idpSsoUrl: 'https://idp.example/sso', idpCertificates: ['not a certificate'] })).toBe('SAML_CERTIFICATE_INVALID');
+    expect(await code({ idpEntityId: 'x', idpSsoUrl: 'https://idp.example/sso', idpCertificates: ['not a certificate'] })).toBe(
+      'SAML_CERTIFICATE_INVALID',
+    );
     expect(await code({ metadataXml: '<not-metadata/>' })).toBe('SAML_METADATA_INVALID');
     expect(await code({ metadataXml: '<!DOCTYPE x [<!ENTITY a "b">]><x/>' })).toBe('SAML_METADATA_INVALID');
     expect(await code({ metadataXml: idpMetadata(), idpSsoUrl: 'https://elsewhere.example/sso' })).toBe('SAML_INVALID_INPUT');
@@ -83,7 +141,7 @@ describe('connections through GraphQL (R18)', () => {
     expect(await code({ metadataXml: idpMetadata(), clockSkewSeconds: 5000 })).toBe('SAML_INVALID_INPUT');
   });
 
-  it('lets only the team\'s admins see and change its connections (R1)', async () => {
+  it("lets only the team's admins see and change its connections (R1)", async () => {
     const conn = await createConnection(node.t, team);
     const member = await node.t.addMember(team.teamId, `member-${Date.now()}@example.com`);
     const other = await node.t.createTeam();
@@ -91,9 +149,17 @@ describe('connections through GraphQL (R18)', () => {
     expect((await node.t.gql(list, { id: team.teamId }, { token: member.token })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect((await node.t.gql(list, { id: team.teamId }, { token: other.ownerToken })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     const update = `mutation($id: ID!) { updateSamlConnection(id: $id, input: { enabled: false }) { id } }`;
-    expect((await node.t.gql(update, { id: conn.id }, { token: other.ownerToken })).errors?.[0]?.extensions?.code).toBe('SAML_CONNECTION_NOT_FOUND');
-    expect((await node.t.gql(update, { id: 'nope' }, { token: team.ownerToken })).errors?.[0]?.extensions?.code).toBe('SAML_CONNECTION_NOT_FOUND');
-    const del = await node.t.gql<{ deleteSamlConnection: boolean }>(`mutation($id: ID!) { deleteSamlConnection(id: $id) }`, { id: conn.id }, { token: team.ownerToken });
+    expect((await node.t.gql(update, { id: conn.id }, { token: other.ownerToken })).errors?.[0]?.extensions?.code).toBe(
+      'SAML_CONNECTION_NOT_FOUND',
+    );
+    expect((await node.t.gql(update, { id: 'nope' }, { token: team.ownerToken })).errors?.[0]?.extensions?.code).toBe(
+      'SAML_CONNECTION_NOT_FOUND',
+    );
+    const del = await node.t.gql<{ deleteSamlConnection: boolean }>(
+      `mutation($id: ID!) { deleteSamlConnection(id: $id) }`,
+      { id: conn.id },
+      { token: team.ownerToken },
+    );
     expect(del.data?.deleteSamlConnection).toBe(true);
     expect((await fetch(conn.metadataUrl)).status).toBe(404);
     expect((await fetch(conn.loginUrl, { redirect: 'manual' })).status).toBe(404);
@@ -138,7 +204,7 @@ describe('sign-in', () => {
     const browser = new Browser();
     const login = await browser.get(conn.loginUrl);
     expect(login.status).toBe(200);
-    expect(login.headers.get('content-security-policy')).toContain("form-action https://idp.test");
+    expect(login.headers.get('content-security-policy')).toContain('form-action https://idp.test');
     const form = formFields(await login.text());
     expect(form.action).toBe(IDP_SSO);
     const xml = Buffer.from(form.fields.SAMLRequest ?? '', 'base64').toString('utf8');
@@ -148,7 +214,7 @@ describe('sign-in', () => {
     expect(form.fields.RelayState).toMatch(/^[A-Za-z0-9_-]{24}$/);
   });
 
-  it('decrypts an assertion encrypted for the connection\'s SP certificate', async () => {
+  it("decrypts an assertion encrypted for the connection's SP certificate", async () => {
     const conn = await createConnection(node.t, team);
     await node.t.addMember(team.teamId, 'cy.enc@example.com');
     const run = await spInitiated(conn, { nameId: 'cy.enc@example.com', signing: 'both', encryptFor: conn.spCertificate });
@@ -171,7 +237,10 @@ describe('sign-in', () => {
     const offsite = await idpInitiated(conn, { nameId: 'dee.idp@example.com', relayState: '//evil.example/x' });
     expect(offsite.acs.headers.get('location')).toBe('/');
     const trace = (await attempts(node.t, team))[conn.id] ?? [];
-    expect(trace.find((a) => a.outcome === 'failure')).toMatchObject({ step: 'in_response_to', reason: 'unsolicited response: IdP-initiated sign-in is off for this connection' });
+    expect(trace.find((a) => a.outcome === 'failure')).toMatchObject({
+      step: 'in_response_to',
+      reason: 'unsolicited response: IdP-initiated sign-in is off for this connection',
+    });
   });
 
   it('a disabled connection refuses sign-in and records why', async () => {
@@ -184,7 +253,7 @@ describe('sign-in', () => {
   });
 });
 
-describe('team policy is the core\'s (R3, R7)', () => {
+describe("team policy is the core's (R3, R7)", () => {
   it('R7: an inactive member is refused, and SAML sign-in works again after reactivation', async () => {
     const t2 = await node.t.createTeam();
     const conn = await createConnection(node.t, t2);
@@ -194,7 +263,11 @@ describe('team policy is the core\'s (R3, R7)', () => {
     expect(refused.acs.status).toBe(403);
     expect(await refused.acs.json()).toMatchObject({ error: 'MEMBER_INACTIVE' });
     expect(refused.browser.jar.has('roster_session')).toBe(false);
-    expect((await attempts(node.t, t2))[conn.id]?.[0]).toMatchObject({ outcome: 'failure', step: 'policy', email: 'eve.inactive@example.com' });
+    expect((await attempts(node.t, t2))[conn.id]?.[0]).toMatchObject({
+      outcome: 'failure',
+      step: 'policy',
+      email: 'eve.inactive@example.com',
+    });
     await node.t.core.members.setActive(t2.teamId, eve.membershipId, true, SYSTEM_ACTOR);
     const back = await spInitiated(conn, { nameId: 'eve.inactive@example.com' });
     expect(back.acs.status).toBe(302);
@@ -204,9 +277,17 @@ describe('team policy is the core\'s (R3, R7)', () => {
     const t3 = await node.t.createTeam();
     const conn = await createConnection(node.t, t3);
     await node.t.addMember(t3.teamId, 'fay.sso@example.com');
-    const policy = await node.t.gql(`mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [sso], ssoRequired: true }) { id } }`, { id: t3.teamId }, { token: t3.ownerToken });
+    const policy = await node.t.gql(
+      `mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [sso], ssoRequired: true }) { id } }`,
+      { id: t3.teamId },
+      { token: t3.ownerToken },
+    );
     expect(policy.errors).toBeUndefined();
-    const password = await fetch(`${node.t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'fay.sso@example.com', password: 'test-password' }) });
+    const password = await fetch(`${node.t.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'fay.sso@example.com', password: 'test-password' }),
+    });
     expect(password.status).toBe(403);
     expect(await password.json()).toMatchObject({ error: 'SSO_REQUIRED' });
     const run = await spInitiated(conn, { nameId: 'fay.sso@example.com' });
@@ -243,7 +324,11 @@ describe('several Roster nodes share PostgreSQL', () => {
       expect(await me(run.browser, node2.t.url)).toBe('hal.nodes@example.com');
       expect(await me(run.browser, node.t.url)).toBe('hal.nodes@example.com');
       // And node 2 serves the connection node 1 created, with the same SP values.
-      const list = await node2.t.gql<{ team: { samlConnections: Array<{ id: string; acsUrl: string }> } }>(`query($id: ID!) { team(id: $id) { samlConnections { ${CONNECTION_FIELDS} } } }`, { id: team.teamId }, { token: team.ownerToken });
+      const list = await node2.t.gql<{ team: { samlConnections: Array<{ id: string; acsUrl: string }> } }>(
+        `query($id: ID!) { team(id: $id) { samlConnections { ${CONNECTION_FIELDS} } } }`,
+        { id: team.teamId },
+        { token: team.ownerToken },
+      );
       expect(list.data?.team.samlConnections.find((c) => c.id === conn.id)?.acsUrl).toBe(conn.acsUrl);
     } finally {
       await node2.t.close();

@@ -19,7 +19,8 @@ beforeAll(async () => {
   node = await startSamlRoster();
   team = await node.t.createTeam();
   conn = await createConnection(node.t, team);
-  for (const email of ['ada.slo@example.com', 'bob.slo@example.com', 'cy.slo@example.com', 'dee.slo@example.com']) await node.t.addMember(team.teamId, email);
+  for (const email of ['ada.slo@example.com', 'bob.slo@example.com', 'cy.slo@example.com', 'dee.slo@example.com'])
+    await node.t.addMember(team.teamId, email);
 });
 afterAll(async () => {
   await node?.t.close();
@@ -30,7 +31,14 @@ function samlMessage(location: string, field: 'SAMLRequest' | 'SAMLResponse') {
   const xml = inflateRawSync(Buffer.from(url.searchParams.get(field) ?? '', 'base64')).toString('utf8');
   const root = new DOMParser().parseFromString(xml, 'text/xml').documentElement!;
   const text = (name: string) => root.getElementsByTagNameNS('*', name).item(0)?.textContent ?? null;
-  return { url, root, nameId: text('NameID'), sessionIndex: text('SessionIndex'), issuer: text('Issuer'), status: root.getElementsByTagNameNS('*', 'StatusCode').item(0)?.getAttribute('Value') ?? null };
+  return {
+    url,
+    root,
+    nameId: text('NameID'),
+    sessionIndex: text('SessionIndex'),
+    issuer: text('Issuer'),
+    status: root.getElementsByTagNameNS('*', 'StatusCode').item(0)?.getAttribute('Value') ?? null,
+  };
 }
 
 async function signedIn(email: string, sessionIndex: string): Promise<{ browser: Browser; token: string }> {
@@ -41,10 +49,11 @@ async function signedIn(email: string, sessionIndex: string): Promise<{ browser:
   return { browser: run.browser, token };
 }
 
-const sessionWorks = async (token: string) => (await node.t.gql<{ me: { login: string } | null }>('{ me { login } }', {}, { token })).data?.me?.login ?? null;
+const sessionWorks = async (token: string) =>
+  (await node.t.gql<{ me: { login: string } | null }>('{ me { login } }', {}, { token })).data?.me?.login ?? null;
 
 describe('SP-initiated single logout', () => {
-  it('ends the session and sends the IdP a signed LogoutRequest; the IdP\'s answer returns to return_to', async () => {
+  it("ends the session and sends the IdP a signed LogoutRequest; the IdP's answer returns to return_to", async () => {
     const { browser, token } = await signedIn('ada.slo@example.com', '_idx_ada');
     const logout = await browser.get(`${conn.logoutUrl}?return_to=${encodeURIComponent('/bye')}`);
     expect(logout.status).toBe(302);
@@ -61,11 +70,15 @@ describe('SP-initiated single logout', () => {
     // The IdP answers (HTTP-Redirect) with a LogoutResponse to our SLO endpoint.
     const response = `<samlp:LogoutResponse xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_lresp1" Version="2.0" IssueInstant="${new Date().toISOString()}" InResponseTo="${request.root.getAttribute('ID')}"><saml:Issuer>${IDP_ENTITY}</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status></samlp:LogoutResponse>`;
     const { deflateRawSync } = await import('node:zlib');
-    const back = await browser.get(`${conn.sloUrl}?SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(response)).toString('base64'))}&RelayState=${request.url.searchParams.get('RelayState')}`);
+    const back = await browser.get(
+      `${conn.sloUrl}?SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(response)).toString('base64'))}&RelayState=${request.url.searchParams.get('RelayState')}`,
+    );
     expect(back.status).toBe(302);
     expect(back.headers.get('location')).toBe('/bye');
     // The stored return path is single-use.
-    const again = await browser.get(`${conn.sloUrl}?SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(response)).toString('base64'))}`);
+    const again = await browser.get(
+      `${conn.sloUrl}?SAMLResponse=${encodeURIComponent(deflateRawSync(Buffer.from(response)).toString('base64'))}`,
+    );
     expect(again.headers.get('location')).toBe('/');
   });
 
@@ -89,7 +102,9 @@ describe('IdP-initiated single logout', () => {
     const dee = await signedIn('dee.slo@example.com', '_idx_dee');
 
     // SessionIndex given: only that session.
-    const one = await cy1.browser.get(idpLogoutRequestUrl(conn.sloUrl, { nameId: 'cy.slo@example.com', sessionIndex: '_idx_cy1', relayState: 'idp-state-1' }));
+    const one = await cy1.browser.get(
+      idpLogoutRequestUrl(conn.sloUrl, { nameId: 'cy.slo@example.com', sessionIndex: '_idx_cy1', relayState: 'idp-state-1' }),
+    );
     expect(one.status).toBe(302);
     expect(await sessionWorks(cy1.token)).toBeNull();
     expect(await sessionWorks(cy2.token)).toBe('cy.slo@example.com');
@@ -134,7 +149,10 @@ describe('IdP-initiated single logout', () => {
     await refused(idpLogoutRequestUrl(conn.sloUrl, { nameId: 'ada.slo@example.com' }).replace(conn.sloUrl, other.sloUrl));
     expect(await sessionWorks(eve.token)).toBe('ada.slo@example.com');
     const audit = await node.t.gql<{ team: { auditEvents: { edges: Array<{ node: { reason: string } }> } } }>(
-      `query($id: ID!) { team(id: $id) { auditEvents(first: 20, action: "saml.logout.refused") { edges { node { reason } } } } }`, { id: team.teamId }, { token: team.ownerToken });
+      `query($id: ID!) { team(id: $id) { auditEvents(first: 20, action: "saml.logout.refused") { edges { node { reason } } } } }`,
+      { id: team.teamId },
+      { token: team.ownerToken },
+    );
     const reasons = audit.data?.team.auditEvents.edges.map((e) => e.node.reason) ?? [];
     expect(reasons).toContain('LogoutRequest ' + '_lr_replayed' + ' was already processed (replay)');
     expect(reasons).toContain('the LogoutRequest is not signed (Signature and SigAlg are required)');

@@ -8,13 +8,25 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fetchMetadata } from '../src/metadata-fetch.js';
 import { IDP, NEXT } from './support/idp.js';
-import { CONNECTION_FIELDS, createConnection, idpInitiated, startSamlRoster, type Connection, type SamlRoster, type Team } from './support/roster.js';
+import {
+  CONNECTION_FIELDS,
+  createConnection,
+  idpInitiated,
+  startSamlRoster,
+  type Connection,
+  type SamlRoster,
+  type Team,
+} from './support/roster.js';
 import { IDP_ENTITY, idpMetadata, metadataServer, signedXml, spec } from './support/test-idp.js';
 
 type MetadataServer = Awaited<ReturnType<typeof metadataServer>>;
 
 async function connection(node: SamlRoster, team: Team, id: string): Promise<Connection> {
-  const r = await node.t.gql<{ team: { samlConnections: Connection[] } }>(`query($id: ID!) { team(id: $id) { samlConnections { ${CONNECTION_FIELDS} } } }`, { id: team.teamId }, { token: team.ownerToken });
+  const r = await node.t.gql<{ team: { samlConnections: Connection[] } }>(
+    `query($id: ID!) { team(id: $id) { samlConnections { ${CONNECTION_FIELDS} } } }`,
+    { id: team.teamId },
+    { token: team.ownerToken },
+  );
   const found = r.data?.team.samlConnections.find((c) => c.id === id);
   if (!found) throw new Error(JSON.stringify(r));
   return found;
@@ -54,24 +66,37 @@ describe('scheduled refresh: a certificate rollover needs no action', () => {
 
     expect(await signIn(NEXT)).toBe(403); // not trusted yet
     server.set(idpMetadata({ certs: [IDP.cert, NEXT.cert] }));
-    const overlap = await until(() => connection(node, team, conn.id), (c) => c.certificates.length === 2);
+    const overlap = await until(
+      () => connection(node, team, conn.id),
+      (c) => c.certificates.length === 2,
+    );
     expect(overlap.certificates).toHaveLength(2);
     expect(await signIn(NEXT)).toBe(302);
     expect(await signIn(IDP)).toBe(302); // both valid during the overlap
 
     server.set(idpMetadata({ certs: [NEXT.cert] }));
-    const rolled = await until(() => connection(node, team, conn.id), (c) => c.certificates.length === 1);
+    const rolled = await until(
+      () => connection(node, team, conn.id),
+      (c) => c.certificates.length === 1,
+    );
     expect(rolled.certificates[0]?.pem.replace(/\s+/g, '')).toBe(NEXT.cert.replace(/\s+/g, ''));
     expect(await signIn(IDP)).toBe(403);
     expect(await signIn(NEXT)).toBe(302);
     expect(rolled.metadataRefreshedAt).not.toBeNull();
 
     const audit = await node.t.gql<{ team: { auditEvents: { edges: Array<{ node: { action: string; actorType: string } }> } } }>(
-      `query($id: ID!) { team(id: $id) { auditEvents(first: 50, action: "saml.metadata.refreshed") { edges { node { action actorType } } } } }`, { id: team.teamId }, { token: team.ownerToken });
+      `query($id: ID!) { team(id: $id) { auditEvents(first: 50, action: "saml.metadata.refreshed") { edges { node { action actorType } } } } }`,
+      { id: team.teamId },
+      { token: team.ownerToken },
+    );
     expect(audit.data?.team.auditEvents.edges.length).toBeGreaterThanOrEqual(2);
     expect(audit.data?.team.auditEvents.edges[0]?.node.actorType).toBe('system');
     // Stop the schedule for this connection before the server goes away.
-    await node.t.gql(`mutation($id: ID!) { updateSamlConnection(id: $id, input: { metadataUrl: null }) { id } }`, { id: conn.id }, { token: team.ownerToken });
+    await node.t.gql(
+      `mutation($id: ID!) { updateSamlConnection(id: $id, input: { metadataUrl: null }) { id } }`,
+      { id: conn.id },
+      { token: team.ownerToken },
+    );
   });
 });
 
@@ -91,7 +116,12 @@ describe('manual refresh, failures and several nodes', () => {
     await server?.close();
   });
 
-  const refresh = (id: string) => node.t.gql<{ refreshSamlMetadata: Connection }>(`mutation($id: ID!) { refreshSamlMetadata(id: $id) { ${CONNECTION_FIELDS} } }`, { id }, { token: team.ownerToken });
+  const refresh = (id: string) =>
+    node.t.gql<{ refreshSamlMetadata: Connection }>(
+      `mutation($id: ID!) { refreshSamlMetadata(id: $id) { ${CONNECTION_FIELDS} } }`,
+      { id },
+      { token: team.ownerToken },
+    );
 
   it('a failed refresh keeps the working certificates and says why; the next one clears the error', async () => {
     const conn = await createConnection(node.t, team, { metadataXml: null, metadataUrl: server.url });
@@ -117,8 +147,12 @@ describe('manual refresh, failures and several nodes', () => {
 
   it('two refresh passes at once (two nodes) download each due connection once (for update skip locked)', async () => {
     const conn = await createConnection(node.t, team, { metadataXml: null, metadataUrl: server.url });
-    await node.t.core.em().execute("update saml_connection set metadata_checked_at = now() - interval '2 hours' where metadata_url is not null");
-    const due = await node.t.core.em().execute<Array<{ n: number }>>('select count(*)::int as n from saml_connection where metadata_url is not null and enabled');
+    await node.t.core
+      .em()
+      .execute("update saml_connection set metadata_checked_at = now() - interval '2 hours' where metadata_url is not null");
+    const due = await node.t.core
+      .em()
+      .execute<Array<{ n: number }>>('select count(*)::int as n from saml_connection where metadata_url is not null and enabled');
     const before = server.hits();
     const [a, b] = await Promise.all([node.plugin.metadataRefresh.runOnce(), node.plugin.metadataRefresh.runOnce()]);
     expect(a.claimed + b.claimed).toBe(due[0]?.n);
@@ -144,9 +178,17 @@ describe('the metadata download is bounded', () => {
     return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/md`;
   };
   beforeAll(async () => {
-    slow = createServer((_req, res) => { res.writeHead(200); res.write('<md:'); /* never ends */ });
-    big = createServer((_req, res) => { res.writeHead(200); res.end('x'.repeat(64 * 1024)); });
-    redirecting = createServer((_req, res) => { res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end(); });
+    slow = createServer((_req, res) => {
+      res.writeHead(200);
+      res.write('<md:'); /* never ends */
+    });
+    big = createServer((_req, res) => {
+      res.writeHead(200);
+      res.end('x'.repeat(64 * 1024));
+    });
+    redirecting = createServer((_req, res) => {
+      res.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data' }).end();
+    });
     [slowUrl, bigUrl, redirectUrl] = [await listen(slow), await listen(big), await listen(redirecting)];
   });
   afterAll(() => {
@@ -155,20 +197,38 @@ describe('the metadata download is bounded', () => {
   });
 
   const open = { allowHttp: true, allowPrivateAddresses: true, timeoutMs: 2000, maxBytes: 1024 * 1024 };
-  const codeOf = async (p: Promise<unknown>) => p.then(() => 'OK', (e: { code?: string; message?: string }) => `${e.code}: ${e.message}`);
+  const codeOf = async (p: Promise<unknown>) =>
+    p.then(
+      () => 'OK',
+      (e: { code?: string; message?: string }) => `${e.code}: ${e.message}`,
+    );
 
   it('times out, caps the size, and refuses http in production and private addresses', async () => {
-    expect(await codeOf(fetchMetadata(slowUrl, { ...open, timeoutMs: 300 }))).toBe('SAML_METADATA_FETCH_FAILED: metadata download: the request timed out');
-    expect(await codeOf(fetchMetadata(bigUrl, { ...open, maxBytes: 4096 }))).toBe('SAML_METADATA_FETCH_FAILED: metadata download: the response is larger than 4096 bytes');
+    expect(await codeOf(fetchMetadata(slowUrl, { ...open, timeoutMs: 300 }))).toBe(
+      'SAML_METADATA_FETCH_FAILED: metadata download: the request timed out',
+    );
+    expect(await codeOf(fetchMetadata(bigUrl, { ...open, maxBytes: 4096 }))).toBe(
+      'SAML_METADATA_FETCH_FAILED: metadata download: the response is larger than 4096 bytes',
+    );
     expect(await codeOf(fetchMetadata(bigUrl, open))).toBe('OK');
-    expect(await codeOf(fetchMetadata(bigUrl, { ...open, allowHttp: false }))).toBe('SAML_INVALID_INPUT: metadataUrl: the URL must be https');
-    expect(await codeOf(fetchMetadata(bigUrl, { ...open, allowPrivateAddresses: false }))).toMatch(/SAML_METADATA_FETCH_FAILED: .*private or loopback/);
-    expect(await codeOf(fetchMetadata(bigUrl.replace('127.0.0.1', 'localhost'), { ...open, allowPrivateAddresses: false }))).toMatch(/private or loopback/);
+    expect(await codeOf(fetchMetadata(bigUrl, { ...open, allowHttp: false }))).toBe(
+      'SAML_INVALID_INPUT: metadataUrl: the URL must be https',
+    );
+    expect(await codeOf(fetchMetadata(bigUrl, { ...open, allowPrivateAddresses: false }))).toMatch(
+      /SAML_METADATA_FETCH_FAILED: .*private or loopback/,
+    );
+    expect(await codeOf(fetchMetadata(bigUrl.replace('127.0.0.1', 'localhost'), { ...open, allowPrivateAddresses: false }))).toMatch(
+      /private or loopback/,
+    );
     expect(await codeOf(fetchMetadata('https://[::1]/md', { ...open, allowPrivateAddresses: false }))).toMatch(/private or loopback/);
-    expect(await codeOf(fetchMetadata('https://[::ffff:10.0.0.1]/md', { ...open, allowPrivateAddresses: false }))).toMatch(/private or loopback/);
+    expect(await codeOf(fetchMetadata('https://[::ffff:10.0.0.1]/md', { ...open, allowPrivateAddresses: false }))).toMatch(
+      /private or loopback/,
+    );
     // A redirect is followed only to where the first URL could have gone.
     expect(await codeOf(fetchMetadata(redirectUrl, { ...open, allowPrivateAddresses: false }))).toMatch(/private or loopback/);
     expect(await codeOf(fetchMetadata('ftp://example.com/md', open))).toBe('SAML_INVALID_INPUT: metadataUrl: the URL must be http(s)');
-    expect(await codeOf(fetchMetadata('https://user:pw@example.com/md', open))).toBe('SAML_INVALID_INPUT: metadataUrl: the URL must not carry credentials');
+    expect(await codeOf(fetchMetadata('https://user:pw@example.com/md', open))).toBe(
+      'SAML_INVALID_INPUT: metadataUrl: the URL must not carry credentials',
+    );
   });
 });

@@ -10,7 +10,9 @@ function idpMetadata(entityId: string, extra = ''): string {
   return `<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="${entityId}">
   <md:IDPSSODescriptor WantAuthnRequestsSigned="true" protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
     <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>
-${body(IDP.cert).match(/.{1,64}/g)?.join('\n')}
+${body(IDP.cert)
+  .match(/.{1,64}/g)
+  ?.join('\n')}
     </ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
     <md:KeyDescriptor><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(NEXT.cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
     <md:KeyDescriptor use="encryption"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(SP.cert)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
@@ -37,7 +39,8 @@ describe('parseIdpMetadata (R18: IdP side imported from metadata)', () => {
   });
 
   it('picks one IdP from an aggregate by entity id', () => {
-    const strip = (xml: string) => xml.replace(' xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"', '');
+    const strip = (xml: string) =>
+      xml.replace(' xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#"', '');
     const aggregate = `<md:EntitiesDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" xmlns:ds="http://www.w3.org/2000/09/xmldsig#">${strip(idpMetadata('urn:a'))}${strip(idpMetadata('urn:b'))}</md:EntitiesDescriptor>`;
     expect(() => parseIdpMetadata(aggregate)).toThrow(MetadataError);
     expect(parseIdpMetadata(aggregate, { entityId: 'urn:b' }).entityId).toBe('urn:b');

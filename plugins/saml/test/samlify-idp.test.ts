@@ -36,7 +36,8 @@ function fill(template: string, sp: Connection, requestId: string, email: string
   const now = new Date();
   const later = new Date(now.getTime() + 5 * 60_000).toISOString();
   const esc = (v: string) => v.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/"/g, '&quot;');
-  const attribute = (name: string, value: string) => `<saml:Attribute Name="${name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"><saml:AttributeValue xsi:type="xs:string">${esc(value)}</saml:AttributeValue></saml:Attribute>`;
+  const attribute = (name: string, value: string) =>
+    `<saml:Attribute Name="${name}" NameFormat="urn:oasis:names:tc:SAML:2.0:attrname-format:basic"><saml:AttributeValue xsi:type="xs:string">${esc(value)}</saml:AttributeValue></saml:Attribute>`;
   const xml = {
     AuthnStatement: `<saml:AuthnStatement AuthnInstant="${now.toISOString()}" SessionIndex="_samlify_session"><saml:AuthnContext><saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport</saml:AuthnContextClassRef></saml:AuthnContext></saml:AuthnStatement>`,
     AttributeStatement: `<saml:AttributeStatement>${attribute('email', email)}${attribute('firstName', 'Grace')}${attribute('lastName', 'Hopper')}</saml:AttributeStatement>`,
@@ -65,7 +66,9 @@ function fill(template: string, sp: Connection, requestId: string, email: string
 describe('samlify 2.13.1 as the IdP', () => {
   for (const encrypted of [false, true]) {
     it(`SP-initiated sign-in through samlify (${encrypted ? 'encrypted, ' : ''}assertion and response signed) ends in a GraphQL session`, async () => {
-      const conn = await createConnection(node.t, team, { metadataXml: idpMetadata({ entityId: ENTITY, sso: SSO, slo: null, wantAuthnRequestsSigned: true }) });
+      const conn = await createConnection(node.t, team, {
+        metadataXml: idpMetadata({ entityId: ENTITY, sso: SSO, slo: null, wantAuthnRequestsSigned: true }),
+      });
       expect(conn.signAuthnRequests).toBe(true);
       const spMetadata = await (await fetch(conn.metadataUrl)).text();
       const sp = samlify.ServiceProvider({ metadata: spMetadata, wantMessageSigned: true });
@@ -86,15 +89,24 @@ describe('samlify 2.13.1 as the IdP', () => {
       const requestId = String((parsed.extract.request as Record<string, string>).id);
       expect(requestId).toMatch(/^_[0-9a-f]{40}$/);
 
-      const response = await idp.createLoginResponse(sp, { extract: parsed.extract }, 'post', { email: 'grace@samlify.example' }, {
-        customTagReplacement: (template: string) => fill(template, conn, requestId, 'grace@samlify.example'),
-        encryptThenSign: true,
-      });
+      const response = await idp.createLoginResponse(
+        sp,
+        { extract: parsed.extract },
+        'post',
+        { email: 'grace@samlify.example' },
+        {
+          customTagReplacement: (template: string) => fill(template, conn, requestId, 'grace@samlify.example'),
+          encryptThenSign: true,
+        },
+      );
       const xml = Buffer.from(response.context, 'base64').toString('utf8');
       expect(xml.includes('EncryptedAssertion')).toBe(encrypted);
       expect(xml.match(/<ds:Signature[ >]/g)?.length).toBe(encrypted ? 1 : 2);
 
-      const acs = await browser.postForm(conn.acsUrl, { SAMLResponse: response.context, RelayState: location.searchParams.get('RelayState') ?? '' });
+      const acs = await browser.postForm(conn.acsUrl, {
+        SAMLResponse: response.context,
+        RelayState: location.searchParams.get('RelayState') ?? '',
+      });
       expect(acs.status, await acs.clone().text()).toBe(302);
       expect(acs.headers.get('location')).toBe('/welcome');
       expect(await me(browser, node.t.url)).toBe('grace@samlify.example');

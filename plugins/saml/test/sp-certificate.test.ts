@@ -50,7 +50,11 @@ describe('self-signed SP certificate (dependency-free DER builder)', () => {
     expect(text).toMatch(/Basic Constraints: critical\s+CA:FALSE/);
     expect(text).toMatch(/Key Usage: critical\s+Digital Signature, Key Encipherment/);
     // Self-signed: OpenSSL verifies it against itself.
-    const verify = spawnSync('openssl', ['verify', '-CAfile', join(dir, 'cert.pem'), '-partial_chain', '-check_ss_sig', join(dir, 'cert.pem')], { encoding: 'utf8' });
+    const verify = spawnSync(
+      'openssl',
+      ['verify', '-CAfile', join(dir, 'cert.pem'), '-partial_chain', '-check_ss_sig', join(dir, 'cert.pem')],
+      { encoding: 'utf8' },
+    );
     expect(verify.stdout).toContain('OK');
     const asn1 = execFileSync('openssl', ['asn1parse', '-in', join(dir, 'cert.pem')], { encoding: 'utf8' });
     expect(asn1).not.toContain('error');
@@ -58,8 +62,16 @@ describe('self-signed SP certificate (dependency-free DER builder)', () => {
 
   it('works as the key of XML signatures verified against the certificate alone', async () => {
     const { privateKeyPem, certificatePem } = await generateSpKeyPair({ commonName: 'xmldsig' });
-    const signer = new SignedXml({ privateKey: privateKeyPem, signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256', canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#' });
-    signer.addReference({ xpath: '/*', digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256', transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'] });
+    const signer = new SignedXml({
+      privateKey: privateKeyPem,
+      signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+      canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+    });
+    signer.addReference({
+      xpath: '/*',
+      digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+      transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+    });
     signer.computeSignature('<a ID="_x"><b>hi</b></a>');
     const doc = parseXmlSafely(signer.getSignedXml());
     expect(verifyElementSignature(doc, doc.documentElement!, { trustedCerts: [certificatePem], allowSha1: false }).referenceId).toBe('_x');

@@ -37,7 +37,10 @@ describe('validateSamlResponse: accepted sign-ins', () => {
   });
 
   it('accepts a doubly signed response and refuses an assertion-only one when responses must be signed', async () => {
-    const both = await validate(signResponse(signAssertion(responseXml(specFor(connectionA())))), connectionA({ wantResponseSigned: true }));
+    const both = await validate(
+      signResponse(signAssertion(responseXml(specFor(connectionA())))),
+      connectionA({ wantResponseSigned: true }),
+    );
     expect(both.ok).toBe(true);
     const assertionOnly = await validate(signAssertion(responseXml(specFor(connectionA()))), connectionA({ wantResponseSigned: true }));
     expect(assertionOnly).toMatchObject({ ok: false, step: 'signature' });
@@ -86,7 +89,10 @@ describe('validateSamlResponse: accepted sign-ins', () => {
     const config = connectionA({ attributeMapping: { preset: 'okta', givenName: 'given', groups: ['roles', 'teams'] } });
     const spec = specFor(config, { attributes: { given: ['Lin'], roles: ['a'], teams: ['b', 'a'] } });
     const result = await validate(signAssertion(responseXml(spec)), config);
-    expect(result).toMatchObject({ ok: true, identity: { email: 'ada@example.com', givenName: 'Lin', familyName: null, groups: ['a', 'b'] } });
+    expect(result).toMatchObject({
+      ok: true,
+      identity: { email: 'ada@example.com', givenName: 'Lin', familyName: null, groups: ['a', 'b'] },
+    });
   });
 });
 

@@ -19,7 +19,8 @@ export class ScimTokenType {
 @ObjectType('ScimSettings', { description: 'What an IdP admin pastes into Okta or Entra ID.' })
 export class ScimSettingsType {
   @Field(() => String, { description: 'The SCIM base URL ("Tenant URL" in Entra, "SCIM connector base URL" in Okta).' }) baseUrl!: string;
-  @Field(() => [ScimTokenType], { description: 'Live tokens, oldest first; several allow rotation without downtime.' }) tokens!: ScimTokenType[];
+  @Field(() => [ScimTokenType], { description: 'Live tokens, oldest first; several allow rotation without downtime.' })
+  tokens!: ScimTokenType[];
 }
 
 @ObjectType('CreatedScimToken')
@@ -46,14 +47,22 @@ export class ScimResolver {
   }
 
   @Mutation(() => CreatedScimTokenType, { description: 'A new SCIM token for the team; the secret is in this answer only.' })
-  async createScimToken(@Arg('teamId', () => ID) teamId: string, @Arg('name', () => String) name: string, @Ctx() ctx: GqlContext): Promise<CreatedScimTokenType> {
+  async createScimToken(
+    @Arg('teamId', () => ID) teamId: string,
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<CreatedScimTokenType> {
     requireTeamAdmin(ctx, teamId);
     const { token, secret } = await ctx.core.tokens.create(teamId, name, 'scim', actorOf(ctx));
     return Object.assign(new CreatedScimTokenType(), { token: toType(token), secret });
   }
 
   @Mutation(() => Boolean, { description: 'Revokes a SCIM token at once; requests with it answer 401.' })
-  async revokeScimToken(@Arg('teamId', () => ID) teamId: string, @Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<boolean> {
+  async revokeScimToken(
+    @Arg('teamId', () => ID) teamId: string,
+    @Arg('id', () => ID) id: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<boolean> {
     requireTeamAdmin(ctx, teamId);
     const token = UUID.test(id) ? await ctx.core.em().findOne(ApiToken, { id, teamId, scope: 'scim', revokedAt: null }) : null;
     if (!token) throw new RosterError('NOT_FOUND', 'No such live SCIM token in this team.');

@@ -51,9 +51,13 @@ function fromFastify(error: FastifyError): ScimError {
 
 export function registerScimRoutes(app: FastifyInstance, handler: ScimHandler, opts: { bodyLimit: number }): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: opts.bodyLimit }, (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
-    done(null, typeof body === 'string' ? body : body.toString('utf8'));
-  });
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'string', bodyLimit: opts.bodyLimit },
+    (_req: unknown, body: string | Buffer, done: (err: Error | null, body?: unknown) => void) => {
+      done(null, typeof body === 'string' ? body : body.toString('utf8'));
+    },
+  );
   app.setErrorHandler((error: FastifyError, request: RequestLike, reply: ReplyLike) => {
     const err = fromFastify(error);
     if (err.status >= 500) request.log.error({ err: error }, 'SCIM request failed');

@@ -46,7 +46,8 @@ export function parseScimOptions(raw: unknown): ResolvedScimOptions {
   const prefix = o.prefix === undefined ? '/scim/v2' : o.prefix;
   if (typeof prefix !== 'string' || !/^(\/[A-Za-z0-9._~-]+)+$/.test(prefix)) throw new Error('prefix must be a path like "/scim/v2"');
   const publicUrl = o.publicUrl;
-  if (publicUrl !== undefined && (typeof publicUrl !== 'string' || !/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl))) throw new Error('publicUrl must be an http(s) URL');
+  if (publicUrl !== undefined && (typeof publicUrl !== 'string' || !/^https?:\/\/[^/]+(\/.*)?$/.test(publicUrl)))
+    throw new Error('publicUrl must be an http(s) URL');
   const documentationUri = o.documentationUri;
   if (documentationUri !== undefined && typeof documentationUri !== 'string') throw new Error('documentationUri must be a string');
   const bulkMaxPayloadSize = positive(o, 'bulkMaxPayloadSize', DISCOVERY_DEFAULTS.bulkMaxPayloadSize, 64 * 1024 * 1024);
@@ -78,7 +79,10 @@ export function scimPlugin(options: ScimPluginOptions = {}): RosterPlugin<Resolv
         onInternalError: (error, req) => ctx.logger.error({ err: error, method: req.method, path: req.path }, 'SCIM request failed'),
       });
       ctx.http.advertise({ label: 'SCIM 2.0 base URL of a team (paste into Okta, Entra ID…)', path: `${settings.prefix}/{team}` });
-      ctx.http.register((app) => registerScimRoutes(app, handler, { bodyLimit: Math.max(settings.bulkMaxPayloadSize, settings.maxBodyBytes) }), { prefix: settings.prefix });
+      ctx.http.register(
+        (app) => registerScimRoutes(app, handler, { bodyLimit: Math.max(settings.bulkMaxPayloadSize, settings.maxBodyBytes) }),
+        { prefix: settings.prefix },
+      );
       ctx.addResolver(new ScimResolver((slug) => `${publicUrl()}${settings.prefix}/${slug}`));
     },
   });

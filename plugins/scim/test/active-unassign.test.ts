@@ -16,7 +16,9 @@ beforeAll(async () => {
   t = await startScimRoster();
   c = client(await emptyTeam(t));
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 
@@ -44,8 +46,14 @@ describe('#12.11: remove active / active null never answer a change that was not
     ['replace active null', patchOp({ op: 'replace', path: 'active', value: null })],
     ['add active null', patchOp({ op: 'add', path: 'active', value: null })],
     ['pathless replace {active: null}', patchOp({ op: 'replace', value: { active: null } })],
-    ['pathless replace with a title and active null (all or nothing)', patchOp({ op: 'replace', value: { title: 'Changed', active: null } })],
-    ['title then remove active (all or nothing)', patchOp({ op: 'replace', path: 'title', value: 'Changed' }, { op: 'remove', path: 'active' })],
+    [
+      'pathless replace with a title and active null (all or nothing)',
+      patchOp({ op: 'replace', value: { title: 'Changed', active: null } }),
+    ],
+    [
+      'title then remove active (all or nothing)',
+      patchOp({ op: 'replace', path: 'title', value: 'Changed' }, { op: 'remove', path: 'active' }),
+    ],
   ];
 
   for (const activeBefore of [false, true]) {
@@ -56,7 +64,10 @@ describe('#12.11: remove active / active null never answer a change that was not
       for (const [label, body] of refusedPatches) {
         expectRefused(label, await c.patch(`/Users/${id}`, body));
         expect(await state(id), label).toEqual(before);
-        const bulk = await c.post<{ Operations: Array<{ status: string; response?: { scimType?: string } }> }>('/Bulk', { schemas: [BULK], Operations: [{ method: 'PATCH', path: `/Users/${id}`, data: body }] });
+        const bulk = await c.post<{ Operations: Array<{ status: string; response?: { scimType?: string } }> }>('/Bulk', {
+          schemas: [BULK],
+          Operations: [{ method: 'PATCH', path: `/Users/${id}`, data: body }],
+        });
         expect(bulk.status, bulk.text).toBe(200);
         expect(bulk.json.Operations[0], `Bulk ${label}`).toMatchObject({ status: '400', response: { scimType: 'invalidValue' } });
         expect(await state(id), `Bulk ${label}`).toEqual(before);
@@ -82,7 +93,9 @@ describe('#12.11: remove active / active null never answer a change that was not
     const id = await newUser(true);
     expect((await c.patch(`/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: 'False' }))).status).toBe(204);
     expect((await state(id)).active).toBe(false);
-    expect((await c.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: true } }] })).status).toBe(204);
+    expect((await c.patch(`/Users/${id}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: true } }] })).status).toBe(
+      204,
+    );
     expect((await state(id)).active).toBe(true);
     const created = await c.post<{ active: boolean }>('/Users', user('null-on-create@example.com', { active: null }));
     expect(created.status, created.text).toBe(201);

@@ -29,7 +29,16 @@ describe('attributes', () => {
     ['name.givenName', { ...always, name: { givenName: 'Ryan' } }],
     ['name.givenName,name.familyName', { ...always, name: { givenName: 'Ryan', familyName: 'Leenay' } }],
     ['emails.value', { ...always, emails: [{ value: 'emailName357' }, { value: 'testinghome@bob.com' }] }],
-    ['emails.value,emails.type', { ...always, emails: [{ value: 'emailName357', type: 'work' }, { value: 'testinghome@bob.com', type: 'home' }] }],
+    [
+      'emails.value,emails.type',
+      {
+        ...always,
+        emails: [
+          { value: 'emailName357', type: 'work' },
+          { value: 'testinghome@bob.com', type: 'home' },
+        ],
+      },
+    ],
     ['emails[type eq "home"].value', { ...always, emails: [{ value: 'testinghome@bob.com' }] }],
     [ENT, { ...always, [ENT]: { department: 'Sales', employeeNumber: '42' } }],
     [`${ENT}:department`, { ...always, [ENT]: { department: 'Sales' } }],
@@ -60,7 +69,11 @@ describe('excludedAttributes', () => {
 
   it('Microsoft: excludedAttributes=members on a group', () => {
     const group = { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], id: 'g1', displayName: 'G', members: [{ value: 'u1' }] };
-    expect(projectResource(group, { excludedAttributes: 'members' }, GROUP_RESOURCE)).toEqual({ schemas: group.schemas, id: 'g1', displayName: 'G' });
+    expect(projectResource(group, { excludedAttributes: 'members' }, GROUP_RESOURCE)).toEqual({
+      schemas: group.schemas,
+      id: 'g1',
+      displayName: 'G',
+    });
   });
 
   it('applies both lists together', () => {

@@ -30,7 +30,8 @@ function server() {
   let n = 0;
   const exec = async (op: BulkOperation): Promise<BulkResult> => {
     calls.push(op);
-    if (op.data && typeof op.data === 'object' && !Array.isArray(op.data) && op.data.fail === true) throw new ScimError('SCIM_ERR_VALUE_INVALID', 'bad data');
+    if (op.data && typeof op.data === 'object' && !Array.isArray(op.data) && op.data.fail === true)
+      throw new ScimError('SCIM_ERR_VALUE_INVALID', 'bad data');
     if (op.method === 'POST') {
       const id = `id-${++n}`;
       return { status: 201, id, location: `https://x/${op.resource}/${id}`, version: 'W/"1"' };
@@ -42,7 +43,15 @@ function server() {
 
 describe('parseBulkRequest', () => {
   it('reads operations, ids and bulkIds', () => {
-    expect(req([{ method: 'post', path: '/Users', bulkId: 'a', data: { userName: 'x' } }, { method: 'DELETE', path: '/Groups/g1' }], { failOnErrors: 1 })).toEqual({
+    expect(
+      req(
+        [
+          { method: 'post', path: '/Users', bulkId: 'a', data: { userName: 'x' } },
+          { method: 'DELETE', path: '/Groups/g1' },
+        ],
+        { failOnErrors: 1 },
+      ),
+    ).toEqual({
       failOnErrors: 1,
       operations: [
         { method: 'POST', resource: 'Users', path: '/Users', bulkId: 'a', data: { userName: 'x' } },
@@ -54,14 +63,34 @@ describe('parseBulkRequest', () => {
   const bad: Array<[string, unknown, number, string?]> = [
     ['not an object', [], 400, 'invalidSyntax'],
     ['no BulkRequest schema', { Operations: [] }, 400, 'invalidSyntax'],
-    ['too many operations (maxOperations)', { schemas: [BULK], Operations: Array.from({ length: 11 }, () => ({ method: 'DELETE', path: '/Users/x' })) }, 413],
+    [
+      'too many operations (maxOperations)',
+      { schemas: [BULK], Operations: Array.from({ length: 11 }, () => ({ method: 'DELETE', path: '/Users/x' })) },
+      413,
+    ],
     ['an unknown method', { schemas: [BULK], Operations: [{ method: 'GET', path: '/Users/x' }] }, 400, 'invalidSyntax'],
     ['an unknown endpoint', { schemas: [BULK], Operations: [{ method: 'DELETE', path: '/Devices/x' }] }, 400, 'invalidPath'],
     ['POST with an id', { schemas: [BULK], Operations: [{ method: 'POST', path: '/Users/x', bulkId: 'a', data: {} }] }, 400, 'invalidPath'],
     ['PUT without an id', { schemas: [BULK], Operations: [{ method: 'PUT', path: '/Users', data: {} }] }, 400, 'invalidPath'],
-    ['a malformed escape in the path', { schemas: [BULK], Operations: [{ method: 'DELETE', path: '/Users/%E0%A4%A' }] }, 400, 'invalidPath'],
+    [
+      'a malformed escape in the path',
+      { schemas: [BULK], Operations: [{ method: 'DELETE', path: '/Users/%E0%A4%A' }] },
+      400,
+      'invalidPath',
+    ],
     ['POST without a bulkId', { schemas: [BULK], Operations: [{ method: 'POST', path: '/Users', data: {} }] }, 400, 'invalidValue'],
-    ['a duplicated bulkId', { schemas: [BULK], Operations: [{ method: 'POST', path: '/Users', bulkId: 'a', data: {} }, { method: 'POST', path: '/Users', bulkId: 'a', data: {} }] }, 400, 'invalidValue'],
+    [
+      'a duplicated bulkId',
+      {
+        schemas: [BULK],
+        Operations: [
+          { method: 'POST', path: '/Users', bulkId: 'a', data: {} },
+          { method: 'POST', path: '/Users', bulkId: 'a', data: {} },
+        ],
+      },
+      400,
+      'invalidValue',
+    ],
     ['PATCH without data', { schemas: [BULK], Operations: [{ method: 'PATCH', path: '/Users/x' }] }, 400, 'invalidValue'],
     ['failOnErrors of 0', { schemas: [BULK], Operations: [], failOnErrors: 0 }, 400, 'invalidValue'],
   ];
@@ -86,11 +115,19 @@ describe('runBulk', () => {
       req([
         { method: 'POST', path: '/Groups', bulkId: 'g', data: { displayName: 'G', members: [{ value: 'bulkId:u' }] } },
         { method: 'POST', path: '/Users', bulkId: 'u', data: { userName: 'x' } },
-        { method: 'PATCH', path: '/Groups/bulkId:g', data: { Operations: [{ op: 'add', path: 'members', value: [{ value: 'bulkId:u' }] }] } },
+        {
+          method: 'PATCH',
+          path: '/Groups/bulkId:g',
+          data: { Operations: [{ op: 'add', path: 'members', value: [{ value: 'bulkId:u' }] }] },
+        },
       ]),
       s.exec,
     );
-    expect(s.calls.map((c) => `${c.method} ${c.resource}${c.id ? '/' + c.id : ''}`)).toEqual(['POST Users', 'POST Groups', 'PATCH Groups/id-2']);
+    expect(s.calls.map((c) => `${c.method} ${c.resource}${c.id ? '/' + c.id : ''}`)).toEqual([
+      'POST Users',
+      'POST Groups',
+      'PATCH Groups/id-2',
+    ]);
     expect(s.calls[1]!.data).toEqual({ displayName: 'G', members: [{ value: 'id-1' }] });
     expect(res.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:BulkResponse']);
     expect(res.Operations).toEqual([
@@ -127,7 +164,13 @@ describe('runBulk', () => {
   it('stops after failOnErrors errors', async () => {
     const s = server();
     const res = await runBulk(
-      req([{ method: 'PATCH', path: '/Users/a', data: { fail: true } }, { method: 'PATCH', path: '/Users/b', data: {} }], { failOnErrors: 1 }),
+      req(
+        [
+          { method: 'PATCH', path: '/Users/a', data: { fail: true } },
+          { method: 'PATCH', path: '/Users/b', data: {} },
+        ],
+        { failOnErrors: 1 },
+      ),
       s.exec,
     );
     expect(res.Operations).toHaveLength(1);
@@ -135,10 +178,16 @@ describe('runBulk', () => {
   });
 
   it('masks unexpected errors of one operation as 500 and goes on', async () => {
-    const res = await runBulk(req([{ method: 'DELETE', path: '/Users/a' }, { method: 'DELETE', path: '/Users/b' }]), async (op) => {
-      if (op.id === 'a') throw new TypeError('boom');
-      return { status: 204 };
-    });
+    const res = await runBulk(
+      req([
+        { method: 'DELETE', path: '/Users/a' },
+        { method: 'DELETE', path: '/Users/b' },
+      ]),
+      async (op) => {
+        if (op.id === 'a') throw new TypeError('boom');
+        return { status: 204 };
+      },
+    );
     expect(res.Operations.map((o) => o.status)).toEqual(['500', '204']);
     expect(JSON.stringify(res)).not.toContain('boom');
   });

@@ -8,8 +8,12 @@ import type { TestRoster } from '@roster/server/testing';
 import { client, emptyTeam, patchOp, startScimRoster, teamView, user, type ScimClient } from './support.js';
 
 let t: TestRoster;
-beforeAll(async () => { t = await startScimRoster(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await startScimRoster();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 async function createUsers(c: ScimClient, names: string[]): Promise<string[]> {
   const out: string[] = [];
@@ -33,7 +37,9 @@ describe('concurrency', () => {
     const c = client(team);
     const names = ['p1@race.example', 'p2@race.example', 'p3@race.example', 'p4@race.example'];
     const attempts = names.flatMap((n) => Array.from({ length: 6 }, (_, i) => ({ n, body: user(i % 2 ? n.toUpperCase() : n) })));
-    const results = await Promise.all(attempts.map((a) => c.post<{ scimType?: string; id?: string }>('/Users', a.body).then((r) => ({ n: a.n, r }))));
+    const results = await Promise.all(
+      attempts.map((a) => c.post<{ scimType?: string; id?: string }>('/Users', a.body).then((r) => ({ n: a.n, r }))),
+    );
     for (const n of names) {
       const mine = results.filter((x) => x.n === n);
       expect(mine.filter((x) => x.r.status === 201)).toHaveLength(1);
@@ -47,17 +53,24 @@ describe('concurrency', () => {
   it('R2: parallel creates of one person in two teams — exactly one team gets them', async () => {
     const a = client(await emptyTeam(t));
     const b = client(await emptyTeam(t));
-    const results = await Promise.all([0, 1, 2, 3].map((i) => (i % 2 ? a : b).post<{ detail?: string }>('/Users', user('both@race.example'))));
+    const results = await Promise.all(
+      [0, 1, 2, 3].map((i) => (i % 2 ? a : b).post<{ detail?: string }>('/Users', user('both@race.example'))),
+    );
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(3);
-    const [ca, cb] = await Promise.all([a, b].map((c) => c.get<{ totalResults: number }>(`/Users?filter=${encodeURIComponent('userName eq "both@race.example"')}`)));
+    const [ca, cb] = await Promise.all(
+      [a, b].map((c) => c.get<{ totalResults: number }>(`/Users?filter=${encodeURIComponent('userName eq "both@race.example"')}`)),
+    );
     expect(ca!.json.totalResults + cb!.json.totalResults).toBe(1);
   });
 
   it('R16: parallel PATCHes adding and removing members of one group lose no member', async () => {
     const team = await emptyTeam(t);
     const c = client(team);
-    const ids = await createUsers(c, Array.from({ length: 24 }, (_, i) => `m${i}@group.example`));
+    const ids = await createUsers(
+      c,
+      Array.from({ length: 24 }, (_, i) => `m${i}@group.example`),
+    );
     const g = await c.post<{ id: string }>('/Groups', { displayName: 'Crowd', members: ids.slice(0, 8).map((value) => ({ value })) });
     expect(g.status).toBe(201);
     // 8 removals of the first members and 16 adds of the others, each its own request, all at once;
@@ -65,7 +78,11 @@ describe('concurrency', () => {
     const requests = [
       ...ids.slice(0, 8).map((id) => patchOp({ op: 'remove', path: `members[value eq "${id}"]` })),
       ...ids.slice(8, 16).map((id) => patchOp({ op: 'add', path: 'members', value: [{ value: id, display: id.slice(0, 8) }] })),
-      ...ids.slice(16).map((id) => patchOp({ op: 'remove', path: `members[value eq "${ids[0]}"]` }, { op: 'Add', path: 'members', value: [{ value: id }] })),
+      ...ids
+        .slice(16)
+        .map((id) =>
+          patchOp({ op: 'remove', path: `members[value eq "${ids[0]}"]` }, { op: 'Add', path: 'members', value: [{ value: id }] }),
+        ),
     ];
     const results = await Promise.all(requests.map((body) => c.patch(`/Groups/${g.json.id}`, body)));
     expect(results.map((r) => r.status)).toEqual(requests.map(() => 204));
@@ -78,10 +95,17 @@ describe('concurrency', () => {
   it('R13/R14: parallel adds to a license group grant exactly the purchased seats, the rest PENDING_SEAT', async () => {
     const team = await emptyTeam(t, { seats: { salesperson: 5 } });
     const c = client(team);
-    const ids = await createUsers(c, Array.from({ length: 16 }, (_, i) => `s${i}@seats.example`));
-    const groups = await c.get<{ Resources: Array<{ id: string }> }>(`/Groups?filter=${encodeURIComponent('displayName eq "Salesperson"')}`);
+    const ids = await createUsers(
+      c,
+      Array.from({ length: 16 }, (_, i) => `s${i}@seats.example`),
+    );
+    const groups = await c.get<{ Resources: Array<{ id: string }> }>(
+      `/Groups?filter=${encodeURIComponent('displayName eq "Salesperson"')}`,
+    );
     const sales = groups.json.Resources[0]!.id;
-    const results = await Promise.all(ids.map((id) => c.patch(`/Groups/${sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }))));
+    const results = await Promise.all(
+      ids.map((id) => c.patch(`/Groups/${sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }))),
+    );
     expect(results.every((r) => r.status === 204)).toBe(true);
     expect(await members(c, sales)).toEqual([...ids].sort());
     const states = await Promise.all(ids.map((id) => c.get<Record<string, { licenses: Array<{ state: string }> }>>(`/Users/${id}`)));
@@ -93,8 +117,12 @@ describe('concurrency', () => {
       ...ids.slice(0, 3).map((id) => c.patch(`/Users/${id}`, patchOp({ op: 'replace', value: { active: false } }))),
       ...ids.slice(3, 6).map((id) => c.patch(`/Groups/${sales}`, patchOp({ op: 'remove', path: `members[value eq "${id}"]` }))),
     ]);
-    const after = await Promise.all(ids.map((id) => c.get<Record<string, { licenses?: Array<{ state: string }> } | undefined>>(`/Users/${id}`)));
-    const granted = after.filter((s) => s.json['urn:roster:params:scim:schemas:extension:license:2.0:User']?.licenses?.[0]?.state === 'GRANTED');
+    const after = await Promise.all(
+      ids.map((id) => c.get<Record<string, { licenses?: Array<{ state: string }> } | undefined>>(`/Users/${id}`)),
+    );
+    const granted = after.filter(
+      (s) => s.json['urn:roster:params:scim:schemas:extension:license:2.0:User']?.licenses?.[0]?.state === 'GRANTED',
+    );
     expect(granted).toHaveLength(5);
   });
 

@@ -29,8 +29,12 @@ function run(cmd: string, args: string[], cwd: string): Promise<{ code: number; 
 }
 
 describe.skipIf(!OKTA_DIR || !MS_DIR)('conformance suites (unmodified)', () => {
-  beforeAll(async () => { t = await startScimRoster(); });
-  afterAll(async () => { await t?.close(); });
+  beforeAll(async () => {
+    t = await startScimRoster();
+  });
+  afterAll(async () => {
+    await t?.close();
+  });
 
   it("Okta's SCIM 2.0 SPEC test: every assertion passes (R2, R5, R17)", async () => {
     const team = await emptyTeam(t, { tokenName: 'okta' });
@@ -43,10 +47,18 @@ describe.skipIf(!OKTA_DIR || !MS_DIR)('conformance suites (unmodified)', () => {
       active: true,
     });
     expect(seeded.status).toBe(201);
-    const r = await run(process.execPath, [
-      join(OKTA_DIR!, 'runscope-runner.mjs'), join(OKTA_DIR!, 'Okta-SCIM-20-SPEC-Test.json'),
-      '--var', `SCIMBaseURL=${team.base}`, '--var', `auth=Bearer ${team.token}`,
-    ], REPO_ROOT);
+    const r = await run(
+      process.execPath,
+      [
+        join(OKTA_DIR!, 'runscope-runner.mjs'),
+        join(OKTA_DIR!, 'Okta-SCIM-20-SPEC-Test.json'),
+        '--var',
+        `SCIMBaseURL=${team.base}`,
+        '--var',
+        `auth=Bearer ${team.token}`,
+      ],
+      REPO_ROOT,
+    );
     const summary = /(\d+) passed, (\d+) failed/.exec(r.stdout);
     if (r.code !== 0 || !summary || summary[2] !== '0') console.error(r.stdout, r.stderr);
     expect(summary, r.stdout + r.stderr).not.toBeNull();
@@ -62,22 +74,58 @@ describe.skipIf(!OKTA_DIR || !MS_DIR)('conformance suites (unmodified)', () => {
     const report = join(dir, 'report.json');
     try {
       const port = new URL(t.url).port;
-      const r = await run('pnpm', [
-        'exec', 'newman', 'run', join(MS_DIR!, 'PostmanCollection.json'),
-        '--env-var', 'Protocol=http', '--env-var', 'Server=127.0.0.1', '--env-var', `Port=:${port}`,
-        '--env-var', `Api=scim/v2/${team.slug}`, '--env-var', `token=${team.token}`,
-        '--folder', 'Endpoint tests', '--folder', 'User tests', '--folder', 'Group tests',
-        '--folder', 'ComplexAttribute tests', '--folder', 'User tests with garbage',
-        '--folder', 'Group tests with garbage', '--folder', 'Teardown garbage',
-        '--reporters', 'cli,json', '--reporter-json-export', report,
-      ], REPO_ROOT);
+      const r = await run(
+        'pnpm',
+        [
+          'exec',
+          'newman',
+          'run',
+          join(MS_DIR!, 'PostmanCollection.json'),
+          '--env-var',
+          'Protocol=http',
+          '--env-var',
+          'Server=127.0.0.1',
+          '--env-var',
+          `Port=:${port}`,
+          '--env-var',
+          `Api=scim/v2/${team.slug}`,
+          '--env-var',
+          `token=${team.token}`,
+          '--folder',
+          'Endpoint tests',
+          '--folder',
+          'User tests',
+          '--folder',
+          'Group tests',
+          '--folder',
+          'ComplexAttribute tests',
+          '--folder',
+          'User tests with garbage',
+          '--folder',
+          'Group tests with garbage',
+          '--folder',
+          'Teardown garbage',
+          '--reporters',
+          'cli,json',
+          '--reporter-json-export',
+          report,
+        ],
+        REPO_ROOT,
+      );
       const json = JSON.parse(await readFile(report, 'utf8')) as {
-        run: { stats: { requests: { total: number; failed: number }; assertions: { total: number; failed: number } }; failures: Array<{ error: { message: string }; source?: { name?: string } }> };
+        run: {
+          stats: { requests: { total: number; failed: number }; assertions: { total: number; failed: number } };
+          failures: Array<{ error: { message: string }; source?: { name?: string } }>;
+        };
       };
       const { stats, failures } = json.run;
       if (r.code !== 0 || stats.assertions.failed !== 0) console.error(r.stdout.slice(-20_000), r.stderr);
       expect(failures.map((f) => `${f.source?.name}: ${f.error.message}`)).toEqual([]);
-      expect({ code: r.code, failedAssertions: stats.assertions.failed, failedRequests: stats.requests.failed }).toEqual({ code: 0, failedAssertions: 0, failedRequests: 0 });
+      expect({ code: r.code, failedAssertions: stats.assertions.failed, failedRequests: stats.requests.failed }).toEqual({
+        code: 0,
+        failedAssertions: 0,
+        failedRequests: 0,
+      });
       expect(stats.requests.total).toBe(76); // the seven folders the conformance README names
       expect(stats.assertions.total).toBe(103);
     } finally {

@@ -34,7 +34,15 @@ describe('/ServiceProviderConfig', () => {
   });
 
   it('reports the configured limits', () => {
-    expect(serviceProviderConfig({ ...o, bulkMaxOperations: 10, bulkMaxPayloadSize: 2048, filterMaxResults: 50, documentationUri: 'https://docs' })).toMatchObject({
+    expect(
+      serviceProviderConfig({
+        ...o,
+        bulkMaxOperations: 10,
+        bulkMaxPayloadSize: 2048,
+        filterMaxResults: 50,
+        documentationUri: 'https://docs',
+      }),
+    ).toMatchObject({
       bulk: { maxOperations: 10, maxPayloadSize: 2048 },
       filter: { maxResults: 50 },
       documentationUri: 'https://docs',
@@ -47,7 +55,12 @@ describe('/Schemas', () => {
 
   it('lists core User (Microsoft checks for "User Account"), enterprise, license and Group', () => {
     expect(list.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:ListResponse']);
-    expect(list.Resources.map((s) => s.id)).toEqual(['urn:ietf:params:scim:schemas:core:2.0:User', ENT, LIC, 'urn:ietf:params:scim:schemas:core:2.0:Group']);
+    expect(list.Resources.map((s) => s.id)).toEqual([
+      'urn:ietf:params:scim:schemas:core:2.0:User',
+      ENT,
+      LIC,
+      'urn:ietf:params:scim:schemas:core:2.0:Group',
+    ]);
     expect(list.totalResults).toBe(4);
     expect(list.itemsPerPage).toBe(4);
     expect(JSON.stringify(list)).toContain('User Account');
@@ -55,7 +68,8 @@ describe('/Schemas', () => {
 
   it('gives every attribute all RFC 7643 §7 characteristics', () => {
     const check = (a: JsonObject) => {
-      for (const k of ['name', 'type', 'multiValued', 'description', 'required', 'caseExact', 'mutability', 'returned', 'uniqueness']) expect(a).toHaveProperty(k);
+      for (const k of ['name', 'type', 'multiValued', 'description', 'required', 'caseExact', 'mutability', 'returned', 'uniqueness'])
+        expect(a).toHaveProperty(k);
       if (a.type === 'complex') (a.subAttributes as JsonObject[]).forEach(check);
     };
     for (const s of list.Resources) (s.attributes as JsonObject[]).forEach(check);
@@ -79,7 +93,10 @@ describe('/ResourceTypes', () => {
       id: 'User',
       endpoint: '/Users',
       schema: 'urn:ietf:params:scim:schemas:core:2.0:User',
-      schemaExtensions: [{ schema: ENT, required: false }, { schema: LIC, required: false }],
+      schemaExtensions: [
+        { schema: ENT, required: false },
+        { schema: LIC, required: false },
+      ],
       meta: { resourceType: 'ResourceType', location: `${o.baseUrl}/ResourceTypes/User` },
     });
     expect(list.Resources[1]).toMatchObject({ id: 'Group', endpoint: '/Groups', schemaExtensions: [] });

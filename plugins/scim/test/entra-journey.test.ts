@@ -35,7 +35,12 @@ const requestIds: string[] = [];
 beforeAll(async () => {
   t = await startScimRoster();
   team = await t.createTeam(undefined, { salesperson: 1, manager: 5 });
-  const d = await gqlOk<{ createScimToken: { secret: string } }>(t, 'mutation($t: ID!) { createScimToken(teamId: $t, name: "Entra ID") { secret } }', { t: team.teamId }, team.ownerToken);
+  const d = await gqlOk<{ createScimToken: { secret: string } }>(
+    t,
+    'mutation($t: ID!) { createScimToken(teamId: $t, name: "Entra ID") { secret } }',
+    { t: team.teamId },
+    team.ownerToken,
+  );
   const base = client({ base: `${t.url}/scim/v2/${team.teamId}`, token: d.createScimToken.secret });
   // Every Entra request carries its own client-request-id.
   const withId = (h: Record<string, string> = {}) => {
@@ -52,7 +57,9 @@ beforeAll(async () => {
     delete: (p, h) => base.delete(p, withId(h)),
   } as ScimClient;
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 const view = (): Promise<TeamView> => teamView(t, team.teamId, team.ownerToken);
 const q = (filter: string) => encodeURIComponent(filter);
@@ -80,7 +87,11 @@ describe('Entra ID lifecycle', () => {
   });
 
   it('R5: Create — the user and its enterprise extension are provisioned', async () => {
-    for (const [key, given, family] of [['megan', 'Megan', 'Bowen'], ['lee', 'Lee', 'Gu'], ['nestor', 'Nestor', 'Wilke']] as const) {
+    for (const [key, given, family] of [
+      ['megan', 'Megan', 'Bowen'],
+      ['lee', 'Lee', 'Gu'],
+      ['nestor', 'Nestor', 'Wilke'],
+    ] as const) {
       const userName = `${key}@contoso.example`;
       const found = await entra.get<{ totalResults: number }>(`/Users?filter=${q(`userName eq "${userName}"`)}`);
       expect(found.json.totalResults).toBe(0);
@@ -90,15 +101,26 @@ describe('Entra ID lifecycle', () => {
       ids[key] = r.json.id;
     }
     const v = await view();
-    expect(v.members['megan@contoso.example']).toMatchObject({ status: 'active', givenName: 'Megan', familyName: 'Bowen', email: 'megan@contoso.example' });
-    expect(v.members['megan@contoso.example']!.attributes).toMatchObject({ [ENTERPRISE]: { department: 'Sales' }, name: { formatted: 'Megan Bowen' } });
+    expect(v.members['megan@contoso.example']).toMatchObject({
+      status: 'active',
+      givenName: 'Megan',
+      familyName: 'Bowen',
+      email: 'megan@contoso.example',
+    });
+    expect(v.members['megan@contoso.example']!.attributes).toMatchObject({
+      [ENTERPRISE]: { department: 'Sales' },
+      name: { formatted: 'Megan Bowen' },
+    });
   });
 
   it('R2: a person who belongs to another team is refused with 409 uniqueness, and neither team changes', async () => {
     const other: ScimTeam = await emptyTeam(t, { tokenName: 'other-entra' });
     const created = await client(other).post('/Users', entraUser('shared@contoso.example', 'Sam', 'Shared'));
     expect(created.status).toBe(201);
-    const r = await entra.post<{ status: string; scimType: string; detail: string }>('/Users', entraUser('Shared@Contoso.example', 'Sam', 'Shared'));
+    const r = await entra.post<{ status: string; scimType: string; detail: string }>(
+      '/Users',
+      entraUser('Shared@Contoso.example', 'Sam', 'Shared'),
+    );
     expect(r.status).toBe(409);
     expect(r.json).toMatchObject({ status: '409', scimType: 'uniqueness' });
     expect(r.json.detail).toMatch(/another team/);
@@ -108,27 +130,33 @@ describe('Entra ID lifecycle', () => {
   });
 
   it('R6: Update — "Replace" ops, emails[type eq "work"].value, "Add" of title and a bare-string manager id', async () => {
-    const r = await entra.patch(`/Users/${ids.megan}`, patchOp(
-      { op: 'Replace', path: 'emails[type eq "work"].value', value: 'megan.bowen@contoso.example' },
-      { op: 'Replace', path: 'name.familyName', value: 'Bowen-Smith' },
-      { op: 'Add', path: 'title', value: 'Sales Lead' },
-      { op: 'Add', path: `${ENTERPRISE}:manager`, value: ids.nestor },
-      { op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Field Sales' },
-    ));
+    const r = await entra.patch(
+      `/Users/${ids.megan}`,
+      patchOp(
+        { op: 'Replace', path: 'emails[type eq "work"].value', value: 'megan.bowen@contoso.example' },
+        { op: 'Replace', path: 'name.familyName', value: 'Bowen-Smith' },
+        { op: 'Add', path: 'title', value: 'Sales Lead' },
+        { op: 'Add', path: `${ENTERPRISE}:manager`, value: ids.nestor },
+        { op: 'Replace', path: `${ENTERPRISE}:department`, value: 'Field Sales' },
+      ),
+    );
     expect(r.status).toBe(204);
     const v = await view();
     expect(v.members['megan@contoso.example']).toMatchObject({ email: 'megan.bowen@contoso.example', familyName: 'Bowen-Smith' });
-    expect(v.members['megan@contoso.example']!.attributes).toMatchObject({ title: 'Sales Lead', [ENTERPRISE]: { department: 'Field Sales', manager: { value: ids.nestor } } });
+    expect(v.members['megan@contoso.example']!.attributes).toMatchObject({
+      title: 'Sales Lead',
+      [ENTERPRISE]: { department: 'Field Sales', manager: { value: ids.nestor } },
+    });
     // Entra reads it back with its own filters.
     const byManager = await entra.get<{ totalResults: number }>(`/Users?filter=${q(`${ENTERPRISE}:manager.value eq "${ids.nestor}"`)}`);
     expect(byManager.json.totalResults).toBe(1);
   });
 
   it('R6/R7: userName and active ("False", a string) change in one request', async () => {
-    const r = await entra.patch(`/Users/${ids.lee}`, patchOp(
-      { op: 'Replace', path: 'userName', value: 'lee.gu@contoso.example' },
-      { op: 'Replace', path: 'active', value: 'False' },
-    ));
+    const r = await entra.patch(
+      `/Users/${ids.lee}`,
+      patchOp({ op: 'Replace', path: 'userName', value: 'lee.gu@contoso.example' }, { op: 'Replace', path: 'active', value: 'False' }),
+    );
     expect(r.status).toBe(204);
     const v = await view();
     expect(v.members['lee@contoso.example']).toBeUndefined();
@@ -139,15 +167,28 @@ describe('Entra ID lifecycle', () => {
   });
 
   it('R16: groups — create, look up by displayName, add and remove members with Entra ops, rename', async () => {
-    const created = await entra.post<{ id: string }>('/Groups', { schemas: [CORE_GROUP], externalId: randomUUID(), displayName: 'Projects', members: [] });
+    const created = await entra.post<{ id: string }>('/Groups', {
+      schemas: [CORE_GROUP],
+      externalId: randomUUID(),
+      displayName: 'Projects',
+      members: [],
+    });
     expect(created.status).toBe(201);
     projects = created.json.id;
-    const found = await entra.get<{ Resources: Array<{ id: string }> }>(`/Groups?filter=${q('displayName eq "projects"')}&excludedAttributes=members`);
+    const found = await entra.get<{ Resources: Array<{ id: string }> }>(
+      `/Groups?filter=${q('displayName eq "projects"')}&excludedAttributes=members`,
+    );
     expect(found.json.Resources.map((g) => g.id)).toEqual([projects]);
-    const add = await entra.patch(`/Groups/${projects}`, patchOp({ op: 'Add', path: 'members', value: [{ value: ids.megan }, { value: ids.lee }] }));
+    const add = await entra.patch(
+      `/Groups/${projects}`,
+      patchOp({ op: 'Add', path: 'members', value: [{ value: ids.megan }, { value: ids.lee }] }),
+    );
     expect(add.status).toBe(204);
     // Entra's membership probe.
-    const probe = (uid: string) => entra.get<{ totalResults: number }>(`/Groups?filter=${q(`id eq "${projects}" and members[value eq "${uid}"]`)}&excludedAttributes=members`);
+    const probe = (uid: string) =>
+      entra.get<{ totalResults: number }>(
+        `/Groups?filter=${q(`id eq "${projects}" and members[value eq "${uid}"]`)}&excludedAttributes=members`,
+      );
     expect((await probe(ids.megan!)).json.totalResults).toBe(1);
     expect((await probe(ids.nestor!)).json.totalResults).toBe(0);
     const remove = await entra.patch(`/Groups/${projects}`, patchOp({ op: 'Remove', path: 'members', value: [{ value: ids.lee }] }));
@@ -161,11 +202,15 @@ describe('Entra ID lifecycle', () => {
   });
 
   it('R13/R14/R15: an assigned group named like an app group binds to it; seats are granted FIFO, the rest wait', async () => {
-    const found = await entra.get<{ Resources: Array<{ id: string }> }>(`/Groups?filter=${q('displayName eq "Salesperson"')}&excludedAttributes=members`);
+    const found = await entra.get<{ Resources: Array<{ id: string }> }>(
+      `/Groups?filter=${q('displayName eq "Salesperson"')}&excludedAttributes=members`,
+    );
     expect(found.json.Resources).toHaveLength(1);
     sales = found.json.Resources[0]!.id;
     for (const who of ['nestor', 'megan']) {
-      expect((await entra.patch(`/Groups/${sales}`, patchOp({ op: 'Add', path: 'members', value: [{ value: ids[who] }] }))).status).toBe(204);
+      expect((await entra.patch(`/Groups/${sales}`, patchOp({ op: 'Add', path: 'members', value: [{ value: ids[who] }] }))).status).toBe(
+        204,
+      );
     }
     const v = await view();
     expect(v.members['nestor@contoso.example']!.licenses).toEqual({ salesperson: 'GRANTED' });

@@ -30,7 +30,11 @@ describe('error catalogue', () => {
       scimType: 'invalidFilter',
       detail: 'Invalid filter: x',
     });
-    expect(new ScimError('SCIM_ERR_NOT_FOUND').toBody()).toEqual({ schemas: [SCIM_ERROR_SCHEMA], status: '404', detail: 'The resource does not exist.' });
+    expect(new ScimError('SCIM_ERR_NOT_FOUND').toBody()).toEqual({
+      schemas: [SCIM_ERROR_SCHEMA],
+      status: '404',
+      detail: 'The resource does not exist.',
+    });
   });
 
   it('is detected by brand', () => {

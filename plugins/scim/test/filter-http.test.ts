@@ -18,21 +18,38 @@ beforeAll(async () => {
   c = client(team);
   const users = {
     ann: {
-      userName: 'ann@f.example', externalId: 'ext-1', displayName: 'Ann Lee', title: 'Engineer', active: true,
+      userName: 'ann@f.example',
+      externalId: 'ext-1',
+      displayName: 'Ann Lee',
+      title: 'Engineer',
+      active: true,
       name: { givenName: 'Ann', familyName: 'Lee', formatted: 'Dr. Ann Lee' },
-      emails: [{ value: 'ann@f.example', type: 'work', primary: true }, { value: 'ann@home.example', type: 'home' }],
+      emails: [
+        { value: 'ann@f.example', type: 'work', primary: true },
+        { value: 'ann@home.example', type: 'home' },
+      ],
       phoneNumbers: [{ value: '+1 555 0100', type: 'mobile' }],
       [ENTERPRISE]: { department: 'R&D', employeeNumber: '42', manager: { value: 'm-1' } },
     },
     ben: {
-      userName: 'ben@f.example', externalId: 'EXT-2', displayName: 'Ben Ng', title: 'Sales Rep', active: false,
-      name: { givenName: 'Ben', familyName: 'Ng' }, emails: [{ value: 'ben@f.example', type: 'work', primary: true }],
+      userName: 'ben@f.example',
+      externalId: 'EXT-2',
+      displayName: 'Ben Ng',
+      title: 'Sales Rep',
+      active: false,
+      name: { givenName: 'Ben', familyName: 'Ng' },
+      emails: [{ value: 'ben@f.example', type: 'work', primary: true }],
       [ENTERPRISE]: { department: 'Sales' },
     },
     cat: {
-      userName: 'cat@f.example', displayName: "Cat O'Brien", userType: 'Contractor',
+      userName: 'cat@f.example',
+      displayName: "Cat O'Brien",
+      userType: 'Contractor',
       name: { givenName: 'Cat', familyName: "O'Brien" },
-      emails: [{ value: 'cat@f.example', type: 'work', primary: true }, { value: 'cat@gmail.example', type: 'other' }],
+      emails: [
+        { value: 'cat@f.example', type: 'work', primary: true },
+        { value: 'cat@gmail.example', type: 'other' },
+      ],
       [ENTERPRISE]: { department: 'Sales' },
     },
     dan: { userName: 'dan@x.example', title: 'engineer', name: { givenName: 'Dan', familyName: 'Ode' }, locale: 'fr-FR' },
@@ -42,17 +59,25 @@ beforeAll(async () => {
     expect(r.status).toBe(201);
     ids[key] = r.json.id;
   }
-  const admins = await c.post<{ id: string }>('/Groups', { displayName: 'Admins', externalId: 'okta-admins', members: [{ value: ids.ann }, { value: ids.dan }] });
+  const admins = await c.post<{ id: string }>('/Groups', {
+    displayName: 'Admins',
+    externalId: 'okta-admins',
+    members: [{ value: ids.ann }, { value: ids.dan }],
+  });
   groupIds.admins = admins.json.id;
   const sales = await c.get<{ Resources: Array<{ id: string }> }>(`/Groups?filter=${encodeURIComponent('displayName eq "Salesperson"')}`);
   groupIds.sales = sales.json.Resources[0]!.id;
   await c.patch(`/Groups/${groupIds.sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: ids.ann }] }));
   await c.patch(`/Groups/${groupIds.sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: ids.cat }] }));
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 async function select(resource: 'Users' | 'Groups', filter: string): Promise<{ status: number; names: string[]; scimType?: string }> {
-  const r = await c.get<{ Resources?: Array<{ userName?: string; displayName?: string }>; scimType?: string; totalResults?: number }>(`/${resource}?count=100&filter=${encodeURIComponent(filter)}`);
+  const r = await c.get<{ Resources?: Array<{ userName?: string; displayName?: string }>; scimType?: string; totalResults?: number }>(
+    `/${resource}?count=100&filter=${encodeURIComponent(filter)}`,
+  );
   const names = (r.json.Resources ?? []).map((x) => (resource === 'Users' ? x.userName!.split('@')[0]! : x.displayName!)).sort();
   if (r.status === 200) expect(r.json.totalResults).toBe(names.length);
   return r.json.scimType ? { status: r.status, names, scimType: r.json.scimType } : { status: r.status, names };

@@ -1,5 +1,14 @@
 import { describe, it, expect } from 'vitest';
-import { parseFilter, toSql, sortSql, matchesFilter, isScimError, type Filter, type ColumnMap, type JsonObject } from '../src/protocol/index.js';
+import {
+  parseFilter,
+  toSql,
+  sortSql,
+  matchesFilter,
+  isScimError,
+  type Filter,
+  type ColumnMap,
+  type JsonObject,
+} from '../src/protocol/index.js';
 import { ENT, groupColumns, userColumns } from './columns.js';
 
 const UUID = '2819c223-7f76-453a-919d-413861904646';
@@ -53,14 +62,34 @@ describe('filter grammar: valid filters → SQL', () => {
     ['meta.Created gt 2015-10-10T14:38:21.8617979-07:00', 'm.created_at > ?', ['2015-10-10T14:38:21.8617979-07:00']],
     ['meta.created le "2011-05-13"', 'm.created_at <= ?', ['2011-05-13']],
     ['meta.created eq "2011-05-13T04:42:34.123+02:00"', 'm.created_at = ?', ['2011-05-13T04:42:34.123+02:00']],
-    ['title pr and displayName eq "x"', "((m.attributes->>'title' is not null and m.attributes->>'title' <> '') and lower(u.display_name) = lower(?))", ['x']],
+    [
+      'title pr and displayName eq "x"',
+      "((m.attributes->>'title' is not null and m.attributes->>'title' <> '') and lower(u.display_name) = lower(?))",
+      ['x'],
+    ],
     ['userName eq "a" or userName eq "b"', '(lower(m.user_name) = lower(?) or lower(m.user_name) = lower(?))', ['a', 'b']],
     // and binds tighter than or
-    ['userName eq "a" or userName eq "b" and title eq "c"', "(lower(m.user_name) = lower(?) or (lower(m.user_name) = lower(?) and lower(m.attributes->>'title') = lower(?)))", ['a', 'b', 'c']],
-    ['(userName eq "a" or userName eq "b") and title eq "c"', "((lower(m.user_name) = lower(?) or lower(m.user_name) = lower(?)) and lower(m.attributes->>'title') = lower(?))", ['a', 'b', 'c']],
-    ['userName eq "a" AND userName eq "b" OR userName eq "c"', '((lower(m.user_name) = lower(?) and lower(m.user_name) = lower(?)) or lower(m.user_name) = lower(?))', ['a', 'b', 'c']],
+    [
+      'userName eq "a" or userName eq "b" and title eq "c"',
+      "(lower(m.user_name) = lower(?) or (lower(m.user_name) = lower(?) and lower(m.attributes->>'title') = lower(?)))",
+      ['a', 'b', 'c'],
+    ],
+    [
+      '(userName eq "a" or userName eq "b") and title eq "c"',
+      "((lower(m.user_name) = lower(?) or lower(m.user_name) = lower(?)) and lower(m.attributes->>'title') = lower(?))",
+      ['a', 'b', 'c'],
+    ],
+    [
+      'userName eq "a" AND userName eq "b" OR userName eq "c"',
+      '((lower(m.user_name) = lower(?) and lower(m.user_name) = lower(?)) or lower(m.user_name) = lower(?))',
+      ['a', 'b', 'c'],
+    ],
     ['not (userName eq "x")', 'not coalesce(lower(m.user_name) = lower(?), false)', ['x']],
-    ['NOT(title pr) and active eq true', "(not coalesce((m.attributes->>'title' is not null and m.attributes->>'title' <> ''), false) and (m.status = 'active') = ?)", [true]],
+    [
+      'NOT(title pr) and active eq true',
+      "(not coalesce((m.attributes->>'title' is not null and m.attributes->>'title' <> ''), false) and (m.status = 'active') = ?)",
+      [true],
+    ],
     ['((((userName eq "a"))))', 'lower(m.user_name) = lower(?)', ['a']],
     ['emails pr', `exists (select 1 from ${EMAILS})`, []],
     ['emails co "@example.com"', `exists (select 1 from ${EMAILS} where lower(e->>'value') like lower(?))`, ['%@example.com%']],
@@ -91,10 +120,25 @@ describe('filter grammar: valid filters → SQL', () => {
     [`${ENT}:department eq "Sales"`, `lower(m.attributes->'${ENT}'->>'department') = lower(?)`, ['Sales']],
     [`${ENT.toUpperCase()}:DEPARTMENT eq "Sales"`, `lower(m.attributes->'${ENT}'->>'department') = lower(?)`, ['Sales']],
     ['urn:ietf:params:scim:schemas:core:2.0:User:userName eq "x"', 'lower(m.user_name) = lower(?)', ['x']],
-    [`members.value eq "${UUID}"`, 'exists (select 1 from group_member gm where gm.group_id = g.id and gm.membership_id = ?)', [UUID], groupColumns],
-    [`members[value eq "${UUID}"]`, 'exists (select 1 from group_member gm where gm.group_id = g.id and gm.membership_id = ?)', [UUID], groupColumns],
+    [
+      `members.value eq "${UUID}"`,
+      'exists (select 1 from group_member gm where gm.group_id = g.id and gm.membership_id = ?)',
+      [UUID],
+      groupColumns,
+    ],
+    [
+      `members[value eq "${UUID}"]`,
+      'exists (select 1 from group_member gm where gm.group_id = g.id and gm.membership_id = ?)',
+      [UUID],
+      groupColumns,
+    ],
     ['members eq "string id 1"', 'exists (select 1 from group_member gm where gm.group_id = g.id and false)', [], groupColumns],
-    ['displayName eq "Sales" and externalId eq "e1"', '(lower(g.display_name) = lower(?) and g.external_id = ?)', ['Sales', 'e1'], groupColumns],
+    [
+      'displayName eq "Sales" and externalId eq "e1"',
+      '(lower(g.display_name) = lower(?) and g.external_id = ?)',
+      ['Sales', 'e1'],
+      groupColumns,
+    ],
   ];
   for (const [filter, expectedSql, params, columns] of table) {
     it(`${filter}`, () => {
@@ -117,7 +161,13 @@ describe('filter grammar: valid filters → SQL', () => {
 
 describe('filter grammar: parser AST', () => {
   it('keeps unquoted tokens as typed values with their raw text', () => {
-    expect(parseFilter('x.version eq 42')).toEqual({ type: 'compare', path: { attr: 'x', sub: 'version' }, op: 'eq', value: 42, raw: '42' });
+    expect(parseFilter('x.version eq 42')).toEqual({
+      type: 'compare',
+      path: { attr: 'x', sub: 'version' },
+      op: 'eq',
+      value: 42,
+      raw: '42',
+    });
     expect(parseFilter('active eq FALSE')).toMatchObject({ value: false });
     expect(parseFilter('manager eq null')).toMatchObject({ value: null });
     expect(parseFilter('userName eq "42"')).toEqual({ type: 'compare', path: { attr: 'userName' }, op: 'eq', value: '42' });
@@ -125,12 +175,19 @@ describe('filter grammar: parser AST', () => {
 
   it('parses value paths with relative sub-attribute names', () => {
     const f: Filter = parseFilter('emails[type eq "work"]');
-    expect(f).toEqual({ type: 'valuePath', path: { attr: 'emails' }, filter: { type: 'compare', path: { attr: 'type' }, op: 'eq', value: 'work' } });
+    expect(f).toEqual({
+      type: 'valuePath',
+      path: { attr: 'emails' },
+      filter: { type: 'compare', path: { attr: 'type' }, op: 'eq', value: 'work' },
+    });
   });
 
   it('separates an extension URN from the attribute and strips the core URN', () => {
     expect(parseFilter(`${ENT}:manager.value eq "x"`)).toMatchObject({ path: { uri: ENT, attr: 'manager', sub: 'value' } });
-    expect(parseFilter('urn:ietf:params:scim:schemas:core:2.0:User:name.givenName pr')).toEqual({ type: 'present', path: { attr: 'name', sub: 'givenName' } });
+    expect(parseFilter('urn:ietf:params:scim:schemas:core:2.0:User:name.givenName pr')).toEqual({
+      type: 'present',
+      path: { attr: 'name', sub: 'givenName' },
+    });
   });
 
   it('builds left-associative and/or trees', () => {
@@ -193,7 +250,11 @@ describe('filter grammar: invalid filters → invalidFilter', () => {
     it(JSON.stringify(filter), () => {
       const e = scimErrorOf(() => sql(filter));
       expect(e.code).toMatch(/^SCIM_ERR_FILTER_/);
-      expect(e.toBody()).toMatchObject({ status: '400', scimType: 'invalidFilter', schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'] });
+      expect(e.toBody()).toMatchObject({
+        status: '400',
+        scimType: 'invalidFilter',
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:Error'],
+      });
       expect(e.message).toMatch(/^Invalid filter: /);
     });
   }

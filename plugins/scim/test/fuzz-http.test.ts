@@ -5,7 +5,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestRoster } from '@roster/server/testing';
-import { CORE_GROUP, CORE_USER, ENTERPRISE, ERROR, PATCH_OP, client, emptyTeam, startScimRoster, user, type Json, type ScimClient, type ScimTeam } from './support.js';
+import {
+  CORE_GROUP,
+  CORE_USER,
+  ENTERPRISE,
+  ERROR,
+  PATCH_OP,
+  client,
+  emptyTeam,
+  startScimRoster,
+  user,
+  type Json,
+  type ScimClient,
+  type ScimTeam,
+} from './support.js';
 
 /** mulberry32: a small seeded PRNG, so a failure names the seed that reproduces it. */
 function rng(seed: number) {
@@ -39,13 +52,61 @@ beforeAll(async () => {
   userId = (await c.post<{ id: string }>('/Users', user('fuzz@example.com'))).json.id;
   groupId = (await c.post<{ id: string }>('/Groups', { displayName: 'Fuzz', members: [{ value: userId }] })).json.id;
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
-const ATTRS = ['userName', 'USERNAME', 'name.givenName', 'name.familyName', 'emails', 'emails.value', 'emails.type', 'emails.primary', 'title', 'active', 'externalId', 'id', 'meta.created',
-  'meta.lastModified', 'groups', 'groups.display', 'displayName', 'members', 'members.value', `${ENTERPRISE}:department`, `${ENTERPRISE}:manager.value`, 'nope', 'x.y.z', 'urn:bad:attr', '', '$ref', 'name'];
+const ATTRS = [
+  'userName',
+  'USERNAME',
+  'name.givenName',
+  'name.familyName',
+  'emails',
+  'emails.value',
+  'emails.type',
+  'emails.primary',
+  'title',
+  'active',
+  'externalId',
+  'id',
+  'meta.created',
+  'meta.lastModified',
+  'groups',
+  'groups.display',
+  'displayName',
+  'members',
+  'members.value',
+  `${ENTERPRISE}:department`,
+  `${ENTERPRISE}:manager.value`,
+  'nope',
+  'x.y.z',
+  'urn:bad:attr',
+  '',
+  '$ref',
+  'name',
+];
 const OPS = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr', 'EQ', 'xx', ''];
-const VALUES = ['"a"', '"ann@example.com"', 'true', 'False', 'null', '42', '-1.5e3', '"2020-01-01T00:00:00Z"', '2015-10-10T14:38:21.8617979-07:00', '"\\"quoted\\""', '"unterminated', '"%_\\\\"',
-  '"\u0000"', '"😀"', 'bare', '"00000000-0000-0000-0000-000000000000"', '""', '"' + 'x'.repeat(300) + '"', "'single'"];
+const VALUES = [
+  '"a"',
+  '"ann@example.com"',
+  'true',
+  'False',
+  'null',
+  '42',
+  '-1.5e3',
+  '"2020-01-01T00:00:00Z"',
+  '2015-10-10T14:38:21.8617979-07:00',
+  '"\\"quoted\\""',
+  '"unterminated',
+  '"%_\\\\"',
+  '"\u0000"',
+  '"😀"',
+  'bare',
+  '"00000000-0000-0000-0000-000000000000"',
+  '""',
+  '"' + 'x'.repeat(300) + '"',
+  "'single'",
+];
 const JOIN = ['and', 'or', 'AND', 'Or', 'not', '(', ')', '[', ']', '.', '"', ' '];
 
 function randomFilter(r: Rng, depth = 0): string {
@@ -53,12 +114,32 @@ function randomFilter(r: Rng, depth = 0): string {
   if (depth < 4 && roll < 2) return `(${randomFilter(r, depth + 1)}) ${r.pick(['and', 'or'])} ${randomFilter(r, depth + 1)}`;
   if (depth < 4 && roll === 2) return `not (${randomFilter(r, depth + 1)})`;
   if (depth < 4 && roll === 3) return `${r.pick(['emails', 'members', 'groups', 'name', 'phoneNumbers'])}[${randomFilter(r, depth + 1)}]`;
-  if (roll === 4) return Array.from({ length: 1 + r.int(6) }, () => r.pick([...ATTRS, ...OPS, ...VALUES, ...JOIN])).join(r.pick([' ', '', '  ']));
+  if (roll === 4)
+    return Array.from({ length: 1 + r.int(6) }, () => r.pick([...ATTRS, ...OPS, ...VALUES, ...JOIN])).join(r.pick([' ', '', '  ']));
   const op = r.pick(OPS);
   return op.toLowerCase() === 'pr' ? `${r.pick(ATTRS)} pr` : `${r.pick(ATTRS)} ${op} ${r.pick(VALUES)}`;
 }
 
-const WEIRD: unknown[] = [null, true, false, 0, -1, 1e308, '', 'x', '😀', [], {}, [null], [{}], { value: null }, { $ref: 'x' }, 'x'.repeat(5000), [1, 'a', null], { a: { b: { c: [] } } }];
+const WEIRD: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1e308,
+  '',
+  'x',
+  '😀',
+  [],
+  {},
+  [null],
+  [{}],
+  { value: null },
+  { $ref: 'x' },
+  'x'.repeat(5000),
+  [1, 'a', null],
+  { a: { b: { c: [] } } },
+];
 
 /** Mutates a JSON value: drops, adds, retypes keys; nests; swaps in odd values. */
 function mutate(r: Rng, v: unknown, depth = 0): unknown {
@@ -76,7 +157,24 @@ function mutate(r: Rng, v: unknown, depth = 0): unknown {
       const key = roll === 1 ? k.toUpperCase() : roll === 2 ? `${k}x` : k;
       out[key] = roll === 3 ? mutate(r, x, depth + 1) : roll === 4 ? r.pick(WEIRD) : x;
     }
-    if (r.int(5) === 0) out[r.pick(['id', 'meta', 'schemas', 'groups', 'members', 'Operations', 'op', 'path', 'value', 'active', 'userName', '__proto__', 'constructor'])] = r.pick(WEIRD);
+    if (r.int(5) === 0)
+      out[
+        r.pick([
+          'id',
+          'meta',
+          'schemas',
+          'groups',
+          'members',
+          'Operations',
+          'op',
+          'path',
+          'value',
+          'active',
+          'userName',
+          '__proto__',
+          'constructor',
+        ])
+      ] = r.pick(WEIRD);
     return out;
   }
   return r.int(3) === 0 ? r.pick(WEIRD) : v;
@@ -86,8 +184,20 @@ const PATCHES: Json[] = [
   { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { active: false } }] },
   { schemas: [PATCH_OP], Operations: [{ op: 'Replace', path: 'emails[type eq "work"].value', value: 'x@example.com' }] },
   { schemas: [PATCH_OP], Operations: [{ op: 'add', path: 'members', value: [{ value: '' }] }] },
-  { schemas: [PATCH_OP], Operations: [{ op: 'remove', path: 'members[value eq "x"]' }, { op: 'add', path: 'members', value: 'string id' }] },
-  { schemas: [PATCH_OP], Operations: [{ op: 'replace', path: `${ENTERPRISE}:manager`, value: 'mgr' }, { op: 'remove', path: 'title' }] },
+  {
+    schemas: [PATCH_OP],
+    Operations: [
+      { op: 'remove', path: 'members[value eq "x"]' },
+      { op: 'add', path: 'members', value: 'string id' },
+    ],
+  },
+  {
+    schemas: [PATCH_OP],
+    Operations: [
+      { op: 'replace', path: `${ENTERPRISE}:manager`, value: 'mgr' },
+      { op: 'remove', path: 'title' },
+    ],
+  },
   { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: { id: 'x', displayName: 'Renamed' } }] },
 ];
 
@@ -108,21 +218,50 @@ describe(`fuzz over HTTP (seed ${SEED})`, () => {
         ? await c.get(`/${resource}?filter=${encodeURIComponent(filter)}`)
         : await c.post(`/${resource}/.search`, { filter, count: r.int(5) });
       await expectScimAnswer(`filter ${JSON.stringify(filter)}`, res);
-      if (res.status === 400) expect((res.json as { scimType?: string }).scimType, filter).toMatch(/^(invalidFilter|invalidValue|invalidSyntax)$/);
+      if (res.status === 400)
+        expect((res.json as { scimType?: string }).scimType, filter).toMatch(/^(invalidFilter|invalidValue|invalidSyntax)$/);
     }
   });
 
   it('mutated User, Group, PATCH, Bulk and search bodies never cause a 5xx', async () => {
     const r = rng(SEED + 1);
     const bases: Array<[string, string, () => unknown]> = [
-      ['POST', '/Users', () => user(`f${r.int(1e6)}@example.com`, { [ENTERPRISE]: { department: 'X', manager: { value: 'm' } }, phoneNumbers: [{ value: '1', type: 'work' }] })],
+      [
+        'POST',
+        '/Users',
+        () =>
+          user(`f${r.int(1e6)}@example.com`, {
+            [ENTERPRISE]: { department: 'X', manager: { value: 'm' } },
+            phoneNumbers: [{ value: '1', type: 'work' }],
+          }),
+      ],
       ['PUT', `/Users/${userId}`, () => user('fuzz@example.com', { schemas: [CORE_USER] })],
       ['PATCH', `/Users/${userId}`, () => r.pick(PATCHES)],
       ['POST', '/Groups', () => ({ schemas: [CORE_GROUP], displayName: `G${r.int(1e6)}`, members: [{ value: userId, display: 'd' }] })],
       ['PUT', `/Groups/${groupId}`, () => ({ schemas: [CORE_GROUP], displayName: 'Fuzz', members: [{ value: userId }] })],
       ['PATCH', `/Groups/${groupId}`, () => r.pick(PATCHES)],
-      ['POST', '/Bulk', () => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [{ method: 'POST', path: '/Users', bulkId: 'a', data: user(`b${r.int(1e6)}@example.com`) }, { method: 'PATCH', path: '/Users/bulkId:a', data: r.pick(PATCHES) }] })],
-      ['POST', '/.search', () => ({ schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'userName sw "f"', attributes: ['userName'], startIndex: 1, count: 3 })],
+      [
+        'POST',
+        '/Bulk',
+        () => ({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+          Operations: [
+            { method: 'POST', path: '/Users', bulkId: 'a', data: user(`b${r.int(1e6)}@example.com`) },
+            { method: 'PATCH', path: '/Users/bulkId:a', data: r.pick(PATCHES) },
+          ],
+        }),
+      ],
+      [
+        'POST',
+        '/.search',
+        () => ({
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+          filter: 'userName sw "f"',
+          attributes: ['userName'],
+          startIndex: 1,
+          count: 3,
+        }),
+      ],
     ];
     for (let i = 0; i < ROUNDS * 3; i++) {
       const [method, path, make] = r.pick(bases);
@@ -134,11 +273,67 @@ describe(`fuzz over HTTP (seed ${SEED})`, () => {
 
   it('raw garbage bodies, content types, paths and query parameters never cause a 5xx', async () => {
     const r = rng(SEED + 2);
-    const bodies = ['', '{', '}', '{"a":}', 'null', '[1,2', '\u0000\u0001', '{"userName":"x"}'.repeat(3), '\uFEFF{"userName":"bom@example.com"}', '{"userName":"' + 'y'.repeat(40_000) + '"}', '<xml/>', 'userName=x&active=true', '{"__proto__":{"polluted":1},"userName":"p@example.com"}'];
-    const types = ['application/scim+json', 'application/json', 'application/json; charset=latin1', 'text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/x-www-form-urlencoded', '', 'application/scim+json;;;'];
-    const paths = ['/Users', '/Groups', '/Users/', `/Users/${userId}`, `/Groups/${groupId}`, '/Bulk', '/.search', '/Users/.search', '/Schemas/%F0%9F%98%80', '/ResourceTypes/User/x', '/Users/%00', '/Me', '/', '/Users/..%2F..%2F', `/Groups/${groupId}/members`];
+    const bodies = [
+      '',
+      '{',
+      '}',
+      '{"a":}',
+      'null',
+      '[1,2',
+      '\u0000\u0001',
+      '{"userName":"x"}'.repeat(3),
+      '\uFEFF{"userName":"bom@example.com"}',
+      '{"userName":"' + 'y'.repeat(40_000) + '"}',
+      '<xml/>',
+      'userName=x&active=true',
+      '{"__proto__":{"polluted":1},"userName":"p@example.com"}',
+    ];
+    const types = [
+      'application/scim+json',
+      'application/json',
+      'application/json; charset=latin1',
+      'text/plain',
+      'application/xml',
+      'multipart/form-data; boundary=x',
+      'application/x-www-form-urlencoded',
+      '',
+      'application/scim+json;;;',
+    ];
+    const paths = [
+      '/Users',
+      '/Groups',
+      '/Users/',
+      `/Users/${userId}`,
+      `/Groups/${groupId}`,
+      '/Bulk',
+      '/.search',
+      '/Users/.search',
+      '/Schemas/%F0%9F%98%80',
+      '/ResourceTypes/User/x',
+      '/Users/%00',
+      '/Me',
+      '/',
+      '/Users/..%2F..%2F',
+      `/Groups/${groupId}/members`,
+    ];
     const params = ['filter', 'sortBy', 'sortOrder', 'attributes', 'excludedAttributes', 'startIndex', 'count', 'Filter', 'COUNT'];
-    const values = ['', '-1', '0', '1', '99999999999999999999', 'NaN', 'userName', 'emails[type eq "work"]', 'emails[', 'urn:x', '"', ',,,', 'name.givenName,emails.value', 'descending', 'sideways'];
+    const values = [
+      '',
+      '-1',
+      '0',
+      '1',
+      '99999999999999999999',
+      'NaN',
+      'userName',
+      'emails[type eq "work"]',
+      'emails[',
+      'urn:x',
+      '"',
+      ',,,',
+      'name.givenName,emails.value',
+      'descending',
+      'sideways',
+    ];
     for (let i = 0; i < ROUNDS * 3; i++) {
       const method = r.pick(['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
       const query = Array.from({ length: r.int(4) }, () => `${r.pick(params)}=${encodeURIComponent(r.pick(values))}`).join('&');
@@ -167,7 +362,14 @@ const BULK = 'urn:ietf:params:scim:api:messages:2.0:BulkRequest';
 /** Every string leaf of a JSON value, with its path in the form the server's detail names it. */
 function stringLeaves(v: unknown, path = ''): string[] {
   if (typeof v === 'string') return [path];
-  const join = (k: string | number) => (typeof k === 'number' ? `${path}[${k}]` : /^[A-Za-z_$][\w$:.-]*$/.test(k) ? (path ? `${path}.${k}` : k) : `${path}[${JSON.stringify(k)}]`);
+  const join = (k: string | number) =>
+    typeof k === 'number'
+      ? `${path}[${k}]`
+      : /^[A-Za-z_$][\w$:.-]*$/.test(k)
+        ? path
+          ? `${path}.${k}`
+          : k
+        : `${path}[${JSON.stringify(k)}]`;
   if (Array.isArray(v)) return v.flatMap((x, i) => stringLeaves(x, join(i)));
   if (v && typeof v === 'object') return Object.entries(v).flatMap(([k, x]) => stringLeaves(x, join(k)));
   return [];
@@ -176,7 +378,8 @@ function stringLeaves(v: unknown, path = ''): string[] {
 /** A copy of `v` with the string at `path` (as `stringLeaves` names it) replaced by `bad`. */
 function withText(v: unknown, path: string, bad: string, at = ''): unknown {
   if (typeof v === 'string') return at === path ? bad : v;
-  const join = (k: string | number) => (typeof k === 'number' ? `${at}[${k}]` : /^[A-Za-z_$][\w$:.-]*$/.test(k) ? (at ? `${at}.${k}` : k) : `${at}[${JSON.stringify(k)}]`);
+  const join = (k: string | number) =>
+    typeof k === 'number' ? `${at}[${k}]` : /^[A-Za-z_$][\w$:.-]*$/.test(k) ? (at ? `${at}.${k}` : k) : `${at}[${JSON.stringify(k)}]`;
   if (Array.isArray(v)) return v.map((x, i) => withText(x, path, bad, join(i)));
   if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, withText(x, path, bad, join(k))]));
   return v;
@@ -187,16 +390,51 @@ const FULL_USER = (userName: string): Json => ({
   schemas: [CORE_USER, ENTERPRISE],
   userName,
   externalId: 'ext-1',
-  name: { givenName: 'Ada', familyName: 'Lovelace', formatted: 'Ada Lovelace', middleName: 'B', honorificPrefix: 'Ms', honorificSuffix: 'III' },
-  displayName: 'Ada L', nickName: 'ada', profileUrl: 'https://example.com/ada', title: 'Engineer', userType: 'Employee', preferredLanguage: 'en', locale: 'en-GB', timezone: 'Europe/London',
+  name: {
+    givenName: 'Ada',
+    familyName: 'Lovelace',
+    formatted: 'Ada Lovelace',
+    middleName: 'B',
+    honorificPrefix: 'Ms',
+    honorificSuffix: 'III',
+  },
+  displayName: 'Ada L',
+  nickName: 'ada',
+  profileUrl: 'https://example.com/ada',
+  title: 'Engineer',
+  userType: 'Employee',
+  preferredLanguage: 'en',
+  locale: 'en-GB',
+  timezone: 'Europe/London',
   active: true,
   emails: [{ value: userName, type: 'work', primary: true, display: 'work mail' }],
   phoneNumbers: [{ value: '+44 1', type: 'work' }],
-  addresses: [{ streetAddress: '1 Road', locality: 'London', region: 'LDN', postalCode: 'N1', country: 'GB', formatted: '1 Road, London', type: 'work' }],
-  [ENTERPRISE]: { employeeNumber: '7', costCenter: 'cc', organization: 'org', division: 'div', department: 'Eng', manager: { value: 'mgr-1' } },
+  addresses: [
+    {
+      streetAddress: '1 Road',
+      locality: 'London',
+      region: 'LDN',
+      postalCode: 'N1',
+      country: 'GB',
+      formatted: '1 Road, London',
+      type: 'work',
+    },
+  ],
+  [ENTERPRISE]: {
+    employeeNumber: '7',
+    costCenter: 'cc',
+    organization: 'org',
+    division: 'div',
+    department: 'Eng',
+    manager: { value: 'mgr-1' },
+  },
 });
 
-interface TextRefusal { status: number; json: { scimType?: string; detail?: string; schemas?: string[] }; text: string }
+interface TextRefusal {
+  status: number;
+  json: { scimType?: string; detail?: string; schemas?: string[] };
+  text: string;
+}
 
 function expectTextRefused(label: string, r: TextRefusal, path?: string): void {
   expect(r.status, `${label} → ${r.status} ${r.text.slice(0, 300)}`).toBe(400);
@@ -219,7 +457,12 @@ describe('#12.10: NUL and lone surrogates in any string are 400 invalidValue, an
     const u = await c.post<{ id: string }>('/Users', FULL_USER('text@example.com'));
     expect(u.status, u.text).toBe(201);
     uid = u.json.id;
-    const g = await c.post<{ id: string }>('/Groups', { schemas: [CORE_GROUP], displayName: 'Text', externalId: 'gx', members: [{ value: uid }] });
+    const g = await c.post<{ id: string }>('/Groups', {
+      schemas: [CORE_GROUP],
+      displayName: 'Text',
+      externalId: 'gx',
+      members: [{ value: uid }],
+    });
     expect(g.status, g.text).toBe(201);
     gid = g.json.id;
   });
@@ -235,11 +478,22 @@ describe('#12.10: NUL and lone surrogates in any string are 400 invalidValue, an
         const created = withText(FULL_USER('text-new@example.com'), path, bad);
         expectTextRefused(`POST ${label}`, await c.post('/Users', created), path);
         expectTextRefused(`PUT ${label}`, await c.put(`/Users/${uid}`, withText(base, path, bad)), path);
-        expectTextRefused(`PATCH replace ${label}`, await c.patch(`/Users/${uid}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: withText(base, path, bad) }] }), `Operations[0].value.${path}`);
-        expectTextRefused(`Bulk ${label}`, await c.post('/Bulk', { schemas: [BULK], Operations: [
-          { method: 'POST', path: '/Users', bulkId: 'n', data: created },
-          { method: 'PUT', path: `/Users/${uid}`, data: withText(base, path, bad) },
-        ] }), `Operations[0].data.${path}`);
+        expectTextRefused(
+          `PATCH replace ${label}`,
+          await c.patch(`/Users/${uid}`, { schemas: [PATCH_OP], Operations: [{ op: 'replace', value: withText(base, path, bad) }] }),
+          `Operations[0].value.${path}`,
+        );
+        expectTextRefused(
+          `Bulk ${label}`,
+          await c.post('/Bulk', {
+            schemas: [BULK],
+            Operations: [
+              { method: 'POST', path: '/Users', bulkId: 'n', data: created },
+              { method: 'PUT', path: `/Users/${uid}`, data: withText(base, path, bad) },
+            ],
+          }),
+          `Operations[0].data.${path}`,
+        );
       }
     }
     // One operation per kind, with the text in the value, the path, a value filter, and an object key.
@@ -257,7 +511,10 @@ describe('#12.10: NUL and lone surrogates in any string are 400 invalidValue, an
       for (const [label, op, path] of ops) {
         const r = await c.patch(`/Users/${uid}`, { schemas: [PATCH_OP], Operations: [op] });
         expectTextRefused(`PATCH ${label} ${JSON.stringify(bad)}`, r, path || undefined);
-        const bulk = await c.post('/Bulk', { schemas: [BULK], Operations: [{ method: 'PATCH', path: `/Users/${uid}`, data: { schemas: [PATCH_OP], Operations: [op] } }] });
+        const bulk = await c.post('/Bulk', {
+          schemas: [BULK],
+          Operations: [{ method: 'PATCH', path: `/Users/${uid}`, data: { schemas: [PATCH_OP], Operations: [op] } }],
+        });
         expectTextRefused(`Bulk PATCH ${label} ${JSON.stringify(bad)}`, bulk, path ? `Operations[0].data.${path}` : undefined);
       }
     }
@@ -269,23 +526,44 @@ describe('#12.10: NUL and lone surrogates in any string are 400 invalidValue, an
     for (const escape of ['\\u0000', '\\ud800', '\\udfff', 'x\\ud83d']) {
       // The body is fine text (a backslash, a "u"…); the filter parser decodes the escape.
       const path = `emails[value eq "${escape}"].type`;
-      expectTextRefused(`PATCH add ${path}`, await c.patch(`/Users/${uid}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path, value: 'home' }] }));
+      expectTextRefused(
+        `PATCH add ${path}`,
+        await c.patch(`/Users/${uid}`, { schemas: [PATCH_OP], Operations: [{ op: 'add', path, value: 'home' }] }),
+      );
       expectTextRefused(`GET filter ${escape}`, await c.get(`/Users?filter=${encodeURIComponent(`userName eq "${escape}"`)}`));
       expectTextRefused(`GET Groups filter ${escape}`, await c.get(`/Groups?filter=${encodeURIComponent(`displayName sw "${escape}"`)}`));
-      expectTextRefused(`.search ${escape}`, await c.post('/Users/.search', { schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: `externalId eq "${escape}"` }));
+      expectTextRefused(
+        `.search ${escape}`,
+        await c.post('/Users/.search', {
+          schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+          filter: `externalId eq "${escape}"`,
+        }),
+      );
     }
     expect(await snapshot()).toEqual(before);
   });
 
   it('#12.10: every string of a Group in POST, PUT, PATCH and Bulk', async () => {
     const before = await snapshot();
-    const base = { schemas: [CORE_GROUP], displayName: 'Text', externalId: 'gx', members: [{ value: uid, display: 'Ada', type: 'User', $ref: `${team.base}/Users/${uid}` }] };
+    const base = {
+      schemas: [CORE_GROUP],
+      displayName: 'Text',
+      externalId: 'gx',
+      members: [{ value: uid, display: 'Ada', type: 'User', $ref: `${team.base}/Users/${uid}` }],
+    };
     for (const path of stringLeaves(base)) {
       for (const bad of BAD_TEXT) {
         const label = `${path} = ${JSON.stringify(bad)}`;
         expectTextRefused(`POST ${label}`, await c.post('/Groups', withText({ ...base, displayName: 'Text new' }, path, bad)), path);
         expectTextRefused(`PUT ${label}`, await c.put(`/Groups/${gid}`, withText(base, path, bad)), path);
-        expectTextRefused(`Bulk ${label}`, await c.post('/Bulk', { schemas: [BULK], Operations: [{ method: 'PUT', path: `/Groups/${gid}`, data: withText(base, path, bad) }] }), `Operations[0].data.${path}`);
+        expectTextRefused(
+          `Bulk ${label}`,
+          await c.post('/Bulk', {
+            schemas: [BULK],
+            Operations: [{ method: 'PUT', path: `/Groups/${gid}`, data: withText(base, path, bad) }],
+          }),
+          `Operations[0].data.${path}`,
+        );
       }
     }
     for (const bad of BAD_TEXT) {
@@ -297,7 +575,11 @@ describe('#12.10: NUL and lone surrogates in any string are 400 invalidValue, an
         ['remove members by value (Entra)', { op: 'remove', path: 'members', value: [{ value: bad }] }, 'Operations[0].value[0].value'],
       ];
       for (const [label, op, path] of ops) {
-        expectTextRefused(`PATCH ${label} ${JSON.stringify(bad)}`, await c.patch(`/Groups/${gid}`, { schemas: [PATCH_OP], Operations: [op] }), path);
+        expectTextRefused(
+          `PATCH ${label} ${JSON.stringify(bad)}`,
+          await c.patch(`/Groups/${gid}`, { schemas: [PATCH_OP], Operations: [op] }),
+          path,
+        );
       }
     }
     expect(await snapshot()).toEqual(before);
@@ -306,7 +588,14 @@ describe('#12.10: NUL and lone surrogates in any string are 400 invalidValue, an
   it('#12.10: query parameters (filter, attributes, excludedAttributes, sortBy, any name) carrying %00 or a lone surrogate', async () => {
     // %ED%A0%80 is the (invalid) UTF-8 form of U+D800; a server may decode it to U+FFFD or refuse it: never a 5xx.
     for (const raw of ['%00', 'a%00', '%ED%A0%80', '%ED%BF%BF']) {
-      for (const query of [`filter=userName%20eq%20%22${raw}%22`, `attributes=${raw}`, `excludedAttributes=userName,${raw}`, `sortBy=${raw}`, `startIndex=${raw}`, `x${raw}=1`]) {
+      for (const query of [
+        `filter=userName%20eq%20%22${raw}%22`,
+        `attributes=${raw}`,
+        `excludedAttributes=userName,${raw}`,
+        `sortBy=${raw}`,
+        `startIndex=${raw}`,
+        `x${raw}=1`,
+      ]) {
         for (const path of ['/Users', '/Groups', `/Users/${uid}`, `/Groups/${gid}`]) {
           const r = await c.get(`${path}?${query}`);
           await expectScimAnswer(`GET ${path}?${query}`, r);
@@ -319,7 +608,8 @@ describe('#12.10: NUL and lone surrogates in any string are 400 invalidValue, an
 
 describe('#12.10 (scan for other 5xx): values too long for an indexed column', () => {
   /** Incompressible text: a repeated character would compress below PostgreSQL's btree entry limit and hide the problem. */
-  const noise = (n: number, r = rng(SEED + 3)) => Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[r.int(36)]).join('');
+  const noise = (n: number, r = rng(SEED + 3)) =>
+    Array.from({ length: n }, () => 'abcdefghijklmnopqrstuvwxyz0123456789'[r.int(36)]).join('');
 
   it('#12.10: userName, externalId, primary email and group displayName over 512 characters → 400 invalidValue; 512 fit', async () => {
     const long = noise(3000);
@@ -335,8 +625,14 @@ describe('#12.10 (scan for other 5xx): values too long for an indexed column', (
       expect(r.status, `${label}: ${r.text.slice(0, 200)}`).toBe(400);
       expect((r.json as { scimType?: string }).scimType, label).toBe('invalidValue');
     }
-    for (const op of [{ op: 'replace', path: 'displayName', value: long }, { op: 'replace', path: 'externalId', value: long }]) {
-      const r = await c.patch(`/Groups/${(await c.post<{ id: string }>('/Groups', { displayName: `Len ${op.path}` })).json.id}`, { schemas: [PATCH_OP], Operations: [op] });
+    for (const op of [
+      { op: 'replace', path: 'displayName', value: long },
+      { op: 'replace', path: 'externalId', value: long },
+    ]) {
+      const r = await c.patch(`/Groups/${(await c.post<{ id: string }>('/Groups', { displayName: `Len ${op.path}` })).json.id}`, {
+        schemas: [PATCH_OP],
+        Operations: [op],
+      });
       expect(r.status, `PATCH group ${op.path}: ${r.text.slice(0, 200)}`).toBe(400);
     }
     // The fuzz above may have deleted its user: a fresh one.

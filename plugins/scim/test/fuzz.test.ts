@@ -52,16 +52,62 @@ function safely(input: unknown, fn: () => void): void {
 }
 
 const MARKER = 'INJ';
-const ATTRS = ['userName', 'USERNAME', 'name.familyName', 'name.FamilyName', 'emails', 'emails.value', 'emails.Type', 'emails.primary', 'title', 'active', 'meta.created', 'meta.lastModified', 'x.version', 'id', 'externalId', `${ENT}:department`, 'members', 'members.value', 'displayName', 'bogus', 'a.b.c', 'urn:x', '$ref', 'émails', '.value'];
+const ATTRS = [
+  'userName',
+  'USERNAME',
+  'name.familyName',
+  'name.FamilyName',
+  'emails',
+  'emails.value',
+  'emails.Type',
+  'emails.primary',
+  'title',
+  'active',
+  'meta.created',
+  'meta.lastModified',
+  'x.version',
+  'id',
+  'externalId',
+  `${ENT}:department`,
+  'members',
+  'members.value',
+  'displayName',
+  'bogus',
+  'a.b.c',
+  'urn:x',
+  '$ref',
+  'émails',
+  '.value',
+];
 const OPS = ['eq', 'EQ', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le', 'pr', 'xx', 'and', 'or'];
-const VALUES = [`"${MARKER}'; drop table membership; --"`, `"${MARKER}\\"x"`, `${MARKER}bare`, '"x"', '""', 'true', 'False', 'null', '42', '-1.5e3', '1e999', '2015-10-10T14:38:21.8617979-07:00', '"2020-01-01"', '"2819c223-7f76-453a-919d-413861904646"', '"\\u0000"', '"%_\\\\"', '"é😀"', '"'];
+const VALUES = [
+  `"${MARKER}'; drop table membership; --"`,
+  `"${MARKER}\\"x"`,
+  `${MARKER}bare`,
+  '"x"',
+  '""',
+  'true',
+  'False',
+  'null',
+  '42',
+  '-1.5e3',
+  '1e999',
+  '2015-10-10T14:38:21.8617979-07:00',
+  '"2020-01-01"',
+  '"2819c223-7f76-453a-919d-413861904646"',
+  '"\\u0000"',
+  '"%_\\\\"',
+  '"é😀"',
+  '"',
+];
 const SYNTAX = ['(', ')', '[', ']', 'and', 'or', 'not', 'NOT', '.value', '"', ' ', '\t', ','];
 
 function validish(r: Rng, depth: number, inBrackets = false): string {
   const roll = r.int(depth > 3 ? 3 : 8);
   if (roll === 3) return `(${validish(r, depth + 1, inBrackets)}) ${r.pick(['and', 'or', 'AND'])} ${validish(r, depth + 1, inBrackets)}`;
   if (roll === 4) return `not (${validish(r, depth + 1, inBrackets)})`;
-  if (roll === 5 && !inBrackets) return `${r.pick(['emails', 'members', 'name', 'bogus'])}[${validish(r, depth + 1, true)}]${r.int(3) === 0 ? '.value eq "x"' : ''}`;
+  if (roll === 5 && !inBrackets)
+    return `${r.pick(['emails', 'members', 'name', 'bogus'])}[${validish(r, depth + 1, true)}]${r.int(3) === 0 ? '.value eq "x"' : ''}`;
   if (roll === 6) return `${validish(r, depth + 1, inBrackets)} ${r.pick(['and', 'or'])} ${validish(r, depth + 1, inBrackets)}`;
   const attr = inBrackets ? r.pick(['value', 'type', 'primary', 'display', 'nope']) : r.pick(ATTRS);
   const op = r.pick(OPS);
@@ -82,17 +128,69 @@ function randomString(r: Rng): string {
   return s;
 }
 
-const KEYS = ['userName', 'USERNAME', 'active', 'Active', 'name', 'givenName', 'familyName', 'emails', 'value', 'Value', 'type', 'primary', 'Primary', 'display', 'displayName', 'members', 'externalId', 'id', 'meta', 'schemas', 'title', 'phoneNumbers', 'addresses', 'groups', ENT, 'manager', 'department', 'urn:x:y', 'op', 'path', 'Operations', '__proto__', 'constructor'];
-const STRINGS = ['', 'x', 'True', 'false', 'work', 'u1', 'g1', 'urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:api:messages:2.0:PatchOp', 'members[value eq "u1"]', '2020-01-01T00:00:00Z'];
+const KEYS = [
+  'userName',
+  'USERNAME',
+  'active',
+  'Active',
+  'name',
+  'givenName',
+  'familyName',
+  'emails',
+  'value',
+  'Value',
+  'type',
+  'primary',
+  'Primary',
+  'display',
+  'displayName',
+  'members',
+  'externalId',
+  'id',
+  'meta',
+  'schemas',
+  'title',
+  'phoneNumbers',
+  'addresses',
+  'groups',
+  ENT,
+  'manager',
+  'department',
+  'urn:x:y',
+  'op',
+  'path',
+  'Operations',
+  '__proto__',
+  'constructor',
+];
+const STRINGS = [
+  '',
+  'x',
+  'True',
+  'false',
+  'work',
+  'u1',
+  'g1',
+  'urn:ietf:params:scim:schemas:core:2.0:User',
+  'urn:ietf:params:scim:api:messages:2.0:PatchOp',
+  'members[value eq "u1"]',
+  '2020-01-01T00:00:00Z',
+];
 
 function randomJson(r: Rng, depth = 0): JsonValue {
   switch (r.int(depth > 3 ? 5 : 7)) {
-    case 0: return null;
-    case 1: return r.int(2) === 0;
-    case 2: return r.pick([0, -1, 42, 1.5, 1e308, -0]);
-    case 3: return r.pick(STRINGS);
-    case 4: return randomString(r);
-    case 5: return Array.from({ length: r.int(4) }, () => randomJson(r, depth + 1));
+    case 0:
+      return null;
+    case 1:
+      return r.int(2) === 0;
+    case 2:
+      return r.pick([0, -1, 42, 1.5, 1e308, -0]);
+    case 3:
+      return r.pick(STRINGS);
+    case 4:
+      return randomString(r);
+    case 5:
+      return Array.from({ length: r.int(4) }, () => randomJson(r, depth + 1));
     default: {
       const o: JsonObject = {};
       for (let i = r.int(5); i > 0; i--) o[r.pick(KEYS)] = randomJson(r, depth + 1);
@@ -101,7 +199,36 @@ function randomJson(r: Rng, depth = 0): JsonValue {
   }
 }
 
-const PATHS = ['active', 'userName', 'name.givenName', 'name', 'emails', 'emails[type eq "work"].value', 'emails[type eq "work"]', 'emails[value co "x"]', 'phoneNumbers[type eq "mobile"].value', `${ENT}:department`, `${ENT}:manager`, 'members', 'members[value eq "u1"]', 'members[value eq "u1" or value eq "u2"]', 'members.value', 'displayName', 'externalId', 'id', 'meta.created', 'groups', 'title', 'bogus', 'emails[', 'emails[type eq "work"]]', '', ' ', 'a b', 'emails[type eq "work"].value.x'];
+const PATHS = [
+  'active',
+  'userName',
+  'name.givenName',
+  'name',
+  'emails',
+  'emails[type eq "work"].value',
+  'emails[type eq "work"]',
+  'emails[value co "x"]',
+  'phoneNumbers[type eq "mobile"].value',
+  `${ENT}:department`,
+  `${ENT}:manager`,
+  'members',
+  'members[value eq "u1"]',
+  'members[value eq "u1" or value eq "u2"]',
+  'members.value',
+  'displayName',
+  'externalId',
+  'id',
+  'meta.created',
+  'groups',
+  'title',
+  'bogus',
+  'emails[',
+  'emails[type eq "work"]]',
+  '',
+  ' ',
+  'a b',
+  'emails[type eq "work"].value.x',
+];
 
 /** Operations that are usually valid, so the fuzz also walks the apply paths, not only the errors. */
 const TYPED: Array<[string | undefined, (r: Rng) => JsonValue]> = [
@@ -114,7 +241,16 @@ const TYPED: Array<[string | undefined, (r: Rng) => JsonValue]> = [
   ['members', (r) => r.pick(['u1', [{ value: 'u2' }], [{ value: 'u3', display: 'x' }]])],
   ['members[value eq "u1"]', () => null],
   ['displayName', (r) => r.pick(['G', 'H'])],
-  [undefined, (r) => r.pick<JsonObject>([{ active: false }, { id: 'u1', displayName: 'D' }, { 'name.givenName': 'G', title: 'T' }, { id: 'g1', displayName: 'G' }])],
+  [
+    undefined,
+    (r) =>
+      r.pick<JsonObject>([
+        { active: false },
+        { id: 'u1', displayName: 'D' },
+        { 'name.givenName': 'G', title: 'T' },
+        { id: 'g1', displayName: 'G' },
+      ]),
+  ],
 ];
 
 function randomPatch(r: Rng): JsonValue {
@@ -122,7 +258,10 @@ function randomPatch(r: Rng): JsonValue {
   const ops = Array.from({ length: r.int(4) }, () => {
     if (r.int(2) === 0) {
       const [path, value] = r.pick(TYPED);
-      const typed: JsonObject = { op: path === undefined ? r.pick(['add', 'replace']) : r.pick(['add', 'Replace', 'remove']), value: value(r) };
+      const typed: JsonObject = {
+        op: path === undefined ? r.pick(['add', 'replace']) : r.pick(['add', 'Replace', 'remove']),
+        value: value(r),
+      };
       if (path !== undefined) typed.path = path;
       return typed;
     }
@@ -200,9 +339,24 @@ describe('fuzz: PATCH bodies', () => {
     const r = rng(13);
     const seeds: JsonValue[] = [
       { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { active: false } }] },
-      { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'Replace', path: 'emails[type eq "work"].value', value: 'x@y.z' }, { op: 'Add', path: `${ENT}:manager`, value: 'm1' }] },
-      { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'remove', path: 'members[value eq "u1"]' }, { op: 'add', path: 'members', value: [{ value: 'u2', display: 'd' }] }] },
-      { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: [{ op: 'replace', value: { id: 'g1', displayName: 'G' } }] },
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          { op: 'Replace', path: 'emails[type eq "work"].value', value: 'x@y.z' },
+          { op: 'Add', path: `${ENT}:manager`, value: 'm1' },
+        ],
+      },
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [
+          { op: 'remove', path: 'members[value eq "u1"]' },
+          { op: 'add', path: 'members', value: [{ value: 'u2', display: 'd' }] },
+        ],
+      },
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
+        Operations: [{ op: 'replace', value: { id: 'g1', displayName: 'G' } }],
+      },
     ];
     for (let i = 0; i < 3000; i++) {
       let b = r.pick(seeds);
@@ -225,7 +379,10 @@ describe('fuzz: resource bodies and projections', () => {
       const b = i % 2 === 0 ? randomJson(r) : mutate(r, mutate(r, base));
       safely(b, () => {
         const u = parseUser(b);
-        const rendered = renderUser({ ...u, id: 'u1', active: u.active ?? true, createdAt: new Date(0), updatedAt: new Date(0), version: 1 }, { baseUrl: 'https://x' });
+        const rendered = renderUser(
+          { ...u, id: 'u1', active: u.active ?? true, createdAt: new Date(0), updatedAt: new Date(0), version: 1 },
+          { baseUrl: 'https://x' },
+        );
         expect(parseUser(rendered), JSON.stringify(b)).toEqual({ ...u, active: u.active ?? true });
       });
       safely(b, () => {
@@ -236,7 +393,23 @@ describe('fuzz: resource bodies and projections', () => {
 
   it('random attribute lists project or fail with invalidValue', () => {
     const r = rng(19);
-    const names = ['userName', 'emails', 'emails.value', 'emails[type eq "work"]', 'name.givenName', ENT, `${ENT}:department`, 'id', 'meta', ',', '[', ']', '"', ' ', 'x'];
+    const names = [
+      'userName',
+      'emails',
+      'emails.value',
+      'emails[type eq "work"]',
+      'name.givenName',
+      ENT,
+      `${ENT}:department`,
+      'id',
+      'meta',
+      ',',
+      '[',
+      ']',
+      '"',
+      ' ',
+      'x',
+    ];
     for (let i = 0; i < 3000; i++) {
       const list = i % 2 === 0 ? Array.from({ length: 1 + r.int(4) }, () => r.pick(names)).join(r.pick([',', ' ,', ''])) : randomString(r);
       safely(list, () => {

@@ -34,7 +34,9 @@ beforeAll(async () => {
   team = await emptyTeam(t);
   c = client(team);
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 const errorBody = (j: unknown) => expect(j).toMatchObject({ schemas: [ERROR], status: expect.any(String), detail: expect.any(String) });
 
@@ -86,10 +88,18 @@ describe('discovery and routing', () => {
     const spc = await c.get<Json>('/ServiceProviderConfig');
     expect(spc.status).toBe(200);
     expect(spc.headers.get('content-type')).toMatch(/^application\/scim\+json/);
-    expect(spc.json).toMatchObject({ patch: { supported: true }, bulk: { supported: true, maxOperations: 5, maxPayloadSize: 65536 }, filter: { supported: true, maxResults: 50 }, etag: { supported: true }, sort: { supported: true } });
+    expect(spc.json).toMatchObject({
+      patch: { supported: true },
+      bulk: { supported: true, maxOperations: 5, maxPayloadSize: 65536 },
+      filter: { supported: true, maxResults: 50 },
+      etag: { supported: true },
+      sort: { supported: true },
+    });
     expect((await c.get('/serviceConfiguration')).json).toEqual(spc.json);
     const schemas = await c.get<{ Resources: Array<{ id: string }> }>('/Schemas');
-    expect(schemas.json.Resources.map((s) => s.id)).toEqual(expect.arrayContaining([CORE_USER, CORE_GROUP, ENTERPRISE, 'urn:roster:params:scim:schemas:extension:license:2.0:User']));
+    expect(schemas.json.Resources.map((s) => s.id)).toEqual(
+      expect.arrayContaining([CORE_USER, CORE_GROUP, ENTERPRISE, 'urn:roster:params:scim:schemas:extension:license:2.0:User']),
+    );
     expect((await c.get<{ id: string }>(`/Schemas/${CORE_USER}`)).json.id).toBe(CORE_USER);
     expect((await c.get('/Schemas/urn:nope')).status).toBe(404);
     const types = await c.get<{ Resources: Array<{ endpoint: string }> }>('/ResourceTypes');
@@ -108,7 +118,14 @@ describe('discovery and routing', () => {
   });
 
   it('answers 404 for unknown endpoints and ids (no SQL error for a malformed id), 405 for wrong methods', async () => {
-    for (const path of ['/Devices', '/Users/00919288221112222', '/Users/not-a-uuid', '/Groups/123', '/Users/a/b', `/Users/${'0'.repeat(8)}-0000-0000-0000-000000000000`]) {
+    for (const path of [
+      '/Devices',
+      '/Users/00919288221112222',
+      '/Users/not-a-uuid',
+      '/Groups/123',
+      '/Users/a/b',
+      `/Users/${'0'.repeat(8)}-0000-0000-0000-000000000000`,
+    ]) {
       const r = await c.get(path);
       expect(r.status, path).toBe(404);
       errorBody(r.json);
@@ -137,7 +154,11 @@ describe('bodies: content types, malformed JSON, size', () => {
       expect(r.json.scimType, body).toBe('invalidSyntax');
     }
     const u = await c.post<{ id: string }>('/Users', user('syntax@example.com'));
-    for (const body of [{ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: {} }, { Operations: [] }, { schemas: ['urn:x'], Operations: [{ op: 'add', path: 'title', value: 'x' }] }]) {
+    for (const body of [
+      { schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations: {} },
+      { Operations: [] },
+      { schemas: ['urn:x'], Operations: [{ op: 'add', path: 'title', value: 'x' }] },
+    ]) {
       const r = await c.patch<{ scimType: string }>(`/Users/${u.json.id}`, body);
       expect([r.status, r.json.scimType], JSON.stringify(body)).toEqual([400, 'invalidSyntax']);
     }
@@ -151,7 +172,12 @@ describe('bodies: content types, malformed JSON, size', () => {
   });
 
   it('keeps "__proto__" keys as data, never as a prototype', async () => {
-    const r = await c.call<Json>('POST', '/Users', '{"userName":"proto@example.com","__proto__":{"active":false},"name":{"__proto__":{"x":1},"givenName":"P"}}', { 'content-type': 'application/json' });
+    const r = await c.call<Json>(
+      'POST',
+      '/Users',
+      '{"userName":"proto@example.com","__proto__":{"active":false},"name":{"__proto__":{"x":1},"givenName":"P"}}',
+      { 'content-type': 'application/json' },
+    );
     expect(r.status).toBe(201);
     expect(r.json).toMatchObject({ active: true, name: { givenName: 'P' } });
     expect(({} as Record<string, unknown>).x).toBeUndefined();
@@ -187,7 +213,9 @@ describe('ETags (RFC 7644 §3.14)', () => {
     expect((await c.get(`/Users/${created.json.id}`, { 'if-none-match': tag })).status).toBe(304);
     const ok = await c.patch(`/Users/${created.json.id}`, patchOp({ op: 'replace', path: 'title', value: 'One' }), { 'if-match': tag });
     expect(ok.status).toBe(204);
-    const stale = await c.patch<{ status: string }>(`/Users/${created.json.id}`, patchOp({ op: 'replace', path: 'title', value: 'Two' }), { 'if-match': tag });
+    const stale = await c.patch<{ status: string }>(`/Users/${created.json.id}`, patchOp({ op: 'replace', path: 'title', value: 'Two' }), {
+      'if-match': tag,
+    });
     expect(stale.status).toBe(412);
     errorBody(stale.json);
     expect((await c.delete(`/Users/${created.json.id}`, { 'if-match': tag })).status).toBe(412);
@@ -197,8 +225,14 @@ describe('ETags (RFC 7644 §3.14)', () => {
     expect((await c.delete(`/Users/${created.json.id}`, { 'if-match': '*' })).status).toBe(204);
     const g = await c.post<{ id: string }>('/Groups', { displayName: 'Tagged' });
     const gtag = g.headers.get('etag')!;
-    expect((await c.patch(`/Groups/${g.json.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Tagged 2' }), { 'if-match': 'W/"999"' })).status).toBe(412);
-    expect((await c.patch(`/Groups/${g.json.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Tagged 2' }), { 'if-match': gtag })).status).toBe(204);
+    expect(
+      (await c.patch(`/Groups/${g.json.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Tagged 2' }), { 'if-match': 'W/"999"' }))
+        .status,
+    ).toBe(412);
+    expect(
+      (await c.patch(`/Groups/${g.json.id}`, patchOp({ op: 'replace', path: 'displayName', value: 'Tagged 2' }), { 'if-match': gtag }))
+        .status,
+    ).toBe(204);
     expect((await c.get(`/Groups/${g.json.id}`, { 'if-none-match': gtag })).status).toBe(200);
   });
 });
@@ -209,7 +243,13 @@ describe('lists: attributes, sorting, paging, /.search', () => {
   beforeAll(async () => {
     sorted = await emptyTeam(t);
     s = client(sorted);
-    for (const [n, title] of [['delta', 'b'], ['alpha', 'c'], ['Charlie', 'a'], ['bravo', 'b'], ['echo', 'c']] as const) {
+    for (const [n, title] of [
+      ['delta', 'b'],
+      ['alpha', 'c'],
+      ['Charlie', 'a'],
+      ['bravo', 'b'],
+      ['echo', 'c'],
+    ] as const) {
       expect((await s.post('/Users', user(`${n}@sort.example`, { title, [ENTERPRISE]: { department: 'Ops' } }))).status).toBe(201);
     }
   });
@@ -222,12 +262,15 @@ describe('lists: attributes, sorting, paging, /.search', () => {
     expect(e.json.Resources[0]).not.toHaveProperty('emails');
     expect(e.json.Resources[0]).not.toHaveProperty(ENTERPRISE);
     expect(e.json.Resources[0]).toHaveProperty('userName');
-    const work = await s.get<{ Resources: Array<{ emails: Array<{ type: string }> }> }>(`/Users?attributes=${encodeURIComponent('emails[type eq "work"]')}`);
+    const work = await s.get<{ Resources: Array<{ emails: Array<{ type: string }> }> }>(
+      `/Users?attributes=${encodeURIComponent('emails[type eq "work"]')}`,
+    );
     expect(work.json.Resources.every((u) => u.emails.every((m) => m.type === 'work'))).toBe(true);
   });
 
   it('sorts by any scalar attribute (case-insensitively for strings), with a stable tie-break', async () => {
-    const names = async (qs: string) => (await s.get<{ Resources: Array<{ userName: string }> }>(`/Users?${qs}`)).json.Resources.map((u) => u.userName.split('@')[0]);
+    const names = async (qs: string) =>
+      (await s.get<{ Resources: Array<{ userName: string }> }>(`/Users?${qs}`)).json.Resources.map((u) => u.userName.split('@')[0]);
     expect(await names('sortBy=userName')).toEqual(['alpha', 'bravo', 'Charlie', 'delta', 'echo']);
     expect(await names('sortBy=userName&sortOrder=descending')).toEqual(['echo', 'delta', 'Charlie', 'bravo', 'alpha']);
     expect(await names('sortBy=title')).toEqual(['Charlie', 'delta', 'bravo', 'alpha', 'echo']);
@@ -237,26 +280,40 @@ describe('lists: attributes, sorting, paging, /.search', () => {
   });
 
   it('pages with startIndex / count (1-based, count capped at maxResults, count=0 → totals only)', async () => {
-    const page = async (qs: string) => (await s.get<{ totalResults: number; startIndex: number; itemsPerPage: number; Resources: Array<{ userName: string }> }>(`/Users?sortBy=userName&${qs}`)).json;
+    const page = async (qs: string) =>
+      (
+        await s.get<{ totalResults: number; startIndex: number; itemsPerPage: number; Resources: Array<{ userName: string }> }>(
+          `/Users?sortBy=userName&${qs}`,
+        )
+      ).json;
     expect(await page('startIndex=2&count=2')).toMatchObject({ totalResults: 5, startIndex: 2, itemsPerPage: 2 });
     expect((await page('startIndex=2&count=2')).Resources.map((u) => u.userName[0])).toEqual(['b', 'C']);
     expect(await page('startIndex=5&count=10')).toMatchObject({ totalResults: 5, itemsPerPage: 1 });
     expect(await page('startIndex=9')).toMatchObject({ totalResults: 5, itemsPerPage: 0, Resources: [] });
     expect(await page('count=0')).toMatchObject({ totalResults: 5, itemsPerPage: 0 });
     expect(await page('startIndex=0&count=-3')).toMatchObject({ startIndex: 1, itemsPerPage: 0 });
-    expect(await page(`count=500&filter=${encodeURIComponent('title eq "b"')}&startIndex=2`)).toMatchObject({ totalResults: 2, itemsPerPage: 1 });
+    expect(await page(`count=500&filter=${encodeURIComponent('title eq "b"')}&startIndex=2`)).toMatchObject({
+      totalResults: 2,
+      itemsPerPage: 1,
+    });
     expect((await s.get<{ scimType: string }>('/Users?count=ten')).json.scimType).toBe('invalidValue');
     expect((await s.get<{ scimType: string }>('/Users?count=1&count=2')).json.scimType).toBe('invalidValue');
   });
 
   it('POST /Users/.search and the root /.search take the query in the body', async () => {
     const r = await s.post<{ schemas: string[]; totalResults: number; Resources: Json[] }>('/Users/.search', {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'], filter: 'title eq "c"', attributes: ['userName'], sortBy: 'userName', count: 10,
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'title eq "c"',
+      attributes: ['userName'],
+      sortBy: 'userName',
+      count: 10,
     });
     expect(r.status).toBe(200);
     expect(r.json.schemas).toEqual([LIST]);
     expect(r.json.Resources.map((u) => u.userName)).toEqual(['alpha@sort.example', 'echo@sort.example']);
-    const root = await s.post<{ totalResults: number; Resources: Array<{ meta: { resourceType: string } }> }>('/.search', { filter: 'displayName sw "Sales"' });
+    const root = await s.post<{ totalResults: number; Resources: Array<{ meta: { resourceType: string } }> }>('/.search', {
+      filter: 'displayName sw "Sales"',
+    });
     expect(root.status).toBe(200);
     expect(root.json.Resources.map((x) => x.meta.resourceType)).toEqual(['Group']);
     const all = await s.post<{ totalResults: number; itemsPerPage: number }>('/.search', { count: 6 });
@@ -276,13 +333,19 @@ describe('SQL statements per request on the hot paths (the token verified once, 
     await b.get(`/Users/${warm.json.id}`);
     let id = '';
     const count = (fn: () => Promise<unknown>) => countStatements(t, fn);
-    expect(await count(async () => { id = (await b.post<{ id: string }>('/Users', user('hot@budget.example'))).json.id; })).toBe(1);
+    expect(
+      await count(async () => {
+        id = (await b.post<{ id: string }>('/Users', user('hot@budget.example'))).json.id;
+      }),
+    ).toBe(1);
     expect(await count(() => b.get(`/Users/${id}`))).toBe(1);
     expect(await count(() => b.get(`/Users?filter=${encodeURIComponent('userName eq "hot@budget.example"')}`))).toBe(1);
     expect(await count(() => b.patch(`/Users/${id}`, patchOp({ op: 'replace', value: { active: false } })))).toBe(3);
     expect(await count(() => b.patch(`/Users/${id}`, patchOp({ op: 'Replace', path: 'active', value: 'True' })))).toBe(3);
     const g = await b.post<{ id: string }>('/Groups', { displayName: 'Budget' });
-    expect(await count(() => b.patch(`/Groups/${g.json.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: id, display: 'hot' }] })))).toBe(5);
+    expect(
+      await count(() => b.patch(`/Groups/${g.json.id}`, patchOp({ op: 'add', path: 'members', value: [{ value: id, display: 'hot' }] }))),
+    ).toBe(5);
     expect(await count(() => b.patch(`/Groups/${g.json.id}`, patchOp({ op: 'remove', path: `members[value eq "${id}"]` })))).toBe(4);
     expect(await count(() => b.get(`/Groups/${g.json.id}`))).toBe(1);
   });
@@ -292,16 +355,19 @@ describe('Bulk (RFC 7644 §3.7)', () => {
   it('runs operations in order, resolving bulkId references, and reports each result', async () => {
     const bulkTeam = await emptyTeam(t);
     const b = client(bulkTeam);
-    const r = await b.post<{ Operations: Array<{ method: string; bulkId?: string; status: string; location?: string; response?: Json }> }>('/Bulk', {
-      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
-      Operations: [
-        { method: 'POST', path: '/Groups', bulkId: 'g', data: { displayName: 'Bulk Team', members: [{ value: 'bulkId:u1' }] } },
-        { method: 'POST', path: '/Users', bulkId: 'u1', data: user('bulk1@example.com') },
-        { method: 'PATCH', path: '/Users/bulkId:u1', data: patchOp({ op: 'replace', path: 'title', value: 'Bulked' }) },
-        { method: 'POST', path: '/Users', bulkId: 'dup', data: user('bulk1@example.com') },
-        { method: 'DELETE', path: '/Groups/00000000-0000-0000-0000-000000000000' },
-      ],
-    });
+    const r = await b.post<{ Operations: Array<{ method: string; bulkId?: string; status: string; location?: string; response?: Json }> }>(
+      '/Bulk',
+      {
+        schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+        Operations: [
+          { method: 'POST', path: '/Groups', bulkId: 'g', data: { displayName: 'Bulk Team', members: [{ value: 'bulkId:u1' }] } },
+          { method: 'POST', path: '/Users', bulkId: 'u1', data: user('bulk1@example.com') },
+          { method: 'PATCH', path: '/Users/bulkId:u1', data: patchOp({ op: 'replace', path: 'title', value: 'Bulked' }) },
+          { method: 'POST', path: '/Users', bulkId: 'dup', data: user('bulk1@example.com') },
+          { method: 'DELETE', path: '/Groups/00000000-0000-0000-0000-000000000000' },
+        ],
+      },
+    );
     expect(r.status).toBe(200);
     const ops = r.json.Operations;
     expect(ops.map((o) => o.status)).toEqual(['201', '201', '204', '409', '404']);
@@ -319,16 +385,26 @@ describe('Bulk (RFC 7644 §3.7)', () => {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
       failOnErrors: 1,
       Operations: [
-        { method: 'PATCH', path: '/Users/00000000-0000-0000-0000-000000000000', data: patchOp({ op: 'replace', path: 'title', value: 'x' }) },
+        {
+          method: 'PATCH',
+          path: '/Users/00000000-0000-0000-0000-000000000000',
+          data: patchOp({ op: 'replace', path: 'title', value: 'x' }),
+        },
         { method: 'POST', path: '/Users', bulkId: 'never', data: user('never@example.com') },
       ],
     });
     expect(stop.json.Operations).toHaveLength(1);
     expect((await b.get<{ totalResults: number }>('/Users')).json.totalResults).toBe(0);
-    const many = await b.post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: Array.from({ length: 6 }, (_, i) => ({ method: 'DELETE', path: `/Users/${i}` })) });
+    const many = await b.post('/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: Array.from({ length: 6 }, (_, i) => ({ method: 'DELETE', path: `/Users/${i}` })),
+    });
     expect(many.status).toBe(413);
     errorBody(many.json);
-    const huge = await b.post('/Bulk', { schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'], Operations: [{ method: 'POST', path: '/Users', bulkId: 'x', data: { ...user('huge@example.com'), title: 'y'.repeat(70_000) } }] });
+    const huge = await b.post('/Bulk', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:BulkRequest'],
+      Operations: [{ method: 'POST', path: '/Users', bulkId: 'x', data: { ...user('huge@example.com'), title: 'y'.repeat(70_000) } }],
+    });
     expect(huge.status).toBe(413);
   });
 });
@@ -338,24 +414,54 @@ describe('R17: admin GraphQL', () => {
     const admin = await t.createTeam();
     const member = await t.addMember(admin.teamId, `m@${admin.slug}.example.com`);
     const created = await gqlOk<{ createScimToken: { secret: string; token: { id: string; name: string; prefix: string } } }>(
-      t, 'mutation($t: ID!) { createScimToken(teamId: $t, name: "Rotation B") { secret token { id name prefix } } }', { t: admin.teamId }, admin.ownerToken);
+      t,
+      'mutation($t: ID!) { createScimToken(teamId: $t, name: "Rotation B") { secret token { id name prefix } } }',
+      { t: admin.teamId },
+      admin.ownerToken,
+    );
     const { secret, token } = created.createScimToken;
     expect(secret.startsWith(token.prefix)).toBe(true);
-    const view = await gqlOk<{ team: { scim: { baseUrl: string; tokens: Array<{ id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null }> } } }>(
-      t, 'query($id: ID!) { team(id: $id) { scim { baseUrl tokens { id name prefix createdAt lastUsedAt } } } }', { id: admin.teamId }, admin.ownerToken);
+    const view = await gqlOk<{
+      team: {
+        scim: {
+          baseUrl: string;
+          tokens: Array<{ id: string; name: string; prefix: string; createdAt: string; lastUsedAt: string | null }>;
+        };
+      };
+    }>(
+      t,
+      'query($id: ID!) { team(id: $id) { scim { baseUrl tokens { id name prefix createdAt lastUsedAt } } } }',
+      { id: admin.teamId },
+      admin.ownerToken,
+    );
     expect(view.team.scim.baseUrl.endsWith(`/scim/v2/${admin.slug}`)).toBe(true);
-    expect(view.team.scim.tokens).toEqual([{ id: token.id, name: 'Rotation B', prefix: token.prefix, createdAt: expect.any(String), lastUsedAt: null }]);
+    expect(view.team.scim.tokens).toEqual([
+      { id: token.id, name: 'Rotation B', prefix: token.prefix, createdAt: expect.any(String), lastUsedAt: null },
+    ]);
     expect(JSON.stringify(view)).not.toContain(secret);
     const scim = client({ base: `${t.url}/scim/v2/${admin.slug}`, token: secret });
     expect((await scim.get('/Users')).status).toBe(200);
     const denied = await t.gql('query($id: ID!) { team(id: $id) { scim { baseUrl } } }', { id: admin.teamId }, { token: member.token });
     expect(denied.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const deniedCreate = await t.gql('mutation($t: ID!) { createScimToken(teamId: $t, name: "x") { secret } }', { t: admin.teamId }, { token: member.token });
+    const deniedCreate = await t.gql(
+      'mutation($t: ID!) { createScimToken(teamId: $t, name: "x") { secret } }',
+      { t: admin.teamId },
+      { token: member.token },
+    );
     expect(deniedCreate.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const api = await t.core.tokens.create(admin.teamId, 'api', 'api', SYSTEM_ACTOR);
-    const wrongScope = await t.gql('mutation($t: ID!, $id: ID!) { revokeScimToken(teamId: $t, id: $id) }', { t: admin.teamId, id: api.token.id }, { token: admin.ownerToken });
+    const wrongScope = await t.gql(
+      'mutation($t: ID!, $id: ID!) { revokeScimToken(teamId: $t, id: $id) }',
+      { t: admin.teamId, id: api.token.id },
+      { token: admin.ownerToken },
+    );
     expect(wrongScope.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
-    await gqlOk(t, 'mutation($t: ID!, $id: ID!) { revokeScimToken(teamId: $t, id: $id) }', { t: admin.teamId, id: token.id }, admin.ownerToken);
+    await gqlOk(
+      t,
+      'mutation($t: ID!, $id: ID!) { revokeScimToken(teamId: $t, id: $id) }',
+      { t: admin.teamId, id: token.id },
+      admin.ownerToken,
+    );
     expect((await scim.get('/Users')).status).toBe(401);
     const audit = await auditEvents(t, admin.teamId, admin.ownerToken);
     expect(audit.map((e) => e.action)).toEqual(expect.arrayContaining(['token.created', 'token.revoked']));
@@ -406,10 +512,10 @@ describe('Entra compatibility for bare-string group members', () => {
     const other = await emptyTeam(t);
     const foreign = await client(other).post<{ id: string }>('/Users', user('foreign@example.com'));
     for (const value of ['00000000-0000-0000-0000-000000000000', foreign.json.id, 'not-an-id']) {
-      const r = await c.patch<{ scimType: string; detail: string }>(`/Groups/${g.json.id}`, patchOp(
-        { op: 'remove', path: `members[value eq "${u.json.id}"]` },
-        { op: 'add', path: 'members', value: [{ value }] },
-      ));
+      const r = await c.patch<{ scimType: string; detail: string }>(
+        `/Groups/${g.json.id}`,
+        patchOp({ op: 'remove', path: `members[value eq "${u.json.id}"]` }, { op: 'add', path: 'members', value: [{ value }] }),
+      );
       expect([r.status, r.json.scimType]).toEqual([400, 'invalidValue']);
       expect(r.json.detail).toContain(value);
     }
@@ -421,10 +527,16 @@ describe('Entra compatibility for bare-string group members', () => {
   it('PUT without members clears them; display values are kept per member and cleared with them', async () => {
     const a = await c.post<{ id: string }>('/Users', user('disp-a@example.com'));
     const b = await c.post<{ id: string }>('/Users', user('disp-b@example.com'));
-    const g = await c.post<{ id: string; members: Array<{ value: string; display: string }> }>('/Groups', { displayName: 'Displays', members: [{ value: a.json.id, display: 'VP' }, { value: b.json.id }] });
+    const g = await c.post<{ id: string; members: Array<{ value: string; display: string }> }>('/Groups', {
+      displayName: 'Displays',
+      members: [{ value: a.json.id, display: 'VP' }, { value: b.json.id }],
+    });
     expect(g.json.members.find((m) => m.value === a.json.id)!.display).toBe('VP');
     expect(g.json.members.find((m) => m.value === b.json.id)!.display).toBe('disp-b Tester');
-    const put = await c.put<{ displayName: string; members?: unknown[] }>(`/Groups/${g.json.id}`, { schemas: [CORE_GROUP], displayName: 'Renamed' });
+    const put = await c.put<{ displayName: string; members?: unknown[] }>(`/Groups/${g.json.id}`, {
+      schemas: [CORE_GROUP],
+      displayName: 'Renamed',
+    });
     expect(put.status).toBe(200);
     expect(put.json.displayName).toBe('Renamed');
     expect(put.json.members ?? []).toEqual([]);

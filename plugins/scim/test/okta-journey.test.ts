@@ -35,7 +35,9 @@ beforeAll(async () => {
   t = await startScimRoster();
   team = await t.createTeam(undefined, { salesperson: 2 });
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 const view = (): Promise<TeamView> => teamView(t, team.teamId, team.ownerToken);
 
@@ -57,7 +59,9 @@ function oktaUser(login: string, given: string, family: string): Json {
 
 /** Okta: look the user up by userName, create only when absent. */
 async function push(login: string, given: string, family: string): Promise<string> {
-  const found = await okta.get<{ totalResults: number }>(`/Users?filter=${encodeURIComponent(`userName eq "${login}"`)}&startIndex=1&count=100`);
+  const found = await okta.get<{ totalResults: number }>(
+    `/Users?filter=${encodeURIComponent(`userName eq "${login}"`)}&startIndex=1&count=100`,
+  );
   expect(found.status).toBe(200);
   expect(found.json.totalResults).toBe(0);
   const created = await okta.post<{ id: string; active: boolean }>('/Users', oktaUser(login, given, family));
@@ -69,10 +73,18 @@ async function push(login: string, given: string, family: string): Promise<strin
 describe('Okta lifecycle', () => {
   it('R17: the admin creates a SCIM token in GraphQL and sees the base URL to paste into Okta', async () => {
     const d = await gqlOk<{ createScimToken: { secret: string; token: { id: string; name: string } } }>(
-      t, 'mutation($t: ID!) { createScimToken(teamId: $t, name: "Okta production") { secret token { id name } } }', { t: team.teamId }, team.ownerToken);
+      t,
+      'mutation($t: ID!) { createScimToken(teamId: $t, name: "Okta production") { secret token { id name } } }',
+      { t: team.teamId },
+      team.ownerToken,
+    );
     tokenId = d.createScimToken.token.id;
     const s = await gqlOk<{ team: { scim: { baseUrl: string; tokens: Array<{ id: string; name: string; lastUsedAt: string | null }> } } }>(
-      t, 'query($id: ID!) { team(id: $id) { scim { baseUrl tokens { id name lastUsedAt } } } }', { id: team.teamId }, team.ownerToken);
+      t,
+      'query($id: ID!) { team(id: $id) { scim { baseUrl tokens { id name lastUsedAt } } } }',
+      { id: team.teamId },
+      team.ownerToken,
+    );
     expect(s.team.scim.baseUrl).toMatch(new RegExp(`/scim/v2/${team.slug}$`));
     expect(s.team.scim.tokens).toEqual([{ id: tokenId, name: 'Okta production', lastUsedAt: null }]);
     okta = client({ base: `${t.url}/scim/v2/${team.slug}`, token: d.createScimToken.secret }, OKTA_HEADERS);
@@ -88,7 +100,15 @@ describe('Okta lifecycle', () => {
     ids.carol = await push('carol@acme.example', 'Carol', 'Cole');
     ids.dave = await push('dave@acme.example', 'Dave', 'Dunn');
     const v = await view();
-    expect(v.members['alice@acme.example']).toMatchObject({ id: ids.alice, status: 'active', email: 'alice@acme.example', givenName: 'Alice', familyName: 'Archer', displayName: 'Alice Archer', externalId: '00ualice' });
+    expect(v.members['alice@acme.example']).toMatchObject({
+      id: ids.alice,
+      status: 'active',
+      email: 'alice@acme.example',
+      givenName: 'Alice',
+      familyName: 'Archer',
+      displayName: 'Alice Archer',
+      externalId: '00ualice',
+    });
     expect(v.members['alice@acme.example']!.attributes).toMatchObject({ locale: 'en-US' });
     expect(JSON.stringify(v.members['alice@acme.example']!.attributes)).not.toContain('never-stored');
     expect(Object.keys(v.members)).toHaveLength(5);
@@ -98,7 +118,13 @@ describe('Okta lifecycle', () => {
   });
 
   it('R6: Update User Attributes — a pathless replace of name and title updates the profile', async () => {
-    const r = await okta.patch(`/Users/${ids.alice}`, patchOp({ op: 'replace', value: { name: { givenName: 'Alicia', familyName: 'Archer' }, title: 'Account Executive', displayName: 'Alicia Archer' } }));
+    const r = await okta.patch(
+      `/Users/${ids.alice}`,
+      patchOp({
+        op: 'replace',
+        value: { name: { givenName: 'Alicia', familyName: 'Archer' }, title: 'Account Executive', displayName: 'Alicia Archer' },
+      }),
+    );
     expect(r.status).toBe(204);
     const v = await view();
     expect(v.members['alice@acme.example']).toMatchObject({ givenName: 'Alicia', displayName: 'Alicia Archer', status: 'active' });
@@ -110,9 +136,14 @@ describe('Okta lifecycle', () => {
     expect((await view()).members['bob@acme.example']).toMatchObject({ givenName: 'Robert', status: 'active' });
   });
 
-  it('R7: Deactivate — replace {active:false} ends the member\'s sessions at once; reactivation restores access', async () => {
+  it("R7: Deactivate — replace {active:false} ends the member's sessions at once; reactivation restores access", async () => {
     const m = await t.core.members.get(team.teamId, ids.dave!);
-    const { token } = await t.core.sessions.create(t.core.em(), { userId: m.user.id, teamId: team.teamId, membershipId: m.id, method: 'sso' });
+    const { token } = await t.core.sessions.create(t.core.em(), {
+      userId: m.user.id,
+      teamId: team.teamId,
+      membershipId: m.id,
+      method: 'sso',
+    });
     const me = () => gqlOk<{ me: { login: string } | null }>(t, '{ me { login } }', {}, token);
     expect((await me()).me?.login).toBe('dave@acme.example');
     const off = await okta.patch(`/Users/${ids.dave}`, patchOp({ op: 'replace', value: { active: false } }));
@@ -130,7 +161,10 @@ describe('Okta lifecycle', () => {
     const r = await okta.post<{ id: string; members: Array<{ value: string; display: string }> }>('/Groups', {
       schemas: [CORE_GROUP],
       displayName: 'Engineering',
-      members: [{ value: ids.alice, display: 'alice@acme.example' }, { value: ids.bob, display: 'bob@acme.example' }],
+      members: [
+        { value: ids.alice, display: 'alice@acme.example' },
+        { value: ids.bob, display: 'bob@acme.example' },
+      ],
     });
     expect(r.status).toBe(201);
     engineering = r.json.id;
@@ -139,11 +173,14 @@ describe('Okta lifecycle', () => {
     expect(v.groups.Engineering).toEqual({ id: engineering, memberCount: 2, licenseType: null });
     expect(v.members['alice@acme.example']!.groups).toEqual(['Engineering']);
     // Okta's membership update: remove bob and add carol in one request, rename resent with it.
-    const p = await okta.patch(`/Groups/${engineering}`, patchOp(
-      { op: 'remove', path: `members[value eq "${ids.bob}"]` },
-      { op: 'add', path: 'members', value: [{ value: ids.carol, display: 'carol@acme.example' }] },
-      { op: 'replace', value: { id: engineering, displayName: 'Engineering' } },
-    ));
+    const p = await okta.patch(
+      `/Groups/${engineering}`,
+      patchOp(
+        { op: 'remove', path: `members[value eq "${ids.bob}"]` },
+        { op: 'add', path: 'members', value: [{ value: ids.carol, display: 'carol@acme.example' }] },
+        { op: 'replace', value: { id: engineering, displayName: 'Engineering' } },
+      ),
+    );
     expect(p.status).toBe(204);
     const after = await view();
     expect(after.groups.Engineering!.memberCount).toBe(2);
@@ -154,7 +191,10 @@ describe('Okta lifecycle', () => {
   it('R16: renaming a pushed group and a full members replace keep GraphQL in step', async () => {
     const p = await okta.patch(`/Groups/${engineering}`, patchOp({ op: 'replace', value: { id: engineering, displayName: 'R&D' } }));
     expect(p.status).toBe(204);
-    const r = await okta.patch(`/Groups/${engineering}`, patchOp({ op: 'replace', path: 'members', value: [{ value: ids.bob }, { value: ids.carol }] }));
+    const r = await okta.patch(
+      `/Groups/${engineering}`,
+      patchOp({ op: 'replace', path: 'members', value: [{ value: ids.bob }, { value: ids.carol }] }),
+    );
     expect(r.status).toBe(204);
     const v = await view();
     expect(v.groups['R&D']).toMatchObject({ id: engineering, memberCount: 2 });
@@ -164,7 +204,9 @@ describe('Okta lifecycle', () => {
   });
 
   it('R15: GET /Groups lists the license app groups so Okta "Link Group" can bind to them', async () => {
-    const r = await okta.get<{ Resources: Array<{ id: string; displayName: string }> }>('/Groups?startIndex=1&count=100&excludedAttributes=members');
+    const r = await okta.get<{ Resources: Array<{ id: string; displayName: string }> }>(
+      '/Groups?startIndex=1&count=100&excludedAttributes=members',
+    );
     expect(r.status).toBe(200);
     const names = r.json.Resources.map((g) => g.displayName);
     expect(names).toEqual(expect.arrayContaining(['Salesperson', 'Prep User', 'Manager', 'R&D']));
@@ -173,11 +215,17 @@ describe('Okta lifecycle', () => {
   });
 
   it('R13/R15: Link Group — Okta renames the app group and pushes members; the link follows the id and requests the license', async () => {
-    const rename = await okta.patch(`/Groups/${salesperson}`, patchOp({ op: 'replace', value: { id: salesperson, displayName: 'Okta Sales Team' } }));
+    const rename = await okta.patch(
+      `/Groups/${salesperson}`,
+      patchOp({ op: 'replace', value: { id: salesperson, displayName: 'Okta Sales Team' } }),
+    );
     expect(rename.status).toBe(204);
     // One at a time, as Okta pushes each assignment: the request order is the FIFO order.
     for (const who of ['alice', 'bob'] as const) {
-      const r = await okta.patch(`/Groups/${salesperson}`, patchOp({ op: 'add', path: 'members', value: [{ value: ids[who], display: `${who}@acme.example` }] }));
+      const r = await okta.patch(
+        `/Groups/${salesperson}`,
+        patchOp({ op: 'add', path: 'members', value: [{ value: ids[who], display: `${who}@acme.example` }] }),
+      );
       expect(r.status).toBe(204);
     }
     const v = await view();
@@ -215,7 +263,9 @@ describe('Okta lifecycle', () => {
     expect(v.licenses.salesperson).toMatchObject({ used: 2, available: 0 });
     // Reactivated, alice queues behind dave: reactivation does not jump the queue.
     expect((await okta.patch(`/Users/${ids.alice}`, patchOp({ op: 'replace', value: { active: true } }))).status).toBe(204);
-    expect((await okta.patch(`/Groups/${salesperson}`, patchOp({ op: 'remove', path: `members[value eq "${ids.bob}"]` }))).status).toBe(204);
+    expect((await okta.patch(`/Groups/${salesperson}`, patchOp({ op: 'remove', path: `members[value eq "${ids.bob}"]` }))).status).toBe(
+      204,
+    );
     const after = await view();
     expect(after.members['bob@acme.example']!.licenses).toEqual({});
     expect(after.members['dave@acme.example']!.licenses).toEqual({ salesperson: 'GRANTED' });
@@ -229,11 +279,25 @@ describe('Okta lifecycle', () => {
     expect(new Set(scim.map((e) => e.actorLabel))).toEqual(new Set(['Okta production']));
     expect(scim.every((e) => e.actorType === 'token' && e.actorId === tokenId && e.requestId)).toBe(true);
     const actions = new Set(scim.map((e) => e.action));
-    for (const a of ['member.provisioned', 'member.updated', 'member.deactivated', 'member.reactivated', 'group.created', 'group.updated', 'group.members_changed', 'license.granted', 'license.released']) {
+    for (const a of [
+      'member.provisioned',
+      'member.updated',
+      'member.deactivated',
+      'member.reactivated',
+      'group.created',
+      'group.updated',
+      'group.members_changed',
+      'license.granted',
+      'license.released',
+    ]) {
       expect(actions, a).toContain(a);
     }
     const s = await gqlOk<{ team: { scim: { tokens: Array<{ lastUsedAt: string | null }> } } }>(
-      t, 'query($id: ID!) { team(id: $id) { scim { tokens { lastUsedAt } } } }', { id: team.teamId }, team.ownerToken);
+      t,
+      'query($id: ID!) { team(id: $id) { scim { tokens { lastUsedAt } } } }',
+      { id: team.teamId },
+      team.ownerToken,
+    );
     expect(s.team.scim.tokens[0]!.lastUsedAt).not.toBeNull();
   });
 });

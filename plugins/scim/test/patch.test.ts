@@ -44,8 +44,14 @@ describe('PATCH dialects → canonical operations (User)', () => {
     ['Okta reactivate', body({ op: 'replace', value: { active: true } }), ['replace active = true']],
     [
       'Okta profile push as a pathless replace',
-      body({ op: 'replace', value: { name: { givenName: 'Dade', familyName: 'Murphy' }, emails: [{ value: 'dade@example.com', type: 'work', primary: true }] } }),
-      ['replace name = {"givenName":"Dade","familyName":"Murphy"}', 'replace emails = [{"value":"dade@example.com","type":"work","primary":true}]'],
+      body({
+        op: 'replace',
+        value: { name: { givenName: 'Dade', familyName: 'Murphy' }, emails: [{ value: 'dade@example.com', type: 'work', primary: true }] },
+      }),
+      [
+        'replace name = {"givenName":"Dade","familyName":"Murphy"}',
+        'replace emails = [{"value":"dade@example.com","type":"work","primary":true}]',
+      ],
     ],
     ['Entra "Replace" with a string boolean', body({ op: 'Replace', path: 'active', value: 'False' }), ['replace active = false']],
     ['Entra "Add" with "True"', body({ op: 'Add', path: 'active', value: 'True' }), ['add active = true']],
@@ -54,7 +60,11 @@ describe('PATCH dialects → canonical operations (User)', () => {
       body({ op: 'Replace', path: 'userName', value: 'new@example.com' }, { op: 'Replace', path: 'active', value: 'False' }),
       ['replace userName = "new@example.com"', 'replace active = false'],
     ],
-    ['Microsoft test: Replace userName', body({ op: 'Replace', path: 'userName', value: 'newusername' }), ['replace userName = "newusername"']],
+    [
+      'Microsoft test: Replace userName',
+      body({ op: 'Replace', path: 'userName', value: 'newusername' }),
+      ['replace userName = "newusername"'],
+    ],
     ['case-insensitive path', body({ op: 'replace', path: 'NAME.GIVENNAME', value: 'G' }), ['replace name.givenName = "G"']],
     [
       'Entra value-filter path',
@@ -66,9 +76,21 @@ describe('PATCH dialects → canonical operations (User)', () => {
       body({ op: 'add', path: 'Emails[Type eq "work" and Primary eq "True"].Value', value: 'x@example.com' }),
       ['add emails[(type eq "work" and primary eq true)].value = "x@example.com"'],
     ],
-    ['value-filter path without a sub-attribute', body({ op: 'remove', path: 'emails[type eq "home"]' }), ['remove emails[type eq "home"]']],
-    ['schema URN prefixed extension path', body({ op: 'Replace', path: `${ENT}:department`, value: 'Sales' }), [`replace ${ENT}:department = "Sales"`]],
-    ['schema URN prefix of the core schema', body({ op: 'replace', path: 'urn:ietf:params:scim:schemas:core:2.0:User:title', value: 'CEO' }), ['replace title = "CEO"']],
+    [
+      'value-filter path without a sub-attribute',
+      body({ op: 'remove', path: 'emails[type eq "home"]' }),
+      ['remove emails[type eq "home"]'],
+    ],
+    [
+      'schema URN prefixed extension path',
+      body({ op: 'Replace', path: `${ENT}:department`, value: 'Sales' }),
+      [`replace ${ENT}:department = "Sales"`],
+    ],
+    [
+      'schema URN prefix of the core schema',
+      body({ op: 'replace', path: 'urn:ietf:params:scim:schemas:core:2.0:User:title', value: 'CEO' }),
+      ['replace title = "CEO"'],
+    ],
     ['Entra manager as a bare id', body({ op: 'Add', path: `${ENT}:manager`, value: 'mgr-1' }), [`add ${ENT}:manager = {"value":"mgr-1"}`]],
     ['Entra manager removal', body({ op: 'Remove', path: `${ENT}:manager` }), [`remove ${ENT}:manager`]],
     [
@@ -83,17 +105,36 @@ describe('PATCH dialects → canonical operations (User)', () => {
     ],
     [
       'envelope keys in a pathless value are not changes',
-      body({ op: 'replace', value: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], meta: { resourceType: 'User' }, id: 'u1', title: 'T' } }),
+      body({
+        op: 'replace',
+        value: { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], meta: { resourceType: 'User' }, id: 'u1', title: 'T' },
+      }),
       ['replace title = "T"'],
     ],
-    ['a single object for a multi-valued attribute is wrapped', body({ op: 'add', path: 'phoneNumbers', value: { value: '555', type: 'work' } }), ['add phoneNumbers = [{"value":"555","type":"work"}]']],
-    ['"Primary" keys are canonicalised', body({ op: 'add', path: 'emails', value: [{ Value: 'a@b.c', Primary: 'true' }] }), ['add emails = [{"value":"a@b.c","primary":true}]']],
+    [
+      'a single object for a multi-valued attribute is wrapped',
+      body({ op: 'add', path: 'phoneNumbers', value: { value: '555', type: 'work' } }),
+      ['add phoneNumbers = [{"value":"555","type":"work"}]'],
+    ],
+    [
+      '"Primary" keys are canonicalised',
+      body({ op: 'add', path: 'emails', value: [{ Value: 'a@b.c', Primary: 'true' }] }),
+      ['add emails = [{"value":"a@b.c","primary":true}]'],
+    ],
     ['keys of the message itself in any case', { schemas: [PATCH], operations: [{ OP: 'REMOVE', Path: 'title' }] }, ['remove title']],
     ['schemas may be omitted', { Operations: [{ op: 'remove', path: 'nickName' }] }, ['remove nickName']],
     ['replace with null unassigns (RFC 7643 §2.5)', body({ op: 'replace', path: 'title', value: null }), ['remove title']],
-    ['a null element value removes the matched values', body({ op: 'replace', path: 'emails[type eq "home"]', value: null }), ['remove emails[type eq "home"]']],
+    [
+      'a null element value removes the matched values',
+      body({ op: 'replace', path: 'emails[type eq "home"]', value: null }),
+      ['remove emails[type eq "home"]'],
+    ],
     ['an empty list unassigns a multi-valued attribute', body({ op: 'replace', path: 'emails', value: [] }), ['replace emails = []']],
-    ['read-only sub-attributes echoed in a value are dropped', body({ op: 'add', path: `${ENT}:manager`, value: { value: 'm', displayName: 'Boss' } }), [`add ${ENT}:manager = {"value":"m"}`]],
+    [
+      'read-only sub-attributes echoed in a value are dropped',
+      body({ op: 'add', path: `${ENT}:manager`, value: { value: 'm', displayName: 'Boss' } }),
+      [`add ${ENT}:manager = {"value":"m"}`],
+    ],
   ];
   for (const [name, b, expected] of table) {
     it(name, () => {
@@ -105,31 +146,69 @@ describe('PATCH dialects → canonical operations (User)', () => {
 describe('PATCH dialects → group membership changes', () => {
   const changes = (b: unknown, id = 'g1'): GroupChange[] => toGroupChanges(normalisePatch(b, GROUP_RESOURCE, { resourceId: id }));
   const table: Array<[string, unknown, GroupChange[]]> = [
-    ['Okta rename resends {id, displayName}', body({ op: 'replace', value: { id: 'g1', displayName: 'Sales EMEA' } }), [{ kind: 'rename', displayName: 'Sales EMEA' }]],
+    [
+      'Okta rename resends {id, displayName}',
+      body({ op: 'replace', value: { id: 'g1', displayName: 'Sales EMEA' } }),
+      [{ kind: 'rename', displayName: 'Sales EMEA' }],
+    ],
     [
       'Okta remove members[value eq] and add members in one request, in order',
-      body({ op: 'remove', path: 'members[value eq "u1"]' }, { op: 'add', path: 'members', value: [{ value: 'u2', display: 'dade@example.com' }] }),
+      body(
+        { op: 'remove', path: 'members[value eq "u1"]' },
+        { op: 'add', path: 'members', value: [{ value: 'u2', display: 'dade@example.com' }] },
+      ),
       [
         { kind: 'removeMembers', ids: ['u1'] },
         { kind: 'addMembers', ids: ['u2'], displays: { u2: 'dade@example.com' } },
       ],
     ],
-    ['Okta full members replace', body({ op: 'replace', path: 'members', value: [{ value: 'u1' }, { value: 'u2' }, { value: 'u1' }] }), [{ kind: 'replaceMembers', ids: ['u1', 'u2'] }]],
+    [
+      'Okta full members replace',
+      body({ op: 'replace', path: 'members', value: [{ value: 'u1' }, { value: 'u2' }, { value: 'u1' }] }),
+      [{ kind: 'replaceMembers', ids: ['u1', 'u2'] }],
+    ],
     ['replace with no members', body({ op: 'replace', path: 'members', value: [] }), [{ kind: 'replaceMembers', ids: [] }]],
     ['Entra capitalised Add', body({ op: 'Add', path: 'members', value: [{ value: 'u3' }] }), [{ kind: 'addMembers', ids: ['u3'] }]],
-    ['Entra remove with a value list', body({ op: 'Remove', path: 'members', value: [{ value: 'u3' }, { value: 'u4' }] }), [{ kind: 'removeMembers', ids: ['u3', 'u4'] }]],
-    ['Entra / Microsoft: bare string id as the value', body({ op: 'add', path: 'members', value: 'string id 1' }), [{ kind: 'addMembers', ids: ['string id 1'] }]],
-    ['Microsoft: members[value eq] remove path', body({ op: 'remove', path: 'members[value eq "u4"]' }), [{ kind: 'removeMembers', ids: ['u4'] }]],
-    ['several ids joined with or', body({ op: 'remove', path: 'members[value eq "a" or value eq "b"]' }), [{ kind: 'removeMembers', ids: ['a', 'b'] }]],
+    [
+      'Entra remove with a value list',
+      body({ op: 'Remove', path: 'members', value: [{ value: 'u3' }, { value: 'u4' }] }),
+      [{ kind: 'removeMembers', ids: ['u3', 'u4'] }],
+    ],
+    [
+      'Entra / Microsoft: bare string id as the value',
+      body({ op: 'add', path: 'members', value: 'string id 1' }),
+      [{ kind: 'addMembers', ids: ['string id 1'] }],
+    ],
+    [
+      'Microsoft: members[value eq] remove path',
+      body({ op: 'remove', path: 'members[value eq "u4"]' }),
+      [{ kind: 'removeMembers', ids: ['u4'] }],
+    ],
+    [
+      'several ids joined with or',
+      body({ op: 'remove', path: 'members[value eq "a" or value eq "b"]' }),
+      [{ kind: 'removeMembers', ids: ['a', 'b'] }],
+    ],
     ['Microsoft: remove all members', body({ op: 'remove', path: 'members' }), [{ kind: 'removeAllMembers', ids: [] }]],
     [
       'Microsoft: members as {displayName, value}',
       body({ name: 'addMember', op: 'add', path: 'members', value: [{ displayName: 'new User', value: 'u4' }] }),
       [{ kind: 'addMembers', ids: ['u4'], displays: { u4: 'new User' } }],
     ],
-    ['Entra Replace displayName', body({ op: 'Replace', path: 'displayName', value: 'Renamed' }), [{ kind: 'rename', displayName: 'Renamed' }]],
+    [
+      'Entra Replace displayName',
+      body({ op: 'Replace', path: 'displayName', value: 'Renamed' }),
+      [{ kind: 'rename', displayName: 'Renamed' }],
+    ],
     ['pathless members in the value', body({ op: 'add', value: { members: [{ value: 'u5' }] } }), [{ kind: 'addMembers', ids: ['u5'] }]],
-    ['externalId set and cleared', body({ op: 'replace', path: 'externalId', value: 'ext' }, { op: 'remove', path: 'externalId' }), [{ kind: 'externalId', externalId: 'ext' }, { kind: 'externalId', externalId: null }]],
+    [
+      'externalId set and cleared',
+      body({ op: 'replace', path: 'externalId', value: 'ext' }, { op: 'remove', path: 'externalId' }),
+      [
+        { kind: 'externalId', externalId: 'ext' },
+        { kind: 'externalId', externalId: null },
+      ],
+    ],
   ];
   for (const [name, b, expected] of table) {
     it(name, () => {
@@ -144,7 +223,11 @@ describe('PATCH that cannot be applied fails loudly', () => {
     ['no Operations', { schemas: [PATCH] }, 'invalidSyntax'],
     ['empty Operations', body(), 'invalidSyntax'],
     ['Operations is not an array', { schemas: [PATCH], Operations: { op: 'add' } }, 'invalidSyntax'],
-    ['a schemas list without PatchOp', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], Operations: [{ op: 'remove', path: 'title' }] }, 'invalidSyntax'],
+    [
+      'a schemas list without PatchOp',
+      { schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], Operations: [{ op: 'remove', path: 'title' }] },
+      'invalidSyntax',
+    ],
     ['an operation that is not an object', body('remove'), 'invalidSyntax'],
     ['an unknown op', body({ op: 'move', path: 'title', value: 'x' }), 'invalidSyntax'],
     ['a missing op', body({ path: 'title', value: 'x' }), 'invalidSyntax'],
@@ -153,9 +236,17 @@ describe('PATCH that cannot be applied fails loudly', () => {
     ['pathless replace of a non-object', body({ op: 'replace', value: 'x' }), 'invalidValue'],
     ['add without a value', body({ op: 'add', path: 'title' }), 'invalidValue'],
     ['an unknown attribute', body({ op: 'replace', path: 'favouriteColour', value: 'blue' }), 'invalidPath'],
-    ['an unknown attribute inside a pathless value', body({ op: 'replace', value: { active: false, favouriteColour: 'blue' } }), 'invalidPath'],
+    [
+      'an unknown attribute inside a pathless value',
+      body({ op: 'replace', value: { active: false, favouriteColour: 'blue' } }),
+      'invalidPath',
+    ],
     ['an unknown sub-attribute', body({ op: 'replace', path: 'name.nickname', value: 'x' }), 'invalidPath'],
-    ['an unknown sub-attribute inside a value', body({ op: 'add', path: 'emails', value: [{ value: 'a@b.c', label: 'x' }] }), 'invalidPath'],
+    [
+      'an unknown sub-attribute inside a value',
+      body({ op: 'add', path: 'emails', value: [{ value: 'a@b.c', label: 'x' }] }),
+      'invalidPath',
+    ],
     ['a path that is not a path', body({ op: 'replace', path: 'a b', value: 'x' }), 'invalidPath'],
     ['a path with a non-string type', body({ op: 'replace', path: 42, value: 'x' }), 'invalidPath'],
     ['an unclosed value filter', body({ op: 'replace', path: 'emails[type eq "work".value', value: 'x' }), 'invalidPath'],
@@ -168,7 +259,11 @@ describe('PATCH that cannot be applied fails loudly', () => {
     ['replace meta.created', body({ op: 'replace', path: 'meta.created', value: '2020-01-01T00:00:00Z' }), 'mutability'],
     ['add groups (read-only on User)', body({ op: 'add', path: 'groups', value: [{ value: 'g1' }] }), 'mutability'],
     ['change the read-only license extension', body({ op: 'replace', path: `${LIC}:licenses`, value: [] }), 'mutability'],
-    ['an id in a pathless value naming another resource', body({ op: 'replace', value: { id: 'someone-else', active: false } }), 'mutability'],
+    [
+      'an id in a pathless value naming another resource',
+      body({ op: 'replace', value: { id: 'someone-else', active: false } }),
+      'mutability',
+    ],
     ['a boolean that is not one', body({ op: 'replace', path: 'active', value: 'maybe' }), 'invalidValue'],
     ['an object for a string', body({ op: 'replace', path: 'title', value: { x: 1 } }), 'invalidValue'],
     ['several values for a single-valued attribute', body({ op: 'replace', path: 'title', value: ['a', 'b'] }), 'invalidValue'],
@@ -246,7 +341,10 @@ describe('applyPatchToResource (User)', () => {
   });
 
   it('creates the element a value-filter add or replace names when none matches (Entra)', () => {
-    const out = apply({ op: 'Add', path: 'phoneNumbers[type eq "mobile"].value', value: '555-1234' }, { op: 'replace', path: 'emails[type eq "other"].value', value: 'o@x.example' });
+    const out = apply(
+      { op: 'Add', path: 'phoneNumbers[type eq "mobile"].value', value: '555-1234' },
+      { op: 'replace', path: 'emails[type eq "other"].value', value: 'o@x.example' },
+    );
     expect(out.phoneNumbers).toEqual([{ type: 'mobile', value: '555-1234' }]);
     expect(out.emails).toHaveLength(3);
     expect((out.emails as JsonObject[])[2]).toEqual({ type: 'other', value: 'o@x.example' });
@@ -261,13 +359,24 @@ describe('applyPatchToResource (User)', () => {
   });
 
   it('removes the matched values only, and the attribute when none remain', () => {
-    expect(apply({ op: 'remove', path: 'emails[type eq "home"]' }).emails).toEqual([{ value: 'bjensen@example.com', type: 'work', primary: true }]);
-    expect(apply({ op: 'remove', path: 'emails[type eq "home"]' }, { op: 'remove', path: 'emails[type eq "work"]' })).not.toHaveProperty('emails');
+    expect(apply({ op: 'remove', path: 'emails[type eq "home"]' }).emails).toEqual([
+      { value: 'bjensen@example.com', type: 'work', primary: true },
+    ]);
+    expect(apply({ op: 'remove', path: 'emails[type eq "home"]' }, { op: 'remove', path: 'emails[type eq "work"]' })).not.toHaveProperty(
+      'emails',
+    );
     expect(apply({ op: 'remove', path: 'emails[type eq "home"].value' }).emails).toHaveLength(1);
   });
 
   it('adds to a multi-valued attribute without duplicates, keeping one primary', () => {
-    const out = apply({ op: 'add', path: 'emails', value: [{ value: 'bjensen@example.com', type: 'work' }, { value: 'new@x.example', type: 'other', primary: true }] });
+    const out = apply({
+      op: 'add',
+      path: 'emails',
+      value: [
+        { value: 'bjensen@example.com', type: 'work' },
+        { value: 'new@x.example', type: 'other', primary: true },
+      ],
+    });
     expect(out.emails).toEqual([
       { value: 'bjensen@example.com', type: 'work', primary: false },
       { value: 'babs@home.example', type: 'home' },
@@ -276,8 +385,18 @@ describe('applyPatchToResource (User)', () => {
   });
 
   it('keeps the first of several values sent as primary (RFC 7643 §2.4)', () => {
-    const out = apply({ op: 'replace', path: 'emails', value: [{ value: 'a@x.example', primary: true }, { value: 'b@x.example', primary: 'True' }] });
-    expect(out.emails).toEqual([{ value: 'a@x.example', primary: true }, { value: 'b@x.example', primary: false }]);
+    const out = apply({
+      op: 'replace',
+      path: 'emails',
+      value: [
+        { value: 'a@x.example', primary: true },
+        { value: 'b@x.example', primary: 'True' },
+      ],
+    });
+    expect(out.emails).toEqual([
+      { value: 'a@x.example', primary: true },
+      { value: 'b@x.example', primary: false },
+    ]);
   });
 
   it('replaces a multi-valued attribute as a whole', () => {
@@ -289,20 +408,34 @@ describe('applyPatchToResource (User)', () => {
   });
 
   it('replace of a complex attribute merges its sub-attributes (RFC 7644 §3.5.2.3)', () => {
-    expect(apply({ op: 'replace', path: 'name', value: { givenName: 'Babs' } }).name).toEqual({ givenName: 'Babs', familyName: 'Jensen', formatted: 'Barbara Jensen' });
-    expect(apply({ op: 'replace', value: { name: { familyName: 'J' } } }).name).toEqual({ givenName: 'Barbara', familyName: 'J', formatted: 'Barbara Jensen' });
+    expect(apply({ op: 'replace', path: 'name', value: { givenName: 'Babs' } }).name).toEqual({
+      givenName: 'Babs',
+      familyName: 'Jensen',
+      formatted: 'Barbara Jensen',
+    });
+    expect(apply({ op: 'replace', value: { name: { familyName: 'J' } } }).name).toEqual({
+      givenName: 'Barbara',
+      familyName: 'J',
+      formatted: 'Barbara Jensen',
+    });
     expect(apply({ op: 'remove', path: 'name.formatted' }).name).toEqual({ givenName: 'Barbara', familyName: 'Jensen' });
   });
 
   it('writes extension attributes under their schema and drops the extension when emptied', () => {
     const added = apply({ op: 'add', path: `${ENT}:department`, value: 'Sales' }, { op: 'Add', path: `${ENT}:manager`, value: 'mgr-1' });
     expect(added[ENT]).toEqual({ department: 'Sales', manager: { value: 'mgr-1' } });
-    const removed = applyPatchToResource(added, normalisePatch(body({ op: 'remove', path: `${ENT}:department` }, { op: 'remove', path: `${ENT}:manager` }), USER_RESOURCE));
+    const removed = applyPatchToResource(
+      added,
+      normalisePatch(body({ op: 'remove', path: `${ENT}:department` }, { op: 'remove', path: `${ENT}:manager` }), USER_RESOURCE),
+    );
     expect(removed).not.toHaveProperty(ENT);
   });
 
   it('re-keys attributes stored in another case instead of leaving twins', () => {
-    const out = applyPatchToResource({ id: 'u1', userName: 'x', Title: 'old' }, normalisePatch(body({ op: 'replace', path: 'title', value: 'new' }), USER_RESOURCE));
+    const out = applyPatchToResource(
+      { id: 'u1', userName: 'x', Title: 'old' },
+      normalisePatch(body({ op: 'replace', path: 'title', value: 'new' }), USER_RESOURCE),
+    );
     expect(out).toEqual({ id: 'u1', userName: 'x', title: 'new' });
   });
 

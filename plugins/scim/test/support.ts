@@ -31,7 +31,10 @@ export interface ScimTeam {
 }
 
 /** An empty team (no owner: the conformance suites count users) and a SCIM token named `tokenName`. */
-export async function emptyTeam(t: TestRoster, opts: { seats?: Partial<Record<string, number>>; tokenName?: string } = {}): Promise<ScimTeam> {
+export async function emptyTeam(
+  t: TestRoster,
+  opts: { seats?: Partial<Record<string, number>>; tokenName?: string } = {},
+): Promise<ScimTeam> {
   const slug = `scim-${randomUUID().slice(0, 8)}`;
   const team = await t.core.teams.create({ slug, name: `SCIM ${slug}`, ...(opts.seats ? { seats: opts.seats } : {}) }, SYSTEM_ACTOR);
   const { token, secret } = await t.core.tokens.create(team.id, opts.tokenName ?? 'okta', 'scim', SYSTEM_ACTOR);
@@ -95,7 +98,9 @@ export function user(userName: string, extra: Json = {}): Json {
 
 /** Counts the SQL statements sent on the ORM's pool (every pg `Client#query`) while `fn` runs. */
 export async function countStatements(t: TestRoster, fn: () => Promise<unknown>): Promise<number> {
-  const knex = t.roster.orm.em.getConnection().getKnex() as unknown as { client: { driver: { Client: { prototype: { query: (...args: unknown[]) => unknown } } } } };
+  const knex = t.roster.orm.em.getConnection().getKnex() as unknown as {
+    client: { driver: { Client: { prototype: { query: (...args: unknown[]) => unknown } } } };
+  };
   const proto = knex.client.driver.Client.prototype;
   const original = proto.query;
   let n = 0;
@@ -151,7 +156,14 @@ export async function gqlOk<T>(t: TestRoster, query: string, variables: Record<s
 export async function teamView(t: TestRoster, teamId: string, adminToken: string): Promise<TeamView> {
   interface Raw {
     team: {
-      members: { edges: Array<{ node: Omit<MemberView, 'groups' | 'licenses'> & { groups: Array<{ displayName: string }>; licenses: Array<{ state: 'GRANTED' | 'PENDING_SEAT'; licenseType: { key: string } }> } }> };
+      members: {
+        edges: Array<{
+          node: Omit<MemberView, 'groups' | 'licenses'> & {
+            groups: Array<{ displayName: string }>;
+            licenses: Array<{ state: 'GRANTED' | 'PENDING_SEAT'; licenseType: { key: string } }>;
+          };
+        }>;
+      };
       groups: Array<{ id: string; displayName: string; memberCount: number; licenseType: { key: string } | null }>;
       licenses: Array<{ key: string; purchased: number; used: number; pending: number; available: number; groupId: string | null }>;
     };
@@ -167,8 +179,15 @@ export async function teamView(t: TestRoster, teamId: string, adminToken: string
   }
   return {
     members,
-    groups: Object.fromEntries(d.team.groups.map((g) => [g.displayName, { id: g.id, memberCount: g.memberCount, licenseType: g.licenseType?.key ?? null }])),
-    licenses: Object.fromEntries(d.team.licenses.map((l) => [l.key, { purchased: l.purchased, used: l.used, pending: l.pending, available: l.available, groupId: l.groupId }])),
+    groups: Object.fromEntries(
+      d.team.groups.map((g) => [g.displayName, { id: g.id, memberCount: g.memberCount, licenseType: g.licenseType?.key ?? null }]),
+    ),
+    licenses: Object.fromEntries(
+      d.team.licenses.map((l) => [
+        l.key,
+        { purchased: l.purchased, used: l.used, pending: l.pending, available: l.available, groupId: l.groupId },
+      ]),
+    ),
   };
 }
 

@@ -17,7 +17,8 @@ describe('SCIM token cache (R17)', () => {
 
   beforeAll(async () => {
     a = await startScimRoster();
-    if (onServer) b = await startTestRoster({ plugins: [scimPlugin() as never], roster: { migrate: true }, databaseUrl: a.roster.databaseUrl });
+    if (onServer)
+      b = await startTestRoster({ plugins: [scimPlugin() as never], roster: { migrate: true }, databaseUrl: a.roster.databaseUrl });
   });
   afterAll(async () => {
     await b?.close();

@@ -1,5 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { isScimError, mergeStoredAttributes, parseGroup, parseUser, renderGroup, renderUser, type UserRecord } from '../src/protocol/index.js';
+import {
+  isScimError,
+  mergeStoredAttributes,
+  parseGroup,
+  parseUser,
+  renderGroup,
+  renderUser,
+  type UserRecord,
+} from '../src/protocol/index.js';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENT = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -22,7 +30,16 @@ const garbageUser = {
   userName: 'OMalley',
   active: 'True',
   addresses: [
-    { country: 'Bermuda', formatted: '9132 Jennifer Way', locality: 'West Mercedes', postalCode: '99265', region: 'Montana', streetAddress: '4939 Hess Fork', type: 'work', primary: false },
+    {
+      country: 'Bermuda',
+      formatted: '9132 Jennifer Way',
+      locality: 'West Mercedes',
+      postalCode: '99265',
+      region: 'Montana',
+      streetAddress: '4939 Hess Fork',
+      type: 'work',
+      primary: false,
+    },
     { country: null, formatted: '18522 Lisa Unions', locality: null, type: 'other', primary: false },
   ],
   displayName: 'Kimberly Baker',
@@ -56,7 +73,16 @@ describe('parseUser', () => {
       email: 'anna33@example.com',
       attributes: {
         addresses: [
-          { country: 'Bermuda', formatted: '9132 Jennifer Way', locality: 'West Mercedes', postalCode: '99265', region: 'Montana', streetAddress: '4939 Hess Fork', type: 'work', primary: false },
+          {
+            country: 'Bermuda',
+            formatted: '9132 Jennifer Way',
+            locality: 'West Mercedes',
+            postalCode: '99265',
+            region: 'Montana',
+            streetAddress: '4939 Hess Fork',
+            type: 'work',
+            primary: false,
+          },
           { country: null, formatted: '18522 Lisa Unions', locality: null, type: 'other', primary: false },
         ],
         emails: [
@@ -146,7 +172,13 @@ describe('renderUser', () => {
       groups: [{ value: 'g1', $ref: `${BASE}/Groups/g1`, display: 'Salesperson', type: 'direct' }],
       [ENT]: { department: 'Sales' },
       [LIC]: { licenses: [{ value: 'salesperson', display: 'Salesperson', state: 'PENDING_SEAT' }] },
-      meta: { resourceType: 'User', created: '2024-01-01T00:00:00.000Z', lastModified: '2024-01-02T00:00:00.000Z', location: `${BASE}/Users/u1`, version: 'W/"3"' },
+      meta: {
+        resourceType: 'User',
+        created: '2024-01-01T00:00:00.000Z',
+        lastModified: '2024-01-02T00:00:00.000Z',
+        location: `${BASE}/Users/u1`,
+        version: 'W/"3"',
+      },
     });
     expect(JSON.stringify(out)).toContain('Bermuda');
   });
@@ -191,7 +223,9 @@ describe('mergeStoredAttributes', () => {
 
 describe('parseGroup / renderGroup', () => {
   it("reads Microsoft's filled group, keeping member display", () => {
-    expect(parseGroup({ schemas: [GROUP], externalId: 'e', displayName: 'GroupDisplayName2', members: [{ value: 'u3', display: 'VP' }] })).toEqual({
+    expect(
+      parseGroup({ schemas: [GROUP], externalId: 'e', displayName: 'GroupDisplayName2', members: [{ value: 'u3', display: 'VP' }] }),
+    ).toEqual({
       displayName: 'GroupDisplayName2',
       externalId: 'e',
       members: [{ value: 'u3', display: 'VP' }],
@@ -199,8 +233,13 @@ describe('parseGroup / renderGroup', () => {
   });
 
   it('accepts members as {displayName, value}, drops duplicates, and leaves members undefined when absent', () => {
-    expect(parseGroup({ displayName: 'G', members: [{ displayName: 'new User', value: 'u4' }, { value: 'u4' }] }).members).toEqual([{ value: 'u4', display: 'new User' }]);
-    expect(parseGroup({ displayName: 'Tiffany Ortiz', id: 'g1', schemas: [GROUP] })).toEqual({ displayName: 'Tiffany Ortiz', externalId: null });
+    expect(parseGroup({ displayName: 'G', members: [{ displayName: 'new User', value: 'u4' }, { value: 'u4' }] }).members).toEqual([
+      { value: 'u4', display: 'new User' },
+    ]);
+    expect(parseGroup({ displayName: 'Tiffany Ortiz', id: 'g1', schemas: [GROUP] })).toEqual({
+      displayName: 'Tiffany Ortiz',
+      externalId: null,
+    });
   });
 
   const bad: Array<[string, unknown, string]> = [
@@ -226,7 +265,13 @@ describe('parseGroup / renderGroup', () => {
         { value: 'u1', $ref: `${BASE}/Users/u1`, type: 'User', display: 'new User' },
         { value: 'u2', $ref: `${BASE}/Users/u2`, type: 'User' },
       ],
-      meta: { resourceType: 'Group', created: '1970-01-01T00:00:00.000Z', lastModified: '1970-01-01T00:00:00.000Z', location: `${BASE}/Groups/g1`, version: 'W/"7"' },
+      meta: {
+        resourceType: 'Group',
+        created: '1970-01-01T00:00:00.000Z',
+        lastModified: '1970-01-01T00:00:00.000Z',
+        location: `${BASE}/Groups/g1`,
+        version: 'W/"7"',
+      },
     });
     expect(renderGroup(rec, { baseUrl: BASE })).not.toHaveProperty('members');
   });

@@ -13,8 +13,19 @@ export type ClaimOverrides = Partial<ClaimMapping>;
 @Entity({ tableName: 'wsfed_connection' })
 export class WsFedConnectionEntity {
   [OptionalProps]?:
-    | 'enabled' | 'idpSignOutUrl' | 'allowSha1' | 'clockSkewSeconds' | 'claimPreset' | 'claimOverrides'
-    | 'metadataUrl' | 'metadataRefreshedAt' | 'metadataCheckedAt' | 'metadataError' | 'createdAt' | 'updatedAt' | 'trustEmails';
+    | 'enabled'
+    | 'idpSignOutUrl'
+    | 'allowSha1'
+    | 'clockSkewSeconds'
+    | 'claimPreset'
+    | 'claimOverrides'
+    | 'metadataUrl'
+    | 'metadataRefreshedAt'
+    | 'metadataCheckedAt'
+    | 'metadataError'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'trustEmails';
 
   @PrimaryKey({ type: 'uuid' }) id: string = randomUUID();
   @Property({ type: 'uuid' }) teamId!: string;

@@ -35,10 +35,11 @@ const DEFAULTS: WsFedPluginOptions = {
 /** Merges options given to the factory with raw options from the server configuration; throws on nonsense. */
 export function parseWsFedOptions(raw: unknown, given: WsFedPluginInput): WsFedPluginOptions {
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) throw new Error('options must be an object');
-  const merged = { ...DEFAULTS, ...(raw as WsFedPluginInput | null | undefined ?? {}), ...given } as WsFedPluginOptions;
+  const merged = { ...DEFAULTS, ...((raw as WsFedPluginInput | null | undefined) ?? {}), ...given } as WsFedPluginOptions;
   const int = (name: keyof WsFedPluginOptions, min: number, max: number) => {
     const v = merged[name];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) throw new Error(`${name} must be a whole number from ${min} to ${max}`);
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+      throw new Error(`${name} must be a whole number from ${min} to ${max}`);
   };
   int('metadataRefreshIntervalSeconds', 0, 30 * 24 * 3600);
   int('metadataCheckEveryMs', 100, 24 * 3600 * 1000);

@@ -36,7 +36,10 @@ export function wsfedPlugin(options: WsFedPluginInput = {}): WsFedPlugin {
       ctx.http.register(wsfedRoutes(ctx, svc), { prefix: '/wsfed' });
       // Home-realm discovery (R4) lists the team's enabled WS-Fed connections.
       ctx.sso.addEntryPoints(async (teamId) =>
-        (await svc.list(teamId)).filter((c) => c.enabled).map((c) => ({ protocol: 'wsfed', connectionId: c.id, name: c.name, loginUrl: svc.spDefaults(c.id).loginUrl })));
+        (await svc.list(teamId))
+          .filter((c) => c.enabled)
+          .map((c) => ({ protocol: 'wsfed', connectionId: c.id, name: c.name, loginUrl: svc.spDefaults(c.id).loginUrl })),
+      );
 
       if (ctx.options.metadataRefreshIntervalSeconds > 0) {
         ctx.every('metadata-refresh', ctx.options.metadataCheckEveryMs, async () => {

@@ -24,9 +24,17 @@ export function wsfedRoutes(ctx: PluginContext<WsFedPluginOptions>, svc: WsFedCo
   });
 
   return async (app: App) => {
-    app.get<Params>('/:connectionId/login', async (request, reply) => sendSsoResult(reply, await handlers.login(request.params.connectionId, toParams(request.query), info(request)), ctx));
-    app.post<Params>('/:connectionId/acs', async (request, reply) => sendSsoResult(reply, await handlers.acsPost(request.params.connectionId, toParams(request.body), info(request)), ctx));
-    app.get<Params>('/:connectionId/acs', async (request, reply) => sendSsoResult(reply, await handlers.acsGet(request.params.connectionId, toParams(request.query), info(request)), ctx));
-    app.get<Params>('/:connectionId/logout', async (request, reply) => sendSsoResult(reply, await handlers.logout(request.params.connectionId, toParams(request.query), info(request)), ctx));
+    app.get<Params>('/:connectionId/login', async (request, reply) =>
+      sendSsoResult(reply, await handlers.login(request.params.connectionId, toParams(request.query), info(request)), ctx),
+    );
+    app.post<Params>('/:connectionId/acs', async (request, reply) =>
+      sendSsoResult(reply, await handlers.acsPost(request.params.connectionId, toParams(request.body), info(request)), ctx),
+    );
+    app.get<Params>('/:connectionId/acs', async (request, reply) =>
+      sendSsoResult(reply, await handlers.acsGet(request.params.connectionId, toParams(request.query), info(request)), ctx),
+    );
+    app.get<Params>('/:connectionId/logout', async (request, reply) =>
+      sendSsoResult(reply, await handlers.logout(request.params.connectionId, toParams(request.query), info(request)), ctx),
+    );
   };
 }

@@ -132,12 +132,20 @@ export class WsFedConnections {
       if (present(input.metadataUrl)) metadataUrl = this.metadataUrl(input.metadataUrl);
       source = present(input.metadataXml) ? 'metadataXml' : 'metadataUrl';
       const md = await this.importMetadata({ xml: input.metadataXml ?? undefined, url: metadataUrl ?? undefined }, { allowSha1 });
-      idp = { idpIssuer: md.entityId, idpSignInUrl: this.httpUrl(md.passiveRequestorEndpoint, 'idpSignInUrl'), signingCertificates: md.signingCertificates.map((cert) => cert.pem) };
+      idp = {
+        idpIssuer: md.entityId,
+        idpSignInUrl: this.httpUrl(md.passiveRequestorEndpoint, 'idpSignInUrl'),
+        signingCertificates: md.signingCertificates.map((cert) => cert.pem),
+      };
     } else {
       if (!present(input.idpIssuer) || !present(input.idpSignInUrl) || !input.signingCertificates?.length) {
         throw wsfedError('WSFED_INVALID_INPUT', 'Give metadataXml, metadataUrl, or idpIssuer + idpSignInUrl + signingCertificates.');
       }
-      idp = { idpIssuer: text(input.idpIssuer, 'idpIssuer', 1024), idpSignInUrl: this.httpUrl(input.idpSignInUrl, 'idpSignInUrl'), signingCertificates: certificates(input.signingCertificates) };
+      idp = {
+        idpIssuer: text(input.idpIssuer, 'idpIssuer', 1024),
+        idpSignInUrl: this.httpUrl(input.idpSignInUrl, 'idpSignInUrl'),
+        signingCertificates: certificates(input.signingCertificates),
+      };
     }
     const now = new Date();
     const em = this.em();
@@ -164,7 +172,14 @@ export class WsFedConnections {
       teamId,
       action: 'wsfed.connection.created',
       target: { type: 'wsfed_connection', id },
-      data: { connectionId: id, name: conn.name, source, idpIssuer: conn.idpIssuer, realm: conn.realm, certificates: fingerprints(conn.signingCertificates) },
+      data: {
+        connectionId: id,
+        name: conn.name,
+        source,
+        idpIssuer: conn.idpIssuer,
+        realm: conn.realm,
+        certificates: fingerprints(conn.signingCertificates),
+      },
     });
     await this.flush(em);
     return conn;
@@ -183,7 +198,10 @@ export class WsFedConnections {
       // An explicit re-import by an admin: no signature requirement (a scheduled refresh has one).
       this.refuseIdpFieldsWithMetadata(input);
       const url = present(input.metadataUrl) ? this.metadataUrl(input.metadataUrl) : conn.metadataUrl;
-      const md = await this.importMetadata({ xml: input.metadataXml ?? undefined, url: present(input.metadataXml) ? undefined : url ?? undefined }, { allowSha1 });
+      const md = await this.importMetadata(
+        { xml: input.metadataXml ?? undefined, url: present(input.metadataXml) ? undefined : (url ?? undefined) },
+        { allowSha1 },
+      );
       this.applyMetadata(conn, md);
       conn.metadataUrl = url;
       const now = new Date();
@@ -197,9 +215,11 @@ export class WsFedConnections {
     }
     if (input.name != null) conn.name = text(input.name, 'name', 200);
     if (input.enabled != null) conn.enabled = input.enabled;
-    if (input.idpSignOutUrl !== undefined) conn.idpSignOutUrl = present(input.idpSignOutUrl) ? this.httpUrl(input.idpSignOutUrl, 'idpSignOutUrl') : null;
+    if (input.idpSignOutUrl !== undefined)
+      conn.idpSignOutUrl = present(input.idpSignOutUrl) ? this.httpUrl(input.idpSignOutUrl, 'idpSignOutUrl') : null;
     if (input.realm != null) conn.realm = realm(input.realm);
-    if (input.replyUrl !== undefined) conn.replyUrl = present(input.replyUrl) ? this.replyUrl(input.replyUrl) : this.spDefaults(conn.id).replyUrl;
+    if (input.replyUrl !== undefined)
+      conn.replyUrl = present(input.replyUrl) ? this.replyUrl(input.replyUrl) : this.spDefaults(conn.id).replyUrl;
     if (input.allowSha1 != null) conn.allowSha1 = input.allowSha1;
     if (input.trustEmails != null) conn.trustEmails = input.trustEmails;
     if (input.clockSkewSeconds != null) conn.clockSkewSeconds = skew(input.clockSkewSeconds);
@@ -246,9 +266,15 @@ export class WsFedConnections {
     const previousError = conn.metadataError;
     conn.metadataCheckedAt = new Date();
     try {
-      const md = await this.importMetadata({ url: conn.metadataUrl }, { allowSha1: conn.allowSha1, trustedCerts: conn.signingCertificates });
+      const md = await this.importMetadata(
+        { url: conn.metadataUrl },
+        { allowSha1: conn.allowSha1, trustedCerts: conn.signingCertificates },
+      );
       if (md.entityId !== conn.idpIssuer) {
-        throw wsfedError('WSFED_METADATA_ISSUER_CHANGED', `The metadata now names ${JSON.stringify(md.entityId.slice(0, 200))}, not ${JSON.stringify(conn.idpIssuer)}; re-import it explicitly if the IdP really changed.`);
+        throw wsfedError(
+          'WSFED_METADATA_ISSUER_CHANGED',
+          `The metadata now names ${JSON.stringify(md.entityId.slice(0, 200))}, not ${JSON.stringify(conn.idpIssuer)}; re-import it explicitly if the IdP really changed.`,
+        );
       }
       const endpointBefore = conn.idpSignInUrl;
       this.applyMetadata(conn, md);
@@ -257,7 +283,12 @@ export class WsFedConnections {
       const diff = certificateDiff(before, conn.signingCertificates);
       const changed = diff.certificatesAdded.length > 0 || diff.certificatesRemoved.length > 0 || endpointBefore !== conn.idpSignInUrl;
       if (changed || !mode.scheduled || previousError) {
-        audit(em, actor, { teamId: conn.teamId, action: 'wsfed.metadata.refreshed', target: { type: 'wsfed_connection', id: conn.id }, data: { connectionId: conn.id, scheduled: mode.scheduled, ...diff } });
+        audit(em, actor, {
+          teamId: conn.teamId,
+          action: 'wsfed.metadata.refreshed',
+          target: { type: 'wsfed_connection', id: conn.id },
+          data: { connectionId: conn.id, scheduled: mode.scheduled, ...diff },
+        });
       }
       await em.flush();
       return conn;
@@ -269,7 +300,14 @@ export class WsFedConnections {
       Object.assign(conn, saved);
       conn.metadataError = `${code}: ${reason}`.slice(0, 2000);
       if (!mode.scheduled || conn.metadataError !== previousError) {
-        audit(em, actor, { teamId: conn.teamId, action: 'wsfed.metadata.refresh_failed', outcome: 'failure', reason: conn.metadataError, target: { type: 'wsfed_connection', id: conn.id }, data: { connectionId: conn.id, scheduled: mode.scheduled, code } });
+        audit(em, actor, {
+          teamId: conn.teamId,
+          action: 'wsfed.metadata.refresh_failed',
+          outcome: 'failure',
+          reason: conn.metadataError,
+          target: { type: 'wsfed_connection', id: conn.id },
+          data: { connectionId: conn.id, scheduled: mode.scheduled, code },
+        });
       }
       await em.flush();
       throw error;
@@ -309,7 +347,10 @@ export class WsFedConnections {
         refreshed++;
       } catch (error) {
         failed++;
-        this.deps.logger.warn({ connectionId: id, teamId: conn.teamId, err: error instanceof Error ? error.message : String(error) }, 'WS-Fed metadata refresh failed');
+        this.deps.logger.warn(
+          { connectionId: id, teamId: conn.teamId, err: error instanceof Error ? error.message : String(error) },
+          'WS-Fed metadata refresh failed',
+        );
       }
     }
     return { claimed: rows.length, refreshed, failed };
@@ -323,18 +364,27 @@ export class WsFedConnections {
 
   private refuseIdpFieldsWithMetadata(input: ConnectionInput): void {
     const typed = (['idpIssuer', 'idpSignInUrl', 'signingCertificates'] as const).filter((k) => input[k] != null);
-    if (typed.length) throw wsfedError('WSFED_INVALID_INPUT', `Give either metadata or ${typed.join(', ')}, not both: the metadata sets the IdP side.`);
+    if (typed.length)
+      throw wsfedError('WSFED_INVALID_INPUT', `Give either metadata or ${typed.join(', ')}, not both: the metadata sets the IdP side.`);
   }
 
-  private async importMetadata(source: { xml?: string; url?: string }, opts: { allowSha1: boolean; trustedCerts?: string[] }): Promise<FederationMetadata> {
+  private async importMetadata(
+    source: { xml?: string; url?: string },
+    opts: { allowSha1: boolean; trustedCerts?: string[] },
+  ): Promise<FederationMetadata> {
     let xml = source.xml;
     if (xml === undefined) {
       if (source.url === undefined) throw wsfedError('WSFED_NO_METADATA_URL');
       xml = await this.download(source.url);
     }
-    if (xml.length > MAX_METADATA_CHARS) throw wsfedError('WSFED_METADATA_INVALID', `metadata is larger than ${MAX_METADATA_CHARS} characters`);
+    if (xml.length > MAX_METADATA_CHARS)
+      throw wsfedError('WSFED_METADATA_INVALID', `metadata is larger than ${MAX_METADATA_CHARS} characters`);
     try {
-      return importFederationMetadata(xml, { allowSha1: opts.allowSha1, allowInsecureEndpoint: this.allowHttp, ...(opts.trustedCerts ? { trustedCerts: opts.trustedCerts } : {}) });
+      return importFederationMetadata(xml, {
+        allowSha1: opts.allowSha1,
+        allowInsecureEndpoint: this.allowHttp,
+        ...(opts.trustedCerts ? { trustedCerts: opts.trustedCerts } : {}),
+      });
     } catch (error) {
       throw fromMetadataError(error);
     }
@@ -368,7 +418,11 @@ export class WsFedConnections {
   private replyUrl(value: string): string {
     const url = this.httpUrl(value, 'replyUrl');
     const origins = new Set([new URL(this.deps.config.publicUrl).origin, ...this.deps.config.allowedOrigins]);
-    if (!origins.has(new URL(url).origin)) throw wsfedError('WSFED_INVALID_INPUT', `replyUrl must be on Roster's public origin (${new URL(this.deps.config.publicUrl).origin}).`);
+    if (!origins.has(new URL(url).origin))
+      throw wsfedError(
+        'WSFED_INVALID_INPUT',
+        `replyUrl must be on Roster's public origin (${new URL(this.deps.config.publicUrl).origin}).`,
+      );
     return url;
   }
 
@@ -380,7 +434,8 @@ export class WsFedConnections {
     } catch {
       throw wsfedError('WSFED_INVALID_INPUT', `${field} must be an absolute URL.`);
     }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.allowHttp)) throw wsfedError('WSFED_INVALID_INPUT', `${field} must use https.`);
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && this.allowHttp))
+      throw wsfedError('WSFED_INVALID_INPUT', `${field} must use https.`);
     if (url.username || url.password) throw wsfedError('WSFED_INVALID_INPUT', `${field} must not carry credentials.`);
     if (url.hash) throw wsfedError('WSFED_INVALID_INPUT', `${field} must not have a #fragment.`);
     return url.toString();
@@ -413,19 +468,24 @@ function realm(value: string): string {
 }
 
 function skew(value: number): number {
-  if (!Number.isInteger(value) || value < 0 || value > 600) throw wsfedError('WSFED_INVALID_INPUT', 'clockSkewSeconds must be a whole number from 0 to 600.');
+  if (!Number.isInteger(value) || value < 0 || value > 600)
+    throw wsfedError('WSFED_INVALID_INPUT', 'clockSkewSeconds must be a whole number from 0 to 600.');
   return value;
 }
 
 function certificates(list: readonly string[]): string[] {
-  if (list.length === 0 || list.length > MAX_CERTIFICATES) throw wsfedError('WSFED_INVALID_INPUT', `Give 1–${MAX_CERTIFICATES} signing certificates.`);
+  if (list.length === 0 || list.length > MAX_CERTIFICATES)
+    throw wsfedError('WSFED_INVALID_INPUT', `Give 1–${MAX_CERTIFICATES} signing certificates.`);
   const byFingerprint = new Map<string, string>();
   list.forEach((value, i) => {
     try {
       const c = describeCertificate(value);
       byFingerprint.set(c.fingerprintSha256, c.pem);
     } catch (error) {
-      throw wsfedError('WSFED_CERTIFICATE_INVALID', `signingCertificates[${i}] is not a readable X.509 certificate (PEM or base64 DER).`, { index: i, cause: error instanceof Error ? error.message : String(error) });
+      throw wsfedError('WSFED_CERTIFICATE_INVALID', `signingCertificates[${i}] is not a readable X.509 certificate (PEM or base64 DER).`, {
+        index: i,
+        cause: error instanceof Error ? error.message : String(error),
+      });
     }
   });
   return [...byFingerprint.values()];
@@ -436,9 +496,11 @@ function overrides(input: ClaimOverrides): ClaimOverrides {
   for (const key of CLAIM_FIELDS) {
     const list = input[key];
     if (list == null) continue;
-    if (!Array.isArray(list) || list.length > 20) throw wsfedError('WSFED_INVALID_INPUT', `claimOverrides.${key} must list at most 20 claim types.`);
+    if (!Array.isArray(list) || list.length > 20)
+      throw wsfedError('WSFED_INVALID_INPUT', `claimOverrides.${key} must list at most 20 claim types.`);
     out[key] = list.map((claim) => {
-      if (typeof claim !== 'string' || !claim.trim() || claim.length > 512) throw wsfedError('WSFED_INVALID_INPUT', `claimOverrides.${key} entries must be 1–512 characters.`);
+      if (typeof claim !== 'string' || !claim.trim() || claim.length > 512)
+        throw wsfedError('WSFED_INVALID_INPUT', `claimOverrides.${key} entries must be 1–512 characters.`);
       return claim.trim();
     });
   }
@@ -449,7 +511,10 @@ function fingerprints(pems: readonly string[]): string[] {
   return describeCertificates(pems).map((c) => c.fingerprintSha256);
 }
 
-function certificateDiff(before: readonly string[], after: readonly string[]): { certificatesAdded: string[]; certificatesRemoved: string[] } {
+function certificateDiff(
+  before: readonly string[],
+  after: readonly string[],
+): { certificatesAdded: string[]; certificatesRemoved: string[] } {
   const a = new Set(fingerprints(before));
   const b = new Set(fingerprints(after));
   return { certificatesAdded: [...b].filter((f) => !a.has(f)), certificatesRemoved: [...a].filter((f) => !b.has(f)) };
@@ -457,8 +522,19 @@ function certificateDiff(before: readonly string[], after: readonly string[]): {
 
 function snapshot(c: WsFedConnectionEntity) {
   return {
-    name: c.name, enabled: c.enabled, idpIssuer: c.idpIssuer, idpSignInUrl: c.idpSignInUrl, idpSignOutUrl: c.idpSignOutUrl, realm: c.realm,
-    replyUrl: c.replyUrl, signingCertificates: [...c.signingCertificates], allowSha1: c.allowSha1, trustEmails: c.trustEmails, clockSkewSeconds: c.clockSkewSeconds,
-    claimPreset: c.claimPreset, claimOverrides: c.claimOverrides, metadataUrl: c.metadataUrl,
+    name: c.name,
+    enabled: c.enabled,
+    idpIssuer: c.idpIssuer,
+    idpSignInUrl: c.idpSignInUrl,
+    idpSignOutUrl: c.idpSignOutUrl,
+    realm: c.realm,
+    replyUrl: c.replyUrl,
+    signingCertificates: [...c.signingCertificates],
+    allowSha1: c.allowSha1,
+    trustEmails: c.trustEmails,
+    clockSkewSeconds: c.clockSkewSeconds,
+    claimPreset: c.claimPreset,
+    claimOverrides: c.claimOverrides,
+    metadataUrl: c.metadataUrl,
   };
 }

@@ -4,7 +4,18 @@
  * `return_to`, input hygiene and the refusal page are the SDK's SSO toolkit.
  */
 import { randomBytes } from 'node:crypto';
-import { checkReturnTo, inputProblem, parseCookieHeader, redirectResult, refusalResult, refuseSignIn, serializeCookie, SsoFlows, type PluginContext, type SsoResult } from '@roster/plugin-sdk';
+import {
+  checkReturnTo,
+  inputProblem,
+  parseCookieHeader,
+  redirectResult,
+  refusalResult,
+  refuseSignIn,
+  serializeCookie,
+  SsoFlows,
+  type PluginContext,
+  type SsoResult,
+} from '@roster/plugin-sdk';
 import type { WsFedConnectionEntity } from './entity.js';
 import { WsFedErrorCodes } from './errors.js';
 import type { WsFedPluginOptions } from './options.js';
@@ -42,7 +53,12 @@ export class WsFedSignIn {
     this.secure = ctx.config.production || ctx.config.publicUrl.startsWith('https:');
     this.flows = new SsoFlows(
       ctx.core.flows,
-      { namespace: FLOW_NAMESPACE, cookie: { name: BINDING_COOKIE, path: '/wsfed/', sameSite: 'None' }, ttlSeconds: ctx.options.flowTtlSeconds, parseData: () => ({}) },
+      {
+        namespace: FLOW_NAMESPACE,
+        cookie: { name: BINDING_COOKIE, path: '/wsfed/', sameSite: 'None' },
+        ttlSeconds: ctx.options.flowTtlSeconds,
+        parseData: () => ({}),
+      },
       () => this.secure,
     );
   }
@@ -54,7 +70,11 @@ export class WsFedSignIn {
   /** Traces the refusal for the team's admins (R19), then answers 403. */
   private refuse(req: RequestInfo, conn: WsFedConnectionEntity, step: string, reason: string): Promise<SsoResult> {
     this.ctx.logger.info({ connectionId: conn.id, teamId: conn.teamId, step, reason, requestId: req.requestId }, 'WS-Fed sign-in refused');
-    return refuseSignIn(this.ctx.signIn, { teamId: conn.teamId, connectionId: conn.id, protocol: 'wsfed', step, reason, requestId: req.requestId }, { prefix: 'WSFED', accept: req.accept });
+    return refuseSignIn(
+      this.ctx.signIn,
+      { teamId: conn.teamId, connectionId: conn.id, protocol: 'wsfed', step, reason, requestId: req.requestId },
+      { prefix: 'WSFED', accept: req.accept },
+    );
   }
 
   /** `GET /wsfed/:id/login` → 302 to the IdP (wsignin1.0), state in the flow store + binding cookie. */
@@ -65,8 +85,15 @@ export class WsFedSignIn {
     const returnTo = checkReturnTo(query.return_to, this.ctx.config.allowedOrigins);
     const whr = query.whr;
     const wctx = randomBytes(32).toString('base64url');
-    const { setCookie } = await this.flows.begin(wctx, { connectionId: conn.id, teamId: conn.teamId, returnTo, data: {} }, req.cookieHeader);
-    const url = buildSignInUrl(this.svc.toProtocol(conn), { wctx, ...(typeof whr === 'string' && whr.length > 0 && whr.length <= 256 && !inputProblem({ whr }) ? { whr } : {}) });
+    const { setCookie } = await this.flows.begin(
+      wctx,
+      { connectionId: conn.id, teamId: conn.teamId, returnTo, data: {} },
+      req.cookieHeader,
+    );
+    const url = buildSignInUrl(this.svc.toProtocol(conn), {
+      wctx,
+      ...(typeof whr === 'string' && whr.length > 0 && whr.length <= 256 && !inputProblem({ whr }) ? { whr } : {}),
+    });
     return redirectResult(url, { cookies: [setCookie] });
   }
 
@@ -80,7 +107,8 @@ export class WsFedSignIn {
     if (message.action === 'invalid') return this.refuse(req, conn, 'request', message.reason);
     if (message.action !== 'signin') return this.cleanup(conn, message.wreply, req);
     if (!conn.enabled) return this.refuse(req, conn, 'connection', 'the connection is disabled');
-    if (message.wctx === undefined) return this.refuse(req, conn, 'state', 'the response carries no wctx issued by Roster (IdP-initiated sign-in is not supported)');
+    if (message.wctx === undefined)
+      return this.refuse(req, conn, 'state', 'the response carries no wctx issued by Roster (IdP-initiated sign-in is not supported)');
 
     // State: single-use, from any node (flow store), bound to this connection and to the browser
     // that started it. The token is validated once the state is known to be this browser's, and
@@ -122,7 +150,11 @@ export class WsFedSignIn {
     });
     const cookies = [claimed.setCookie];
     // The core decided (R3 policy, R7 inactive, JIT) and traced it with step "policy".
-    if (!outcome.ok) return refusalResult({ status: 403, error: outcome.code, message: outcome.reason, step: 'policy', requestId: req.requestId, accept: req.accept }, { cookies });
+    if (!outcome.ok)
+      return refusalResult(
+        { status: 403, error: outcome.code, message: outcome.reason, step: 'policy', requestId: req.requestId, accept: req.accept },
+        { cookies },
+      );
     return redirectResult(checkReturnTo(claimed.flow.returnTo, this.ctx.config.allowedOrigins), { cookies, session: outcome.token });
   }
 
@@ -140,7 +172,8 @@ export class WsFedSignIn {
     const message = parseWsFedMessage(query);
     if (message.action === 'invalid') return this.refuse(req, conn, 'request', message.reason);
     // A token in a URL ends up in logs and browser history: WS-Fed posts it.
-    if (message.action === 'signin') return this.refuse(req, conn, 'request', 'wsignin1.0 responses must be posted, not sent in the query string');
+    if (message.action === 'signin')
+      return this.refuse(req, conn, 'request', 'wsignin1.0 responses must be posted, not sent in the query string');
     return this.cleanup(conn, message.wreply, req);
   }
 
@@ -153,7 +186,10 @@ export class WsFedSignIn {
     const returnTo = checkReturnTo(query.return_to, this.ctx.config.allowedOrigins);
     if (!conn.enabled) return redirectResult(returnTo, { clearSession: true });
     // The IdP ends its session (and the other relying parties'), then comes back to the reply URL.
-    return redirectResult(buildSignOutUrl(this.svc.toProtocol(conn), { wreply: conn.replyUrl }), { clearSession: true, cookies: [this.afterSignOutCookie(returnTo, 600)] });
+    return redirectResult(buildSignOutUrl(this.svc.toProtocol(conn), { wreply: conn.replyUrl }), {
+      clearSession: true,
+      cookies: [this.afterSignOutCookie(returnTo, 600)],
+    });
   }
 
   /** wsignoutcleanup1.0 (and an IdP-sent wsignout1.0): end this team's Roster session, answer as the IdP expects. */
@@ -170,7 +206,12 @@ export class WsFedSignIn {
       }
     }
     if (result.response.kind === 'redirect') return redirectResult(result.response.location, { clearSession });
-    return { status: 200, headers: { 'content-type': result.response.contentType, 'cache-control': 'no-store' }, body: result.response.body, clearSession };
+    return {
+      status: 200,
+      headers: { 'content-type': result.response.contentType, 'cache-control': 'no-store' },
+      body: result.response.body,
+      clearSession,
+    };
   }
 
   private afterSignOutCookie(value: string, maxAge: number): string {

@@ -4,8 +4,19 @@ import { isPrivateAddress } from '@roster/plugin-sdk';
 import { describeCertificates, wsfedPlugin, type WsFedPlugin } from '../src/index.js';
 import { certBody } from './support/keys.js';
 import {
-  CONTOSO, CREATE, KEYS, LIST, REFRESH, TEST_CONFIG, UPDATE,
-  gqlError, ok, person, signIn, teamWithAdfs, type ConnectionView,
+  CONTOSO,
+  CREATE,
+  KEYS,
+  LIST,
+  REFRESH,
+  TEST_CONFIG,
+  UPDATE,
+  gqlError,
+  ok,
+  person,
+  signIn,
+  teamWithAdfs,
+  type ConnectionView,
 } from './support/journey.js';
 import { adfsMetadata, signMetadata } from './support/metadata.js';
 
@@ -19,7 +30,9 @@ class MetadataHost {
     this.hits.set(url, (this.hits.get(url) ?? 0) + 1);
     if (this.delayMs) await new Promise((r) => setTimeout(r, this.delayMs));
     const body = this.documents.get(url);
-    return body === undefined ? new Response('not found', { status: 404 }) : new Response(body, { status: 200, headers: { 'content-type': 'application/samlmetadata+xml' } });
+    return body === undefined
+      ? new Response('not found', { status: 404 })
+      : new Response(body, { status: 200, headers: { 'content-type': 'application/samlmetadata+xml' } });
   };
 }
 
@@ -30,7 +43,9 @@ beforeAll(async () => {
   plugin = wsfedPlugin({ fetch: host.fetch, metadataRefreshIntervalSeconds: 3600, metadataCheckEveryMs: 24 * 3600 * 1000 });
   t = await startTestRoster({ plugins: [plugin], config: TEST_CONFIG, roster: { migrate: true } });
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 let n = 0;
 const metadataUrl = () => `https://adfs${++n}.contoso.test/FederationMetadata/2007-06/FederationMetadata.xml`;
@@ -39,7 +54,7 @@ const ageMetadataCheck = (id: string, seconds: number) =>
   t.core.em().execute(`update wsfed_connection set metadata_checked_at = now() - make_interval(secs => ?) where id = ?`, [seconds, id]);
 
 describe('authorization (R1, R18)', () => {
-  it('only the team\'s admins see and change its connections; other teams get NOT_FOUND', async () => {
+  it("only the team's admins see and change its connections; other teams get NOT_FOUND", async () => {
     const { team, conn } = await teamWithAdfs(t);
     const member = await t.addMember(team.teamId, person('member').email);
     const other = await t.createTeam();
@@ -72,34 +87,75 @@ describe('authorization (R1, R18)', () => {
 describe('typed-in settings and validation', () => {
   it('creates a connection from typed-in IdP settings (base64 DER certificate as pasted), and signs in through it', async () => {
     const team = await t.createTeam();
-    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, {
-      teamId: team.teamId,
-      input: { ...MANUAL, signingCertificates: [certBody(KEYS.idp.cert)], idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout', claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'] }, trustEmails: true },
-    }, team.ownerToken);
-    expect(conn).toMatchObject({ name: 'WS-Federation', trustEmails: true, idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout', claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'], upn: null } });
+    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(
+      t,
+      CREATE,
+      {
+        teamId: team.teamId,
+        input: {
+          ...MANUAL,
+          signingCertificates: [certBody(KEYS.idp.cert)],
+          idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout',
+          claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'] },
+          trustEmails: true,
+        },
+      },
+      team.ownerToken,
+    );
+    expect(conn).toMatchObject({
+      name: 'WS-Federation',
+      trustEmails: true,
+      idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?wa=signout',
+      claimOverrides: { email: ['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn'], upn: null },
+    });
     expect(conn.claimMapping.email).toEqual(['http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn']);
     expect(conn.certificates).toHaveLength(1);
 
     // The override makes the UPN the email: the token carries the member's address only as UPN.
     const alice = person();
     await t.addMember(team.teamId, alice.email);
-    const run = await signIn(t, conn.id, { email: alice.email }, {
-      attributes: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn': alice.email },
-      nameId: 'CONTOSO\\alice',
-    });
+    const run = await signIn(
+      t,
+      conn.id,
+      { email: alice.email },
+      {
+        attributes: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/upn': alice.email },
+        nameId: 'CONTOSO\\alice',
+      },
+    );
     expect(run.acs.status).toBe(302);
   });
 
   it('an Entra ID issuer gets the entra claim preset by default', async () => {
     const team = await t.createTeam();
-    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, {
-      teamId: team.teamId,
-      input: { idpIssuer: 'https://sts.windows.net/4a1b0c2d-0000-4000-8000-000000000001/', idpSignInUrl: 'https://login.microsoftonline.com/4a1b0c2d-0000-4000-8000-000000000001/wsfed', signingCertificates: [KEYS.idp.cert], realm: 'api://7d3c9a55-0000-4000-8000-00000000abcd' },
-    }, team.ownerToken);
+    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(
+      t,
+      CREATE,
+      {
+        teamId: team.teamId,
+        input: {
+          idpIssuer: 'https://sts.windows.net/4a1b0c2d-0000-4000-8000-000000000001/',
+          idpSignInUrl: 'https://login.microsoftonline.com/4a1b0c2d-0000-4000-8000-000000000001/wsfed',
+          signingCertificates: [KEYS.idp.cert],
+          realm: 'api://7d3c9a55-0000-4000-8000-00000000abcd',
+        },
+      },
+      team.ownerToken,
+    );
     expect(conn.claimPreset).toBe('entra');
-    const { updateWsFedConnection: moved } = await ok<{ updateWsFedConnection: ConnectionView }>(t, UPDATE, { id: conn.id, input: { replyUrl: 'https://app.roster.test/sso/wsfed' } }, team.ownerToken);
+    const { updateWsFedConnection: moved } = await ok<{ updateWsFedConnection: ConnectionView }>(
+      t,
+      UPDATE,
+      { id: conn.id, input: { replyUrl: 'https://app.roster.test/sso/wsfed' } },
+      team.ownerToken,
+    );
     expect(moved.replyUrl).toBe('https://app.roster.test/sso/wsfed');
-    const { updateWsFedConnection: reset } = await ok<{ updateWsFedConnection: ConnectionView }>(t, UPDATE, { id: conn.id, input: { replyUrl: null } }, team.ownerToken);
+    const { updateWsFedConnection: reset } = await ok<{ updateWsFedConnection: ConnectionView }>(
+      t,
+      UPDATE,
+      { id: conn.id, input: { replyUrl: null } },
+      team.ownerToken,
+    );
     expect(reset.replyUrl).toBe(`https://roster.test/wsfed/${conn.id}/acs`);
     expect(conn.realm).toBe('api://7d3c9a55-0000-4000-8000-00000000abcd');
   });
@@ -120,7 +176,9 @@ describe('typed-in settings and validation', () => {
     expect(await create({ metadataXml: adfsMetadata(), idpIssuer: 'http://other' })).toBe('WSFED_INVALID_INPUT');
     expect(await create({ metadataXml: '<not-metadata/>' })).toBe('WSFED_METADATA_INVALID');
     expect(await create({ metadataXml: 'garbage' })).toBe('WSFED_METADATA_INVALID');
-    expect(await create({ metadataXml: '<!DOCTYPE x [<!ENTITY a SYSTEM "file:///etc/passwd">]><x>&a;</x>' })).toBe('WSFED_METADATA_INVALID');
+    expect(await create({ metadataXml: '<!DOCTYPE x [<!ENTITY a SYSTEM "file:///etc/passwd">]><x>&a;</x>' })).toBe(
+      'WSFED_METADATA_INVALID',
+    );
     expect(await create({ metadataXml: adfsMetadata({ validUntil: new Date(Date.now() - 1000) }) })).toBe('WSFED_METADATA_EXPIRED');
     // Private metadata hosts: the SSO toolkit's outbound policy, proven in test/sso-toolkit.test.ts (#12.9).
     expect(await create({ metadataUrl: 'https://missing.contoso.test/FederationMetadata.xml' })).toBe('WSFED_METADATA_FETCH_FAILED');
@@ -138,9 +196,15 @@ describe('typed-in settings and validation', () => {
 
   it('updates only the fields given, audits what changed, and deletes (R19)', async () => {
     const { team, conn } = await teamWithAdfs(t);
-    const { updateWsFedConnection: u } = await ok<{ updateWsFedConnection: ConnectionView }>(t, UPDATE, {
-      id: conn.id, input: { name: 'Contoso (new farm)', signingCertificates: [KEYS.rollover.cert], clockSkewSeconds: 30 },
-    }, team.ownerToken);
+    const { updateWsFedConnection: u } = await ok<{ updateWsFedConnection: ConnectionView }>(
+      t,
+      UPDATE,
+      {
+        id: conn.id,
+        input: { name: 'Contoso (new farm)', signingCertificates: [KEYS.rollover.cert], clockSkewSeconds: 30 },
+      },
+      team.ownerToken,
+    );
     expect(u).toMatchObject({ name: 'Contoso (new farm)', idpIssuer: CONTOSO.issuer, realm: conn.realm });
     expect(u.certificates.map((c) => c.fingerprintSha256)).toEqual([conn.certificates[1]!.fingerprintSha256]);
     await ok(t, 'mutation($id: ID!) { deleteWsFedConnection(id: $id) }', { id: conn.id }, team.ownerToken);
@@ -150,10 +214,18 @@ describe('typed-in settings and validation', () => {
     expect(login.status).toBe(404);
 
     const audit = await ok<{ team: { auditEvents: { edges: Array<{ node: { action: string; data: Record<string, unknown> } }> } } }>(
-      t, 'query($id: ID!) { team(id: $id) { auditEvents(action: "wsfed.") { edges { node { action data } } } } }', { id: team.teamId }, team.ownerToken);
+      t,
+      'query($id: ID!) { team(id: $id) { auditEvents(action: "wsfed.") { edges { node { action data } } } } }',
+      { id: team.teamId },
+      team.ownerToken,
+    );
     const events = audit.team.auditEvents.edges.map((e) => e.node);
     expect(events.map((e) => e.action)).toEqual(['wsfed.connection.deleted', 'wsfed.connection.updated', 'wsfed.connection.created']);
-    expect(events[1]!.data).toMatchObject({ changed: ['name', 'signingCertificates', 'clockSkewSeconds'], certificatesRemoved: [conn.certificates[0]!.fingerprintSha256], certificatesAdded: [] });
+    expect(events[1]!.data).toMatchObject({
+      changed: ['name', 'signingCertificates', 'clockSkewSeconds'],
+      certificatesRemoved: [conn.certificates[0]!.fingerprintSha256],
+      certificatesAdded: [],
+    });
   });
 });
 
@@ -162,7 +234,12 @@ describe('metadata URL and refresh (R18)', () => {
     const url = metadataUrl();
     host.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.idp.cert] })));
     const team = await t.createTeam();
-    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { metadataUrl: url, trustEmails: true } }, team.ownerToken);
+    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(
+      t,
+      CREATE,
+      { teamId: team.teamId, input: { metadataUrl: url, trustEmails: true } },
+      team.ownerToken,
+    );
     expect(conn).toMatchObject({ metadataUrl: url, idpIssuer: CONTOSO.issuer, metadataError: null });
     expect(conn.metadataRefreshedAt).not.toBeNull();
     expect(conn.certificates).toHaveLength(1);
@@ -181,13 +258,21 @@ describe('metadata URL and refresh (R18)', () => {
     const url = metadataUrl();
     host.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.idp.cert] })));
     const team = await t.createTeam();
-    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { metadataUrl: url } }, team.ownerToken);
+    const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(
+      t,
+      CREATE,
+      { teamId: team.teamId, input: { metadataUrl: url } },
+      team.ownerToken,
+    );
 
     host.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.attackerClone.cert] }), KEYS.attackerClone));
     expect(await gqlError(t, REFRESH, { id: conn.id }, team.ownerToken)).toBe('WSFED_METADATA_SIGNATURE');
     host.documents.set(url, adfsMetadata({ signingCerts: [KEYS.attackerClone.cert] }));
     expect(await gqlError(t, REFRESH, { id: conn.id }, team.ownerToken)).toBe('WSFED_METADATA_SIGNATURE');
-    host.documents.set(url, signMetadata(adfsMetadata({ entityId: 'http://adfs.evil.test/adfs/services/trust', signingCerts: [KEYS.idp.cert] })));
+    host.documents.set(
+      url,
+      signMetadata(adfsMetadata({ entityId: 'http://adfs.evil.test/adfs/services/trust', signingCerts: [KEYS.idp.cert] })),
+    );
     expect(await gqlError(t, REFRESH, { id: conn.id }, team.ownerToken)).toBe('WSFED_METADATA_ISSUER_CHANGED');
 
     const { team: seen } = await ok<{ team: { wsfedConnections: ConnectionView[] } }>(t, LIST, { id: team.teamId }, team.ownerToken);
@@ -199,7 +284,12 @@ describe('metadata URL and refresh (R18)', () => {
 
     // An explicit re-import by the admin is how a really new IdP key is accepted.
     host.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.rollover.cert] }), KEYS.rollover));
-    const { updateWsFedConnection: u } = await ok<{ updateWsFedConnection: ConnectionView }>(t, UPDATE, { id: conn.id, input: { metadataUrl: url } }, team.ownerToken);
+    const { updateWsFedConnection: u } = await ok<{ updateWsFedConnection: ConnectionView }>(
+      t,
+      UPDATE,
+      { id: conn.id, input: { metadataUrl: url } },
+      team.ownerToken,
+    );
     expect(u.metadataError).toBeNull();
     expect(u.certificates).toHaveLength(1);
     expect(u.certificates[0]!.fingerprintSha256).not.toBe(conn.certificates[0]!.fingerprintSha256);
@@ -211,9 +301,19 @@ describe('metadata URL and refresh (R18)', () => {
     expect(await gqlError(t, REFRESH, { id: conn.id }, team.ownerToken)).toBe('WSFED_NO_METADATA_URL');
     const url = metadataUrl();
     host.documents.set(url, signMetadata(adfsMetadata()));
-    const { updateWsFedConnection: withUrl } = await ok<{ updateWsFedConnection: ConnectionView }>(t, UPDATE, { id: conn.id, input: { metadataUrl: url } }, team.ownerToken);
+    const { updateWsFedConnection: withUrl } = await ok<{ updateWsFedConnection: ConnectionView }>(
+      t,
+      UPDATE,
+      { id: conn.id, input: { metadataUrl: url } },
+      team.ownerToken,
+    );
     expect(withUrl.metadataUrl).toBe(url);
-    const { updateWsFedConnection: without } = await ok<{ updateWsFedConnection: ConnectionView }>(t, UPDATE, { id: conn.id, input: { metadataUrl: null } }, team.ownerToken);
+    const { updateWsFedConnection: without } = await ok<{ updateWsFedConnection: ConnectionView }>(
+      t,
+      UPDATE,
+      { id: conn.id, input: { metadataUrl: null } },
+      team.ownerToken,
+    );
     expect(without).toMatchObject({ metadataUrl: null, metadataRefreshedAt: null });
     expect(without.certificates).toHaveLength(2);
   });
@@ -224,7 +324,12 @@ describe('metadata URL and refresh (R18)', () => {
     const ids: string[] = [];
     for (const url of urls) {
       host.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.idp.cert] })));
-      const { createWsFedConnection: c } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { metadataUrl: url } }, team.ownerToken);
+      const { createWsFedConnection: c } = await ok<{ createWsFedConnection: ConnectionView }>(
+        t,
+        CREATE,
+        { teamId: team.teamId, input: { metadataUrl: url } },
+        team.ownerToken,
+      );
       ids.push(c.id);
     }
     const hitsOf = (u: string) => host.hits.get(u) ?? 0;
@@ -239,7 +344,11 @@ describe('metadata URL and refresh (R18)', () => {
     await ageMetadataCheck(ids[2]!, 1800);
     for (const url of urls) host.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.idp.cert, KEYS.rollover.cert] })));
     host.delayMs = 50;
-    const results = await Promise.all([plugin.metadataRefresh.runOnce(), plugin.metadataRefresh.runOnce(), plugin.metadataRefresh.runOnce()]);
+    const results = await Promise.all([
+      plugin.metadataRefresh.runOnce(),
+      plugin.metadataRefresh.runOnce(),
+      plugin.metadataRefresh.runOnce(),
+    ]);
     host.delayMs = 0;
     expect(results.reduce((s, r) => s + r.refreshed, 0)).toBeGreaterThanOrEqual(2);
     expect(urls.map(hitsOf)).toEqual([before[0]! + 1, before[1]! + 1, before[2]!]);
@@ -255,7 +364,11 @@ describe('metadata URL and refresh (R18)', () => {
 
     // Scheduled changes are audited as the system, on the wsfed channel (R19).
     const audit = await ok<{ team: { auditEvents: { edges: Array<{ node: { action: string; actorType: string; channel: string } }> } } }>(
-      t, 'query($id: ID!) { team(id: $id) { auditEvents(action: "wsfed.metadata") { edges { node { action actorType channel } } } } }', { id: team.teamId }, team.ownerToken);
+      t,
+      'query($id: ID!) { team(id: $id) { auditEvents(action: "wsfed.metadata") { edges { node { action actorType channel } } } } }',
+      { id: team.teamId },
+      team.ownerToken,
+    );
     expect(audit.team.auditEvents.edges.map((e) => e.node)).toEqual([
       { action: 'wsfed.metadata.refreshed', actorType: 'system', channel: 'wsfed' },
       { action: 'wsfed.metadata.refreshed', actorType: 'system', channel: 'wsfed' },
@@ -270,7 +383,12 @@ describe('metadata URL and refresh (R18)', () => {
       const url = metadataUrl();
       host2.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.idp.cert] })));
       const team = await node.createTeam();
-      const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(node, CREATE, { teamId: team.teamId, input: { metadataUrl: url } }, team.ownerToken);
+      const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(
+        node,
+        CREATE,
+        { teamId: team.teamId, input: { metadataUrl: url } },
+        team.ownerToken,
+      );
       host2.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.idp.cert, KEYS.rollover.cert] })));
       const deadline = Date.now() + 10_000;
       let certs = conn.certificates.length;
@@ -299,7 +417,12 @@ describe('metadata URL and refresh (R18)', () => {
         const urls = [metadataUrl(), metadataUrl(), metadataUrl(), metadataUrl()];
         for (const url of urls) {
           host.documents.set(url, signMetadata(adfsMetadata({ signingCerts: [KEYS.idp.cert] })));
-          const { createWsFedConnection: c } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { metadataUrl: url } }, team.ownerToken);
+          const { createWsFedConnection: c } = await ok<{ createWsFedConnection: ConnectionView }>(
+            t,
+            CREATE,
+            { teamId: team.teamId, input: { metadataUrl: url } },
+            team.ownerToken,
+          );
           await ageMetadataCheck(c.id, 7200);
         }
         const before = urls.map((u) => host.hits.get(u) ?? 0);
@@ -326,7 +449,19 @@ describe('certificate expiry warning (R18)', () => {
   });
 
   it('metadata hosts that are loopback, private or link-local are refused (SSRF)', () => {
-    for (const h of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '192.168.1.1', '169.254.169.254', '100.64.0.1', '[::1]', '[fd00::1]', '[fe80::1]', '::ffff:10.0.0.1']) expect([h, isPrivateAddress(h)]).toEqual([h, true]);
+    for (const h of [
+      '127.0.0.1',
+      '10.1.2.3',
+      '172.16.0.1',
+      '192.168.1.1',
+      '169.254.169.254',
+      '100.64.0.1',
+      '[::1]',
+      '[fd00::1]',
+      '[fe80::1]',
+      '::ffff:10.0.0.1',
+    ])
+      expect([h, isPrivateAddress(h)]).toEqual([h, true]);
     for (const h of ['8.8.8.8', '[2001:db8::1]', '2606:4700::1111']) expect([h, isPrivateAddress(h)]).toEqual([h, false]);
   });
 });

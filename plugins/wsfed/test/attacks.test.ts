@@ -17,11 +17,19 @@ function expectRefused(result: WsFedResult, step: WsFedStep, code?: string): voi
 
 /** An attacker-chosen assertion for Mallory, with its own (useless) signature removed. */
 function evilAssertion(version: '1.1' | '2.0', id?: string): string {
-  return edit(mintAssertion({ version, keys: KEYS.attackerClone, nameId: 'mallory@contoso.test', attributes: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': 'mallory@contoso.test' } }), (doc) => {
-    const root = doc.documentElement!;
-    for (const sig of byLocalName(root, 'Signature')) sig.parentNode!.removeChild(sig);
-    if (id !== undefined) root.setAttribute(version === '1.1' ? 'AssertionID' : 'ID', id);
-  });
+  return edit(
+    mintAssertion({
+      version,
+      keys: KEYS.attackerClone,
+      nameId: 'mallory@contoso.test',
+      attributes: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': 'mallory@contoso.test' },
+    }),
+    (doc) => {
+      const root = doc.documentElement!;
+      for (const sig of byLocalName(root, 'Signature')) sig.parentNode!.removeChild(sig);
+      if (id !== undefined) root.setAttribute(version === '1.1' ? 'AssertionID' : 'ID', id);
+    },
+  );
 }
 
 function genuineId(version: '1.1' | '2.0', wresult: string): string {
@@ -200,7 +208,10 @@ describe('replay, lifetime and audience', () => {
   for (const version of VERSIONS) {
     it(`SAML ${version}: an expired assertion is refused`, async () => {
       const later = new Date(Date.now() + 2 * 3600_000);
-      expectRefused(await validateWsFedResponse(mintWresult({ version, lifetime: null }), connection(), { ...deps(), now: () => later }), 'time');
+      expectRefused(
+        await validateWsFedResponse(mintWresult({ version, lifetime: null }), connection(), { ...deps(), now: () => later }),
+        'time',
+      );
     });
 
     it(`SAML ${version}: an assertion used before NotBefore (beyond the skew) is refused`, async () => {
@@ -247,8 +258,7 @@ describe('replay, lifetime and audience', () => {
 });
 
 describe("cross-team: a token for another team's connection", () => {
-  const teamB = () =>
-    connection({ id: 'conn-b', teamId: 'team-b', realm: TEAM_B.realm, replyUrl: TEAM_B.replyUrl });
+  const teamB = () => connection({ id: 'conn-b', teamId: 'team-b', realm: TEAM_B.realm, replyUrl: TEAM_B.replyUrl });
 
   it('R1: a team A token posted to team B (same IdP, same certificate) is refused on the audience', async () => {
     expectRefused(await validateWsFedResponse(mintWresult(), teamB(), deps()), 'audience');
@@ -278,4 +288,3 @@ describe("cross-team: a token for another team's connection", () => {
     expect((await validateWsFedResponse(wresult, connection(), { replay })).ok).toBe(true);
   });
 });
-

@@ -3,8 +3,21 @@ import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { wsfedPlugin } from '../src/index.js';
 import { FABRIKAM, mintWresult } from './support/issuer.js';
 import {
-  ATTEMPTS, Browser, CONTOSO, KEYS, LIST, PUBLIC_URL, TEST_CONFIG,
-  idpAnswer, meWithCookie, ok, onNode, person, signIn, teamWithAdfs, type ConnectionView,
+  ATTEMPTS,
+  Browser,
+  CONTOSO,
+  KEYS,
+  LIST,
+  PUBLIC_URL,
+  TEST_CONFIG,
+  idpAnswer,
+  meWithCookie,
+  ok,
+  onNode,
+  person,
+  signIn,
+  teamWithAdfs,
+  type ConnectionView,
 } from './support/journey.js';
 import { adfsMetadata } from './support/metadata.js';
 
@@ -15,11 +28,24 @@ import { adfsMetadata } from './support/metadata.js';
  */
 let t: TestRoster;
 beforeAll(async () => {
-  t = await startTestRoster({ plugins: [wsfedPlugin({ metadataRefreshIntervalSeconds: 0 })], config: TEST_CONFIG, roster: { migrate: true } });
+  t = await startTestRoster({
+    plugins: [wsfedPlugin({ metadataRefreshIntervalSeconds: 0 })],
+    config: TEST_CONFIG,
+    roster: { migrate: true },
+  });
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
-interface Attempt { at: string; outcome: string; step: string | null; reason: string | null; subject: string | null; email: string | null }
+interface Attempt {
+  at: string;
+  outcome: string;
+  step: string | null;
+  reason: string | null;
+  subject: string | null;
+  email: string | null;
+}
 async function attempts(teamId: string, token: string, limit = 50): Promise<Attempt[]> {
   const d = await ok<{ team: { wsfedConnections: Array<{ id: string; attempts: Attempt[] }> } }>(t, ATTEMPTS, { id: teamId, limit }, token);
   return d.team.wsfedConnections[0]!.attempts;
@@ -51,14 +77,25 @@ describe('connection from ADFS FederationMetadata.xml (R18)', () => {
     }
     const list = await ok<{ team: { wsfedConnections: ConnectionView[] } }>(t, LIST, { id: team.teamId }, team.ownerToken);
     expect(list.team.wsfedConnections.map((c) => c.id)).toEqual([conn.id]);
-    const audit = await ok<{ team: { auditEvents: { edges: Array<{ node: { action: string; channel: string; actorType: string; targetId: string } }> } } }>(
-      t, 'query($id: ID!) { team(id: $id) { auditEvents(action: "wsfed.") { edges { node { action channel actorType targetId } } } } }', { id: team.teamId }, team.ownerToken);
-    expect(audit.team.auditEvents.edges.map((e) => e.node)).toEqual([{ action: 'wsfed.connection.created', channel: 'graphql', actorType: 'user', targetId: conn.id }]);
+    const audit = await ok<{
+      team: { auditEvents: { edges: Array<{ node: { action: string; channel: string; actorType: string; targetId: string } }> } };
+    }>(
+      t,
+      'query($id: ID!) { team(id: $id) { auditEvents(action: "wsfed.") { edges { node { action channel actorType targetId } } } } }',
+      { id: team.teamId },
+      team.ownerToken,
+    );
+    expect(audit.team.auditEvents.edges.map((e) => e.node)).toEqual([
+      { action: 'wsfed.connection.created', channel: 'graphql', actorType: 'user', targetId: conn.id },
+    ]);
   });
 });
 
 describe('sign-in journeys ending in a GraphQL session', () => {
-  for (const [version, trust] of [['1.1', '2005'], ['2.0', '1.3']] as const) {
+  for (const [version, trust] of [
+    ['1.1', '2005'],
+    ['2.0', '1.3'],
+  ] as const) {
     it(`SAML ${version} in a WS-Trust ${trust} RSTR: login → IdP → ACS → session cookie → { me }`, async () => {
       const { team, conn } = await teamWithAdfs(t);
       const alice = person();
@@ -97,16 +134,25 @@ describe('sign-in journeys ending in a GraphQL session', () => {
     const { team, conn } = await teamWithAdfs(t);
     const alice = person();
     await t.addMember(team.teamId, alice.email);
-    await ok(t, 'mutation($t: ID!) { setSignInPolicy(teamId: $t, policy: { methods: [sso], ssoRequired: true }) { id } }', { t: team.teamId }, team.ownerToken);
+    await ok(
+      t,
+      'mutation($t: ID!) { setSignInPolicy(teamId: $t, policy: { methods: [sso], ssoRequired: true }) { id } }',
+      { t: team.teamId },
+      team.ownerToken,
+    );
     const run = await signIn(t, conn.id, alice);
     expect(run.acs.status).toBe(302);
     expect(await meWithCookie(t, run.browser)).toEqual({ login: alice.email });
-    const password = await fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: alice.email, password: 'test-password' }) });
+    const password = await fetch(`${t.url}/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: alice.email, password: 'test-password' }),
+    });
     expect(password.status).toBe(403);
     expect(((await password.json()) as { error: string }).error).toBe('SSO_REQUIRED');
   });
 
-  it('R7: an inactive member is refused with the core\'s code, and the trace says why', async () => {
+  it("R7: an inactive member is refused with the core's code, and the trace says why", async () => {
     const { team, conn } = await teamWithAdfs(t);
     const alice = person();
     const m = await t.addMember(team.teamId, alice.email);
@@ -131,7 +177,11 @@ describe('sign-in journeys ending in a GraphQL session', () => {
     'a flow begun on one node is finished on a second node sharing the database',
     async () => {
       // PostgreSQL server only: PGlite serves a single connection and cannot be shared by two nodes.
-      const second = await startTestRoster({ plugins: [wsfedPlugin({ metadataRefreshIntervalSeconds: 0 })], config: TEST_CONFIG, databaseUrl: t.roster.databaseUrl });
+      const second = await startTestRoster({
+        plugins: [wsfedPlugin({ metadataRefreshIntervalSeconds: 0 })],
+        config: TEST_CONFIG,
+        databaseUrl: t.roster.databaseUrl,
+      });
       try {
         expect(t.database).toBe('postgresql');
         const { team, conn } = await teamWithAdfs(t);
@@ -184,7 +234,7 @@ describe('refusals: never accepted, never a 500, always traced (R19)', () => {
     expect(fresh.jar.has('roster_session')).toBe(false);
   });
 
-  it('R1: a token minted for team A\'s connection and posted to team B\'s ACS is refused (same ADFS: audience)', async () => {
+  it("R1: a token minted for team A's connection and posted to team B's ACS is refused (same ADFS: audience)", async () => {
     const a = await teamWithAdfs(t);
     const b = await teamWithAdfs(t);
     const alice = person();
@@ -196,7 +246,12 @@ describe('refusals: never accepted, never a 500, always traced (R19)', () => {
     const browser = new Browser();
     const login = await browser.get(`${t.url}/wsfed/${b.conn.id}/login`);
     const wctx = new URL(login.location!).searchParams.get('wctx')!;
-    const forA = mintWresult({ audiences: a.conn.realm, appliesTo: a.conn.realm, nameId: bob.email, attributes: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': bob.email } });
+    const forA = mintWresult({
+      audiences: a.conn.realm,
+      appliesTo: a.conn.realm,
+      nameId: bob.email,
+      attributes: { 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress': bob.email },
+    });
     const r = await browser.post(`${t.url}/wsfed/${b.conn.id}/acs`, { wa: 'wsignin1.0', wresult: forA, wctx });
     expect(r.status).toBe(403);
     expect(r.json()).toMatchObject({ step: 'audience' });
@@ -215,9 +270,12 @@ describe('refusals: never accepted, never a 500, always traced (R19)', () => {
     expect(trace.map((x) => x.step)).toEqual(['state', 'audience']);
   });
 
-  it('R1: team B on another IdP never accepts a token from team A\'s IdP (signature)', async () => {
+  it("R1: team B on another IdP never accepts a token from team A's IdP (signature)", async () => {
     const a = await teamWithAdfs(t);
-    const b = await teamWithAdfs(t, adfsMetadata({ entityId: FABRIKAM.issuer, passiveEndpoint: FABRIKAM.signInUrl, signingCerts: [KEYS.otherIdp.cert] }));
+    const b = await teamWithAdfs(
+      t,
+      adfsMetadata({ entityId: FABRIKAM.issuer, passiveEndpoint: FABRIKAM.signInUrl, signingCerts: [KEYS.otherIdp.cert] }),
+    );
     const bob = person('bob', 'fabrikam.test');
     await t.addMember(b.team.teamId, bob.email);
     // Contoso's IdP signs a token naming B's realm: B trusts only Fabrikam's certificate.
@@ -255,27 +313,58 @@ describe('refusals: never accepted, never a 500, always traced (R19)', () => {
     const started = async () => new URL((await browser.get(`${t.url}/wsfed/${conn.id}/login`)).location!).searchParams.get('wctx')!;
 
     const cases: Array<[string, () => Promise<{ status: number; text: string }>]> = [
-      ['unknown connection', () => browser.post(`${t.url}/wsfed/00000000-0000-4000-8000-000000000000/acs`, { wa: 'wsignin1.0', wresult: 'x' })],
+      [
+        'unknown connection',
+        () => browser.post(`${t.url}/wsfed/00000000-0000-4000-8000-000000000000/acs`, { wa: 'wsignin1.0', wresult: 'x' }),
+      ],
       ['connection id that is no uuid', () => browser.post(`${t.url}/wsfed/not-a-uuid/acs`, { wa: 'wsignin1.0', wresult: 'x' })],
       ['no wa', () => browser.post(acs, { wresult: 'x' })],
       ['unknown wa', () => browser.post(acs, { wa: 'wattr1.0' })],
-      ['wa twice', () => browser.send(acs, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'wa=wsignin1.0&wa=wsignin1.0&wresult=x' })],
-      ['JSON body with objects', () => browser.send(acs, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ wa: { $ne: 1 }, wresult: ['a', 'b'] }) })],
+      [
+        'wa twice',
+        () =>
+          browser.send(acs, {
+            method: 'POST',
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            body: 'wa=wsignin1.0&wa=wsignin1.0&wresult=x',
+          }),
+      ],
+      [
+        'JSON body with objects',
+        () =>
+          browser.send(acs, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ wa: { $ne: 1 }, wresult: ['a', 'b'] }),
+          }),
+      ],
       ['unsupported content type', () => browser.send(acs, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' })],
       ['no wctx', () => browser.post(acs, { wa: 'wsignin1.0', wresult: '<x/>' })],
       ['wsignin1.0 in the query string', () => browser.get(`${acs}?wa=wsignin1.0&wresult=x`)],
-      ['XML with a DOCTYPE', async () => browser.post(acs, { wa: 'wsignin1.0', wctx: await started(), wresult: '<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>' })],
+      [
+        'XML with a DOCTYPE',
+        async () => browser.post(acs, { wa: 'wsignin1.0', wctx: await started(), wresult: '<!DOCTYPE x [<!ENTITY a "b">]><x>&a;</x>' }),
+      ],
       ['not XML at all', async () => browser.post(acs, { wa: 'wsignin1.0', wctx: await started(), wresult: '{"not":"xml"}' })],
-      ['a signed claim changed', async () => {
-        const login = await browser.get(`${t.url}/wsfed/${conn.id}/login`);
-        const post = idpAnswer(login.location!, alice);
-        return browser.post(onNode(t, post.wreply), { ...post.form, wresult: post.form.wresult.replace(alice.email, 'boss@contoso.test') });
-      }],
-      ['an expired token', async () => {
-        const login = await browser.get(`${t.url}/wsfed/${conn.id}/login`);
-        const post = idpAnswer(login.location!, alice, { lifetimeSeconds: -600, lifetime: null });
-        return browser.post(onNode(t, post.wreply), post.form);
-      }],
+      [
+        'a signed claim changed',
+        async () => {
+          const login = await browser.get(`${t.url}/wsfed/${conn.id}/login`);
+          const post = idpAnswer(login.location!, alice);
+          return browser.post(onNode(t, post.wreply), {
+            ...post.form,
+            wresult: post.form.wresult.replace(alice.email, 'boss@contoso.test'),
+          });
+        },
+      ],
+      [
+        'an expired token',
+        async () => {
+          const login = await browser.get(`${t.url}/wsfed/${conn.id}/login`);
+          const post = idpAnswer(login.location!, alice, { lifetimeSeconds: -600, lifetime: null });
+          return browser.post(onNode(t, post.wreply), post.form);
+        },
+      ],
       ['login on an unknown connection', () => browser.get(`${t.url}/wsfed/00000000-0000-4000-8000-000000000000/login`)],
     ];
     for (const [name, run] of cases) {
@@ -318,7 +407,12 @@ describe('refusals: never accepted, never a 500, always traced (R19)', () => {
     const browser = new Browser();
     const login = await browser.get(`${t.url}/wsfed/${conn.id}/login`);
     const post = idpAnswer(login.location!, alice);
-    await ok(t, 'mutation($id: ID!) { updateWsFedConnection(id: $id, input: { enabled: false }) { id } }', { id: conn.id }, team.ownerToken);
+    await ok(
+      t,
+      'mutation($id: ID!) { updateWsFedConnection(id: $id, input: { enabled: false }) { id } }',
+      { id: conn.id },
+      team.ownerToken,
+    );
     const refused = await browser.post(onNode(t, post.wreply), post.form);
     expect(refused.status).toBe(403);
     expect(refused.json()).toMatchObject({ step: 'connection' });
@@ -361,10 +455,14 @@ describe('sign-out', () => {
     const stale = await t.gql<{ me: unknown }>('{ me { login } }', {}, { headers: { cookie: `roster_session=${session}` } });
     expect(stale.data?.me).toBeNull();
 
-    const toIdp = await browser.get(`${onNode(t, conn.replyUrl)}?wa=wsignoutcleanup1.0&wreply=${encodeURIComponent('https://adfs.contoso.test/adfs/ls/?done')}`);
+    const toIdp = await browser.get(
+      `${onNode(t, conn.replyUrl)}?wa=wsignoutcleanup1.0&wreply=${encodeURIComponent('https://adfs.contoso.test/adfs/ls/?done')}`,
+    );
     expect(toIdp.status).toBe(302);
     expect(toIdp.location).toBe('https://adfs.contoso.test/adfs/ls/?done');
-    const elsewhere = await browser.get(`${onNode(t, conn.replyUrl)}?wa=wsignoutcleanup1.0&wreply=${encodeURIComponent('https://evil.test/')}`);
+    const elsewhere = await browser.get(
+      `${onNode(t, conn.replyUrl)}?wa=wsignoutcleanup1.0&wreply=${encodeURIComponent('https://evil.test/')}`,
+    );
     expect(elsewhere.status).toBe(200);
   });
 

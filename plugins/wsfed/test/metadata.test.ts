@@ -52,7 +52,13 @@ describe('importFederationMetadata (ADFS / Entra FederationMetadata.xml)', () =>
 
   it('resolves the xsi:type prefix instead of trusting the literal "fed:" (Entra-style prefixes)', () => {
     const tenant = 'https://sts.windows.net/72f988bf-86f1-41af-91ab-2d7cd011db47/';
-    const metadata = importFederationMetadata(adfsMetadata({ fedPrefix: 'ns1', entityId: tenant, passiveEndpoint: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/wsfed' }));
+    const metadata = importFederationMetadata(
+      adfsMetadata({
+        fedPrefix: 'ns1',
+        entityId: tenant,
+        passiveEndpoint: 'https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/wsfed',
+      }),
+    );
     expect(metadata.entityId).toBe(tenant);
     expect(metadata.passiveRequestorEndpoint).toMatch(/\/wsfed$/);
   });
@@ -80,7 +86,10 @@ describe('importFederationMetadata (ADFS / Entra FederationMetadata.xml)', () =>
   it('refuses SAML-only metadata, DTDs, expired documents and plain-http endpoints', () => {
     const samlOnly = adfsMetadata().replace(/<RoleDescriptor[\s\S]*<\/RoleDescriptor>/, '');
     expectMetadataError(() => importFederationMetadata(samlOnly), 'METADATA_NOT_WSFED');
-    expectMetadataError(() => importFederationMetadata(`<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${adfsMetadata()}`), 'METADATA_XML');
+    expectMetadataError(
+      () => importFederationMetadata(`<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>${adfsMetadata()}`),
+      'METADATA_XML',
+    );
     expectMetadataError(() => importFederationMetadata(adfsMetadata({ validUntil: new Date(Date.now() - 1000) })), 'METADATA_EXPIRED');
     const http = adfsMetadata({ passiveEndpoint: 'http://adfs.contoso.test/adfs/ls/' });
     expectMetadataError(() => importFederationMetadata(http), 'METADATA_INVALID');
@@ -115,16 +124,25 @@ describe('fetchFederationMetadata', () => {
   afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())));
 
   it('downloads metadata over HTTP(S) and imports it', async () => {
-    const xml = await fetchFederationMetadata(`${base}/FederationMetadata/2007-06/FederationMetadata.xml`, { allowHttp: true, allowPrivateAddresses: true });
+    const xml = await fetchFederationMetadata(`${base}/FederationMetadata/2007-06/FederationMetadata.xml`, {
+      allowHttp: true,
+      allowPrivateAddresses: true,
+    });
     expect(importFederationMetadata(xml).entityId).toBe(CONTOSO.issuer);
   });
 
   it('refuses plain http by default, redirects, errors and oversized bodies', async () => {
     await expect(fetchFederationMetadata(`${base}/FederationMetadata/2007-06/FederationMetadata.xml`)).rejects.toThrow(/https/);
     // #12.9: loopback is refused unless allowed; a redirect is re-checked (169.254.169.254 is never connected to).
-    await expect(fetchFederationMetadata(`${base}/FederationMetadata/2007-06/FederationMetadata.xml`, { allowHttp: true })).rejects.toThrow(/private or loopback/);
-    await expect(fetchFederationMetadata(`${base}/redirect`, { allowHttp: true, allowAddresses: ['127.0.0.1'] })).rejects.toThrow(/169\.254\.169\.254 is a private or loopback address/);
+    await expect(fetchFederationMetadata(`${base}/FederationMetadata/2007-06/FederationMetadata.xml`, { allowHttp: true })).rejects.toThrow(
+      /private or loopback/,
+    );
+    await expect(fetchFederationMetadata(`${base}/redirect`, { allowHttp: true, allowAddresses: ['127.0.0.1'] })).rejects.toThrow(
+      /169\.254\.169\.254 is a private or loopback address/,
+    );
     await expect(fetchFederationMetadata(`${base}/missing`, { allowHttp: true, allowPrivateAddresses: true })).rejects.toThrow(/404/);
-    await expect(fetchFederationMetadata(`${base}/huge`, { allowHttp: true, allowPrivateAddresses: true, maxBytes: 1024 })).rejects.toThrow(/larger/);
+    await expect(fetchFederationMetadata(`${base}/huge`, { allowHttp: true, allowPrivateAddresses: true, maxBytes: 1024 })).rejects.toThrow(
+      /larger/,
+    );
   });
 });

@@ -45,7 +45,10 @@ describe('XML safety: no DTD, no entities', () => {
   it('refuses malformed XML and oversized responses', async () => {
     expectRefused(await validateWsFedResponse('<t:RequestSecurityTokenResponse', connection(), deps()), 'xml');
     expectRefused(await validateWsFedResponse('', connection(), deps()), 'xml');
-    const huge = mintWresult().replace('</t:RequestSecurityTokenResponse>', `<x>${'a'.repeat(MAX_WRESULT_BYTES)}</x></t:RequestSecurityTokenResponse>`);
+    const huge = mintWresult().replace(
+      '</t:RequestSecurityTokenResponse>',
+      `<x>${'a'.repeat(MAX_WRESULT_BYTES)}</x></t:RequestSecurityTokenResponse>`,
+    );
     expectRefused(await validateWsFedResponse(huge, connection(), deps()), 'xml');
   });
 });
@@ -60,7 +63,8 @@ describe('RSTR structure', () => {
   });
 
   it('refuses an encrypted assertion with a hint for the IdP admin', async () => {
-    const enc = '<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/></saml:EncryptedAssertion>';
+    const enc =
+      '<saml:EncryptedAssertion xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion"><xenc:EncryptedData xmlns:xenc="http://www.w3.org/2001/04/xmlenc#"/></saml:EncryptedAssertion>';
     const result = await validateWsFedResponse(wrapRstr(enc, '2.0'), connection(), deps());
     expectRefused(result, 'token');
     expect(!result.ok && result.reason).toMatch(/token encryption/);
@@ -94,12 +98,22 @@ describe('connection configuration', () => {
 describe('subject', () => {
   it('refuses a SAML 1.1 assertion whose statements name different subjects', async () => {
     const xml = unsigned('1.1').replace(/(<saml:AuthenticationStatement[\s\S]*?<saml:NameIdentifier[^>]*>)[^<]*/, '$1mallory@contoso.test');
-    expectRefused(await validateWsFedResponse(wrapRstr(signAssertion(xml, { version: '1.1' }), '1.1'), connection(), deps()), 'subject', undefined, /disagree/);
+    expectRefused(
+      await validateWsFedResponse(wrapRstr(signAssertion(xml, { version: '1.1' }), '1.1'), connection(), deps()),
+      'subject',
+      undefined,
+      /disagree/,
+    );
   });
 
   it('refuses a holder-of-key assertion (passive sign-in needs a bearer token)', async () => {
     const xml = unsigned('2.0').replace('urn:oasis:names:tc:SAML:2.0:cm:bearer', 'urn:oasis:names:tc:SAML:2.0:cm:holder-of-key');
-    expectRefused(await validateWsFedResponse(wrapRstr(signAssertion(xml, { version: '2.0' }), '2.0'), connection(), deps()), 'subject', undefined, /bearer/);
+    expectRefused(
+      await validateWsFedResponse(wrapRstr(signAssertion(xml, { version: '2.0' }), '2.0'), connection(), deps()),
+      'subject',
+      undefined,
+      /bearer/,
+    );
   });
 
   it('falls back to the UPN when ADFS sends no NameIdentifier', async () => {
@@ -109,8 +123,18 @@ describe('subject', () => {
   });
 
   it('refuses an assertion that names nobody', async () => {
-    const xml = saml.Saml20.createUnsignedAssertion({ issuer: CONTOSO.issuer, audiences: TEAM_A.realm, lifetimeInSeconds: 600, attributes: { 'urn:x': 'y' } });
-    expectRefused(await validateWsFedResponse(wrapRstr(signAssertion(xml, { version: '2.0' }), '2.0'), connection(), deps()), 'subject', undefined, /names no subject/);
+    const xml = saml.Saml20.createUnsignedAssertion({
+      issuer: CONTOSO.issuer,
+      audiences: TEAM_A.realm,
+      lifetimeInSeconds: 600,
+      attributes: { 'urn:x': 'y' },
+    });
+    expectRefused(
+      await validateWsFedResponse(wrapRstr(signAssertion(xml, { version: '2.0' }), '2.0'), connection(), deps()),
+      'subject',
+      undefined,
+      /names no subject/,
+    );
   });
 
   it('refuses an assertion without issuer', async () => {
@@ -120,7 +144,10 @@ describe('subject', () => {
 
   it('a claim type named __proto__ stays an ordinary attribute', async () => {
     const xml = saml.Saml20.createUnsignedAssertion({
-      issuer: CONTOSO.issuer, audiences: TEAM_A.realm, lifetimeInSeconds: 600, nameIdentifier: 'alice@contoso.test',
+      issuer: CONTOSO.issuer,
+      audiences: TEAM_A.realm,
+      lifetimeInSeconds: 600,
+      nameIdentifier: 'alice@contoso.test',
       // JSON.parse makes "__proto__" an own key, as a hostile claim type would be.
       attributes: JSON.parse('{"__proto__":"polluted"}') as Record<string, string>,
     });

@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  buildSignInUrl,
-  buildSignOutUrl,
-  handleSignOutCleanup,
-  parseWsFedMessage,
-  WsFedRequestError,
-} from '../src/protocol/index.js';
+import { buildSignInUrl, buildSignOutUrl, handleSignOutCleanup, parseWsFedMessage, WsFedRequestError } from '../src/protocol/index.js';
 import { CONTOSO, TEAM_A, connection } from './support/issuer.js';
 
 describe('passive requestor profile: sign-in and sign-out URLs', () => {
@@ -38,7 +32,9 @@ describe('passive requestor profile: sign-in and sign-out URLs', () => {
   });
 
   it('builds a wsignout1.0 URL, on a separate sign-out endpoint when configured', () => {
-    const url = new URL(buildSignOutUrl(connection({ idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?signout' }), { wreply: 'https://roster.test/' }));
+    const url = new URL(
+      buildSignOutUrl(connection({ idpSignOutUrl: 'https://adfs.contoso.test/adfs/ls/?signout' }), { wreply: 'https://roster.test/' }),
+    );
     expect(url.searchParams.get('wa')).toBe('wsignout1.0');
     expect(url.searchParams.get('wtrealm')).toBe(TEAM_A.realm);
     expect(url.searchParams.get('wreply')).toBe('https://roster.test/');
@@ -49,7 +45,11 @@ describe('passive requestor profile: sign-in and sign-out URLs', () => {
 
 describe('messages posted back to the reply URL', () => {
   it('classifies sign-in responses, sign-out and cleanup requests', () => {
-    expect(parseWsFedMessage({ wa: 'wsignin1.0', wresult: '<x/>', wctx: 'abc' })).toEqual({ action: 'signin', wresult: '<x/>', wctx: 'abc' });
+    expect(parseWsFedMessage({ wa: 'wsignin1.0', wresult: '<x/>', wctx: 'abc' })).toEqual({
+      action: 'signin',
+      wresult: '<x/>',
+      wctx: 'abc',
+    });
     expect(parseWsFedMessage(new URLSearchParams('wa=wsignoutcleanup1.0&wreply=https://adfs.contoso.test/adfs/ls/'))).toEqual({
       action: 'signoutcleanup',
       wreply: 'https://adfs.contoso.test/adfs/ls/',
@@ -61,7 +61,10 @@ describe('messages posted back to the reply URL', () => {
     expect(parseWsFedMessage({})).toMatchObject({ action: 'invalid' });
     expect(parseWsFedMessage({ wa: 'wsignin1.0' })).toMatchObject({ action: 'invalid', reason: expect.stringMatching(/wresult/) });
     expect(parseWsFedMessage({ wa: 'wattr1.0' })).toMatchObject({ action: 'invalid' });
-    expect(parseWsFedMessage(new URLSearchParams('wa=wsignin1.0&wresult=a&wresult=b'))).toMatchObject({ action: 'invalid', reason: expect.stringMatching(/more than once/) });
+    expect(parseWsFedMessage(new URLSearchParams('wa=wsignin1.0&wresult=a&wresult=b'))).toMatchObject({
+      action: 'invalid',
+      reason: expect.stringMatching(/more than once/),
+    });
     expect(parseWsFedMessage({ wa: ['wsignin1.0', 'wsignout1.0'] })).toMatchObject({ action: 'invalid' });
   });
 
@@ -73,7 +76,10 @@ describe('messages posted back to the reply URL', () => {
   });
 
   it('wsignoutcleanup1.0 redirects only to the IdP origin (no open redirect)', () => {
-    expect(handleSignOutCleanup(connection(), 'https://adfs.contoso.test/adfs/ls/?wa=wsignout1.0').response).toMatchObject({ kind: 'redirect', status: 302 });
+    expect(handleSignOutCleanup(connection(), 'https://adfs.contoso.test/adfs/ls/?wa=wsignout1.0').response).toMatchObject({
+      kind: 'redirect',
+      status: 302,
+    });
     expect(handleSignOutCleanup(connection(), 'https://evil.test/').response.kind).toBe('image');
     expect(handleSignOutCleanup(connection(), 'not a url').response.kind).toBe('image');
   });

@@ -14,8 +14,14 @@ export class ErrorBoundary extends Component<{ children: ReactNode }, { error: E
       <main className="centered">
         <div className="card">
           <h1>Something went wrong</h1>
-          <div className="alert alert-error" role="alert"><p>{this.state.error.message}</p></div>
-          <p><button type="button" className="button" onClick={() => window.location.reload()}>Reload the page</button></p>
+          <div className="alert alert-error" role="alert">
+            <p>{this.state.error.message}</p>
+          </div>
+          <p>
+            <button type="button" className="button" onClick={() => window.location.reload()}>
+              Reload the page
+            </button>
+          </p>
         </div>
       </main>
     );

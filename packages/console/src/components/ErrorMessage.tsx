@@ -28,7 +28,11 @@ export function ErrorMessage({ error, title = 'That didn’t work' }: { error: C
         ))}
         {error.networkError && <li>Roster can’t be reached ({error.networkError.message}). Check your connection and try again.</li>}
       </ul>
-      {signedOut && <p><a href={href('/sign-in')}>Sign in again</a></p>}
+      {signedOut && (
+        <p>
+          <a href={href('/sign-in')}>Sign in again</a>
+        </p>
+      )}
     </div>
   );
 }

@@ -16,23 +16,42 @@ export function Layout({ viewer, onSignOut, children }: { viewer: Viewer; onSign
   }, [path]);
   return (
     <>
-      <a className="skip-link" href="#main">Skip to content</a>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
       <header className="topbar">
         <div className="topbar-inner">
-          <Link to="/members" className="brand"><span className="brand-mark" aria-hidden="true">R</span>Roster <span className="brand-sub">admin</span></Link>
-          {viewer.team && <span className="team-name" title={viewer.team.slug}>{viewer.team.name}</span>}
+          <Link to="/members" className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              R
+            </span>
+            Roster <span className="brand-sub">admin</span>
+          </Link>
+          {viewer.team && (
+            <span className="team-name" title={viewer.team.slug}>
+              {viewer.team.name}
+            </span>
+          )}
           <nav aria-label="Main" className="nav">
             {NAV.map((item) => (
-              <Link key={item.to} to={item.to} aria-current={path.startsWith(item.to) ? 'page' : undefined}>{item.label}</Link>
+              <Link key={item.to} to={item.to} aria-current={path.startsWith(item.to) ? 'page' : undefined}>
+                {item.label}
+              </Link>
             ))}
           </nav>
           <div className="account">
-            <span className="account-login" title="Signed in as">{viewer.login}</span>
-            <button type="button" className="button button-quiet" onClick={onSignOut}>Sign out</button>
+            <span className="account-login" title="Signed in as">
+              {viewer.login}
+            </span>
+            <button type="button" className="button button-quiet" onClick={onSignOut}>
+              Sign out
+            </button>
           </div>
         </div>
       </header>
-      <main id="main" ref={main} tabIndex={-1} className="content">{children}</main>
+      <main id="main" ref={main} tabIndex={-1} className="content">
+        {children}
+      </main>
     </>
   );
 }

@@ -19,11 +19,20 @@ export function MemberPage({ id }: { id: string }) {
 
   return (
     <>
-      <p className="back"><Link to="/members">← All members</Link></p>
+      <p className="back">
+        <Link to="/members">← All members</Link>
+      </p>
       <ErrorMessage error={result.error} title="This member could not be loaded" />
-      {!result.data && result.fetching && <p className="muted" role="status">Loading…</p>}
+      {!result.data && result.fetching && (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      )}
       {result.data && !member && (
-        <div className="empty"><h1>Member not found</h1><p>They may have been removed from the team.</p></div>
+        <div className="empty">
+          <h1>Member not found</h1>
+          <p>They may have been removed from the team.</p>
+        </div>
       )}
       {member && <MemberView member={member} />}
     </>
@@ -66,18 +75,29 @@ function MemberView({ member }: { member: MemberDetail }) {
     <>
       <div className="page-head member-head">
         <div>
-          <h1>{name} <StatusBadge status={member.status} /></h1>
+          <h1>
+            {name} <StatusBadge status={member.status} />
+          </h1>
           <p className="muted">{member.email ?? member.userName}</p>
         </div>
       </div>
 
-      <div aria-live="polite">{done && <div className="alert alert-success" role="status"><p>{done}</p></div>}</div>
+      <div aria-live="polite">
+        {done && (
+          <div className="alert alert-success" role="status">
+            <p>{done}</p>
+          </div>
+        )}
+      </div>
       <ErrorMessage error={error} title="The change was refused" />
 
       {inactive && (
         <div className="alert alert-warning">
           <p className="alert-title">Inactive since {formatDate(member.deactivatedAt)}</p>
-          <p>Inactive members can’t sign in and hold no license seats. Their role and credit limit stay as they are until they are reactivated.</p>
+          <p>
+            Inactive members can’t sign in and hold no license seats. Their role and credit limit stay as they are until they are
+            reactivated.
+          </p>
         </div>
       )}
 
@@ -85,48 +105,96 @@ function MemberView({ member }: { member: MemberDetail }) {
         <section className="panel" aria-labelledby="details-h">
           <h2 id="details-h">Details</h2>
           <dl className="details">
-            <dt>User name</dt><dd>{member.userName}</dd>
-            <dt>Email</dt><dd>{member.email ?? '—'}</dd>
-            <dt>Role</dt><dd>{ROLE_LABEL[member.role]}</dd>
-            <dt>Credit limit</dt><dd>{member.creditLimit}</dd>
-            {member.externalId && (<><dt>External id</dt><dd><code>{member.externalId}</code></dd></>)}
-            <dt>Member since</dt><dd>{formatDate(member.createdAt)}</dd>
-            <dt>Last changed</dt><dd>{formatDate(member.updatedAt)}</dd>
+            <dt>User name</dt>
+            <dd>{member.userName}</dd>
+            <dt>Email</dt>
+            <dd>{member.email ?? '—'}</dd>
+            <dt>Role</dt>
+            <dd>{ROLE_LABEL[member.role]}</dd>
+            <dt>Credit limit</dt>
+            <dd>{member.creditLimit}</dd>
+            {member.externalId && (
+              <>
+                <dt>External id</dt>
+                <dd>
+                  <code>{member.externalId}</code>
+                </dd>
+              </>
+            )}
+            <dt>Member since</dt>
+            <dd>{formatDate(member.createdAt)}</dd>
+            <dt>Last changed</dt>
+            <dd>{formatDate(member.updatedAt)}</dd>
           </dl>
         </section>
 
         <section className="panel" aria-labelledby="role-h">
           <h2 id="role-h">Role</h2>
-          <form className="inline-form" onSubmit={(e) => { e.preventDefault(); void run(() => changeRole({ id: member.id, role }), `${name} is now ${ROLE_LABEL[role].toLowerCase()}.`); }}>
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run(() => changeRole({ id: member.id, role }), `${name} is now ${ROLE_LABEL[role].toLowerCase()}.`);
+            }}
+          >
             <div className="field">
               <label htmlFor="role">Role in the team</label>
-              <select id="role" value={role} disabled={inactive || busy} aria-describedby={inactive ? 'role-frozen' : undefined} onChange={(e) => setRole(e.target.value as Role)}>
-                {ROLES.map((r) => <option key={r} value={r}>{ROLE_LABEL[r]}</option>)}
+              <select
+                id="role"
+                value={role}
+                disabled={inactive || busy}
+                aria-describedby={inactive ? 'role-frozen' : undefined}
+                onChange={(e) => setRole(e.target.value as Role)}
+              >
+                {ROLES.map((r) => (
+                  <option key={r} value={r}>
+                    {ROLE_LABEL[r]}
+                  </option>
+                ))}
               </select>
             </div>
-            <button type="submit" className="button" disabled={inactive || busy || role === member.role}>Change role</button>
+            <button type="submit" className="button" disabled={inactive || busy || role === member.role}>
+              Change role
+            </button>
           </form>
-          {inactive && <p id="role-frozen" className="hint">The role of an inactive member can’t change. Reactivate {name} first.</p>}
+          {inactive && (
+            <p id="role-frozen" className="hint">
+              The role of an inactive member can’t change. Reactivate {name} first.
+            </p>
+          )}
         </section>
 
         <section className="panel" aria-labelledby="groups-h">
           <h2 id="groups-h">Groups</h2>
-          {member.groups.length === 0 ? <p className="muted">Not in any group.</p> : (
+          {member.groups.length === 0 ? (
+            <p className="muted">Not in any group.</p>
+          ) : (
             <ul className="list">
-              {member.groups.map((g) => <li key={g.id}>{g.displayName}{g.licenseType && <span className="sub">grants {g.licenseType.name}</span>}</li>)}
+              {member.groups.map((g) => (
+                <li key={g.id}>
+                  {g.displayName}
+                  {g.licenseType && <span className="sub">grants {g.licenseType.name}</span>}
+                </li>
+              ))}
             </ul>
           )}
         </section>
 
         <section className="panel" aria-labelledby="licenses-h">
           <h2 id="licenses-h">Licenses</h2>
-          {member.licenses.length === 0 ? <p className="muted">No licenses.</p> : (
+          {member.licenses.length === 0 ? (
+            <p className="muted">No licenses.</p>
+          ) : (
             <ul className="list">
               {member.licenses.map((l) => (
                 <li key={l.licenseType.id}>
                   {l.licenseType.name}
-                  <span className={`badge ${l.state === 'GRANTED' ? 'badge-active' : 'badge-pending'}`}>{l.state === 'GRANTED' ? 'Granted' : 'Waiting for a seat'}</span>
-                  <span className="sub">{l.state === 'GRANTED' ? `since ${formatDate(l.grantedAt)}` : `requested ${formatDate(l.requestedAt)}`}</span>
+                  <span className={`badge ${l.state === 'GRANTED' ? 'badge-active' : 'badge-pending'}`}>
+                    {l.state === 'GRANTED' ? 'Granted' : 'Waiting for a seat'}
+                  </span>
+                  <span className="sub">
+                    {l.state === 'GRANTED' ? `since ${formatDate(l.grantedAt)}` : `requested ${formatDate(l.requestedAt)}`}
+                  </span>
                 </li>
               ))}
             </ul>
@@ -139,23 +207,43 @@ function MemberView({ member }: { member: MemberDetail }) {
         <div className="actions">
           {inactive ? (
             <div className="action">
-              <button type="button" className="button" disabled={busy} onClick={() => void run(() => reactivate({ id: member.id }), `${name} is active again.`)}>Reactivate</button>
+              <button
+                type="button"
+                className="button"
+                disabled={busy}
+                onClick={() => void run(() => reactivate({ id: member.id }), `${name} is active again.`)}
+              >
+                Reactivate
+              </button>
               <p className="hint">They can sign in again; licenses they requested get seats as seats are free.</p>
             </div>
           ) : (
             <div className="action">
-              <button type="button" className="button button-danger" disabled={busy} onClick={() => void run(() => deactivate({ id: member.id }), `${name} was deactivated.`)}>Deactivate</button>
+              <button
+                type="button"
+                className="button button-danger"
+                disabled={busy}
+                onClick={() => void run(() => deactivate({ id: member.id }), `${name} was deactivated.`)}
+              >
+                Deactivate
+              </button>
               <p className="hint">Signs them out everywhere and frees their license seats. Their data stays.</p>
             </div>
           )}
           <div className="action">
             {!confirmRemove ? (
-              <button type="button" className="button button-danger-quiet" disabled={busy} onClick={() => setConfirmRemove(true)}>Remove from team…</button>
+              <button type="button" className="button button-danger-quiet" disabled={busy} onClick={() => setConfirmRemove(true)}>
+                Remove from team…
+              </button>
             ) : (
               <div className="confirm" role="group" aria-label="Confirm removal">
                 <p>Remove {name} from the team? Data they own stays with the team.</p>
-                <button type="button" className="button button-danger" disabled={busy} onClick={() => void onRemove()} autoFocus>Remove {name}</button>
-                <button type="button" className="button" onClick={() => setConfirmRemove(false)}>Cancel</button>
+                <button type="button" className="button button-danger" disabled={busy} onClick={() => void onRemove()} autoFocus>
+                  Remove {name}
+                </button>
+                <button type="button" className="button" onClick={() => setConfirmRemove(false)}>
+                  Cancel
+                </button>
               </div>
             )}
           </div>

@@ -40,7 +40,11 @@ export function Members({ teamId }: { teamId: string }) {
   }
 
   const filter = { ...(search ? { search } : {}), ...(status ? { status } : {}) };
-  const [result] = useQuery({ query: MembersQuery, variables: { teamId, first: PAGE_SIZE, after, filter }, requestPolicy: 'cache-and-network' });
+  const [result] = useQuery({
+    query: MembersQuery,
+    variables: { teamId, first: PAGE_SIZE, after, filter },
+    requestPolicy: 'cache-and-network',
+  });
   const members = result.data?.team.members;
   const pageIndex = cursors.length - 1;
   const from = pageIndex * PAGE_SIZE;
@@ -49,13 +53,30 @@ export function Members({ teamId }: { teamId: string }) {
     <>
       <div className="page-head">
         <h1>Members</h1>
-        {members && <p className="muted" aria-live="polite">{countLabel(members.totalCount, Boolean(search || status))}</p>}
+        {members && (
+          <p className="muted" aria-live="polite">
+            {countLabel(members.totalCount, Boolean(search || status))}
+          </p>
+        )}
       </div>
 
-      <form role="search" className="filters" onSubmit={(e) => { e.preventDefault(); setFilters(typed, status); }}>
+      <form
+        role="search"
+        className="filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilters(typed, status);
+        }}
+      >
         <div className="field field-grow">
           <label htmlFor="member-search">Search</label>
-          <input id="member-search" type="search" placeholder="Name, user name or email" value={typed} onChange={(e) => setTyped(e.target.value)} />
+          <input
+            id="member-search"
+            type="search"
+            placeholder="Name, user name or email"
+            value={typed}
+            onChange={(e) => setTyped(e.target.value)}
+          />
         </div>
         <div className="field">
           <label htmlFor="member-status">Status</label>
@@ -68,24 +89,47 @@ export function Members({ teamId }: { teamId: string }) {
       </form>
 
       <ErrorMessage error={result.error} title="Members could not be loaded" />
-      {!members && result.fetching && <p className="muted" role="status">Loading members…</p>}
+      {!members && result.fetching && (
+        <p className="muted" role="status">
+          Loading members…
+        </p>
+      )}
 
       {members && members.edges.length === 0 && (
-        <div className="empty"><p>No members match{search ? <> “{search}”</> : null}{status ? ` among ${status} members` : ''}.</p></div>
+        <div className="empty">
+          <p>
+            No members match{search ? <> “{search}”</> : null}
+            {status ? ` among ${status} members` : ''}.
+          </p>
+        </div>
       )}
 
       {members && members.edges.length > 0 && (
         <div className="table-wrap">
           <table className="table members-table">
             <caption className="visually-hidden">Members of the team</caption>
-            <thead><tr><th scope="col">Name</th><th scope="col">Email</th><th scope="col">Role</th><th scope="col">Status</th></tr></thead>
+            <thead>
+              <tr>
+                <th scope="col">Name</th>
+                <th scope="col">Email</th>
+                <th scope="col">Role</th>
+                <th scope="col">Status</th>
+              </tr>
+            </thead>
             <tbody>
               {members.edges.map(({ node: m }) => (
                 <tr key={m.id}>
-                  <td data-label="Name"><Link to={`/members/${m.id}`} className="member-link">{memberName(m)}</Link>{memberName(m) !== m.userName && m.userName !== m.email && <span className="sub">{m.userName}</span>}</td>
+                  <td data-label="Name">
+                    <Link to={`/members/${m.id}`} className="member-link">
+                      {memberName(m)}
+                    </Link>
+                    {memberName(m) !== m.userName && m.userName !== m.email && <span className="sub">{m.userName}</span>}
+                  </td>
                   <td data-label="Email">{m.email ?? '—'}</td>
                   <td data-label="Role">{ROLE_LABEL[m.role]}</td>
-                  <td data-label="Status"><StatusBadge status={m.status} /></td>
+                  <td data-label="Status">
+                    <StatusBadge status={m.status} />
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -95,10 +139,21 @@ export function Members({ teamId }: { teamId: string }) {
 
       {members && members.totalCount > 0 && (
         <nav className="pager" aria-label="Pages">
-          <span className="muted">{from + 1}–{from + members.edges.length} of {members.totalCount}</span>
+          <span className="muted">
+            {from + 1}–{from + members.edges.length} of {members.totalCount}
+          </span>
           <div className="pager-buttons">
-            <button type="button" className="button" disabled={pageIndex === 0} onClick={() => setCursors(cursors.slice(0, -1))}>Previous</button>
-            <button type="button" className="button" disabled={!members.pageInfo.hasNextPage} onClick={() => setCursors([...cursors, members.pageInfo.endCursor])}>Next</button>
+            <button type="button" className="button" disabled={pageIndex === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
+              Previous
+            </button>
+            <button
+              type="button"
+              className="button"
+              disabled={!members.pageInfo.hasNextPage}
+              onClick={() => setCursors([...cursors, members.pageInfo.endCursor])}
+            >
+              Next
+            </button>
           </div>
         </nav>
       )}

@@ -30,13 +30,19 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
     e.preventDefault();
     setError(null);
     setBusy(true);
-    const result = await client.query(SignInOptionsQuery, { email: email.trim(), returnTo: href('/') }, { requestPolicy: 'network-only' }).toPromise();
+    const result = await client
+      .query(SignInOptionsQuery, { email: email.trim(), returnTo: href('/') }, { requestPolicy: 'network-only' })
+      .toPromise();
     setBusy(false);
     const codes = result.error?.graphQLErrors.map((g) => g.extensions?.code) ?? [];
     if (result.error?.networkError) return setError('Roster can’t be reached. Check your connection and try again.');
     // A server without the discovery plugin has no signInOptions field: password it is.
     if (result.error && !codes.includes('GRAPHQL_VALIDATION_FAILED')) {
-      return setError(codes.includes('OIDC_EMAIL_INVALID') ? 'Enter your work email address, like name@company.com.' : result.error.graphQLErrors.map((g) => g.message).join(' '));
+      return setError(
+        codes.includes('OIDC_EMAIL_INVALID')
+          ? 'Enter your work email address, like name@company.com.'
+          : result.error.graphQLErrors.map((g) => g.message).join(' '),
+      );
     }
     const options = result.data?.signInOptions ?? null;
     if (options?.ssoRequired && options.redirectUrl && options.connections.length === 1) {
@@ -71,17 +77,37 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   return (
     <main className="centered" id="main">
       <div className="card signin">
-        <div className="brand brand-large"><span className="brand-mark" aria-hidden="true">R</span>Roster <span className="brand-sub">admin</span></div>
+        <div className="brand brand-large">
+          <span className="brand-mark" aria-hidden="true">
+            R
+          </span>
+          Roster <span className="brand-sub">admin</span>
+        </div>
         <h1>Sign in</h1>
-        {error && <div className="alert alert-error" role="alert"><p>{error}</p></div>}
+        {error && (
+          <div className="alert alert-error" role="alert">
+            <p>{error}</p>
+          </div>
+        )}
 
         {step.kind === 'email' && (
           <form onSubmit={discover} noValidate>
             <div className="field">
               <label htmlFor="email">Work email</label>
-              <input id="email" name="email" type="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} />
+              <input
+                id="email"
+                name="email"
+                type="email"
+                autoComplete="username"
+                required
+                autoFocus
+                value={email}
+                onChange={(e) => setEmail(e.target.value)}
+              />
             </div>
-            <button type="submit" className="button button-primary button-block" disabled={busy}>{busy ? 'Checking…' : 'Continue'}</button>
+            <button type="submit" className="button button-primary button-block" disabled={busy}>
+              {busy ? 'Checking…' : 'Continue'}
+            </button>
           </form>
         )}
 
@@ -90,30 +116,57 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
         {step.kind === 'choose' && (
           <>
             <div className="signing-in">
-              <span className="signing-in-email" title="Signing in as">{email.trim()}</span>
-              <button type="button" className="link-button" onClick={restart} aria-label="Change email">Change</button>
+              <span className="signing-in-email" title="Signing in as">
+                {email.trim()}
+              </span>
+              <button type="button" className="link-button" onClick={restart} aria-label="Change email">
+                Change
+              </button>
             </div>
             {options && options.connections.length > 0 && (
               <div className="stack">
                 {options.connections.map((c) => (
-                  <a key={c.connectionId} className="button button-block" href={c.loginUrl}>Continue with {c.name ?? PROTOCOL[c.protocol] ?? 'single sign-on'}</a>
+                  <a key={c.connectionId} className="button button-block" href={c.loginUrl}>
+                    Continue with {c.name ?? PROTOCOL[c.protocol] ?? 'single sign-on'}
+                  </a>
                 ))}
               </div>
             )}
-            {options?.googleUrl && <a className="button button-block" href={options.googleUrl}>Continue with Google</a>}
+            {options?.googleUrl && (
+              <a className="button button-block" href={options.googleUrl}>
+                Continue with Google
+              </a>
+            )}
             {passwordAllowed && (
               <form onSubmit={submitPassword} noValidate>
-                {options && (options.connections.length > 0 || options.googleUrl) && <p className="divider"><span>or</span></p>}
+                {options && (options.connections.length > 0 || options.googleUrl) && (
+                  <p className="divider">
+                    <span>or</span>
+                  </p>
+                )}
                 <input type="email" name="email" autoComplete="username" value={email} readOnly hidden />
                 <div className="field">
                   <label htmlFor="password">Password</label>
-                  <input id="password" ref={passwordRef} name="password" type="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} />
+                  <input
+                    id="password"
+                    ref={passwordRef}
+                    name="password"
+                    type="password"
+                    autoComplete="current-password"
+                    required
+                    value={password}
+                    onChange={(e) => setPassword(e.target.value)}
+                  />
                 </div>
-                <button type="submit" className="button button-primary button-block" disabled={busy || !password}>{busy ? 'Signing in…' : 'Sign in'}</button>
+                <button type="submit" className="button button-primary button-block" disabled={busy || !password}>
+                  {busy ? 'Signing in…' : 'Sign in'}
+                </button>
               </form>
             )}
             {methods.length === 0 && (
-              <div className="alert alert-error" role="alert"><p>Your team has no way to sign in set up yet. Ask your team’s admin to add a single sign-on connection.</p></div>
+              <div className="alert alert-error" role="alert">
+                <p>Your team has no way to sign in set up yet. Ask your team’s admin to add a single sign-on connection.</p>
+              </div>
             )}
           </>
         )}

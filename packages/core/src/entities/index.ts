@@ -22,4 +22,17 @@ import { Session } from './session.js';
 import { ApiToken } from './api-token.js';
 import { Identity } from './identity.js';
 
-export const coreEntities = [Team, User, Membership, LicenseType, Group, GroupMember, LicenseAssignment, VerifiedDomain, AuditEvent, Session, ApiToken, Identity];
+export const coreEntities = [
+  Team,
+  User,
+  Membership,
+  LicenseType,
+  Group,
+  GroupMember,
+  LicenseAssignment,
+  VerifiedDomain,
+  AuditEvent,
+  Session,
+  ApiToken,
+  Identity,
+];

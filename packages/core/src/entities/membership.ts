@@ -8,7 +8,8 @@ export type MemberStatus = 'active' | 'inactive';
 
 @Entity({ tableName: 'membership' })
 export class Membership {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'creditLimit' | 'externalId' | 'attributes' | 'version' | 'deactivatedAt' | 'status' | 'role';
+  [OptionalProps]?:
+    'createdAt' | 'updatedAt' | 'creditLimit' | 'externalId' | 'attributes' | 'version' | 'deactivatedAt' | 'status' | 'role';
   @PrimaryKey({ type: 'uuid' }) id: string = randomUUID();
   @ManyToOne(() => Team, { ref: true, fieldName: 'team_id' }) team!: Ref<Team>;
   @ManyToOne(() => User, { ref: true, fieldName: 'user_id' }) user!: Ref<User>;

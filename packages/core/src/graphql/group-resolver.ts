@@ -12,7 +12,11 @@ export class GroupResolver {
     return ctx.loaders.groupMemberCount.load(g.id);
   }
 
-  @FieldResolver(() => LicenseTypeRef, { nullable: true, description: 'Links the group to a license type: membership in the group requests that license, leaving every linked group releases it.' })
+  @FieldResolver(() => LicenseTypeRef, {
+    nullable: true,
+    description:
+      'Links the group to a license type: membership in the group requests that license, leaving every linked group releases it.',
+  })
   async licenseType(@Root() g: GroupType, @Ctx() ctx: GqlContext): Promise<LicenseTypeRef | null> {
     if (!g.licenseTypeId) return null;
     const lt = await ctx.core.em().findOne(LicenseType, { id: g.licenseTypeId });
@@ -20,13 +24,21 @@ export class GroupResolver {
   }
 
   @Mutation(() => GroupType)
-  async createGroup(@Arg('teamId', () => ID) teamId: string, @Arg('displayName', () => String) displayName: string, @Ctx() ctx: GqlContext): Promise<GroupType> {
+  async createGroup(
+    @Arg('teamId', () => ID) teamId: string,
+    @Arg('displayName', () => String) displayName: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<GroupType> {
     requireTeamAdmin(ctx, teamId);
     return toGroup(await ctx.core.groups.create(teamId, { displayName }, actorOf(ctx)));
   }
 
   @Mutation(() => GroupType, { description: 'Renames the group; a license link follows the group, not its name.' })
-  async renameGroup(@Arg('id', () => ID) id: string, @Arg('displayName', () => String) displayName: string, @Ctx() ctx: GqlContext): Promise<GroupType> {
+  async renameGroup(
+    @Arg('id', () => ID) id: string,
+    @Arg('displayName', () => String) displayName: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<GroupType> {
     const g = await this.load(id, ctx);
     return toGroup(await ctx.core.groups.update(g.team.id, id, { displayName }, actorOf(ctx)));
   }
@@ -39,21 +51,33 @@ export class GroupResolver {
   }
 
   @Mutation(() => GroupType, { description: 'Adds members to the group. Refused with MEMBER_INACTIVE for an inactive member.' })
-  async addGroupMembers(@Arg('id', () => ID) id: string, @Arg('memberIds', () => [ID]) memberIds: string[], @Ctx() ctx: GqlContext): Promise<GroupType> {
+  async addGroupMembers(
+    @Arg('id', () => ID) id: string,
+    @Arg('memberIds', () => [ID]) memberIds: string[],
+    @Ctx() ctx: GqlContext,
+  ): Promise<GroupType> {
     const g = await this.load(id, ctx);
     await ctx.core.groups.setMembers(g.team.id, id, { add: memberIds }, actorOf(ctx));
     return toGroup(g);
   }
 
   @Mutation(() => GroupType)
-  async removeGroupMembers(@Arg('id', () => ID) id: string, @Arg('memberIds', () => [ID]) memberIds: string[], @Ctx() ctx: GqlContext): Promise<GroupType> {
+  async removeGroupMembers(
+    @Arg('id', () => ID) id: string,
+    @Arg('memberIds', () => [ID]) memberIds: string[],
+    @Ctx() ctx: GqlContext,
+  ): Promise<GroupType> {
     const g = await this.load(id, ctx);
     await ctx.core.groups.setMembers(g.team.id, id, { remove: memberIds }, actorOf(ctx));
     return toGroup(g);
   }
 
   @Mutation(() => GroupType)
-  async linkGroupToLicense(@Arg('id', () => ID) id: string, @Arg('licenseTypeId', () => ID) licenseTypeId: string, @Ctx() ctx: GqlContext): Promise<GroupType> {
+  async linkGroupToLicense(
+    @Arg('id', () => ID) id: string,
+    @Arg('licenseTypeId', () => ID) licenseTypeId: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<GroupType> {
     const g = await this.load(id, ctx);
     return toGroup(await ctx.core.groups.linkLicense(g.team.id, id, licenseTypeId, actorOf(ctx)));
   }

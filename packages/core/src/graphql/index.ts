@@ -3,6 +3,14 @@ import { MemberResolver } from './member-resolver.js';
 import { GroupResolver } from './group-resolver.js';
 import { ApiTokenResolver } from './token-resolver.js';
 export * from './types.js';
-export { createContext, actorOf, requireViewer, requireTeamMember, requireTeamAdmin, requirePlatformAdmin, type GqlContext } from './context.js';
+export {
+  createContext,
+  actorOf,
+  requireViewer,
+  requireTeamMember,
+  requireTeamAdmin,
+  requirePlatformAdmin,
+  type GqlContext,
+} from './context.js';
 export { toApiToken } from './token-resolver.js';
 export const coreResolvers = [TeamResolver, MemberResolver, GroupResolver, ApiTokenResolver] as const;

@@ -1,8 +1,19 @@
 import DataLoader from 'dataloader';
 import type { Core } from '../core.js';
 
-export interface GroupRef { id: string; displayName: string; licenseTypeId: string | null }
-export interface AssignmentRef { licenseTypeId: string; key: string; name: string; state: 'GRANTED' | 'PENDING_SEAT'; requestedAt: Date; grantedAt: Date | null }
+export interface GroupRef {
+  id: string;
+  displayName: string;
+  licenseTypeId: string | null;
+}
+export interface AssignmentRef {
+  licenseTypeId: string;
+  key: string;
+  name: string;
+  state: 'GRANTED' | 'PENDING_SEAT';
+  requestedAt: Date;
+  grantedAt: Date | null;
+}
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -15,11 +26,23 @@ export function createLoaders(core: Core) {
       [...ids],
     );
     const by = new Map<string, GroupRef[]>();
-    for (const r of rows) by.set(r.membership_id, [...(by.get(r.membership_id) ?? []), { id: r.id, displayName: r.display_name, licenseTypeId: r.license_type_id }]);
+    for (const r of rows)
+      by.set(r.membership_id, [
+        ...(by.get(r.membership_id) ?? []),
+        { id: r.id, displayName: r.display_name, licenseTypeId: r.license_type_id },
+      ]);
     return ids.map((id) => by.get(id) ?? []);
   });
   const licensesOfMember = new DataLoader<string, AssignmentRef[]>(async (ids) => {
-    const rows = await core.read<{ membership_id: string; license_type_id: string; key: string; name: string; state: 'GRANTED' | 'PENDING_SEAT'; requested_at: Date; granted_at: Date | null }>(
+    const rows = await core.read<{
+      membership_id: string;
+      license_type_id: string;
+      key: string;
+      name: string;
+      state: 'GRANTED' | 'PENDING_SEAT';
+      requested_at: Date;
+      granted_at: Date | null;
+    }>(
       `select la.membership_id, la.license_type_id, lt.key, lt.name, la.state, la.requested_at, la.granted_at
        from license_assignment la join license_type lt on lt.id = la.license_type_id
        where la.membership_id in (${list(ids.length)}) order by lt.key`,
@@ -27,7 +50,17 @@ export function createLoaders(core: Core) {
     );
     const by = new Map<string, AssignmentRef[]>();
     for (const r of rows) {
-      by.set(r.membership_id, [...(by.get(r.membership_id) ?? []), { licenseTypeId: r.license_type_id, key: r.key, name: r.name, state: r.state, requestedAt: new Date(r.requested_at), grantedAt: r.granted_at ? new Date(r.granted_at) : null }]);
+      by.set(r.membership_id, [
+        ...(by.get(r.membership_id) ?? []),
+        {
+          licenseTypeId: r.license_type_id,
+          key: r.key,
+          name: r.name,
+          state: r.state,
+          requestedAt: new Date(r.requested_at),
+          grantedAt: r.granted_at ? new Date(r.granted_at) : null,
+        },
+      ]);
     }
     return ids.map((id) => by.get(id) ?? []);
   });

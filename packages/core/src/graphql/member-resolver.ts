@@ -9,34 +9,67 @@ export class MemberResolver {
   @FieldResolver(() => [GroupType])
   async groups(@Root() m: MemberType, @Ctx() ctx: GqlContext): Promise<GroupType[]> {
     const rows = await ctx.loaders.groupsOfMember.load(m.id);
-    return rows.map((g) => Object.assign(new GroupType(), { id: g.id, teamId: m.teamId, displayName: g.displayName, externalId: null, licenseTypeId: g.licenseTypeId, createdAt: m.createdAt }));
+    return rows.map((g) =>
+      Object.assign(new GroupType(), {
+        id: g.id,
+        teamId: m.teamId,
+        displayName: g.displayName,
+        externalId: null,
+        licenseTypeId: g.licenseTypeId,
+        createdAt: m.createdAt,
+      }),
+    );
   }
 
-  @FieldResolver(() => [MemberLicenseType], { description: 'The licenses this member asked for through license groups, each granted or waiting for a seat.' })
+  @FieldResolver(() => [MemberLicenseType], {
+    description: 'The licenses this member asked for through license groups, each granted or waiting for a seat.',
+  })
   async licenses(@Root() m: MemberType, @Ctx() ctx: GqlContext): Promise<MemberLicenseType[]> {
     const rows = await ctx.loaders.licensesOfMember.load(m.id);
-    return rows.map((l) => Object.assign(new MemberLicenseType(), {
-      licenseType: Object.assign(new LicenseTypeRef(), { id: l.licenseTypeId, key: l.key, name: l.name }),
-      state: l.state as LicenseStateEnum, requestedAt: l.requestedAt, grantedAt: l.grantedAt,
-    }));
+    return rows.map((l) =>
+      Object.assign(new MemberLicenseType(), {
+        licenseType: Object.assign(new LicenseTypeRef(), { id: l.licenseTypeId, key: l.key, name: l.name }),
+        state: l.state as LicenseStateEnum,
+        requestedAt: l.requestedAt,
+        grantedAt: l.grantedAt,
+      }),
+    );
   }
 
-  @Mutation(() => MemberType, { description: 'Adds a person to the team directly, with no invitation step, as SCIM provisioning does. Fails with USER_IN_OTHER_TEAM when they belong to another team.' })
-  async addMember(@Arg('teamId', () => ID) teamId: string, @Arg('input', () => AddMemberInput) input: AddMemberInput, @Ctx() ctx: GqlContext): Promise<MemberType> {
+  @Mutation(() => MemberType, {
+    description:
+      'Adds a person to the team directly, with no invitation step, as SCIM provisioning does. Fails with USER_IN_OTHER_TEAM when they belong to another team.',
+  })
+  async addMember(
+    @Arg('teamId', () => ID) teamId: string,
+    @Arg('input', () => AddMemberInput) input: AddMemberInput,
+    @Ctx() ctx: GqlContext,
+  ): Promise<MemberType> {
     requireTeamAdmin(ctx, teamId);
     if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(input.email)) fail('BAD_USER_INPUT', 'email is not an email address');
-    const m = await ctx.core.members.provision(teamId, { userName: input.email, email: input.email, givenName: input.givenName, familyName: input.familyName, role: input.role }, actorOf(ctx));
+    const m = await ctx.core.members.provision(
+      teamId,
+      { userName: input.email, email: input.email, givenName: input.givenName, familyName: input.familyName, role: input.role },
+      actorOf(ctx),
+    );
     return (await memberById(ctx.core, m.id))!;
   }
 
   @Mutation(() => MemberType, { description: 'Changes role or credit limit. Refused with MEMBER_INACTIVE while the member is inactive.' })
-  async updateMember(@Arg('id', () => ID) id: string, @Arg('input', () => UpdateMemberInput) input: UpdateMemberInput, @Ctx() ctx: GqlContext): Promise<MemberType> {
+  async updateMember(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => UpdateMemberInput) input: UpdateMemberInput,
+    @Ctx() ctx: GqlContext,
+  ): Promise<MemberType> {
     const m = await this.load(id, ctx);
     await ctx.core.members.update(m.teamId, id, input, actorOf(ctx));
     return (await memberById(ctx.core, id))!;
   }
 
-  @Mutation(() => MemberType, { description: 'Makes the member inactive: they can no longer sign in by any method, their sessions and tokens stop working at once, and their seats are freed.' })
+  @Mutation(() => MemberType, {
+    description:
+      'Makes the member inactive: they can no longer sign in by any method, their sessions and tokens stop working at once, and their seats are freed.',
+  })
   async deactivateMember(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<MemberType> {
     const m = await this.load(id, ctx);
     await ctx.core.members.setActive(m.teamId, id, false, actorOf(ctx));
@@ -50,7 +83,9 @@ export class MemberResolver {
     return (await memberById(ctx.core, id))!;
   }
 
-  @Mutation(() => Boolean, { description: 'Removes the member from the team, inactive members included. Data they own stays with the team.' })
+  @Mutation(() => Boolean, {
+    description: 'Removes the member from the team, inactive members included. Data they own stays with the team.',
+  })
   async removeMember(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<boolean> {
     const m = await this.load(id, ctx);
     await ctx.core.members.remove(m.teamId, id, actorOf(ctx));

@@ -2,8 +2,16 @@ import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Quer
 import { actorOf, requirePlatformAdmin, requireTeamAdmin, requireTeamMember, requireViewer, type GqlContext } from './context.js';
 import { auditPage, licenseSummaries, memberById, membersPage, toTeam } from './reads.js';
 import {
-  AuditEventConnection, DomainType, GroupType, LicenseSummaryType, MemberConnection, MembersFilter, MemberType,
-  SignInPolicyInput, TeamType, ViewerType,
+  AuditEventConnection,
+  DomainType,
+  GroupType,
+  LicenseSummaryType,
+  MemberConnection,
+  MembersFilter,
+  MemberType,
+  SignInPolicyInput,
+  TeamType,
+  ViewerType,
 } from './types.js';
 import { Group, Team, type SignInMethod } from '../entities/index.js';
 import { TXT_PREFIX } from '../services/domains.js';
@@ -25,7 +33,14 @@ class AuditArgs {
 }
 
 export function toGroup(g: Group): GroupType {
-  return Object.assign(new GroupType(), { id: g.id, teamId: g.team.id, displayName: g.displayName, externalId: g.externalId, licenseTypeId: g.licenseType?.id ?? null, createdAt: g.createdAt });
+  return Object.assign(new GroupType(), {
+    id: g.id,
+    teamId: g.team.id,
+    displayName: g.displayName,
+    externalId: g.externalId,
+    licenseTypeId: g.licenseType?.id ?? null,
+    createdAt: g.createdAt,
+  });
 }
 
 @Resolver(() => TeamType)
@@ -80,34 +95,69 @@ export class TeamResolver {
     return licenseSummaries(ctx.core, team.id);
   }
 
-  @FieldResolver(() => AuditEventConnection, { description: 'Who did what, when and through which channel, newest first. Team admins only.' })
+  @FieldResolver(() => AuditEventConnection, {
+    description: 'Who did what, when and through which channel, newest first. Team admins only.',
+  })
   auditEvents(@Root() team: TeamType, @Args(() => AuditArgs) args: AuditArgs, @Ctx() ctx: GqlContext): Promise<AuditEventConnection> {
     requireTeamAdmin(ctx, team.id);
     return auditPage(ctx.core, team.id, args);
   }
 
-  @FieldResolver(() => [DomainType], { description: 'Email domains of the team; a verified domain routes its people to the team’s SSO. Team admins only.' })
+  @FieldResolver(() => [DomainType], {
+    description: 'Email domains of the team; a verified domain routes its people to the team’s SSO. Team admins only.',
+  })
   async domains(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<DomainType[]> {
     requireTeamAdmin(ctx, team.id);
     const rows = await ctx.core.domains.list(team.id);
-    return rows.map((d) => Object.assign(new DomainType(), { id: d.id, domain: d.domain, verified: !!d.verifiedAt, verifiedAt: d.verifiedAt, txtRecord: `${TXT_PREFIX}${d.verificationToken}` }));
+    return rows.map((d) =>
+      Object.assign(new DomainType(), {
+        id: d.id,
+        domain: d.domain,
+        verified: !!d.verifiedAt,
+        verifiedAt: d.verifiedAt,
+        txtRecord: `${TXT_PREFIX}${d.verificationToken}`,
+      }),
+    );
   }
 
   @Mutation(() => TeamType, { description: 'Platform admins only. Creates the default license types and app groups.' })
-  async createTeam(@Arg('slug', () => String) slug: string, @Arg('name', () => String) name: string, @Ctx() ctx: GqlContext): Promise<TeamType> {
+  async createTeam(
+    @Arg('slug', () => String) slug: string,
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<TeamType> {
     requirePlatformAdmin(ctx);
     return toTeam(await ctx.core.teams.create({ slug, name }, actorOf(ctx)));
   }
 
-  @Mutation(() => TeamType, { description: 'Sets the sign-in methods for the whole team. "SSO required" turns every other method off for all members at once.' })
-  async setSignInPolicy(@Arg('teamId', () => ID) teamId: string, @Arg('policy', () => SignInPolicyInput) policy: SignInPolicyInput, @Ctx() ctx: GqlContext): Promise<TeamType> {
+  @Mutation(() => TeamType, {
+    description: 'Sets the sign-in methods for the whole team. "SSO required" turns every other method off for all members at once.',
+  })
+  async setSignInPolicy(
+    @Arg('teamId', () => ID) teamId: string,
+    @Arg('policy', () => SignInPolicyInput) policy: SignInPolicyInput,
+    @Ctx() ctx: GqlContext,
+  ): Promise<TeamType> {
     requireTeamAdmin(ctx, teamId);
     const methods = policy.methods as unknown as SignInMethod[];
-    return toTeam(await ctx.core.teams.setSignInPolicy(teamId, { methods, ssoRequired: policy.ssoRequired, jitProvisioning: policy.jitProvisioning }, actorOf(ctx)));
+    return toTeam(
+      await ctx.core.teams.setSignInPolicy(
+        teamId,
+        { methods, ssoRequired: policy.ssoRequired, jitProvisioning: policy.jitProvisioning },
+        actorOf(ctx),
+      ),
+    );
   }
 
-  @Mutation(() => LicenseSummaryType, { description: 'Sets how many seats of a license type the team bought; new seats go to waiting requests, oldest first.' })
-  async setLicenseSeats(@Arg('teamId', () => ID) teamId: string, @Arg('licenseTypeId', () => ID) licenseTypeId: string, @Arg('seats', () => Int) seats: number, @Ctx() ctx: GqlContext): Promise<LicenseSummaryType> {
+  @Mutation(() => LicenseSummaryType, {
+    description: 'Sets how many seats of a license type the team bought; new seats go to waiting requests, oldest first.',
+  })
+  async setLicenseSeats(
+    @Arg('teamId', () => ID) teamId: string,
+    @Arg('licenseTypeId', () => ID) licenseTypeId: string,
+    @Arg('seats', () => Int) seats: number,
+    @Ctx() ctx: GqlContext,
+  ): Promise<LicenseSummaryType> {
     requireTeamAdmin(ctx, teamId);
     await ctx.core.teams.setSeats(teamId, licenseTypeId, seats, actorOf(ctx));
     const all = await licenseSummaries(ctx.core, teamId);
@@ -115,21 +165,45 @@ export class TeamResolver {
   }
 
   @Mutation(() => DomainType)
-  async addVerifiedDomain(@Arg('teamId', () => ID) teamId: string, @Arg('domain', () => String) domain: string, @Ctx() ctx: GqlContext): Promise<DomainType> {
+  async addVerifiedDomain(
+    @Arg('teamId', () => ID) teamId: string,
+    @Arg('domain', () => String) domain: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<DomainType> {
     requireTeamAdmin(ctx, teamId);
     const d = await ctx.core.domains.add(teamId, domain, actorOf(ctx));
-    return Object.assign(new DomainType(), { id: d.id, domain: d.domain, verified: false, verifiedAt: null, txtRecord: `${TXT_PREFIX}${d.verificationToken}` });
+    return Object.assign(new DomainType(), {
+      id: d.id,
+      domain: d.domain,
+      verified: false,
+      verifiedAt: null,
+      txtRecord: `${TXT_PREFIX}${d.verificationToken}`,
+    });
   }
 
   @Mutation(() => DomainType, { description: 'Checks the DNS TXT record; platform admins may verify without DNS.' })
-  async verifyDomain(@Arg('teamId', () => ID) teamId: string, @Arg('domainId', () => ID) domainId: string, @Ctx() ctx: GqlContext): Promise<DomainType> {
+  async verifyDomain(
+    @Arg('teamId', () => ID) teamId: string,
+    @Arg('domainId', () => ID) domainId: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<DomainType> {
     const v = requireTeamAdmin(ctx, teamId);
     const d = await ctx.core.domains.verify(teamId, domainId, actorOf(ctx), v.platformAdmin);
-    return Object.assign(new DomainType(), { id: d.id, domain: d.domain, verified: !!d.verifiedAt, verifiedAt: d.verifiedAt, txtRecord: `${TXT_PREFIX}${d.verificationToken}` });
+    return Object.assign(new DomainType(), {
+      id: d.id,
+      domain: d.domain,
+      verified: !!d.verifiedAt,
+      verifiedAt: d.verifiedAt,
+      txtRecord: `${TXT_PREFIX}${d.verificationToken}`,
+    });
   }
 
   @Mutation(() => Boolean)
-  async removeDomain(@Arg('teamId', () => ID) teamId: string, @Arg('domainId', () => ID) domainId: string, @Ctx() ctx: GqlContext): Promise<boolean> {
+  async removeDomain(
+    @Arg('teamId', () => ID) teamId: string,
+    @Arg('domainId', () => ID) domainId: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<boolean> {
     requireTeamAdmin(ctx, teamId);
     await ctx.core.domains.remove(teamId, domainId, actorOf(ctx));
     return true;

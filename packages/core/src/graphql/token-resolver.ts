@@ -4,7 +4,14 @@ import { ApiTokenType, CreatedApiTokenType } from './types.js';
 import type { ApiToken } from '../entities/index.js';
 
 export function toApiToken(t: ApiToken): ApiTokenType {
-  return Object.assign(new ApiTokenType(), { id: t.id, name: t.name, scope: t.scope, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt });
+  return Object.assign(new ApiTokenType(), {
+    id: t.id,
+    name: t.name,
+    scope: t.scope,
+    prefix: t.prefix,
+    createdAt: t.createdAt,
+    lastUsedAt: t.lastUsedAt,
+  });
 }
 
 /** Integrator tokens: act as the team's admin on the GraphQL API. */
@@ -17,7 +24,11 @@ export class ApiTokenResolver {
   }
 
   @Mutation(() => CreatedApiTokenType)
-  async createApiToken(@Arg('teamId', () => ID) teamId: string, @Arg('name', () => String) name: string, @Ctx() ctx: GqlContext): Promise<CreatedApiTokenType> {
+  async createApiToken(
+    @Arg('teamId', () => ID) teamId: string,
+    @Arg('name', () => String) name: string,
+    @Ctx() ctx: GqlContext,
+  ): Promise<CreatedApiTokenType> {
     requireTeamAdmin(ctx, teamId);
     const { token, secret } = await ctx.core.tokens.create(teamId, name, 'api', actorOf(ctx));
     return Object.assign(new CreatedApiTokenType(), { token: toApiToken(token), secret });

@@ -1,13 +1,34 @@
 import { Field, ID, Int, ObjectType, InputType, registerEnumType } from 'type-graphql';
 import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
 
-export enum MemberRoleEnum { owner = 'owner', admin = 'admin', member = 'member' }
-export enum MemberStatusEnum { active = 'active', inactive = 'inactive' }
-export enum LicenseStateEnum { GRANTED = 'GRANTED', PENDING_SEAT = 'PENDING_SEAT' }
-export enum SignInMethodEnum { password = 'password', google = 'google', sso = 'sso' }
+export enum MemberRoleEnum {
+  owner = 'owner',
+  admin = 'admin',
+  member = 'member',
+}
+export enum MemberStatusEnum {
+  active = 'active',
+  inactive = 'inactive',
+}
+export enum LicenseStateEnum {
+  GRANTED = 'GRANTED',
+  PENDING_SEAT = 'PENDING_SEAT',
+}
+export enum SignInMethodEnum {
+  password = 'password',
+  google = 'google',
+  sso = 'sso',
+}
 registerEnumType(MemberRoleEnum, { name: 'MemberRole' });
-registerEnumType(MemberStatusEnum, { name: 'MemberStatus', description: 'An inactive member cannot sign in, holds no seat, and cannot be changed by admins until reactivated.' });
-registerEnumType(LicenseStateEnum, { name: 'LicenseState', description: 'PENDING_SEAT: requested through a license group but no seat is free yet; granted automatically, oldest request first, when one frees.' });
+registerEnumType(MemberStatusEnum, {
+  name: 'MemberStatus',
+  description: 'An inactive member cannot sign in, holds no seat, and cannot be changed by admins until reactivated.',
+});
+registerEnumType(LicenseStateEnum, {
+  name: 'LicenseState',
+  description:
+    'PENDING_SEAT: requested through a license group but no seat is free yet; granted automatically, oldest request first, when one frees.',
+});
 registerEnumType(SignInMethodEnum, { name: 'SignInMethod' });
 
 @ObjectType('SignInPolicy', { description: 'How members of the team may sign in: one policy for every member.' })
@@ -33,7 +54,9 @@ export class LicenseTypeRef {
   @Field(() => String) name!: string;
 }
 
-@ObjectType('License', { description: 'A license type with its seat usage: purchased, used by active members, and requests waiting for a seat.' })
+@ObjectType('License', {
+  description: 'A license type with its seat usage: purchased, used by active members, and requests waiting for a seat.',
+})
 export class LicenseSummaryType {
   @Field(() => ID) id!: string;
   @Field(() => String) key!: string;
@@ -43,7 +66,11 @@ export class LicenseSummaryType {
   @Field(() => Int, { description: 'Seats held by active members.' }) used!: number;
   @Field(() => Int, { description: 'Requests waiting for a seat.' }) pending!: number;
   @Field(() => Int) available!: number;
-  @Field(() => ID, { nullable: true, description: 'The app group linked to this license; an IdP can bind its own group to it through SCIM.' }) groupId!: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The app group linked to this license; an IdP can bind its own group to it through SCIM.',
+  })
+  groupId!: string | null;
 }
 
 @ObjectType('MemberLicense', { simpleResolvers: true })
@@ -68,7 +95,10 @@ export class MemberType {
   @Field(() => MemberStatusEnum) status!: MemberStatusEnum;
   @Field(() => Int) creditLimit!: number;
   @Field(() => String, { nullable: true }) externalId!: string | null;
-  @Field(() => GraphQLJSONObject, { description: 'Profile attributes kept in sync with the identity provider.' }) attributes!: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, { description: 'Profile attributes kept in sync with the identity provider.' }) attributes!: Record<
+    string,
+    unknown
+  >;
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
   @Field(() => GraphQLDateTimeISO) updatedAt!: Date;
   @Field(() => GraphQLDateTimeISO, { nullable: true }) deactivatedAt!: Date | null;
@@ -103,7 +133,10 @@ export class MemberConnection {
   @Field(() => Int) totalCount!: number;
 }
 
-@ObjectType('AuditEvent', { description: 'One recorded change or sign-in: who did what, when, through which channel.', simpleResolvers: true })
+@ObjectType('AuditEvent', {
+  description: 'One recorded change or sign-in: who did what, when, through which channel.',
+  simpleResolvers: true,
+})
 export class AuditEventType {
   @Field(() => ID) id!: string;
   @Field(() => GraphQLDateTimeISO) at!: Date;

@@ -21,9 +21,7 @@ export async function runMigrations(db: SqlExecutor, migrations: readonly Migrat
   }
   await db.execute('select pg_advisory_lock($1)', [LOCK_KEY]);
   try {
-    await db.execute(
-      'create table if not exists roster_migration (name text primary key, applied_at timestamptz not null default now())',
-    );
+    await db.execute('create table if not exists roster_migration (name text primary key, applied_at timestamptz not null default now())');
     const rows = await db.execute('select name from roster_migration');
     const done = new Set(rows.map((r) => String(r.name)));
     const applied: string[] = [];

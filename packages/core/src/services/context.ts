@@ -104,7 +104,13 @@ function preparedFor(knex: Knex, sql: string, params: readonly unknown[]): Prepa
  * statement goes straight to the pooled `pg` connection (the transaction's own connection in a
  * transaction): knex would only compile the same text again on every call.
  */
-export async function runBound<T>(knex: Knex, trx: Knex.Transaction | undefined, sql: string, params: readonly unknown[], opts: BoundOptions): Promise<T[]> {
+export async function runBound<T>(
+  knex: Knex,
+  trx: Knex.Transaction | undefined,
+  sql: string,
+  params: readonly unknown[],
+  opts: BoundOptions,
+): Promise<T[]> {
   const prepared = opts.prepare ? preparedFor(knex, sql, params) : undefined;
   if (!prepared) {
     const raw = knex.raw(sql, params as never);
@@ -134,7 +140,12 @@ export interface BoundOptions {
  * costs formatting here and a fresh parse in PostgreSQL for every call: noticeable on the hot
  * SCIM and sign-in paths.
  */
-export async function boundRows<T = Record<string, unknown>>(em: Em, sql: string, params: readonly unknown[], opts: BoundOptions = {}): Promise<T[]> {
+export async function boundRows<T = Record<string, unknown>>(
+  em: Em,
+  sql: string,
+  params: readonly unknown[],
+  opts: BoundOptions = {},
+): Promise<T[]> {
   return runBound<T>(em.getKnex(), em.getTransactionContext<Knex.Transaction>(), sql, params, opts);
 }
 

@@ -19,7 +19,11 @@ export class DomainService {
     if (!DOMAIN.test(d)) fail('BAD_USER_INPUT', `"${domain}" is not a domain name.`);
     try {
       return await this.deps.em().transactional(async (em) => {
-        const v = em.create(VerifiedDomain, { team: em.getReference(Team, teamId), domain: d, verificationToken: randomBytes(16).toString('hex') });
+        const v = em.create(VerifiedDomain, {
+          team: em.getReference(Team, teamId),
+          domain: d,
+          verificationToken: randomBytes(16).toString('hex'),
+        });
         audit(em, actor, { teamId, action: 'domain.added', target: { type: 'domain', id: v.id }, data: { domain: d } });
         return v;
       });
@@ -40,14 +44,28 @@ export class DomainService {
       const records = await resolve(`_roster-challenge.${v.domain}`).catch(() => [] as string[][]);
       const found = records.some((chunks) => chunks.join('') === `${TXT_PREFIX}${v.verificationToken}`);
       if (!found) {
-        audit(em, actor, { teamId, action: 'domain.verification_failed', outcome: 'failure', target: { type: 'domain', id: v.id }, reason: 'TXT record not found' });
+        audit(em, actor, {
+          teamId,
+          action: 'domain.verification_failed',
+          outcome: 'failure',
+          target: { type: 'domain', id: v.id },
+          reason: 'TXT record not found',
+        });
         await em.flush();
-        fail('DOMAIN_NOT_VERIFIED', `Add a TXT record "_roster-challenge.${v.domain}" with the value "${TXT_PREFIX}${v.verificationToken}".`);
+        fail(
+          'DOMAIN_NOT_VERIFIED',
+          `Add a TXT record "_roster-challenge.${v.domain}" with the value "${TXT_PREFIX}${v.verificationToken}".`,
+        );
       }
     }
     v.verifiedAt = new Date();
     v.verifiedBy = byPlatformAdmin ? 'platform-admin' : 'dns';
-    audit(em, actor, { teamId, action: 'domain.verified', target: { type: 'domain', id: v.id }, data: { domain: v.domain, by: v.verifiedBy } });
+    audit(em, actor, {
+      teamId,
+      action: 'domain.verified',
+      target: { type: 'domain', id: v.id },
+      data: { domain: v.domain, by: v.verifiedBy },
+    });
     try {
       await em.flush();
     } catch (e) {
@@ -74,7 +92,9 @@ export class DomainService {
   async teamForEmail(email: string): Promise<string | null> {
     const domain = email.trim().toLowerCase().split('@')[1];
     if (!domain) return null;
-    const rows = await this.deps.em().execute<Array<{ team_id: string }>>('select team_id from verified_domain where domain = ? and verified_at is not null', [domain]);
+    const rows = await this.deps
+      .em()
+      .execute<Array<{ team_id: string }>>('select team_id from verified_domain where domain = ? and verified_at is not null', [domain]);
     return rows[0]?.team_id ?? null;
   }
 }

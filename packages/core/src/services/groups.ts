@@ -23,7 +23,12 @@ export class GroupService {
   constructor(private readonly deps: { em: () => Em; seats: SeatEngine }) {}
 
   /** `em`: run inside the caller's transaction (a SCIM request that also writes its own rows), else in a new one. */
-  async create(teamId: string, input: { displayName: string; externalId?: string | null; memberIds?: string[] }, actor: Actor, em?: Em): Promise<Group> {
+  async create(
+    teamId: string,
+    input: { displayName: string; externalId?: string | null; memberIds?: string[] },
+    actor: Actor,
+    em?: Em,
+  ): Promise<Group> {
     const name = input.displayName?.trim();
     if (!name) fail('BAD_USER_INPUT', 'displayName is required');
     return this.inTransaction(em, async (em) => {
@@ -42,7 +47,13 @@ export class GroupService {
   }
 
   /** R15: renaming keeps the license link, which follows the id. `em`: as for `create`. */
-  async update(teamId: string, groupId: string, input: { displayName?: string; externalId?: string | null }, actor: Actor, em?: Em): Promise<Group> {
+  async update(
+    teamId: string,
+    groupId: string,
+    input: { displayName?: string; externalId?: string | null },
+    actor: Actor,
+    em?: Em,
+  ): Promise<Group> {
     return this.inTransaction(em, async (em) => {
       // Reloaded: member changes earlier in the caller's transaction bump the version in SQL.
       const g = await em.findOne(Group, { id: groupId, team: teamId }, { refresh: true });
@@ -71,10 +82,17 @@ export class GroupService {
     await this.inTransaction(em, async (em) => {
       const g = await this.get(teamId, groupId, em);
       if (g.licenseType) fail('CONFLICT', 'This group holds a license type; unlink it first.');
-      const members = await em.execute<Array<{ membership_id: string }>>('select membership_id from group_member where group_id = ?', [g.id]);
+      const members = await em.execute<Array<{ membership_id: string }>>('select membership_id from group_member where group_id = ?', [
+        g.id,
+      ]);
       await em.execute('delete from "group" where id = ? and team_id = ?', [g.id, teamId]);
       audit(em, actor, { teamId, action: 'group.deleted', target: { type: 'group', id: g.id }, data: { displayName: g.displayName } });
-      await this.deps.seats.syncMembers(em, teamId, members.map((m) => m.membership_id), actor);
+      await this.deps.seats.syncMembers(
+        em,
+        teamId,
+        members.map((m) => m.membership_id),
+        actor,
+      );
     });
   }
 
@@ -83,8 +101,18 @@ export class GroupService {
    * Two statements for one kind of change: lock the group and check the members, then the
    * set-based change together with the version bump.
    */
-  async changeMembers(em: Em, teamId: string, groupId: string, requestedChange: { add?: string[]; remove?: string[]; replace?: string[] }, actor: Actor): Promise<string[]> {
-    const change = { add: canonical(requestedChange.add), remove: canonical(requestedChange.remove), replace: canonical(requestedChange.replace) };
+  async changeMembers(
+    em: Em,
+    teamId: string,
+    groupId: string,
+    requestedChange: { add?: string[]; remove?: string[]; replace?: string[] },
+    actor: Actor,
+  ): Promise<string[]> {
+    const change = {
+      add: canonical(requestedChange.add),
+      remove: canonical(requestedChange.remove),
+      replace: canonical(requestedChange.replace),
+    };
     const requested = [...new Set([...(change.add ?? []), ...(change.remove ?? []), ...(change.replace ?? [])])];
     // Lock the group row: concurrent replaces of one group serialise; adds/removes are set-based anyway.
     const [g] = await bound<{ id: string; license_type_id: string | null; found: Array<{ id: string; status: string }> }>(
@@ -102,11 +130,17 @@ export class GroupService {
     let add = change.add;
     if (change.replace) {
       const keep = [...new Set(change.replace)];
-      steps.push({ sql: 'delete from group_member where group_id = ? and not (membership_id = any(?::uuid[])) returning membership_id', params: [groupId, uuidArray(keep)] });
+      steps.push({
+        sql: 'delete from group_member where group_id = ? and not (membership_id = any(?::uuid[])) returning membership_id',
+        params: [groupId, uuidArray(keep)],
+      });
       add = keep;
     }
     if (change.remove?.length) {
-      steps.push({ sql: 'delete from group_member where group_id = ? and membership_id = any(?::uuid[]) returning membership_id', params: [groupId, uuidArray([...new Set(change.remove)])] });
+      steps.push({
+        sql: 'delete from group_member where group_id = ? and membership_id = any(?::uuid[]) returning membership_id',
+        params: [groupId, uuidArray([...new Set(change.remove)])],
+      });
     }
     if (add?.length) {
       steps.push({
@@ -121,11 +155,12 @@ export class GroupService {
     for (const [i, step] of steps.entries()) {
       // The last change also bumps the group's version and writes the audit event, when anything
       // changed (its own rows or earlier ones): one statement for the common single change.
-      const rows = i < steps.length - 1
-        ? await bound<{ membership_id: string }>(em, step.sql, step.params, { prepare: true })
-        : await bound<{ membership_id: string }>(
-          em,
-          `with t as (${step.sql}),
+      const rows =
+        i < steps.length - 1
+          ? await bound<{ membership_id: string }>(em, step.sql, step.params, { prepare: true })
+          : await bound<{ membership_id: string }>(
+              em,
+              `with t as (${step.sql}),
            changed as (select membership_id::text as id from t union select unnest(?::text[])),
            bump as (update "group" set version = version + 1, updated_at = greatest(updated_at, clock_timestamp())
                     where id = ? and exists (select 1 from changed)),
@@ -133,19 +168,38 @@ export class GroupService {
                  select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, jsonb_build_object('changed', (select jsonb_agg(id order by id) from changed))
                  where exists (select 1 from changed))
            select membership_id from t`,
-          [
-            ...step.params, `{${[...touched].join(',')}}`, groupId,
-            ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId,
-          ],
-          { prepare: true },
-        );
+              [
+                ...step.params,
+                `{${[...touched].join(',')}}`,
+                groupId,
+                ev.id,
+                ev.teamId,
+                ev.at,
+                ev.channel,
+                ev.action,
+                ev.outcome,
+                ev.actorType,
+                ev.actorId,
+                ev.actorLabel,
+                ev.targetType,
+                ev.targetId,
+                ev.reason,
+                ev.requestId,
+              ],
+              { prepare: true },
+            );
       rows.forEach((r) => touched.add(r.membership_id));
     }
     if (touched.size && g.license_type_id) await this.deps.seats.syncMembers(em, teamId, [...touched], actor);
     return [...touched];
   }
 
-  async setMembers(teamId: string, groupId: string, change: { add?: string[]; remove?: string[]; replace?: string[] }, actor: Actor): Promise<string[]> {
+  async setMembers(
+    teamId: string,
+    groupId: string,
+    change: { add?: string[]; remove?: string[]; replace?: string[] },
+    actor: Actor,
+  ): Promise<string[]> {
     return this.deps.em().transactional((em) => this.changeMembers(em, teamId, groupId, change, actor));
   }
 
@@ -163,9 +217,21 @@ export class GroupService {
         g.licenseType = null;
       }
       await em.flush();
-      audit(em, actor, { teamId, action: licenseTypeId ? 'group.linked' : 'group.unlinked', target: { type: 'group', id: g.id }, data: { licenseTypeId } });
-      const members = await em.execute<Array<{ membership_id: string }>>('select membership_id from group_member where group_id = ?', [g.id]);
-      await this.deps.seats.syncMembers(em, teamId, members.map((m) => m.membership_id), actor);
+      audit(em, actor, {
+        teamId,
+        action: licenseTypeId ? 'group.linked' : 'group.unlinked',
+        target: { type: 'group', id: g.id },
+        data: { licenseTypeId },
+      });
+      const members = await em.execute<Array<{ membership_id: string }>>('select membership_id from group_member where group_id = ?', [
+        g.id,
+      ]);
+      await this.deps.seats.syncMembers(
+        em,
+        teamId,
+        members.map((m) => m.membership_id),
+        actor,
+      );
       return g;
     });
   }

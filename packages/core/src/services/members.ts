@@ -48,9 +48,7 @@ export interface SyncResult {
  * here; each method is one transaction that also writes its audit event.
  */
 export class MemberService {
-  constructor(
-    private readonly deps: { em: () => Em; seats: SeatEngine; sessions: SessionService; hooks: HookBus },
-  ) {}
+  constructor(private readonly deps: { em: () => Em; seats: SeatEngine; sessions: SessionService; hooks: HookBus }) {}
 
   /**
    * Adds a person to the team (R5). Who may be added is the identity rule's (identity-rule.ts):
@@ -59,7 +57,9 @@ export class MemberService {
    * stored profile and credentials (email, names, password) are not overwritten (docs/security.md).
    */
   async provision(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {
-    return this.traced(teamId, actor, { userName: input.userName, email: input.email ?? null }, () => this.provisionPerson(teamId, input, actor));
+    return this.traced(teamId, actor, { userName: input.userName, email: input.email ?? null }, () =>
+      this.provisionPerson(teamId, input, actor),
+    );
   }
 
   /** Runs `work`; a refusal of the identity rule leaves an audit trace of its own (the change rolled back). */
@@ -107,7 +107,12 @@ export class MemberService {
     const userName = input.userName.trim();
     const email = input.email?.trim().toLowerCase() || null;
     const role = input.role ?? 'member';
-    const ev = auditEvent(actor, { teamId, action: 'member.provisioned', target: { type: 'member', id: membershipId }, data: { userName, active } });
+    const ev = auditEvent(actor, {
+      teamId,
+      action: 'member.provisioned',
+      target: { type: 'member', id: membershipId },
+      data: { userName, active },
+    });
     const em = this.deps.em();
     let rows: Array<{ id: string | null }>;
     try {
@@ -130,10 +135,42 @@ export class MemberService {
          )
          select (select id from m) as id`,
         [
-          userId, login, email, input.givenName ?? null, input.familyName ?? null, input.displayName ?? null, now, now,
-          emailDomain(login), emailDomain(email), teamId,
-          membershipId, teamId, role, active ? 'active' : 'inactive', input.creditLimit ?? 0, userName, input.externalId ?? null, JSON.stringify(input.attributes ?? {}), now, now, active ? null : now,
-          ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId, JSON.stringify(ev.data),
+          userId,
+          login,
+          email,
+          input.givenName ?? null,
+          input.familyName ?? null,
+          input.displayName ?? null,
+          now,
+          now,
+          emailDomain(login),
+          emailDomain(email),
+          teamId,
+          membershipId,
+          teamId,
+          role,
+          active ? 'active' : 'inactive',
+          input.creditLimit ?? 0,
+          userName,
+          input.externalId ?? null,
+          JSON.stringify(input.attributes ?? {}),
+          now,
+          now,
+          active ? null : now,
+          ev.id,
+          ev.teamId,
+          ev.at,
+          ev.channel,
+          ev.action,
+          ev.outcome,
+          ev.actorType,
+          ev.actorId,
+          ev.actorLabel,
+          ev.targetType,
+          ev.targetId,
+          ev.reason,
+          ev.requestId,
+          JSON.stringify(ev.data),
         ],
         { prepare: true },
       );
@@ -145,13 +182,30 @@ export class MemberService {
     if (!rows[0]?.id) return null;
     // Detached entities holding what was written (cheaper than merging them into an identity map nobody reads).
     const user = Object.assign(new User(), {
-      id: userId, login, email, givenName: input.givenName ?? null, familyName: input.familyName ?? null, displayName: input.displayName ?? null,
-      platformAdmin: false, createdAt: now, updatedAt: now,
+      id: userId,
+      login,
+      email,
+      givenName: input.givenName ?? null,
+      familyName: input.familyName ?? null,
+      displayName: input.displayName ?? null,
+      platformAdmin: false,
+      createdAt: now,
+      updatedAt: now,
     });
     return Object.assign(new Membership(), {
-      id: membershipId, team: Reference.createFromPK(Team, teamId), user: Reference.create(user), role, status: active ? 'active' : 'inactive',
-      creditLimit: input.creditLimit ?? 0, userName, externalId: input.externalId ?? null, attributes: input.attributes ?? {}, version: 1,
-      createdAt: now, updatedAt: now, deactivatedAt: active ? null : now,
+      id: membershipId,
+      team: Reference.createFromPK(Team, teamId),
+      user: Reference.create(user),
+      role,
+      status: active ? 'active' : 'inactive',
+      creditLimit: input.creditLimit ?? 0,
+      userName,
+      externalId: input.externalId ?? null,
+      attributes: input.attributes ?? {},
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      deactivatedAt: active ? null : now,
     } satisfies Partial<Membership>);
   }
 
@@ -163,10 +217,12 @@ export class MemberService {
       let user = await em.findOne(User, { login });
       const existingPerson = user !== null;
       if (user) {
-        if (user.platformAdmin) fail('PLATFORM_ADMIN_RESERVED', `"${input.userName}" is a platform operator account; it never joins a team.`);
+        if (user.platformAdmin)
+          fail('PLATFORM_ADMIN_RESERVED', `"${input.userName}" is a platform operator account; it never joins a team.`);
         const existing = await em.findOne(Membership, { user: user.id }, { fields: ['id', 'team'] });
         if (existing) {
-          if (existing.team.id === teamId) fail('ALREADY_MEMBER', `"${input.userName}" is already a member of this team.`, { membershipId: existing.id });
+          if (existing.team.id === teamId)
+            fail('ALREADY_MEMBER', `"${input.userName}" is already a member of this team.`, { membershipId: existing.id });
           fail('USER_IN_OTHER_TEAM', `"${input.userName}" already belongs to another team; a person is a member of one team only.`);
         }
         // A person in no team (e.g. removed from a team earlier) is attached as they are: the
@@ -186,7 +242,12 @@ export class MemberService {
         attributes: input.attributes ?? {},
         deactivatedAt: input.active === false ? new Date() : null,
       });
-      audit(em, actor, { teamId, action: 'member.provisioned', target: { type: 'member', id: m.id }, data: { userName: m.userName, active: m.status === 'active', ...(existingPerson ? { existingPerson: true } : {}) } });
+      audit(em, actor, {
+        teamId,
+        action: 'member.provisioned',
+        target: { type: 'member', id: m.id },
+        data: { userName: m.userName, active: m.status === 'active', ...(existingPerson ? { existingPerson: true } : {}) },
+      });
       await flushMapped(em, input.userName);
       return m;
     });
@@ -202,36 +263,39 @@ export class MemberService {
 
   /** R6 profile sync, plus role and credit limit, which R8 freezes for inactive members. */
   async update(teamId: string, membershipId: string, input: UpdateInput, actor: Actor): Promise<Membership> {
-    return this.traced(teamId, actor, { membershipId, userName: input.userName, email: input.email }, () => this.deps.em().transactional(async (em) => {
-      const m = await this.get(teamId, membershipId, em);
-      const person = m.user.getEntity();
-      const renamed = input.userName !== undefined && normaliseLogin(input.userName) !== person.login;
-      const newEmail = input.email !== undefined && (input.email?.trim().toLowerCase() || null) !== person.email;
-      await assertNoDomainOfAnotherTeam(em, teamId, [renamed ? input.userName : null, newEmail ? input.email : null]);
-      const frozen = m.status === 'inactive' && (input.role !== undefined || input.creditLimit !== undefined);
-      if (frozen) fail('MEMBER_INACTIVE');
-      if (input.role !== undefined && input.role !== m.role) {
-        if (m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
-        m.role = input.role;
-      }
-      if (input.creditLimit !== undefined) {
-        if (!Number.isInteger(input.creditLimit) || input.creditLimit < 0) fail('BAD_USER_INPUT', 'creditLimit must be a whole number ≥ 0');
-        m.creditLimit = input.creditLimit;
-      }
-      if (input.userName !== undefined && input.userName.trim() !== m.userName) {
-        const login = normaliseLogin(input.userName);
-        if (!login) fail('BAD_USER_INPUT', 'userName is required');
-        m.userName = input.userName.trim();
-        m.user.getEntity().login = login;
-      }
-      if (input.externalId !== undefined) m.externalId = input.externalId;
-      if (input.attributes !== undefined) m.attributes = input.attributes;
-      applyProfile(m.user.getEntity(), input);
-      m.updatedAt = new Date();
-      audit(em, actor, { teamId, action: 'member.updated', target: { type: 'member', id: m.id }, data: { fields: Object.keys(input) } });
-      await flushMapped(em, input.userName ?? m.userName);
-      return m;
-    }));
+    return this.traced(teamId, actor, { membershipId, userName: input.userName, email: input.email }, () =>
+      this.deps.em().transactional(async (em) => {
+        const m = await this.get(teamId, membershipId, em);
+        const person = m.user.getEntity();
+        const renamed = input.userName !== undefined && normaliseLogin(input.userName) !== person.login;
+        const newEmail = input.email !== undefined && (input.email?.trim().toLowerCase() || null) !== person.email;
+        await assertNoDomainOfAnotherTeam(em, teamId, [renamed ? input.userName : null, newEmail ? input.email : null]);
+        const frozen = m.status === 'inactive' && (input.role !== undefined || input.creditLimit !== undefined);
+        if (frozen) fail('MEMBER_INACTIVE');
+        if (input.role !== undefined && input.role !== m.role) {
+          if (m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
+          m.role = input.role;
+        }
+        if (input.creditLimit !== undefined) {
+          if (!Number.isInteger(input.creditLimit) || input.creditLimit < 0)
+            fail('BAD_USER_INPUT', 'creditLimit must be a whole number ≥ 0');
+          m.creditLimit = input.creditLimit;
+        }
+        if (input.userName !== undefined && input.userName.trim() !== m.userName) {
+          const login = normaliseLogin(input.userName);
+          if (!login) fail('BAD_USER_INPUT', 'userName is required');
+          m.userName = input.userName.trim();
+          m.user.getEntity().login = login;
+        }
+        if (input.externalId !== undefined) m.externalId = input.externalId;
+        if (input.attributes !== undefined) m.attributes = input.attributes;
+        applyProfile(m.user.getEntity(), input);
+        m.updatedAt = new Date();
+        audit(em, actor, { teamId, action: 'member.updated', target: { type: 'member', id: m.id }, data: { fields: Object.keys(input) } });
+        await flushMapped(em, input.userName ?? m.userName);
+        return m;
+      }),
+    );
   }
 
   /** R7: deactivation locks the member out at once and frees their seats (R12). */
@@ -254,7 +318,11 @@ export class MemberService {
    */
   async changeActive(teamId: string, membershipId: string, active: boolean, actor: Actor): Promise<{ changed: boolean; version: number }> {
     const now = new Date();
-    const ev = auditEvent(actor, { teamId, action: active ? 'member.reactivated' : 'member.deactivated', target: { type: 'member', id: membershipId } });
+    const ev = auditEvent(actor, {
+      teamId,
+      action: active ? 'member.reactivated' : 'member.deactivated',
+      target: { type: 'member', id: membershipId },
+    });
     const fast = await this.deps.em().transactional(async (em) => {
       const rows = await bound<{ version: number; types: string[] | null }>(
         em,
@@ -273,9 +341,28 @@ export class MemberService {
          )
          select m.version, array(select la.license_type_id::text from license_assignment la where la.membership_id = m.id order by la.license_type_id) as types from m`,
         [
-          active ? 'active' : 'inactive', active ? null : now, now, membershipId, teamId, active ? 'active' : 'inactive',
-          !active, active,
-          ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId, JSON.stringify(ev.data),
+          active ? 'active' : 'inactive',
+          active ? null : now,
+          now,
+          membershipId,
+          teamId,
+          active ? 'active' : 'inactive',
+          !active,
+          active,
+          ev.id,
+          ev.teamId,
+          ev.at,
+          ev.channel,
+          ev.action,
+          ev.outcome,
+          ev.actorType,
+          ev.actorId,
+          ev.actorLabel,
+          ev.targetType,
+          ev.targetId,
+          ev.reason,
+          ev.requestId,
+          JSON.stringify(ev.data),
         ],
         { prepare: true },
       );
@@ -300,46 +387,72 @@ export class MemberService {
    * other's changes; `change` may throw to refuse (e.g. an ETag precondition). Only fields
    * that really change are written and audited.
    */
-  async sync(teamId: string, membershipId: string, change: SyncInput | ((current: Membership) => SyncInput), actor: Actor): Promise<SyncResult> {
-    const result = await this.traced(teamId, actor, { membershipId }, () => this.deps.em().transactional(async (em) => {
-      const m = await this.lockAndGet(em, teamId, membershipId);
-      const input = typeof change === 'function' ? change(m) : change;
-      const user = m.user.getEntity();
-      const changed: string[] = [];
-      const set = (field: string, differs: boolean, apply: () => void) => {
-        if (!differs) return;
-        apply();
-        changed.push(field);
-      };
-      if (input.userName !== undefined) {
-        const userName = input.userName.trim();
-        const login = normaliseLogin(userName);
-        if (!login) fail('BAD_USER_INPUT', 'userName is required');
-        set('userName', userName !== m.userName, () => {
-          m.userName = userName;
-          user.login = login;
-        });
-      }
-      if (input.externalId !== undefined) set('externalId', input.externalId !== m.externalId, () => { m.externalId = input.externalId ?? null; });
-      if (input.attributes !== undefined) set('attributes', !sameJson(input.attributes, m.attributes), () => { m.attributes = input.attributes!; });
-      if (input.email !== undefined) {
-        const email = input.email?.trim().toLowerCase() || null;
-        set('email', email !== user.email, () => { user.email = email; });
-      }
-      if (input.givenName !== undefined) set('givenName', input.givenName !== user.givenName, () => { user.givenName = input.givenName ?? null; });
-      if (input.familyName !== undefined) set('familyName', input.familyName !== user.familyName, () => { user.familyName = input.familyName ?? null; });
-      if (input.displayName !== undefined) set('displayName', input.displayName !== user.displayName, () => { user.displayName = input.displayName ?? null; });
-      if (changed.includes('userName') || changed.includes('email')) await assertNoDomainOfAnotherTeam(em, teamId, [user.login, user.email]);
-      if (changed.length) {
-        m.updatedAt = new Date();
-        audit(em, actor, { teamId, action: 'member.updated', target: { type: 'member', id: m.id }, data: { fields: [...changed] } });
-        await flushMapped(em, m.userName);
-      }
-      const activeChanged = input.active !== undefined && (await this.applyActive(em, teamId, m, input.active, actor));
-      if (activeChanged) changed.push('active');
-      return { m, activeChanged, changed };
-    }));
-    if (result.activeChanged) await this.deps.hooks.emit(result.m.status === 'active' ? 'memberReactivated' : 'memberDeactivated', { teamId, membershipId });
+  async sync(
+    teamId: string,
+    membershipId: string,
+    change: SyncInput | ((current: Membership) => SyncInput),
+    actor: Actor,
+  ): Promise<SyncResult> {
+    const result = await this.traced(teamId, actor, { membershipId }, () =>
+      this.deps.em().transactional(async (em) => {
+        const m = await this.lockAndGet(em, teamId, membershipId);
+        const input = typeof change === 'function' ? change(m) : change;
+        const user = m.user.getEntity();
+        const changed: string[] = [];
+        const set = (field: string, differs: boolean, apply: () => void) => {
+          if (!differs) return;
+          apply();
+          changed.push(field);
+        };
+        if (input.userName !== undefined) {
+          const userName = input.userName.trim();
+          const login = normaliseLogin(userName);
+          if (!login) fail('BAD_USER_INPUT', 'userName is required');
+          set('userName', userName !== m.userName, () => {
+            m.userName = userName;
+            user.login = login;
+          });
+        }
+        if (input.externalId !== undefined)
+          set('externalId', input.externalId !== m.externalId, () => {
+            m.externalId = input.externalId ?? null;
+          });
+        if (input.attributes !== undefined)
+          set('attributes', !sameJson(input.attributes, m.attributes), () => {
+            m.attributes = input.attributes!;
+          });
+        if (input.email !== undefined) {
+          const email = input.email?.trim().toLowerCase() || null;
+          set('email', email !== user.email, () => {
+            user.email = email;
+          });
+        }
+        if (input.givenName !== undefined)
+          set('givenName', input.givenName !== user.givenName, () => {
+            user.givenName = input.givenName ?? null;
+          });
+        if (input.familyName !== undefined)
+          set('familyName', input.familyName !== user.familyName, () => {
+            user.familyName = input.familyName ?? null;
+          });
+        if (input.displayName !== undefined)
+          set('displayName', input.displayName !== user.displayName, () => {
+            user.displayName = input.displayName ?? null;
+          });
+        if (changed.includes('userName') || changed.includes('email'))
+          await assertNoDomainOfAnotherTeam(em, teamId, [user.login, user.email]);
+        if (changed.length) {
+          m.updatedAt = new Date();
+          audit(em, actor, { teamId, action: 'member.updated', target: { type: 'member', id: m.id }, data: { fields: [...changed] } });
+          await flushMapped(em, m.userName);
+        }
+        const activeChanged = input.active !== undefined && (await this.applyActive(em, teamId, m, input.active, actor));
+        if (activeChanged) changed.push('active');
+        return { m, activeChanged, changed };
+      }),
+    );
+    if (result.activeChanged)
+      await this.deps.hooks.emit(result.m.status === 'active' ? 'memberReactivated' : 'memberDeactivated', { teamId, membershipId });
     return { membership: result.m, changed: result.changed };
   }
 
@@ -366,7 +479,11 @@ export class MemberService {
 
   /** Loads the member with its person and locks both rows for the rest of the transaction (one statement). */
   private async lockAndGet(em: Em, teamId: string, membershipId: string): Promise<Membership> {
-    const m = await em.findOne(Membership, { id: membershipId, team: teamId }, { populate: ['user'], lockMode: LockMode.PESSIMISTIC_WRITE });
+    const m = await em.findOne(
+      Membership,
+      { id: membershipId, team: teamId },
+      { populate: ['user'], lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
     if (!m) fail('NOT_FOUND', 'No such member in this team.');
     return m;
   }
@@ -380,11 +497,19 @@ export class MemberService {
       const m = opts.guard ? await this.lockAndGet(em, teamId, membershipId) : await this.get(teamId, membershipId, em);
       opts.guard?.(m);
       if (m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
-      const types = await em.execute<Array<{ license_type_id: string }>>('select license_type_id from license_assignment where membership_id = ?', [m.id]);
+      const types = await em.execute<Array<{ license_type_id: string }>>(
+        'select license_type_id from license_assignment where membership_id = ?',
+        [m.id],
+      );
       await this.deps.sessions.revokeForMembership(em, m.id);
       await em.execute('delete from membership where id = ? and team_id = ?', [m.id, teamId]);
       for (const t of types) await this.deps.seats.rebalance(em, teamId, t.license_type_id, actor);
-      audit(em, actor, { teamId, action: 'member.removed', target: { type: 'member', id: m.id }, data: { userName: m.userName, userId: m.user.id } });
+      audit(em, actor, {
+        teamId,
+        action: 'member.removed',
+        target: { type: 'member', id: m.id },
+        data: { userName: m.userName, userId: m.user.id },
+      });
       await em.flush();
       return m.user.id;
     });

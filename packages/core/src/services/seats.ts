@@ -35,7 +35,12 @@ export class SeatEngine {
       [teamId, ...ids],
     );
     for (const r of removed) {
-      audit(em, actor, { teamId, action: 'license.released', target: { type: 'member', id: r.membership_id }, data: { licenseTypeId: r.license_type_id, state: r.state } });
+      audit(em, actor, {
+        teamId,
+        action: 'license.released',
+        target: { type: 'member', id: r.membership_id },
+        data: { licenseTypeId: r.license_type_id, state: r.state },
+      });
     }
     const types = new Set([...added, ...removed].map((r) => r.license_type_id));
     for (const t of types) await this.rebalance(em, teamId, t, actor);
@@ -56,10 +61,10 @@ export class SeatEngine {
   }
 
   async rebalance(em: Em, teamId: string, licenseTypeId: string, actor: Actor): Promise<void> {
-    const [type] = await em.execute<Array<{ seats: number }>>(
-      'select seats from license_type where id = ? and team_id = ? for update',
-      [licenseTypeId, teamId],
-    );
+    const [type] = await em.execute<Array<{ seats: number }>>('select seats from license_type where id = ? and team_id = ? for update', [
+      licenseTypeId,
+      teamId,
+    ]);
     if (!type) return;
     // R12: inactive members never hold a seat.
     const demoted = await em.execute<Array<{ membership_id: string }>>(
@@ -70,7 +75,12 @@ export class SeatEngine {
       [licenseTypeId],
     );
     for (const r of demoted) {
-      audit(em, actor, { teamId, action: 'license.seat_released', target: { type: 'member', id: r.membership_id }, data: { licenseTypeId, reason: 'inactive' } });
+      audit(em, actor, {
+        teamId,
+        action: 'license.seat_released',
+        target: { type: 'member', id: r.membership_id },
+        data: { licenseTypeId, reason: 'inactive' },
+      });
     }
     const [{ granted } = { granted: 0 }] = await em.execute<Array<{ granted: number }>>(
       "select count(*)::int as granted from license_assignment where license_type_id = ? and state = 'GRANTED'",
@@ -86,7 +96,12 @@ export class SeatEngine {
         [licenseTypeId, granted - type.seats],
       );
       for (const r of over) {
-        audit(em, actor, { teamId, action: 'license.seat_revoked', target: { type: 'member', id: r.membership_id }, data: { licenseTypeId, reason: 'seats reduced' } });
+        audit(em, actor, {
+          teamId,
+          action: 'license.seat_revoked',
+          target: { type: 'member', id: r.membership_id },
+          data: { licenseTypeId, reason: 'seats reduced' },
+        });
       }
     } else if (granted < type.seats) {
       const grantedNow = await em.execute<Array<{ membership_id: string }>>(

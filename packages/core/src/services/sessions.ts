@@ -29,7 +29,10 @@ export class SessionService {
     return { token, tokenHash: hashToken(token), expiresAt: new Date(Date.now() + this.deps.ttlSeconds * 1000) };
   }
 
-  async create(em: Em, input: { userId: string; teamId: string | null; membershipId: string | null; method: string; connectionId?: string }): Promise<{ token: string; session: Session }> {
+  async create(
+    em: Em,
+    input: { userId: string; teamId: string | null; membershipId: string | null; method: string; connectionId?: string },
+  ): Promise<{ token: string; session: Session }> {
     const token = newSecret('rss');
     const s = em.create(Session, {
       tokenHash: hashToken(token),
@@ -73,10 +76,12 @@ export class SessionService {
 
   /** Ends every session a connection issued (the connection was deleted or disabled). */
   async revokeForConnection(teamId: string, connectionId: string): Promise<number> {
-    const rows = await this.deps.em().execute<Array<{ id: string }>>(
-      'update session set revoked_at = now() where team_id = ? and connection_id = ? and revoked_at is null returning id',
-      [teamId, connectionId],
-    );
+    const rows = await this.deps
+      .em()
+      .execute<Array<{ id: string }>>(
+        'update session set revoked_at = now() where team_id = ? and connection_id = ? and revoked_at is null returning id',
+        [teamId, connectionId],
+      );
     return rows.length;
   }
 

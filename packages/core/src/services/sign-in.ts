@@ -45,9 +45,18 @@ export interface SsoSession {
 }
 
 export type SignInRefusalCode =
-  | 'SSO_REQUIRED' | 'SIGN_IN_METHOD_NOT_ALLOWED' | 'MEMBER_INACTIVE' | 'NOT_PROVISIONED' | 'USER_IN_OTHER_TEAM' | 'INVALID_CREDENTIALS' | 'TOO_MANY_ATTEMPTS'
+  | 'SSO_REQUIRED'
+  | 'SIGN_IN_METHOD_NOT_ALLOWED'
+  | 'MEMBER_INACTIVE'
+  | 'NOT_PROVISIONED'
+  | 'USER_IN_OTHER_TEAM'
+  | 'INVALID_CREDENTIALS'
+  | 'TOO_MANY_ATTEMPTS'
   // Who an asserted identity may become (identity-rule.ts).
-  | 'PLATFORM_ADMIN_RESERVED' | 'IDENTITY_LINKED_ELSEWHERE' | 'EMAIL_NOT_VERIFIED' | 'DOMAIN_OF_ANOTHER_TEAM';
+  | 'PLATFORM_ADMIN_RESERVED'
+  | 'IDENTITY_LINKED_ELSEWHERE'
+  | 'EMAIL_NOT_VERIFIED'
+  | 'DOMAIN_OF_ANOTHER_TEAM';
 
 export type SignInOutcome =
   | { ok: true; token: string; userId: string; membershipId: string | null; teamId: string | null }
@@ -90,11 +99,27 @@ interface LookupRow extends Partial<MemberRow> {
   domain_team_id: string | null;
 }
 
-const AUDIT_COLUMNS = 'insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)';
+const AUDIT_COLUMNS =
+  'insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)';
 const AUDIT_INSERT = `${AUDIT_COLUMNS} select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb`;
 
 function auditParams(ev: AuditEvent): unknown[] {
-  return [ev.id, ev.teamId, ev.at, ev.channel, ev.action, ev.outcome, ev.actorType, ev.actorId, ev.actorLabel, ev.targetType, ev.targetId, ev.reason, ev.requestId, JSON.stringify(ev.data)];
+  return [
+    ev.id,
+    ev.teamId,
+    ev.at,
+    ev.channel,
+    ev.action,
+    ev.outcome,
+    ev.actorType,
+    ev.actorId,
+    ev.actorLabel,
+    ev.targetType,
+    ev.targetId,
+    ev.reason,
+    ev.requestId,
+    JSON.stringify(ev.data),
+  ];
 }
 
 /**
@@ -103,14 +128,18 @@ function auditParams(ev: AuditEvent): unknown[] {
  * audit trace (R19) are decided here, never in a plugin.
  */
 export class SignInService {
-  constructor(private readonly deps: { em: () => Em; read: ReadFn; members: MemberService; sessions: SessionService; throttle: PasswordThrottle }) {}
+  constructor(
+    private readonly deps: { em: () => Em; read: ReadFn; members: MemberService; sessions: SessionService; throttle: PasswordThrottle },
+  ) {}
 
   async complete(id: AssertedIdentity): Promise<SignInOutcome> {
     const actor: Actor = { type: 'idp', channel: id.protocol, id: id.connectionId, label: id.subject, requestId: id.requestId };
     const email = id.email ? normaliseLogin(id.email) : null;
     const trace = { connectionId: id.connectionId, subject: id.subject, email };
     const refuse = async (code: SignInRefusalCode, reason: string, teamId: string | null): Promise<SignInOutcome> => {
-      await this.insertAudit(auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { ...trace, step: 'policy', code } }));
+      await this.insertAudit(
+        auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { ...trace, step: 'policy', code } }),
+      );
       return { ok: false, code, reason };
     };
 
@@ -123,7 +152,13 @@ export class SignInService {
     if (row.via === 'none' && !email) return refuse('NOT_PROVISIONED', `No team member matches ${id.subject}.`, id.teamId);
     const verdict = mayBecome(
       { teamId: id.teamId, email, emailVerifiedByIdp: id.emailVerified === true },
-      { via: row.via, platformAdmin: row.platform_admin === true, memberTeamId: member?.team_id ?? null, linkedHere: row.linked_here === true, domainTeamId: row.domain_team_id },
+      {
+        via: row.via,
+        platformAdmin: row.platform_admin === true,
+        memberTeamId: member?.team_id ?? null,
+        linkedHere: row.linked_here === true,
+        domainTeamId: row.domain_team_id,
+      },
     );
     // A refusal is traced in the connection's team (never in the other team a person belongs to).
     if (!verdict.ok) return refuse(verdict.code, verdict.reason, id.teamId ?? member?.team_id ?? null);
@@ -132,7 +167,8 @@ export class SignInService {
     const policy = row.sign_in_policy;
     if (!teamId || !policy) return refuse('NOT_PROVISIONED', `No team member matches ${email ?? id.subject}.`, null);
 
-    if (id.method === 'google' && policy.ssoRequired) return refuse('SSO_REQUIRED', 'The team requires single sign-on; Google sign-in is disabled.', teamId);
+    if (id.method === 'google' && policy.ssoRequired)
+      return refuse('SSO_REQUIRED', 'The team requires single sign-on; Google sign-in is disabled.', teamId);
     if (!policy.methods.includes(id.method) && !(id.method === 'sso' && policy.ssoRequired)) {
       return refuse('SIGN_IN_METHOD_NOT_ALLOWED', `The team does not allow "${id.method}" sign-in.`, teamId);
     }
@@ -141,11 +177,20 @@ export class SignInService {
     if (member) {
       found = { membership_id: member.membership_id!, user_id: member.user_id!, status: member.status!, user_name: member.user_name! };
     } else {
-      if (!policy.jitProvisioning || !email || id.method !== 'sso') return refuse('NOT_PROVISIONED', `${email ?? id.subject} is not a member of the team and just-in-time provisioning is off.`, teamId);
+      if (!policy.jitProvisioning || !email || id.method !== 'sso')
+        return refuse(
+          'NOT_PROVISIONED',
+          `${email ?? id.subject} is not a member of the team and just-in-time provisioning is off.`,
+          teamId,
+        );
       // The rule above already vouched for the email (JIT creates nobody from an unverified one);
       // provisioning applies it again in its own transaction, which settles races.
       try {
-        const m = await this.deps.members.provision(teamId, { userName: email, email, givenName: id.givenName, familyName: id.familyName, displayName: id.displayName }, actor);
+        const m = await this.deps.members.provision(
+          teamId,
+          { userName: email, email, givenName: id.givenName, familyName: id.familyName, displayName: id.displayName },
+          actor,
+        );
         found = { membership_id: m.id, user_id: m.user.id, status: m.status, user_name: m.userName };
       } catch (e) {
         if (isRosterError(e)) return refuse(isIdentityRuleCode(e.code) ? e.code : 'USER_IN_OTHER_TEAM', e.message, teamId);
@@ -156,7 +201,12 @@ export class SignInService {
 
     // One statement, so atomic without a transaction: link the subject, open the session, audit.
     const { token, tokenHash, expiresAt } = this.deps.sessions.issue();
-    const ev = auditEvent(actor, { teamId, action: 'signin.succeeded', target: { type: 'member', id: found.membership_id }, data: { ...trace, step: 'done' } });
+    const ev = auditEvent(actor, {
+      teamId,
+      action: 'signin.succeeded',
+      target: { type: 'member', id: found.membership_id },
+      data: { ...trace, step: 'done' },
+    });
     try {
       await this.deps.read(
         `with link as (
@@ -168,9 +218,22 @@ export class SignInService {
            values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
          )
          ${AUDIT_INSERT}`,
-        [teamId, found.membership_id, id.connectionId, id.subject, id.method === 'sso',
-          tokenHash, found.user_id, teamId, found.membership_id, id.protocol, id.connectionId, expiresAt, id.ssoSession ? JSON.stringify(id.ssoSession) : null,
-          ...auditParams(ev)],
+        [
+          teamId,
+          found.membership_id,
+          id.connectionId,
+          id.subject,
+          id.method === 'sso',
+          tokenHash,
+          found.user_id,
+          teamId,
+          found.membership_id,
+          id.protocol,
+          id.connectionId,
+          expiresAt,
+          id.ssoSession ? JSON.stringify(id.ssoSession) : null,
+          ...auditParams(ev),
+        ],
         { prepare: true },
       );
     } catch (e) {
@@ -217,7 +280,15 @@ export class SignInService {
   /** Records a response the plugin refused before it reached the core (bad signature, audience…). */
   async refuse(r: ProtocolRefusal): Promise<void> {
     const actor: Actor = { type: 'idp', channel: r.protocol, id: r.connectionId, requestId: r.requestId };
-    await this.insertAudit(auditEvent(actor, { teamId: r.teamId, action: 'signin.refused', outcome: 'failure', reason: r.reason, data: { connectionId: r.connectionId, step: r.step } }));
+    await this.insertAudit(
+      auditEvent(actor, {
+        teamId: r.teamId,
+        action: 'signin.refused',
+        outcome: 'failure',
+        reason: r.reason,
+        data: { connectionId: r.connectionId, step: r.step },
+      }),
+    );
   }
 
   /** The last attempts on a connection, newest first: what support reads when "SSO doesn't work". */
@@ -230,7 +301,14 @@ export class SignInService {
     );
     return rows.map((r) => {
       const data = (r.data ?? {}) as Record<string, unknown>;
-      return { at: new Date(r.at as string), outcome: r.outcome as 'success' | 'failure', step: (data.step as string) ?? null, reason: (r.reason as string) ?? null, subject: (data.subject as string) ?? null, email: (data.email as string) ?? null };
+      return {
+        at: new Date(r.at as string),
+        outcome: r.outcome as 'success' | 'failure',
+        step: (data.step as string) ?? null,
+        reason: (r.reason as string) ?? null,
+        subject: (data.subject as string) ?? null,
+        email: (data.email as string) ?? null,
+      };
     });
   }
 
@@ -248,11 +326,23 @@ export class SignInService {
     const membership = user ? await em.findOne(Membership, { user: user.id }, { populate: ['team'] }) : null;
     const teamId = membership?.team.id ?? null;
     const refuse = async (code: SignInRefusalCode, reason: string): Promise<SignInOutcome> => {
-      await em.fork().persistAndFlush(auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { connectionId: 'password', email: normal, step: code === 'TOO_MANY_ATTEMPTS' ? 'throttle' : 'policy', code } }));
+      await em.fork().persistAndFlush(
+        auditEvent(actor, {
+          teamId,
+          action: 'signin.refused',
+          outcome: 'failure',
+          reason,
+          data: { connectionId: 'password', email: normal, step: code === 'TOO_MANY_ATTEMPTS' ? 'throttle' : 'policy', code },
+        }),
+      );
       return { ok: false, code, reason };
     };
     const slot = await this.deps.throttle.reserve(normal, { address: attempt.address, device: attempt.device });
-    if (!slot) return refuse('TOO_MANY_ATTEMPTS', 'Too many failed sign-ins for this account from here; try again later, or sign in from a device you used before.');
+    if (!slot)
+      return refuse(
+        'TOO_MANY_ATTEMPTS',
+        'Too many failed sign-ins for this account from here; try again later, or sign in from a device you used before.',
+      );
     const valid = await verifyPassword(password, user?.passwordHash ?? null);
     if (!user || !valid) return refuse('INVALID_CREDENTIALS', 'Email or password is not correct.');
     // The password was right: whatever follows, this attempt was no guess.
@@ -266,8 +356,20 @@ export class SignInService {
       return refuse('NOT_PROVISIONED', 'Not a member of any team.');
     }
     const signedIn = await em.transactional(async (tx) => {
-      const { token } = await this.deps.sessions.create(tx, { userId: user.id, teamId, membershipId: membership?.id ?? null, method: 'password' });
-      tx.persist(auditEvent(actor, { teamId, action: 'signin.succeeded', target: membership ? { type: 'member', id: membership.id } : undefined, data: { connectionId: 'password', email: normal, step: 'done' } }));
+      const { token } = await this.deps.sessions.create(tx, {
+        userId: user.id,
+        teamId,
+        membershipId: membership?.id ?? null,
+        method: 'password',
+      });
+      tx.persist(
+        auditEvent(actor, {
+          teamId,
+          action: 'signin.succeeded',
+          target: membership ? { type: 'member', id: membership.id } : undefined,
+          data: { connectionId: 'password', email: normal, step: 'done' },
+        }),
+      );
       return { ok: true as const, token, userId: user.id, membershipId: membership?.id ?? null, teamId };
     });
     return { ...signedIn, device: this.deps.throttle.deviceCookie(normal) };

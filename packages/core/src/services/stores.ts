@@ -7,7 +7,10 @@ import type { Em, ReadFn } from './context.js';
  * INSERT … ON CONFLICT DO NOTHING, so two nodes racing on the same key cannot both win.
  */
 export class ReplayGuard {
-  constructor(private readonly em: () => Em, private readonly run: ReadFn) {}
+  constructor(
+    private readonly em: () => Em,
+    private readonly run: ReadFn,
+  ) {}
   async claim(namespace: string, key: string, expiresAt: Date): Promise<boolean> {
     // A key whose time is over may be claimed again (it would fail the time check anyway).
     const rows = await this.run<{ key: string }>(
@@ -27,7 +30,10 @@ export class ReplayGuard {
 
 /** Short-lived protocol state any node can finish (AuthnRequest ids, OIDC state). `take` is single-use. */
 export class FlowStore {
-  constructor(private readonly em: () => Em, private readonly run: ReadFn) {}
+  constructor(
+    private readonly em: () => Em,
+    private readonly run: ReadFn,
+  ) {}
   async put(namespace: string, key: string, value: unknown, ttlSeconds: number): Promise<void> {
     await this.run(
       `insert into flow_state (namespace, key, value, expires_at) values (?, ?, ?::jsonb, now() + (? || ' seconds')::interval)
@@ -45,7 +51,11 @@ export class FlowStore {
     return rows[0]?.value ?? null;
   }
   async peek(namespace: string, key: string): Promise<unknown | null> {
-    const rows = await this.run<{ value: unknown }>('select value from flow_state where namespace = ? and key = ? and expires_at > now()', [namespace, key], { prepare: true });
+    const rows = await this.run<{ value: unknown }>(
+      'select value from flow_state where namespace = ? and key = ? and expires_at > now()',
+      [namespace, key],
+      { prepare: true },
+    );
     return rows[0]?.value ?? null;
   }
   async purgeExpired(): Promise<void> {

@@ -20,7 +20,13 @@ export class TeamService {
       team = await this.deps.em().transactional(async (em) => {
         const t = em.create(Team, { slug, name: input.name.trim() });
         for (const lt of DEFAULT_LICENSE_TYPES) {
-          const type = em.create(LicenseType, { team: t, key: lt.key, name: lt.name, entitlements: [...lt.entitlements], seats: input.seats?.[lt.key] ?? 0 });
+          const type = em.create(LicenseType, {
+            team: t,
+            key: lt.key,
+            name: lt.name,
+            entitlements: [...lt.entitlements],
+            seats: input.seats?.[lt.key] ?? 0,
+          });
           em.create(Group, { team: t, displayName: lt.name, licenseType: type });
         }
         audit(em, actor, { teamId: t.id, action: 'team.created', target: { type: 'team', id: t.id }, data: { slug } });
@@ -56,7 +62,12 @@ export class TeamService {
       const t = await this.get(teamId, em);
       const before = t.signInPolicy;
       t.signInPolicy = { methods, ssoRequired: policy.ssoRequired, jitProvisioning: policy.jitProvisioning };
-      audit(em, actor, { teamId, action: 'team.sign_in_policy_changed', target: { type: 'team', id: teamId }, data: { before, after: t.signInPolicy } });
+      audit(em, actor, {
+        teamId,
+        action: 'team.sign_in_policy_changed',
+        target: { type: 'team', id: teamId },
+        data: { before, after: t.signInPolicy },
+      });
       return t;
     });
   }
@@ -69,7 +80,12 @@ export class TeamService {
       const before = lt.seats;
       lt.seats = seats;
       await em.flush();
-      audit(em, actor, { teamId, action: 'license.seats_changed', target: { type: 'license_type', id: lt.id }, data: { before, after: seats } });
+      audit(em, actor, {
+        teamId,
+        action: 'license.seats_changed',
+        target: { type: 'license_type', id: lt.id },
+        data: { before, after: seats },
+      });
       await this.deps.seats.rebalance(em, teamId, lt.id, actor);
       return lt;
     });

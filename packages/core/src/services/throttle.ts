@@ -52,7 +52,10 @@ export const PASSWORD_THROTTLE = {
 function reserveSql(limit: number, windowSeconds: number, slowSeconds: number | null): string {
   const expired = `t.window_start <= now() - interval '${windowSeconds} seconds'`;
   const slow = slowSeconds === null ? '' : ` or t.next_at <= now()`;
-  const nextAt = slowSeconds === null ? 'null' : `case when ${expired} then null when t.failures + 1 >= ${limit} then now() + interval '${slowSeconds} seconds' else t.next_at end`;
+  const nextAt =
+    slowSeconds === null
+      ? 'null'
+      : `case when ${expired} then null when t.failures + 1 >= ${limit} then now() + interval '${slowSeconds} seconds' else t.next_at end`;
   return `insert into sign_in_throttle as t (key, failures, window_start) values (?, 1, now())
 on conflict (key) do update set
   failures = case when ${expired} then 1 else t.failures + 1 end,
@@ -85,7 +88,11 @@ export class PasswordThrottle {
     const device = source.device ? this.knownDevice(login, source.device) : null;
     const steps: Array<[sql: string, key: string]> = device
       ? [[RESERVE_SOURCE, key('device', login, device)]]
-      : [[RESERVE_SOURCE, key('source', login, source.address)], [RESERVE_LOGIN, key('login', login)], [RESERVE_ADDRESS, key('address', source.address)]];
+      : [
+          [RESERVE_SOURCE, key('source', login, source.address)],
+          [RESERVE_LOGIN, key('login', login)],
+          [RESERVE_ADDRESS, key('address', source.address)],
+        ];
     const taken: string[] = [];
     for (const [sql, k] of steps) {
       const rows = await this.deps.read(sql, [k], { prepare: true });
@@ -123,7 +130,9 @@ export class PasswordThrottle {
 
   /** Counters whose window ended (and whose slow-down passed) carry nothing: any node may delete them. */
   async purgeExpired(): Promise<void> {
-    await this.deps.read(`delete from sign_in_throttle where window_start < now() - interval '${P.windowSeconds} seconds' and (next_at is null or next_at < now())`);
+    await this.deps.read(
+      `delete from sign_in_throttle where window_start < now() - interval '${P.windowSeconds} seconds' and (next_at is null or next_at < now())`,
+    );
   }
 
   private mac(login: string, id: string): string {

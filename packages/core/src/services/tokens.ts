@@ -29,7 +29,14 @@ export class TokenService {
     if (!clean || clean.length > 100) fail('BAD_USER_INPUT', 'A token needs a name of 1–100 characters.');
     const secret = newSecret(`rst_${scope}`);
     return this.deps.em().transactional(async (em) => {
-      const token = em.create(ApiToken, { teamId, name: clean, scope, tokenHash: hashToken(secret), prefix: secret.slice(0, 16), createdBy: actor.label ?? actor.id ?? null });
+      const token = em.create(ApiToken, {
+        teamId,
+        name: clean,
+        scope,
+        tokenHash: hashToken(secret),
+        prefix: secret.slice(0, 16),
+        createdBy: actor.label ?? actor.id ?? null,
+      });
       audit(em, actor, { teamId, action: 'token.created', target: { type: 'token', id: token.id }, data: { name: clean, scope } });
       return { token, secret };
     });

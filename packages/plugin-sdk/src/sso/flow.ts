@@ -88,7 +88,10 @@ export class SsoFlows<D> {
   pending(cookieHeader: string | undefined): string[] {
     const value = parseCookieHeader(cookieHeader).get(this.options.cookie.name);
     if (!value) return [];
-    return value.split('.').filter((h) => HASH.test(h)).slice(-this.maxPending);
+    return value
+      .split('.')
+      .filter((h) => HASH.test(h))
+      .slice(-this.maxPending);
   }
 
   /** Stores a new pending sign-in under `key` and returns the binding cookie to set. */
@@ -116,16 +119,24 @@ export class SsoFlows<D> {
     const hash = flowKeyHash(key);
     const pending = this.pending(cookieHeader);
     // Checked before the store is touched: a response replayed in another browser learns nothing.
-    if (!pending.includes(hash)) return { ok: false, reason: 'the sign-in was not started in this browser (its binding cookie is missing)', flow: null };
+    if (!pending.includes(hash))
+      return { ok: false, reason: 'the sign-in was not started in this browser (its binding cookie is missing)', flow: null };
     const flow = await this.peek(key);
     if (!flow) return { ok: false, reason: 'unknown, expired or already used sign-in state', flow: null };
-    if (Date.now() / 1000 - flow.createdAt > this.options.ttlSeconds) return { ok: false, reason: 'the sign-in took too long; start again', flow };
+    if (Date.now() / 1000 - flow.createdAt > this.options.ttlSeconds)
+      return { ok: false, reason: 'the sign-in took too long; start again', flow };
     if (flow.connectionId !== expect.connectionId || flow.teamId !== expect.teamId) {
-      return { ok: false, reason: flow.teamId !== expect.teamId ? 'the sign-in was started for another team' : 'the sign-in was started for another connection', flow };
+      return {
+        ok: false,
+        reason:
+          flow.teamId !== expect.teamId ? 'the sign-in was started for another team' : 'the sign-in was started for another connection',
+        flow,
+      };
     }
     const problem = (await expect.check?.(flow)) ?? null;
     if (problem) return { ok: false, reason: problem, flow };
-    if (!this.parse(await this.store.take(this.options.namespace, key))) return { ok: false, reason: 'unknown, expired or already used sign-in state', flow: null };
+    if (!this.parse(await this.store.take(this.options.namespace, key)))
+      return { ok: false, reason: 'unknown, expired or already used sign-in state', flow: null };
     return { ok: true, flow, setCookie: this.cookie(pending.filter((h) => h !== hash)) };
   }
 
@@ -147,6 +158,12 @@ export class SsoFlows<D> {
     if (!ok) return null;
     const data = this.options.parseData(v.data);
     if (data === null) return null;
-    return { connectionId: v.connectionId as string, teamId: v.teamId as string | null, returnTo: v.returnTo as string | null, createdAt: v.createdAt as number, data };
+    return {
+      connectionId: v.connectionId as string,
+      teamId: v.teamId as string | null,
+      returnTo: v.returnTo as string | null,
+      createdAt: v.createdAt as number,
+      data,
+    };
   }
 }

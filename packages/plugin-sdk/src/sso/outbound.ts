@@ -48,10 +48,27 @@ export class OutboundFetchError extends Error {
 
 const blocked = new BlockList();
 for (const [net, prefix] of [
-  ['0.0.0.0', 8], ['10.0.0.0', 8], ['100.64.0.0', 10], ['127.0.0.0', 8], ['169.254.0.0', 16], ['172.16.0.0', 12],
-  ['192.0.0.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['224.0.0.0', 3],
-] as const) blocked.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['64:ff9b::', 96]] as const) blocked.addSubnet(net, prefix, 'ipv6');
+  ['0.0.0.0', 8],
+  ['10.0.0.0', 8],
+  ['100.64.0.0', 10],
+  ['127.0.0.0', 8],
+  ['169.254.0.0', 16],
+  ['172.16.0.0', 12],
+  ['192.0.0.0', 24],
+  ['192.168.0.0', 16],
+  ['198.18.0.0', 15],
+  ['224.0.0.0', 3],
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv4');
+for (const [net, prefix] of [
+  ['::', 128],
+  ['::1', 128],
+  ['fc00::', 7],
+  ['fe80::', 10],
+  ['ff00::', 8],
+  ['64:ff9b::', 96],
+] as const)
+  blocked.addSubnet(net, prefix, 'ipv6');
 
 /** Loopback, private, link-local, CGNAT, unique-local, multicast and unspecified addresses (v4-mapped v6 too). */
 export function isPrivateAddress(address: string): boolean {
@@ -91,7 +108,10 @@ function guardedLookup(policy: OutboundSettings): LookupFunction {
 }
 
 /** Checks a URL before connecting: scheme, credentials, and literal private addresses. */
-export function checkOutboundUrl(raw: string | URL, policy: Pick<OutboundPolicy, 'allowHttp' | 'allowPrivateAddresses' | 'allowAddresses'>): URL {
+export function checkOutboundUrl(
+  raw: string | URL,
+  policy: Pick<OutboundPolicy, 'allowHttp' | 'allowPrivateAddresses' | 'allowAddresses'>,
+): URL {
   let url: URL;
   try {
     url = new URL(raw);
@@ -150,7 +170,11 @@ export function createOutboundFetch(policy: OutboundPolicy): typeof fetch {
 }
 
 /** GET `url` and return its body as UTF-8 text (metadata documents): 200 only, within the policy. */
-export async function fetchText(url: string, policy: OutboundPolicy, options: { accept: string; userAgent?: string; fetch?: typeof fetch }): Promise<string> {
+export async function fetchText(
+  url: string,
+  policy: OutboundPolicy,
+  options: { accept: string; userAgent?: string; fetch?: typeof fetch },
+): Promise<string> {
   const target = checkOutboundUrl(url, policy);
   const doFetch = options.fetch ?? createOutboundFetch(policy);
   let response: Response;
@@ -184,11 +208,21 @@ function bodyOf(body: FetchInit['body']): Buffer | undefined {
   throw new OutboundFetchError('url', 'unsupported request body');
 }
 
-function send(url: URL, req: { method: string; headers: Record<string, string>; body: Buffer | undefined }, policy: OutboundPolicy, signal: AbortSignal): Promise<IncomingMessage> {
+function send(
+  url: URL,
+  req: { method: string; headers: Record<string, string>; body: Buffer | undefined },
+  policy: OutboundPolicy,
+  signal: AbortSignal,
+): Promise<IncomingMessage> {
   const request = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const headers = req.body ? { ...req.headers, 'content-length': String(req.body.length) } : req.headers;
   return new Promise((resolve, reject) => {
-    const r = request(url, { method: req.method, headers, signal, ...(policy.allowPrivateAddresses ? {} : { lookup: guardedLookup(policy) }) });
+    const r = request(url, {
+      method: req.method,
+      headers,
+      signal,
+      ...(policy.allowPrivateAddresses ? {} : { lookup: guardedLookup(policy) }),
+    });
     r.on('response', resolve);
     r.on('error', (error: NodeJS.ErrnoException) => reject(failure(error, signal)));
     r.end(req.body);
@@ -219,7 +253,11 @@ function toResponse(response: IncomingMessage, maxBytes: number, signal: AbortSi
       }
       chunks.push(chunk);
     });
-    response.on('end', () => resolve(new Response(NULL_BODY.has(status) ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage ?? '', headers })));
+    response.on('end', () =>
+      resolve(
+        new Response(NULL_BODY.has(status) ? null : Buffer.concat(chunks), { status, statusText: response.statusMessage ?? '', headers }),
+      ),
+    );
     response.on('error', (error: NodeJS.ErrnoException) => reject(failure(error, signal)));
   });
 }
@@ -260,6 +298,7 @@ function failure(error: NodeJS.ErrnoException, signal: AbortSignal): OutboundFet
 
 function asOutboundError(error: unknown): OutboundFetchError {
   if (error instanceof OutboundFetchError) return error;
-  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) return new OutboundFetchError('timeout', 'the request timed out');
+  if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError'))
+    return new OutboundFetchError('timeout', 'the request timed out');
   return new OutboundFetchError('network', `the request failed: ${error instanceof Error ? error.message : String(error)}`);
 }

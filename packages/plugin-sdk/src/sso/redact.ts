@@ -4,7 +4,22 @@
  */
 
 /** Query parameters whose values never reach a log (compared without case). */
-export const SECRET_PARAMS: readonly string[] = ['code', 'state', 'token', 'samlrequest', 'samlresponse', 'relaystate', 'wresult', 'wctx', 'id_token', 'access_token', 'refresh_token', 'client_secret', 'password', 'signature'];
+export const SECRET_PARAMS: readonly string[] = [
+  'code',
+  'state',
+  'token',
+  'samlrequest',
+  'samlresponse',
+  'relaystate',
+  'wresult',
+  'wctx',
+  'id_token',
+  'access_token',
+  'refresh_token',
+  'client_secret',
+  'password',
+  'signature',
+];
 
 const SECRET = new Set(SECRET_PARAMS);
 

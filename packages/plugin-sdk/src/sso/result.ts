@@ -32,7 +32,8 @@ export function ssoErrorCode<P extends string, K extends SsoErrorKind>(prefix: P
 }
 
 /** What people read on a refusal; the precise reason is in the connection's sign-in trace (R19). */
-export const REFUSAL_MESSAGE = 'The sign-in could not be completed. Start again from your application; if it keeps failing, your administrator can see why in the connection’s sign-in attempts.';
+export const REFUSAL_MESSAGE =
+  'The sign-in could not be completed. Start again from your application; if it keeps failing, your administrator can see why in the connection’s sign-in attempts.';
 
 export function redirectResult(location: string, extra: Partial<SsoResult> = {}): SsoResult {
   return { status: 302, ...extra, headers: { location, 'cache-control': 'no-store', ...extra.headers } };
@@ -63,11 +64,21 @@ export function refusalResult(r: RefusalBody, extra: Partial<SsoResult> = {}): S
     return {
       ...extra,
       status: r.status,
-      headers: { ...headers, 'content-type': 'text/html; charset=utf-8', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'", ...extra.headers },
+      headers: {
+        ...headers,
+        'content-type': 'text/html; charset=utf-8',
+        'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
+        ...extra.headers,
+      },
       body,
     };
   }
-  return { ...extra, status: r.status, headers: { ...headers, ...extra.headers }, body: { error: r.error, message: r.message, ...(r.step ? { step: r.step } : {}), requestId: r.requestId } };
+  return {
+    ...extra,
+    status: r.status,
+    headers: { ...headers, ...extra.headers },
+    body: { error: r.error, message: r.message, ...(r.step ? { step: r.step } : {}), requestId: r.requestId },
+  };
 }
 
 /**
@@ -82,17 +93,32 @@ export async function refuseSignIn(
 ): Promise<SsoResult> {
   await signIn.refuse(trace);
   return refusalResult(
-    { status: answer.status ?? 403, error: ssoErrorCode(answer.prefix, 'SIGNIN_REFUSED'), message: answer.message ?? REFUSAL_MESSAGE, step: trace.step, requestId: trace.requestId, accept: answer.accept },
+    {
+      status: answer.status ?? 403,
+      error: ssoErrorCode(answer.prefix, 'SIGNIN_REFUSED'),
+      message: answer.message ?? REFUSAL_MESSAGE,
+      step: trace.step,
+      requestId: trace.requestId,
+      accept: answer.accept,
+    },
     extra,
   );
 }
 
 /** Writes an `SsoResult` to a Fastify reply: the thin adapter every SSO route ends with. */
-export function sendSsoResult(reply: FastifyReply, result: SsoResult, env: { signIn: Pick<SignInApi, 'startSession'>; config: Pick<RosterConfig, 'sessionCookie' | 'production'> }): FastifyReply {
+export function sendSsoResult(
+  reply: FastifyReply,
+  result: SsoResult,
+  env: { signIn: Pick<SignInApi, 'startSession'>; config: Pick<RosterConfig, 'sessionCookie' | 'production'> },
+): FastifyReply {
   for (const [name, value] of Object.entries(result.headers)) reply.header(name, value);
   // Fastify appends repeated set-cookie headers; @fastify/cookie merges the session cookie on send.
   for (const cookie of result.cookies ?? []) reply.header('set-cookie', cookie);
-  if (result.clearSession) reply.header('set-cookie', serializeCookie(env.config.sessionCookie, '', { path: '/', maxAge: 0, secure: env.config.production, sameSite: 'Lax' }));
+  if (result.clearSession)
+    reply.header(
+      'set-cookie',
+      serializeCookie(env.config.sessionCookie, '', { path: '/', maxAge: 0, secure: env.config.production, sameSite: 'Lax' }),
+    );
   if (result.session) env.signIn.startSession(reply, result.session);
   return reply.code(result.status).send(result.body ?? '');
 }

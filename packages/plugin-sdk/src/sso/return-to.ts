@@ -26,7 +26,8 @@ export function inspectReturnTo(input: unknown, allowedOrigins: readonly string[
   if (input.length > MAX_LENGTH) return { ok: false, reason: 'return_to is too long' };
   // Control characters and spaces are removed or rewritten by browsers before parsing.
   // eslint-disable-next-line no-control-regex -- control characters are what this refuses
-  if (/[\u0000-\u0020\u007f-\u009f\u2028\u2029\ufeff]/.test(input)) return { ok: false, reason: 'return_to contains control or space characters' };
+  if (/[\u0000-\u0020\u007f-\u009f\u2028\u2029\ufeff]/.test(input))
+    return { ok: false, reason: 'return_to contains control or space characters' };
   // Browsers read a backslash as a slash in http(s) URLs: `/\evil.com` is `//evil.com`.
   if (input.includes('\\')) return { ok: false, reason: 'return_to contains a backslash' };
 
@@ -43,9 +44,11 @@ export function inspectReturnTo(input: unknown, allowedOrigins: readonly string[
   } catch {
     return { ok: false, reason: 'return_to is neither a path nor an absolute URL' };
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') return { ok: false, reason: `return_to scheme ${url.protocol} is not allowed` };
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    return { ok: false, reason: `return_to scheme ${url.protocol} is not allowed` };
   if (url.username || url.password) return { ok: false, reason: 'return_to must not carry credentials' };
-  if (!allowedOrigins.map(normaliseOrigin).includes(url.origin)) return { ok: false, reason: `return_to origin ${url.origin} is not allowed` };
+  if (!allowedOrigins.map(normaliseOrigin).includes(url.origin))
+    return { ok: false, reason: `return_to origin ${url.origin} is not allowed` };
   return { ok: true, value: url.href };
 }
 

@@ -29,9 +29,16 @@ export interface TestRoster {
   url: string;
   /** Which database the suite runs on. */
   database: 'postgresql' | 'pglite';
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, auth?: { token?: string; headers?: Record<string, string> }): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    auth?: { token?: string; headers?: Record<string, string> },
+  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }>;
   /** Creates a team (with its default license types) and an owner with a session token. */
-  createTeam(slug?: string, seats?: Partial<Record<string, number>>): Promise<{ teamId: string; slug: string; ownerToken: string; ownerId: string }>;
+  createTeam(
+    slug?: string,
+    seats?: Partial<Record<string, number>>,
+  ): Promise<{ teamId: string; slug: string; ownerToken: string; ownerId: string }>;
   /** Adds a member with a password and returns a session token. */
   addMember(teamId: string, email: string, role?: 'owner' | 'admin' | 'member'): Promise<{ membershipId: string; token: string }>;
   platformAdminToken(): Promise<string>;
@@ -74,12 +81,29 @@ export async function eventually(check: () => Promise<boolean> | boolean, ms = 5
 }
 
 /** Boots a real Roster (real HTTP, real PostgreSQL or PGlite) with the given plugins. */
-export async function startTestRoster(opts: { plugins?: RosterPlugin<unknown>[]; pluginOptions?: Record<string, unknown>; config?: Partial<ServerConfig>; roster?: Partial<Parameters<typeof createRoster>[0]>; databaseUrl?: string } = {}): Promise<TestRoster> {
+export async function startTestRoster(
+  opts: {
+    plugins?: RosterPlugin<unknown>[];
+    pluginOptions?: Record<string, unknown>;
+    config?: Partial<ServerConfig>;
+    roster?: Partial<Parameters<typeof createRoster>[0]>;
+    databaseUrl?: string;
+  } = {},
+): Promise<TestRoster> {
   const db = opts.databaseUrl ? { url: opts.databaseUrl } : await freshDatabase();
   // The in-process IdPs listen on 127.0.0.1: the test kit lets SSO plugins reach loopback
   // (ROSTER_OUTBOUND_ALLOW_PRIVATE), unless a test passes `outboundAllowPrivate: false`.
-  const config = loadConfig({ NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }, { port: 0, databaseUrl: db.url, dbPoolMax: 5, outboundAllowPrivate: true, ...opts.config });
-  const roster = await createRoster({ config, plugins: opts.plugins ?? [], pluginOptions: opts.pluginOptions, embeddedDump: 'dump' in db ? db.dump : undefined, ...opts.roster });
+  const config = loadConfig(
+    { NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+    { port: 0, databaseUrl: db.url, dbPoolMax: 5, outboundAllowPrivate: true, ...opts.config },
+  );
+  const roster = await createRoster({
+    config,
+    plugins: opts.plugins ?? [],
+    pluginOptions: opts.pluginOptions,
+    embeddedDump: 'dump' in db ? db.dump : undefined,
+    ...opts.roster,
+  });
   const address = await roster.listen();
   const url = address.replace('[::1]', '127.0.0.1');
   if (!opts.config?.publicUrl) {
@@ -90,7 +114,13 @@ export async function startTestRoster(opts: { plugins?: RosterPlugin<unknown>[];
   // One scrypt per test file: every test member gets the password "test-password".
   const testPasswordHash = hashPassword('test-password');
   const withPassword = async (teamId: string | null, email: string, role: 'owner' | 'admin' | 'member') => {
-    const m = teamId ? await core.members.provision(teamId, { userName: email, email, role, givenName: 'Test', familyName: email.split('@')[0] }, SYSTEM_ACTOR) : null;
+    const m = teamId
+      ? await core.members.provision(
+          teamId,
+          { userName: email, email, role, givenName: 'Test', familyName: email.split('@')[0] },
+          SYSTEM_ACTOR,
+        )
+      : null;
     const userId = m ? m.user.id : (await core.em().findOneOrFail(User, { login: email })).id;
     await core.em().nativeUpdate(User, { id: userId }, { passwordHash: await testPasswordHash });
     // A session straight from the store: password sign-in itself is tested over HTTP elsewhere.
@@ -98,7 +128,9 @@ export async function startTestRoster(opts: { plugins?: RosterPlugin<unknown>[];
     return { membershipId: m?.id ?? '', token };
   };
   return {
-    roster, core, url,
+    roster,
+    core,
+    url,
     database: db.url && !('dump' in db) ? 'postgresql' : 'pglite',
     async gql(query, variables, auth) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...auth?.headers };

@@ -49,7 +49,9 @@ async function clientAuth(conn: OidcConnection): Promise<client.ClientAuth> {
       try {
         key = await importJWK(jwk as JWK, defaultAlg(jwk));
       } catch (error) {
-        throw new ConnectionConfigError(`the private_key_jwt key cannot be imported: ${error instanceof Error ? error.message : String(error)}`);
+        throw new ConnectionConfigError(
+          `the private_key_jwt key cannot be imported: ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
       if (key instanceof Uint8Array) throw new ConnectionConfigError('private_key_jwt needs an asymmetric key');
       return client.PrivateKeyJwt({ key, kid: jwk.kid });
@@ -84,7 +86,10 @@ export function checkRedirectUri(redirectUri: string): void {
 }
 
 /** HTTP is only for test issuers: the operator allows it and the connection asks for it. */
-export function insecureAllowed(conn: Pick<OidcConnection, 'issuer' | 'allowInsecureRequests'>, options: ConfigurationOptions = {}): boolean {
+export function insecureAllowed(
+  conn: Pick<OidcConnection, 'issuer' | 'allowInsecureRequests'>,
+  options: ConfigurationOptions = {},
+): boolean {
   return options.allowInsecureIssuers === true && conn.allowInsecureRequests === true && issuerUrl(conn).protocol === 'http:';
 }
 

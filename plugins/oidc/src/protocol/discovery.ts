@@ -113,7 +113,13 @@ export class DiscoveryCache {
     return async (url, options) => {
       if (options.method === 'GET' && new URL(url).pathname.endsWith(WELL_KNOWN)) return this.serve(url, 'discovery');
       if (options.method === 'GET' && this.jwksUris.has(url)) return this.serve(url, 'jwks', hintKid);
-      const response = await this.baseFetch(url, { method: options.method, headers: options.headers, body: options.body as RequestInit['body'], redirect: options.redirect, signal: options.signal });
+      const response = await this.baseFetch(url, {
+        method: options.method,
+        headers: options.headers,
+        body: options.body as RequestInit['body'],
+        redirect: options.redirect,
+        signal: options.signal,
+      });
       if (options.method !== 'POST' || response.status !== 200 || !response.headers.get('content-type')?.includes('json')) return response;
       // Token endpoint: read the body once to learn the kid, then hand openid-client a copy.
       const body = await response.text();

@@ -90,15 +90,20 @@ export function explain(error: unknown, phase: Phase): Failure {
       return { step: 'id_token', reason: message };
     }
     case 'OAUTH_JSON_ATTRIBUTE_COMPARISON_FAILED':
-      if (phase === 'userinfo' && claim === 'sub') return { step: 'userinfo', reason: 'the userinfo "sub" differs from the ID token "sub"' };
-      if (phase === 'discovery') return { step: 'discovery', reason: 'the discovery document names a different issuer than the connection' };
+      if (phase === 'userinfo' && claim === 'sub')
+        return { step: 'userinfo', reason: 'the userinfo "sub" differs from the ID token "sub"' };
+      if (phase === 'discovery')
+        return { step: 'discovery', reason: 'the discovery document names a different issuer than the connection' };
       return { step: phase, reason: message };
     case 'OAUTH_KEY_SELECTION_FAILED':
       return { step: 'signature', reason: message };
     case 'OAUTH_UNSUPPORTED_OPERATION':
       return { step: 'signature', reason: `unsupported or refused signature algorithm (${message})` };
     case 'OAUTH_HTTP_REQUEST_FORBIDDEN':
-      return { step: 'configuration', reason: 'the provider is not on https (plain http needs allowInsecureRequests, for test issuers only)' };
+      return {
+        step: 'configuration',
+        reason: 'the provider is not on https (plain http needs allowInsecureRequests, for test issuers only)',
+      };
     case 'OAUTH_TIMEOUT':
       return { step: phase, reason: `the identity provider did not answer in time (${phase})` };
     default: {

@@ -70,13 +70,22 @@ function parseFlowData(raw: unknown): OidcFlowData | null {
 export function oidcFlows(deps: Pick<FlowDeps, 'flows' | 'flowTtlSeconds' | 'secureCookies'>): SsoFlows<OidcFlowData> {
   return new SsoFlows(
     deps.flows,
-    { namespace: FLOW_NAMESPACE, cookie: { name: STATE_COOKIE, path: '/oidc', sameSite: 'Lax' }, ttlSeconds: deps.flowTtlSeconds ?? 600, parseData: parseFlowData },
+    {
+      namespace: FLOW_NAMESPACE,
+      cookie: { name: STATE_COOKIE, path: '/oidc', sameSite: 'Lax' },
+      ttlSeconds: deps.flowTtlSeconds ?? 600,
+      parseData: parseFlowData,
+    },
     () => deps.secureCookies === true,
   );
 }
 
 /** Starts a sign-in: stores the flow state and returns where to send the browser, and the binding cookie. */
-export async function beginSignIn(conn: OidcConnection, deps: FlowDeps, options: BeginOptions = {}): Promise<{ url: URL; state: string; setCookie: string }> {
+export async function beginSignIn(
+  conn: OidcConnection,
+  deps: FlowDeps,
+  options: BeginOptions = {},
+): Promise<{ url: URL; state: string; setCookie: string }> {
   let config: client.Configuration;
   try {
     config = await openConfiguration(conn, deps.discovery, deps.discovery.fetchForAttempt(), deps);
@@ -100,7 +109,11 @@ export async function beginSignIn(conn: OidcConnection, deps: FlowDeps, options:
   if (options.loginHint) parameters.login_hint = options.loginHint;
   if (options.prompt) parameters.prompt = options.prompt;
   const url = client.buildAuthorizationUrl(config, parameters);
-  const { setCookie } = await oidcFlows(deps).begin(state, { connectionId: conn.id, teamId: conn.teamId, returnTo: options.returnTo ?? null, data: { codeVerifier, nonce } }, options.cookieHeader);
+  const { setCookie } = await oidcFlows(deps).begin(
+    state,
+    { connectionId: conn.id, teamId: conn.teamId, returnTo: options.returnTo ?? null, data: { codeVerifier, nonce } },
+    options.cookieHeader,
+  );
   return { url, state, setCookie };
 }
 
@@ -112,9 +125,13 @@ export async function beginSignIn(conn: OidcConnection, deps: FlowDeps, options:
 function checkIssParameter(callbackUrl: URL, metadata: client.ServerMetadata): Failure | null {
   const iss = callbackUrl.searchParams.get('iss');
   if (iss === null) {
-    return metadata.authorization_response_iss_parameter_supported ? { step: 'issuer', reason: 'the provider sends the iss parameter but this response has none (mix-up?)' } : null;
+    return metadata.authorization_response_iss_parameter_supported
+      ? { step: 'issuer', reason: 'the provider sends the iss parameter but this response has none (mix-up?)' }
+      : null;
   }
-  return iss === metadata.issuer ? null : { step: 'issuer', reason: `the response was issued by ${iss}, not by this connection's provider (mix-up)` };
+  return iss === metadata.issuer
+    ? null
+    : { step: 'issuer', reason: `the response was issued by ${iss}, not by this connection's provider (mix-up)` };
 }
 
 /** Completes a sign-in from the callback URL; never throws for protocol failures. */
@@ -132,7 +149,14 @@ export async function finishSignIn(
   if (typeof connOrResolver === 'function') {
     const pending = await flows.peek(state);
     conn = pending ? await connOrResolver(pending.connectionId) : null;
-    if (pending && !conn) return { ok: false, step: 'configuration', reason: 'the connection of this sign-in no longer exists', connectionId: pending.connectionId, teamId: pending.teamId };
+    if (pending && !conn)
+      return {
+        ok: false,
+        step: 'configuration',
+        reason: 'the connection of this sign-in no longer exists',
+        connectionId: pending.connectionId,
+        teamId: pending.teamId,
+      };
   } else {
     conn = connOrResolver;
   }
@@ -192,7 +216,12 @@ export async function finishSignIn(
   if (conn.hostedDomain) {
     const hd = typeof idClaims.hd === 'string' ? idClaims.hd.toLowerCase() : null;
     if (hd !== conn.hostedDomain.toLowerCase()) {
-      return fail({ step: 'hd', reason: hd ? `the account belongs to ${hd}, not ${conn.hostedDomain}` : `the account is not a ${conn.hostedDomain} workspace account` });
+      return fail({
+        step: 'hd',
+        reason: hd
+          ? `the account belongs to ${hd}, not ${conn.hostedDomain}`
+          : `the account is not a ${conn.hostedDomain} workspace account`,
+      });
     }
   }
 
@@ -208,7 +237,14 @@ export async function finishSignIn(
   }
   // Signed ID token claims win; userinfo only fills in what the ID token left out.
   const claims: Record<string, unknown> = { ...userinfo, ...idClaims };
-  return { ok: true, identity: mapIdentity(conn, claims), returnTo: flow.returnTo, connectionId: conn.id, teamId: conn.teamId, setCookie: claimed.setCookie };
+  return {
+    ok: true,
+    identity: mapIdentity(conn, claims),
+    returnTo: flow.returnTo,
+    connectionId: conn.id,
+    teamId: conn.teamId,
+    setCookie: claimed.setCookie,
+  };
 }
 
 /**
@@ -241,12 +277,19 @@ export interface ProviderSummary {
  * Checks a connection before it is saved (discovery, client authentication settings) and
  * returns what the admin may want to see. Nothing is sent to the provider but GET requests.
  */
-export async function checkConnection(conn: OidcConnection, deps: Pick<FlowDeps, 'discovery' | 'allowInsecureIssuers'>): Promise<{ ok: true; provider: ProviderSummary } | { ok: false; step: Failure['step']; reason: string }> {
+export async function checkConnection(
+  conn: OidcConnection,
+  deps: Pick<FlowDeps, 'discovery' | 'allowInsecureIssuers'>,
+): Promise<{ ok: true; provider: ProviderSummary } | { ok: false; step: Failure['step']; reason: string }> {
   try {
     const metadata = (await openConfiguration(conn, deps.discovery, deps.discovery.fetchForAttempt(), deps)).serverMetadata();
     const methods = metadata.token_endpoint_auth_methods_supported ?? ['client_secret_basic'];
     if (!methods.includes(conn.tokenEndpointAuthMethod)) {
-      return { ok: false, step: 'configuration', reason: `the provider does not offer ${conn.tokenEndpointAuthMethod} (it offers ${methods.join(', ')})` };
+      return {
+        ok: false,
+        step: 'configuration',
+        reason: `the provider does not offer ${conn.tokenEndpointAuthMethod} (it offers ${methods.join(', ')})`,
+      };
     }
     return {
       ok: true,

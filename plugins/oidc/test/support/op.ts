@@ -103,7 +103,12 @@ async function interact(provider: Provider, req: IncomingMessage, res: ServerRes
     if (prompt.name === 'login') {
       const accountId = typeof params.login_hint === 'string' ? params.login_hint : '';
       if (accountId === 'nobody') {
-        await provider.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user cancelled the sign-in' }, { mergeWithLastSubmission: false });
+        await provider.interactionFinished(
+          req,
+          res,
+          { error: 'access_denied', error_description: 'The user cancelled the sign-in' },
+          { mergeWithLastSubmission: false },
+        );
         return;
       }
       await provider.interactionFinished(req, res, { login: { accountId } }, { mergeWithLastSubmission: false });

@@ -43,7 +43,10 @@ const b64u = (value: unknown): string => Buffer.from(JSON.stringify(value)).toSt
 
 export class RogueOp {
   readonly hits = new Map<string, number>();
-  private readonly codes = new Map<string, { scenario: Scenario; nonce: string | null; clientId: string; challenge: string | null; idToken?: string }>();
+  private readonly codes = new Map<
+    string,
+    { scenario: Scenario; nonce: string | null; clientId: string; challenge: string | null; idToken?: string }
+  >();
   private constructor(
     private readonly server: Server,
     readonly base: string,
@@ -60,7 +63,12 @@ export class RogueOp {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         void (op as RogueOp)
-          .handle(req.method ?? 'GET', new URL(req.url ?? '/', 'http://x').pathname, req.headers.authorization, Buffer.concat(chunks).toString())
+          .handle(
+            req.method ?? 'GET',
+            new URL(req.url ?? '/', 'http://x').pathname,
+            req.headers.authorization,
+            Buffer.concat(chunks).toString(),
+          )
           .then(({ status, body }) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body)))
           .catch((error: unknown) => res.writeHead(500).end(String(error)));
       });
@@ -68,14 +76,19 @@ export class RogueOp {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const issuer = options.issuer ?? base;
-    op = new RogueOp(server, base, {
-      issuer,
-      metadataIssuer: options.metadataIssuer ?? issuer,
-      publish: options.publish ?? ['a'],
-      publishKids: options.publishKids ?? true,
-      issParameter: options.issParameter ?? false,
-      discoveryStatus: options.discoveryStatus,
-    }, keys);
+    op = new RogueOp(
+      server,
+      base,
+      {
+        issuer,
+        metadataIssuer: options.metadataIssuer ?? issuer,
+        publish: options.publish ?? ['a'],
+        publishKids: options.publishKids ?? true,
+        issParameter: options.issParameter ?? false,
+        discoveryStatus: options.discoveryStatus,
+      },
+      keys,
+    );
     return op;
   }
 
@@ -97,7 +110,12 @@ export class RogueOp {
   respond(authorizationUrl: URL, scenario: Scenario = {}, overrides: { state?: string | null; iss?: string | null } = {}): URL {
     const params = authorizationUrl.searchParams;
     const code = randomUUID();
-    this.codes.set(code, { scenario, nonce: params.get('nonce'), clientId: String(params.get('client_id')), challenge: params.get('code_challenge') });
+    this.codes.set(code, {
+      scenario,
+      nonce: params.get('nonce'),
+      clientId: String(params.get('client_id')),
+      challenge: params.get('code_challenge'),
+    });
     const callback = new URL(String(params.get('redirect_uri')));
     callback.searchParams.set('code', code);
     const state = overrides.state === undefined ? params.get('state') : overrides.state;
@@ -111,7 +129,12 @@ export class RogueOp {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
-  private async handle(method: string, path: string, authorization: string | undefined, body: string): Promise<{ status: number; body: unknown }> {
+  private async handle(
+    method: string,
+    path: string,
+    authorization: string | undefined,
+    body: string,
+  ): Promise<{ status: number; body: unknown }> {
     const endpoint = path.slice(path.lastIndexOf('/') + 1);
     this.hits.set(endpoint, (this.hits.get(endpoint) ?? 0) + 1);
     const issuer = this.options.issuer;
@@ -156,7 +179,8 @@ export class RogueOp {
     const grant = this.codes.get(code);
     if (!grant) return { status: 400, body: { error: 'invalid_grant' } };
     const verifier = form.get('code_verifier') ?? '';
-    if (grant.challenge !== createHash('sha256').update(verifier).digest('base64url')) return { status: 400, body: { error: 'invalid_grant', error_description: 'PKCE' } };
+    if (grant.challenge !== createHash('sha256').update(verifier).digest('base64url'))
+      return { status: 400, body: { error: 'invalid_grant', error_description: 'PKCE' } };
     if (grant.scenario.tokenError) return grant.scenario.tokenError;
     const now = Math.floor(Date.now() / 1000);
     const claims: Record<string, unknown> = {
@@ -180,7 +204,8 @@ export class RogueOp {
     const name = scenario.signWith ?? 'a';
     const header: Record<string, unknown> = { alg: 'RS256', typ: 'JWT', kid: `key-${name}`, ...scenario.header };
     if (header.kid === undefined) delete header.kid;
-    const jws = (key: Parameters<SignJWT['sign']>[0], h = header) => new SignJWT(claims).setProtectedHeader({ ...h, alg: String(h.alg) }).sign(key);
+    const jws = (key: Parameters<SignJWT['sign']>[0], h = header) =>
+      new SignJWT(claims).setProtectedHeader({ ...h, alg: String(h.alg) }).sign(key);
     switch (scenario.signing ?? 'good') {
       case 'none':
         return `${b64u({ alg: 'none', typ: 'JWT' })}.${b64u(claims)}.`;

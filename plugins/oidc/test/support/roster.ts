@@ -68,7 +68,13 @@ export async function browserSignIn(
   const authorizationUrl = new URL(location);
   const callback = await followToCallback(authorizationUrl, authorizationUrl.searchParams.get('redirect_uri') ?? `${publicUrl}/oidc/`, jar);
   const target = new URL(`${callback.pathname}${callback.search}`, opts.finishOn ?? rosterUrl);
-  const cookie = opts.dropStateCookie ? jar.header().split('; ').filter((c) => !c.startsWith('roster_oidc_state=')).join('; ') : jar.header();
+  const cookie = opts.dropStateCookie
+    ? jar
+        .header()
+        .split('; ')
+        .filter((c) => !c.startsWith('roster_oidc_state='))
+        .join('; ')
+    : jar.header();
   const finished = await fetch(target, { redirect: 'manual', headers: { cookie } });
   jar.store(finished);
   return {

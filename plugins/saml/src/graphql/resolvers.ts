@@ -16,7 +16,12 @@ import {
 } from './types.js';
 
 const mapping = (m: AttributeOverrides) =>
-  Object.assign(new SamlAttributeMappingType(), { email: m.email ?? null, givenName: m.givenName ?? null, familyName: m.familyName ?? null, groups: m.groups ?? null });
+  Object.assign(new SamlAttributeMappingType(), {
+    email: m.email ?? null,
+    givenName: m.givenName ?? null,
+    familyName: m.familyName ?? null,
+    groups: m.groups ?? null,
+  });
 
 export function toConnectionType(c: SamlConnectionEntity, svc: SamlConnections, now: Date = new Date()): SamlConnectionType {
   const urls = svc.urls(c.id);
@@ -108,14 +113,18 @@ function toInput(input: SamlConnectionInput): ConnectionInput {
 export class SamlTeamResolver {
   constructor(private readonly svc: SamlConnections) {}
 
-  @FieldResolver(() => [SamlConnectionType], { description: 'SAML 2.0 connections with the SP values to paste into the IdP. Team admins only.' })
+  @FieldResolver(() => [SamlConnectionType], {
+    description: 'SAML 2.0 connections with the SP values to paste into the IdP. Team admins only.',
+  })
   async samlConnections(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<SamlConnectionType[]> {
     requireTeamAdmin(ctx, team.id);
     const now = new Date();
     return (await this.svc.list(team.id)).map((c) => toConnectionType(c, this.svc, now));
   }
 
-  @Mutation(() => SamlConnectionType, { description: 'Team admins. The IdP side from metadataXml, metadataUrl, or typed-in fields; a new SP key pair is generated.' })
+  @Mutation(() => SamlConnectionType, {
+    description: 'Team admins. The IdP side from metadataXml, metadataUrl, or typed-in fields; a new SP key pair is generated.',
+  })
   async createSamlConnection(
     @Arg('teamId', () => ID) teamId: string,
     @Arg('input', () => SamlConnectionInput) input: SamlConnectionInput,
@@ -146,7 +155,9 @@ export class SamlTeamResolver {
     return true;
   }
 
-  @Mutation(() => SamlConnectionType, { description: 'Team admins. Re-reads the IdP metadata URL now (certificate rollover, new endpoints).' })
+  @Mutation(() => SamlConnectionType, {
+    description: 'Team admins. Re-reads the IdP metadata URL now (certificate rollover, new endpoints).',
+  })
   async refreshSamlMetadata(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<SamlConnectionType> {
     const em = ctx.core.em();
     const conn = await this.load(em, id, ctx);
@@ -167,7 +178,9 @@ export class SamlTeamResolver {
 export class SamlConnectionResolver {
   constructor(private readonly signIn: SignInApi) {}
 
-  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts through this connection, newest first, with the failing step and reason.' })
+  @FieldResolver(() => [SignInAttemptType], {
+    description: 'The last sign-in attempts through this connection, newest first, with the failing step and reason.',
+  })
   async attempts(
     @Root() conn: SamlConnectionType,
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,

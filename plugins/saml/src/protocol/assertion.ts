@@ -43,9 +43,7 @@ export function checkAssertion(assertion: Element, config: SamlConnectionConfig,
   const conditionsEnd = checkConditions(assertion, config, clock);
   const sessionIndex = checkAuthnStatements(assertion, clock);
 
-  const validUntil = new Date(
-    Math.max(confirmation.notOnOrAfter.getTime(), conditionsEnd?.getTime() ?? 0) + clock.skewMs,
-  );
+  const validUntil = new Date(Math.max(confirmation.notOnOrAfter.getTime(), conditionsEnd?.getTime() ?? 0) + clock.skewMs);
   return {
     assertionId,
     issuer,

@@ -64,7 +64,9 @@ export function buildAuthnRequest(config: SamlConnectionConfig, options: AuthnRe
   if (options.relayState !== undefined) query += `&RelayState=${encodeURIComponent(options.relayState)}`;
   if (sign) {
     query += `&SigAlg=${encodeURIComponent(RSA_SHA256)}`;
-    const signature = createSign('RSA-SHA256').update(query).sign(config.spPrivateKey as string, 'base64');
+    const signature = createSign('RSA-SHA256')
+      .update(query)
+      .sign(config.spPrivateKey as string, 'base64');
     query += `&Signature=${encodeURIComponent(signature)}`;
   }
   const separator = config.idpSsoUrl.includes('?') ? '&' : '?';

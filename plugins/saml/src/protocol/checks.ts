@@ -57,7 +57,10 @@ export function refuseTruncationVectors(root: Element): void {
       if (step) {
         for (let inner = element.firstChild; inner; inner = inner.nextSibling) {
           if (inner.nodeType === COMMENT_NODE || inner.nodeType === CDATA_SECTION_NODE) {
-            refuse(step, `<${element.localName}> contains an XML ${inner.nodeType === COMMENT_NODE ? 'comment' : 'CDATA section'} (truncation attack)`);
+            refuse(
+              step,
+              `<${element.localName}> contains an XML ${inner.nodeType === COMMENT_NODE ? 'comment' : 'CDATA section'} (truncation attack)`,
+            );
           }
         }
       }

@@ -1,13 +1,6 @@
 export { validateSamlResponse } from './response.js';
 export { buildAuthnRequest, newRequestId, postFormHtml, type AuthnRequestOptions, type AuthnRequestResult } from './authn-request.js';
-export {
-  parseIdpMetadata,
-  buildSpMetadata,
-  preferredSsoService,
-  MetadataError,
-  type IdpMetadata,
-  type SamlEndpoint,
-} from './metadata.js';
+export { parseIdpMetadata, buildSpMetadata, preferredSsoService, MetadataError, type IdpMetadata, type SamlEndpoint } from './metadata.js';
 export { IDP_PRESETS, idpPreset, type IdpPreset, type IdpPresetId } from './presets.js';
 export { mapProfile, readAttributes, type AttributeMapping, type MappedProfile } from './attributes.js';
 export { decodePostedMessage } from './decode.js';

@@ -85,7 +85,13 @@ export function buildLogoutResponse(config: SamlConnectionConfig, options: Logou
   return { id, redirectUrl: redirectUrl(options.destination, 'SAMLResponse', xml, options.relayState, config.spPrivateKey) };
 }
 
-function redirectUrl(destination: string, field: 'SAMLRequest' | 'SAMLResponse', xml: string, relayState: string | undefined, key: string | undefined): string {
+function redirectUrl(
+  destination: string,
+  field: 'SAMLRequest' | 'SAMLResponse',
+  xml: string,
+  relayState: string | undefined,
+  key: string | undefined,
+): string {
   // Bindings 3.4.4.1: the signature covers the exact query string, in this order.
   let query = `${field}=${encodeURIComponent(deflateRawSync(Buffer.from(xml, 'utf8')).toString('base64'))}`;
   if (relayState !== undefined) query += `&RelayState=${encodeURIComponent(relayState)}`;
@@ -135,7 +141,8 @@ export async function validateLogoutRequest(
     const now = deps.now();
     const skewMs = (config.clockSkewSeconds ?? DEFAULT_CLOCK_SKEW_SECONDS) * 1000;
     const { root, relayState } = input.binding === 'redirect' ? readRedirect(input.rawQuery, config) : readPost(input.form, config);
-    if (root.namespaceURI !== SAML_NS.protocol || root.localName !== 'LogoutRequest') refuse(`expected a LogoutRequest, got <${root.tagName}>`);
+    if (root.namespaceURI !== SAML_NS.protocol || root.localName !== 'LogoutRequest')
+      refuse(`expected a LogoutRequest, got <${root.tagName}>`);
     if (root.getAttribute('Version') !== '2.0') refuse('LogoutRequest Version is not 2.0');
     const id = root.getAttribute('ID') ?? '';
     if (id === '') refuse('LogoutRequest has no ID');
@@ -145,7 +152,8 @@ export async function validateLogoutRequest(
     const destination = root.getAttribute('Destination');
     if (destination !== null && !sameUrl(destination, sloUrl)) refuse(`destination mismatch: expected ${sloUrl} got ${destination}`);
     const issued = time(root, 'IssueInstant');
-    if (!issued || Math.abs(now.getTime() - issued.getTime()) > skewMs + LOGOUT_MAX_AGE_MS) refuse('LogoutRequest IssueInstant is missing or too far from now');
+    if (!issued || Math.abs(now.getTime() - issued.getTime()) > skewMs + LOGOUT_MAX_AGE_MS)
+      refuse('LogoutRequest IssueInstant is missing or too far from now');
     const notOnOrAfter = time(root, 'NotOnOrAfter');
     if (notOnOrAfter && now.getTime() - skewMs >= notOnOrAfter.getTime()) refuse('LogoutRequest has expired');
     if (childElements(root, SAML_NS.assertion, 'EncryptedID').length > 0) refuse('encrypted NameID is not supported');
@@ -153,8 +161,14 @@ export async function validateLogoutRequest(
     if (nameIds.length !== 1) refuse('LogoutRequest must have exactly one NameID');
     const nameId = text(nameIds[0] as Element).trim();
     if (nameId === '') refuse('NameID is empty');
-    const sessionIndexes = childElements(root, SAML_NS.protocol, 'SessionIndex').map((e) => text(e).trim()).filter((s) => s !== '');
-    const first = await deps.replay.claim(LOGOUT_REPLAY_NAMESPACE, `${config.idpEntityId}\n${id}`, new Date(now.getTime() + 2 * (skewMs + LOGOUT_MAX_AGE_MS)));
+    const sessionIndexes = childElements(root, SAML_NS.protocol, 'SessionIndex')
+      .map((e) => text(e).trim())
+      .filter((s) => s !== '');
+    const first = await deps.replay.claim(
+      LOGOUT_REPLAY_NAMESPACE,
+      `${config.idpEntityId}\n${id}`,
+      new Date(now.getTime() + 2 * (skewMs + LOGOUT_MAX_AGE_MS)),
+    );
     if (!first) refuse(`LogoutRequest ${id} was already processed (replay)`);
     return { ok: true, request: { id, nameId, sessionIndexes, relayState } };
   } catch (error) {
@@ -184,8 +198,7 @@ export function logoutResponseInResponseTo(input: LogoutMessageInput): string | 
 
 /** Which SAML message an SLO request carries. */
 export function logoutMessageKind(input: LogoutMessageInput): 'request' | 'response' | null {
-  const has = (name: string) =>
-    input.binding === 'redirect' ? rawParams(input.rawQuery).has(name) : typeof input.form[name] === 'string';
+  const has = (name: string) => (input.binding === 'redirect' ? rawParams(input.rawQuery).has(name) : typeof input.form[name] === 'string');
   if (has('SAMLRequest')) return 'request';
   if (has('SAMLResponse')) return 'response';
   return null;

@@ -113,9 +113,7 @@ export function buildSpMetadata(config: SamlConnectionConfig, options: { sloUrl?
         )
         .join('')
     : '';
-  const slo = options.sloUrl
-    ? `<md:SingleLogoutService Binding="${BINDINGS.redirect}" Location="${escapeXml(options.sloUrl)}"/>`
-    : '';
+  const slo = options.sloUrl ? `<md:SingleLogoutService Binding="${BINDINGS.redirect}" Location="${escapeXml(options.sloUrl)}"/>` : '';
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<md:EntityDescriptor xmlns:md="${SAML_NS.metadata}" xmlns:ds="${SAML_NS.ds}" entityID="${escapeXml(config.spEntityId)}">`,

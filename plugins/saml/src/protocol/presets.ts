@@ -16,17 +16,7 @@ export interface IdpPreset {
   setupHint: string;
 }
 
-export type IdpPresetId =
-  | 'okta'
-  | 'entra'
-  | 'auth0'
-  | 'duo'
-  | 'onelogin'
-  | 'google'
-  | 'adfs'
-  | 'jumpcloud'
-  | 'ping'
-  | 'generic';
+export type IdpPresetId = 'okta' | 'entra' | 'auth0' | 'duo' | 'onelogin' | 'google' | 'adfs' | 'jumpcloud' | 'ping' | 'generic';
 
 const CLAIMS = {
   email: 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress',

@@ -155,7 +155,12 @@ function parseDecrypted(xml: string): Document {
   }
 }
 
-function verify(doc: Document, element: Element, trust: { trustedCerts: string[]; allowSha1: boolean }, what: string): { signedElement: Element } {
+function verify(
+  doc: Document,
+  element: Element,
+  trust: { trustedCerts: string[]; allowSha1: boolean },
+  what: string,
+): { signedElement: Element } {
   try {
     return verifyElementSignature(doc, element, trust);
   } catch (error) {
@@ -175,7 +180,10 @@ function checkStatus(response: Element): void {
   const sub = code ? childElements(code, SAML_NS.protocol, 'StatusCode')[0]?.getAttribute('Value') : undefined;
   const message = childElements(status[0] as Element, SAML_NS.protocol, 'StatusMessage')[0]?.textContent?.trim();
   const short = (uri: string) => uri.replace('urn:oasis:names:tc:SAML:2.0:status:', '');
-  refuse('status', `IdP refused the sign-in: ${short(value) || '(no status)'}${sub ? `/${short(sub)}` : ''}${message ? ` (${message.slice(0, 200)})` : ''}`);
+  refuse(
+    'status',
+    `IdP refused the sign-in: ${short(value) || '(no status)'}${sub ? `/${short(sub)}` : ''}${message ? ` (${message.slice(0, 200)})` : ''}`,
+  );
 }
 
 function checkResponseIssuer(response: Element, config: SamlConnectionConfig): void {

@@ -91,9 +91,7 @@ export type SamlValidationStep =
   | 'attributes'
   | 'replay';
 
-export type SamlValidationResult =
-  | { ok: true; identity: SamlIdentity }
-  | { ok: false; step: SamlValidationStep; reason: string };
+export type SamlValidationResult = { ok: true; identity: SamlIdentity } | { ok: false; step: SamlValidationStep; reason: string };
 
 export class SamlValidationError extends Error {
   constructor(

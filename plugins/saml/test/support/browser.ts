@@ -55,7 +55,11 @@ export class Browser {
   }
 
   /** GraphQL with this browser's cookies (the session cookie, not a bearer token). */
-  async gql<T>(baseUrl: string, query: string, variables: Record<string, unknown> = {}): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
+  async gql<T>(
+    baseUrl: string,
+    query: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<{ data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
     const response = await fetch(`${baseUrl}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', cookie: this.cookieHeader() },

@@ -47,7 +47,10 @@ const iso = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
 export function assertionXml(spec: ResponseSpec): string {
   const irt = spec.inResponseTo ? ` InResponseTo="${esc(spec.inResponseTo)}"` : '';
-  const audience = spec.audience === null ? '' : `<saml:AudienceRestriction><saml:Audience>${esc(spec.audience)}</saml:Audience></saml:AudienceRestriction>`;
+  const audience =
+    spec.audience === null
+      ? ''
+      : `<saml:AudienceRestriction><saml:Audience>${esc(spec.audience)}</saml:Audience></saml:AudienceRestriction>`;
   const attributes = Object.entries(spec.attributes)
     .map(
       ([name, values]) =>

@@ -17,7 +17,10 @@ export interface SamlRoster {
  * A Roster node with the SAML plugin whose public URL is known before it listens (SP entity ids
  * and ACS URLs derive from it). A second node passes the first one's `publicUrl` and database.
  */
-export async function startSamlRoster(options: SamlPluginInput = {}, node: { publicUrl?: string; databaseUrl?: string } = {}): Promise<SamlRoster> {
+export async function startSamlRoster(
+  options: SamlPluginInput = {},
+  node: { publicUrl?: string; databaseUrl?: string } = {},
+): Promise<SamlRoster> {
   const port = await freePort();
   const publicUrl = node.publicUrl ?? `http://127.0.0.1:${port}`;
   // Tests serve IdP metadata from 127.0.0.1 over http; production refuses both by default.
@@ -112,28 +115,59 @@ export interface SignInRun {
  */
 export async function spInitiated(
   conn: Connection,
-  options: { returnTo?: string; nameId?: string; attributes?: Record<string, string[]>; signing?: Signing; signer?: SignWith; finishOn?: string; startOn?: string; overrides?: Partial<ResponseSpec>; browser?: Browser; encryptFor?: string } = {},
+  options: {
+    returnTo?: string;
+    nameId?: string;
+    attributes?: Record<string, string[]>;
+    signing?: Signing;
+    signer?: SignWith;
+    finishOn?: string;
+    startOn?: string;
+    overrides?: Partial<ResponseSpec>;
+    browser?: Browser;
+    encryptFor?: string;
+  } = {},
 ): Promise<SignInRun> {
   const browser = options.browser ?? new Browser();
   const start = new URL(conn.loginUrl);
   const startBase = options.startOn ?? start.origin;
-  const login = await browser.get(`${startBase}${start.pathname}${options.returnTo ? `?return_to=${encodeURIComponent(options.returnTo)}` : ''}`);
+  const login = await browser.get(
+    `${startBase}${start.pathname}${options.returnTo ? `?return_to=${encodeURIComponent(options.returnTo)}` : ''}`,
+  );
   expect(login.status, await login.clone().text()).toBe(302);
   const request = readRedirectRequest(login.headers.get('location') ?? '');
   const nameId = options.nameId ?? 'ada@example.com';
-  const s = spec(conn, { inResponseTo: request.id, nameId, attributes: options.attributes ?? { email: [nameId], firstName: ['Ada'], lastName: ['Lovelace'] }, ...options.overrides });
-  const xml = signedXml(s, { ...(options.signing ? { signing: options.signing } : {}), ...(options.signer ? { signer: options.signer } : {}), ...(options.encryptFor ? { encryptFor: options.encryptFor } : {}) });
+  const s = spec(conn, {
+    inResponseTo: request.id,
+    nameId,
+    attributes: options.attributes ?? { email: [nameId], firstName: ['Ada'], lastName: ['Lovelace'] },
+    ...options.overrides,
+  });
+  const xml = signedXml(s, {
+    ...(options.signing ? { signing: options.signing } : {}),
+    ...(options.signer ? { signer: options.signer } : {}),
+    ...(options.encryptFor ? { encryptFor: options.encryptFor } : {}),
+  });
   const acsUrl = new URL(conn.acsUrl);
-  const acs = await browser.postForm(`${options.finishOn ?? acsUrl.origin}${acsUrl.pathname}`, { SAMLResponse: b64(xml), ...(request.relayState ? { RelayState: request.relayState } : {}) });
+  const acs = await browser.postForm(`${options.finishOn ?? acsUrl.origin}${acsUrl.pathname}`, {
+    SAMLResponse: b64(xml),
+    ...(request.relayState ? { RelayState: request.relayState } : {}),
+  });
   return { browser, acs, requestId: request.id, relayState: request.relayState };
 }
 
 /** An unsolicited (IdP-initiated) response posted to the ACS. */
-export async function idpInitiated(conn: Connection, options: { xml?: string; nameId?: string; relayState?: string; browser?: Browser; overrides?: Partial<ResponseSpec> } = {}): Promise<{ browser: Browser; acs: Response; xml: string }> {
+export async function idpInitiated(
+  conn: Connection,
+  options: { xml?: string; nameId?: string; relayState?: string; browser?: Browser; overrides?: Partial<ResponseSpec> } = {},
+): Promise<{ browser: Browser; acs: Response; xml: string }> {
   const browser = options.browser ?? new Browser();
   const nameId = options.nameId ?? 'ada@example.com';
   const xml = options.xml ?? signedXml(spec(conn, { nameId, attributes: { email: [nameId] }, ...options.overrides }));
-  const acs = await browser.postForm(conn.acsUrl, { SAMLResponse: b64(xml), ...(options.relayState ? { RelayState: options.relayState } : {}) });
+  const acs = await browser.postForm(conn.acsUrl, {
+    SAMLResponse: b64(xml),
+    ...(options.relayState ? { RelayState: options.relayState } : {}),
+  });
   return { browser, acs, xml };
 }
 

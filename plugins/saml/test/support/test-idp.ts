@@ -11,10 +11,22 @@ export const IDP_SLO = 'https://idp.test/saml/slo';
 
 const body = (pem: string) => pem.replace(/-----(BEGIN|END) CERTIFICATE-----/g, '').replace(/\s+/g, '');
 
-export function idpMetadata(options: { certs?: string[]; entityId?: string; sso?: string; slo?: string | null; postOnly?: boolean; wantAuthnRequestsSigned?: boolean } = {}): string {
+export function idpMetadata(
+  options: {
+    certs?: string[];
+    entityId?: string;
+    sso?: string;
+    slo?: string | null;
+    postOnly?: boolean;
+    wantAuthnRequestsSigned?: boolean;
+  } = {},
+): string {
   const certs = options.certs ?? [IDP.cert];
   const keys = certs
-    .map((c) => `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(c)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`)
+    .map(
+      (c) =>
+        `<md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${body(c)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>`,
+    )
     .join('');
   const sso = options.sso ?? IDP_SSO;
   const slo = options.slo === undefined ? IDP_SLO : options.slo;
@@ -78,7 +90,15 @@ export function signedXml(s: ResponseSpec, options: { signing?: Signing; signer?
 export const b64 = (xml: string) => Buffer.from(xml, 'utf8').toString('base64');
 
 /** Reads the AuthnRequest the SP sent by HTTP-Redirect. */
-export function readRedirectRequest(location: string): { id: string; acsUrl: string; issuer: string; destination: string; relayState: string | null; url: URL; xml: string } {
+export function readRedirectRequest(location: string): {
+  id: string;
+  acsUrl: string;
+  issuer: string;
+  destination: string;
+  relayState: string | null;
+  url: URL;
+  xml: string;
+} {
   const url = new URL(location);
   const xml = inflateRawSync(Buffer.from(url.searchParams.get('SAMLRequest') ?? '', 'base64')).toString('utf8');
   return { ...describeRequest(xml), relayState: url.searchParams.get('RelayState'), url, xml };
@@ -99,12 +119,16 @@ export function describeRequest(xml: string): { id: string; acsUrl: string; issu
 export function formFields(html: string): { action: string; fields: Record<string, string> } {
   const action = /<form method="post" action="([^"]+)"/.exec(html)?.[1] ?? '';
   const fields: Record<string, string> = {};
-  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g)) fields[m[1] as string] = (m[2] as string).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
+  for (const m of html.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)"\/>/g))
+    fields[m[1] as string] = (m[2] as string).replace(/&amp;/g, '&').replace(/&quot;/g, '"');
   return { action: action.replace(/&amp;/g, '&'), fields };
 }
 
 /** An IdP-initiated LogoutRequest by HTTP-Redirect, signed with the IdP key (or not). */
-export function idpLogoutRequestUrl(sloUrl: string, options: { nameId: string; sessionIndex?: string; id?: string; sign?: SignWith | null; relayState?: string; issuer?: string }): string {
+export function idpLogoutRequestUrl(
+  sloUrl: string,
+  options: { nameId: string; sessionIndex?: string; id?: string; sign?: SignWith | null; relayState?: string; issuer?: string },
+): string {
   const id = options.id ?? `_lr${++counter}`;
   const xml = [
     `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${new Date().toISOString()}" Destination="${sloUrl}">`,
@@ -130,11 +154,15 @@ export function redirectSignatureValid(location: string, certPem: string): boole
   const signature = parts.find((p) => p.startsWith('Signature='));
   if (!signature) return false;
   const signed = parts.filter((p) => !p.startsWith('Signature=')).join('&');
-  return createVerify('RSA-SHA256').update(signed).verify(new X509Certificate(certPem).publicKey, Buffer.from(decodeURIComponent(signature.slice(10)), 'base64'));
+  return createVerify('RSA-SHA256')
+    .update(signed)
+    .verify(new X509Certificate(certPem).publicKey, Buffer.from(decodeURIComponent(signature.slice(10)), 'base64'));
 }
 
 /** Serves IdP metadata over http from 127.0.0.1; `set` swaps the document (certificate rollover). */
-export async function metadataServer(initial: string): Promise<{ url: string; set(xml: string): void; fail(status: number | null): void; hits(): number; close(): Promise<void> }> {
+export async function metadataServer(
+  initial: string,
+): Promise<{ url: string; set(xml: string): void; fail(status: number | null): void; hits(): number; close(): Promise<void> }> {
   let doc = initial;
   let failWith: number | null = null;
   let hits = 0;
@@ -151,8 +179,12 @@ export async function metadataServer(initial: string): Promise<{ url: string; se
   const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}/metadata.xml`,
-    set: (xml) => { doc = xml; },
-    fail: (status) => { failWith = status; },
+    set: (xml) => {
+      doc = xml;
+    },
+    fail: (status) => {
+      failWith = status;
+    },
     hits: () => hits,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

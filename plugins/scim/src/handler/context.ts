@@ -61,9 +61,17 @@ export function compileList(q: ListQuery, columns: ColumnMap, resource: Resource
   const filter = ast ? toSql(ast, columns) : undefined;
   const order = q.sortBy !== undefined && q.sortBy.trim() !== '' ? sortSql(q.sortBy, q.sortOrder, columns) : undefined;
   // One comparison on an indexed attribute: the statement text is one of a fixed few, so it is prepared.
-  const lookup = ast?.type === 'compare' && ast.op === 'eq' && ast.path.uri === undefined && ast.path.sub === undefined
-    && LOOKUP_ATTRIBUTES.includes(ast.path.attr.toLowerCase()) && order === undefined;
-  return { page: { where: filter, order, startIndex: paging.startIndex, count: paging.count, prepare: lookup }, project: compileProjection(q, resource) };
+  const lookup =
+    ast?.type === 'compare' &&
+    ast.op === 'eq' &&
+    ast.path.uri === undefined &&
+    ast.path.sub === undefined &&
+    LOOKUP_ATTRIBUTES.includes(ast.path.attr.toLowerCase()) &&
+    order === undefined;
+  return {
+    page: { where: filter, order, startIndex: paging.startIndex, count: paging.count, prepare: lookup },
+    project: compileProjection(q, resource),
+  };
 }
 
 type Selectors = { include: AttributeSelector[]; exclude: AttributeSelector[] };

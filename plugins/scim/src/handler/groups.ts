@@ -42,13 +42,23 @@ import { wantsRepresentation } from './users.js';
 const location = (s: Scope, id: string) => `${s.baseUrl}/Groups/${id}`;
 
 export function renderStoredGroup(g: StoredGroup, s: Pick<Scope, 'baseUrl'>): JsonObject {
-  const rec: GroupRecord = { id: g.id, displayName: g.displayName, externalId: g.externalId, createdAt: g.createdAt, updatedAt: g.updatedAt, version: g.version };
+  const rec: GroupRecord = {
+    id: g.id,
+    displayName: g.displayName,
+    externalId: g.externalId,
+    createdAt: g.createdAt,
+    updatedAt: g.updatedAt,
+    version: g.version,
+  };
   if (g.members) rec.members = g.members;
   const out = renderGroup(rec, s);
   if (!g.refs || g.refs.length === 0) return out;
   // Unresolved references (Entra compatibility) are shown as sent: a value, its display, no $ref.
   const { meta, ...rest } = out;
-  const members = [...((rest.members as JsonObject[] | undefined) ?? []), ...g.refs.map((r): JsonObject => (r.display ? { value: r.value, display: r.display } : { value: r.value }))];
+  const members = [
+    ...((rest.members as JsonObject[] | undefined) ?? []),
+    ...g.refs.map((r): JsonObject => (r.display ? { value: r.value, display: r.display } : { value: r.value })),
+  ];
   return { ...rest, members, meta: meta! };
 }
 
@@ -94,7 +104,8 @@ function bareInPatch(body: unknown): Set<string> {
     const path = op[findKey(op, 'path') ?? 'path'];
     const value = op[findKey(op, 'value') ?? 'value'];
     if (typeof path === 'string' && MEMBERS_PATH.test(path)) bareStrings(value, out);
-    else if ((path === undefined || path === null || path === '') && isObject(value)) bareStrings(value[findKey(value, 'members') ?? 'members'], out);
+    else if ((path === undefined || path === null || path === '') && isObject(value))
+      bareStrings(value[findKey(value, 'members') ?? 'members'], out);
   }
   return out;
 }
@@ -123,7 +134,12 @@ interface MemberPlan {
  * invalidValue and nothing changes — a membership the server cannot apply is never answered
  * with a 2xx. Only Entra's bare-string form is kept as a reference when it names nobody.
  */
-function plan(ids: readonly string[], displays: Readonly<Record<string, string>> | undefined, known: Set<string>, bare: Set<string>): MemberPlan {
+function plan(
+  ids: readonly string[],
+  displays: Readonly<Record<string, string>> | undefined,
+  known: Set<string>,
+  bare: Set<string>,
+): MemberPlan {
   const out: MemberPlan = { real: [], refs: [], displays: [] };
   const unknown: string[] = [];
   for (const raw of ids) {
@@ -139,7 +155,10 @@ function plan(ids: readonly string[], displays: Readonly<Record<string, string>>
     }
   }
   if (unknown.length > 0) {
-    throw new ScimError('SCIM_ERR_VALUE_INVALID', `members: ${unknown.map((u) => JSON.stringify(u)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a User of this team; nothing was changed.`);
+    throw new ScimError(
+      'SCIM_ERR_VALUE_INVALID',
+      `members: ${unknown.map((u) => JSON.stringify(u)).join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a User of this team; nothing was changed.`,
+    );
   }
   return out;
 }
@@ -155,7 +174,10 @@ function missingMembers(e: unknown): string[] | undefined {
 }
 
 function notUsers(ids: readonly string[]): ScimError {
-  return new ScimError('SCIM_ERR_VALUE_INVALID', `members: ${ids.map((u) => JSON.stringify(u)).join(', ')} ${ids.length === 1 ? 'is' : 'are'} not a User of this team; nothing was changed.`);
+  return new ScimError(
+    'SCIM_ERR_VALUE_INVALID',
+    `members: ${ids.map((u) => JSON.stringify(u)).join(', ')} ${ids.length === 1 ? 'is' : 'are'} not a User of this team; nothing was changed.`,
+  );
 }
 
 /**
@@ -163,7 +185,14 @@ function notUsers(ids: readonly string[]): ScimError {
  * team members) is given when the group was locked and the ids looked up first — needed for
  * Entra's bare strings; otherwise the core's `changeMembers` locks and checks the members itself.
  */
-async function applyMemberChanges(em: Em, s: Scope, groupId: string, changes: readonly GroupChange[], known: Set<string> | undefined, bare: Set<string>): Promise<void> {
+async function applyMemberChanges(
+  em: Em,
+  s: Scope,
+  groupId: string,
+  changes: readonly GroupChange[],
+  known: Set<string> | undefined,
+  bare: Set<string>,
+): Promise<void> {
   const groups = s.core.groups;
   const refsAdded: string[] = [];
   const refsRemoved: string[] = [];
@@ -225,7 +254,11 @@ async function applyMemberChanges(em: Em, s: Scope, groupId: string, changes: re
           p = { real: c.ids.map(canonical), refs: [], displays: displaysOf(c) };
           await strict({ replace: p.real });
         }
-        await keepDisplaysOf(emSql(em), groupId, p.displays.map((d) => d.id));
+        await keepDisplaysOf(
+          emSql(em),
+          groupId,
+          p.displays.map((d) => d.id),
+        );
         await saveDisplays(emSql(em), s.teamId, groupId, p.displays);
         const before = await removeRefs(emSql(em), groupId);
         const after = await addRefs(emSql(em), s.teamId, groupId, p.refs);
@@ -264,7 +297,12 @@ export async function createGroup(s: Scope, body: unknown, q: ListQuery, project
   const id = await s.core.em().transactional(async (em) => {
     const known = await knownMembers(emSql(em), s.teamId, uuidsOf(members.map((m) => m.value)));
     const displays = Object.fromEntries(members.filter((m) => m.display !== undefined).map((m) => [m.value, m.display!]));
-    const p = plan(members.map((m) => m.value), displays, known, bare);
+    const p = plan(
+      members.map((m) => m.value),
+      displays,
+      known,
+      bare,
+    );
     const g = await s.core.groups.create(s.teamId, { displayName: parsed.displayName, externalId: parsed.externalId }, s.actor, em);
     if (p.real.length > 0) await s.core.groups.changeMembers(em, s.teamId, g.id, { add: p.real }, s.actor);
     await saveDisplays(emSql(em), s.teamId, g.id, p.displays);
@@ -312,7 +350,11 @@ export async function patchGroup(s: Scope, id: string, body: unknown, q: ListQue
 async function write(s: Scope, id: string, changes: readonly GroupChange[], bare: Set<string>): Promise<void> {
   const ifMatch = header(s.req, 'if-match');
   const ids = idsIn(changes);
-  const lockFirst = ifMatch !== undefined || bare.size > 0 || ids.some((i) => !isUuid(i)) || !changes.some((c) => 'ids' in c || c.kind === 'rename' || c.kind === 'externalId');
+  const lockFirst =
+    ifMatch !== undefined ||
+    bare.size > 0 ||
+    ids.some((i) => !isUuid(i)) ||
+    !changes.some((c) => 'ids' in c || c.kind === 'rename' || c.kind === 'externalId');
   await s.core.em().transactional(async (em) => {
     let known: Set<string> | undefined;
     if (lockFirst) {

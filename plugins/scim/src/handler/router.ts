@@ -32,7 +32,18 @@ import { readerSql } from '../store/reader.js';
 import type { Sql } from '../store/sql.js';
 import type { ScimSettings, Scope } from './context.js';
 import { createGroup, deleteGroup, getGroup, listGroupResources, listGroupsResponse, patchGroup, replaceGroup } from './groups.js';
-import { JSON_HEADERS, checkText, header, idpRequestId, isUuid, json, queryParam, readJsonBody, type ScimRequest, type ScimResponse } from './request.js';
+import {
+  JSON_HEADERS,
+  checkText,
+  header,
+  idpRequestId,
+  isUuid,
+  json,
+  queryParam,
+  readJsonBody,
+  type ScimRequest,
+  type ScimResponse,
+} from './request.js';
 import { createUser, deleteUser, getUser, listUserResources, listUsersResponse, patchUser, replaceUser } from './users.js';
 
 export interface ScimHandlerDeps {
@@ -68,7 +79,10 @@ export function scimErrorOf(e: unknown): ScimError {
   // A database that does not answer in time: the IdP should retry later (RFC 7644 allows 503).
   if (!isRosterError(e) && databaseUnavailable(e)) return new ScimError('SCIM_ERR_UNAVAILABLE');
   if (!isRosterError(e) && uniqueViolation(e)) {
-    return new ScimError('SCIM_ERR_UNIQUENESS', 'The change conflicts with a concurrent change of the same resource; read it again and retry.');
+    return new ScimError(
+      'SCIM_ERR_UNIQUENESS',
+      'The change conflicts with a concurrent change of the same resource; read it again and retry.',
+    );
   }
   return toScimError(e);
 }
@@ -136,7 +150,9 @@ export class ScimHandler {
     if (isUuid(segment)) return segment.toLowerCase() === teamId;
     let slug = this.slugs.get(teamId);
     if (slug === undefined) {
-      const rows = await this.deps.core.em().execute<Array<{ slug: string }>>('select lower(slug) as slug from team where id = ?', [teamId]);
+      const rows = await this.deps.core
+        .em()
+        .execute<Array<{ slug: string }>>('select lower(slug) as slug from team where id = ?', [teamId]);
       if (!rows[0]) return false;
       slug = rows[0].slug;
       if (this.slugs.size >= CACHE_LIMIT) this.slugs.clear();
@@ -212,7 +228,8 @@ export class ScimHandler {
           return resource === 'Users' ? listUsersResponse(s, q) : listGroupsResponse(s, q);
         }
         if (second === undefined && method !== 'POST') return methodNotAllowed(method, ['GET', 'POST']);
-        if (second !== undefined && !['GET', 'PUT', 'PATCH', 'DELETE'].includes(method)) return methodNotAllowed(method, ['GET', 'PUT', 'PATCH', 'DELETE']);
+        if (second !== undefined && !['GET', 'PUT', 'PATCH', 'DELETE'].includes(method))
+          return methodNotAllowed(method, ['GET', 'PUT', 'PATCH', 'DELETE']);
         const body = method === 'POST' || method === 'PUT' || method === 'PATCH' ? this.body(s) : undefined;
         return this.resourceOperation(s, method, resource, second, body, listQueryOf(s.req.query));
       }
@@ -230,7 +247,14 @@ export class ScimHandler {
   }
 
   /** One operation on one resource type (also what a Bulk operation runs). */
-  private resourceOperation(s: Scope, method: string, resource: 'Users' | 'Groups', id: string | undefined, body: unknown, q: ListQuery): Promise<ScimResponse> {
+  private resourceOperation(
+    s: Scope,
+    method: string,
+    resource: 'Users' | 'Groups',
+    id: string | undefined,
+    body: unknown,
+    q: ListQuery,
+  ): Promise<ScimResponse> {
     const project = compileProjection(q, resource === 'Users' ? USER_RESOURCE : GROUP_RESOURCE);
     if (id === undefined) {
       if (method !== 'POST') throw new ScimError('SCIM_ERR_METHOD_NOT_ALLOWED', `${method} needs a resource id.`);
@@ -283,7 +307,10 @@ export class ScimHandler {
     // The outer request's preconditions and preferences are not the operations' (each has its own `version`).
     const headers = Object.fromEntries(Object.entries(s.req.headers).filter(([k]) => !['if-match', 'if-none-match', 'prefer'].includes(k)));
     const result = await runBulk(request, async (op: BulkOperation): Promise<BulkResult> => {
-      const sub: Scope = { ...s, req: { ...s.req, method: op.method, query: {}, headers: op.version ? { ...headers, 'if-match': op.version } : headers } };
+      const sub: Scope = {
+        ...s,
+        req: { ...s.req, method: op.method, query: {}, headers: op.version ? { ...headers, 'if-match': op.version } : headers },
+      };
       const r = await this.resourceOperation(sub, op.method, op.resource, op.id, op.data, {});
       const resource = r.body as JsonObject | undefined;
       const id = typeof resource?.id === 'string' ? resource.id : op.id;

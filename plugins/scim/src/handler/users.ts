@@ -90,10 +90,15 @@ export async function replaceUser(s: Scope, id: string, body: unknown, q: ListQu
   if (!isUuid(id)) throw notFound('User', id);
   const parsed = parseUser(body, { replace: true });
   const ifMatch = header(s.req, 'if-match');
-  await s.core.members.sync(s.teamId, id, (current) => {
-    checkIfMatch(ifMatch, current.version);
-    return syncInput(parsed, current);
-  }, s.actor);
+  await s.core.members.sync(
+    s.teamId,
+    id,
+    (current) => {
+      checkIfMatch(ifMatch, current.version);
+      return syncInput(parsed, current);
+    },
+    s.actor,
+  );
   return readBack(s, id, q, project);
 }
 
@@ -116,12 +121,17 @@ export async function patchUser(s: Scope, id: string, body: unknown, q: ListQuer
     if (wantsRepresentation(s, q)) return readBack(s, id, q, project);
     return noContent({ etag: etag(r.version) });
   }
-  const result = await s.core.members.sync(s.teamId, id, (current) => {
-    checkIfMatch(ifMatch, current.version);
-    const resource = renderUser(recordOfMembership(current), s);
-    const parsed = parseUser(applyPatchToResource(resource, ops, USER_RESOURCE));
-    return syncInput(parsed, current);
-  }, s.actor);
+  const result = await s.core.members.sync(
+    s.teamId,
+    id,
+    (current) => {
+      checkIfMatch(ifMatch, current.version);
+      const resource = renderUser(recordOfMembership(current), s);
+      const parsed = parseUser(applyPatchToResource(resource, ops, USER_RESOURCE));
+      return syncInput(parsed, current);
+    },
+    s.actor,
+  );
   if (wantsRepresentation(s, q)) return readBack(s, id, q, project);
   return noContent({ etag: etag(result.membership.version) });
 }
@@ -140,7 +150,15 @@ function onlyActive(ops: readonly PatchOperation[]): boolean | undefined {
   let value: boolean | undefined;
   for (const op of ops) {
     const t = op.target;
-    if (op.op === 'remove' || t.attr !== 'active' || t.extension !== undefined || t.filter !== undefined || t.sub !== undefined || typeof op.value !== 'boolean') return undefined;
+    if (
+      op.op === 'remove' ||
+      t.attr !== 'active' ||
+      t.extension !== undefined ||
+      t.filter !== undefined ||
+      t.sub !== undefined ||
+      typeof op.value !== 'boolean'
+    )
+      return undefined;
     value = op.value;
   }
   return value;

@@ -58,7 +58,8 @@ export function parseAttributeList(text: string | undefined, resource: ResourceD
       if (filter) sel.filter = filter;
       return sel;
     } catch (e) {
-      if (isScimError(e)) throw new ScimError('SCIM_ERR_VALUE_INVALID', `Invalid attribute list entry ${JSON.stringify(item)}: ${e.message}`);
+      if (isScimError(e))
+        throw new ScimError('SCIM_ERR_VALUE_INVALID', `Invalid attribute list entry ${JSON.stringify(item)}: ${e.message}`);
       throw e;
     }
   });
@@ -75,10 +76,13 @@ function holderOf(obj: JsonObject, extension: string | undefined): JsonObject | 
 function pick(value: JsonValue, sel: AttributeSelector): JsonValue | undefined {
   const elements = Array.isArray(value) ? value : [value];
   const chosen = sel.filter ? elements.filter((el) => isObject(el) && matchesFilter(sel.filter!, el)) : elements;
-  const subbed = sel.sub === undefined ? chosen : chosen.flatMap((el) => {
-    const k = isObject(el) ? findKey(el, sel.sub!) : undefined;
-    return k === undefined ? [] : [{ [k]: (el as JsonObject)[k]! }];
-  });
+  const subbed =
+    sel.sub === undefined
+      ? chosen
+      : chosen.flatMap((el) => {
+          const k = isObject(el) ? findKey(el, sel.sub!) : undefined;
+          return k === undefined ? [] : [{ [k]: (el as JsonObject)[k]! }];
+        });
   if (Array.isArray(value)) return subbed.length > 0 ? subbed : undefined;
   return subbed[0];
 }
@@ -158,7 +162,10 @@ export type Projection = (resource: JsonObject) => JsonObject;
  * function that shows each resource as the client asked. With neither parameter resources are
  * returned unchanged; unknown names select nothing rather than failing, as RFC 7644 allows.
  */
-export function compileProjection(params: { attributes?: string | undefined; excludedAttributes?: string | undefined }, def: ResourceDef): Projection {
+export function compileProjection(
+  params: { attributes?: string | undefined; excludedAttributes?: string | undefined },
+  def: ResourceDef,
+): Projection {
   const inc = parseAttributeList(params.attributes, def);
   const exc = parseAttributeList(params.excludedAttributes, def);
   if (inc.length === 0 && exc.length === 0) return (r) => r;

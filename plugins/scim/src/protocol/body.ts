@@ -21,7 +21,8 @@ export function checkSchemas(body: JsonObject, resource: ResourceDef): void {
   }
   const known = resourceSchemaIds(resource).map((s) => s.toLowerCase());
   const unknown = (schemas as string[]).filter((s) => !known.includes(s.toLowerCase()));
-  if (unknown.length > 0) throw new ScimError('SCIM_ERR_SCHEMA_UNKNOWN', `${resource.name} does not support the schema(s) ${unknown.join(', ')}`);
+  if (unknown.length > 0)
+    throw new ScimError('SCIM_ERR_SCHEMA_UNKNOWN', `${resource.name} does not support the schema(s) ${unknown.join(', ')}`);
   if (!(schemas as string[]).some((s) => s.toLowerCase() === resource.schema.id.toLowerCase())) {
     throw new ScimError('SCIM_ERR_SCHEMA_UNKNOWN', `"schemas" must contain ${resource.schema.id}`);
   }

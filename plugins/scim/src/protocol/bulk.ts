@@ -37,7 +37,8 @@ const REF = /^bulkId:(.+)$/;
 
 /** Rejects a body over `maxPayloadSize` before it is parsed (413). */
 export function checkBulkSize(bytes: number, maxPayloadSize: number): void {
-  if (bytes > maxPayloadSize) throw new ScimError('SCIM_ERR_PAYLOAD_TOO_LARGE', `The bulk request is ${bytes} bytes; the limit is ${maxPayloadSize}.`);
+  if (bytes > maxPayloadSize)
+    throw new ScimError('SCIM_ERR_PAYLOAD_TOO_LARGE', `The bulk request is ${bytes} bytes; the limit is ${maxPayloadSize}.`);
 }
 
 export function parseBulkRequest(body: unknown, limits: { maxOperations: number }): BulkRequest {
@@ -49,7 +50,10 @@ export function parseBulkRequest(body: unknown, limits: { maxOperations: number 
   const ops = getCI(body, 'Operations');
   if (!Array.isArray(ops)) throw new ScimError('SCIM_ERR_SYNTAX_INVALID', 'A bulk body needs an "Operations" array');
   if (ops.length > limits.maxOperations) {
-    throw new ScimError('SCIM_ERR_BULK_TOO_MANY_OPERATIONS', `The bulk request has ${ops.length} operations; the limit is ${limits.maxOperations}.`);
+    throw new ScimError(
+      'SCIM_ERR_BULK_TOO_MANY_OPERATIONS',
+      `The bulk request has ${ops.length} operations; the limit is ${limits.maxOperations}.`,
+    );
   }
   const failRaw = getCI(body, 'failOnErrors');
   if (failRaw !== undefined && (typeof failRaw !== 'number' || !Number.isInteger(failRaw) || failRaw < 1)) {
@@ -65,19 +69,22 @@ export function parseBulkRequest(body: unknown, limits: { maxOperations: number 
     }
     const path = getCI(raw, 'path');
     const m = typeof path === 'string' ? PATH.exec(path) : null;
-    if (!m || typeof path !== 'string') throw new ScimError('SCIM_ERR_PATH_INVALID', `${where}.path must be /Users or /Groups, with an id except for POST`);
+    if (!m || typeof path !== 'string')
+      throw new ScimError('SCIM_ERR_PATH_INVALID', `${where}.path must be /Users or /Groups, with an id except for POST`);
     let id: string | undefined;
     try {
       id = m[2] === undefined ? undefined : decodeURIComponent(m[2]);
     } catch {
       throw new ScimError('SCIM_ERR_PATH_INVALID', `${where}.path has a malformed escape`);
     }
-    if ((method === 'POST') !== (id === undefined)) throw new ScimError('SCIM_ERR_PATH_INVALID', `${where}: ${method} ${method === 'POST' ? 'takes no id' : 'needs an id'} in its path`);
+    if ((method === 'POST') !== (id === undefined))
+      throw new ScimError('SCIM_ERR_PATH_INVALID', `${where}: ${method} ${method === 'POST' ? 'takes no id' : 'needs an id'} in its path`);
     const op: BulkOperation = { method, resource: m[1]!.toLowerCase() === 'users' ? 'Users' : 'Groups', path };
     if (id !== undefined) op.id = id;
     const bulkId = getCI(raw, 'bulkId');
     if (bulkId !== undefined) {
-      if (typeof bulkId !== 'string' || bulkId === '') throw new ScimError('SCIM_ERR_VALUE_INVALID', `${where}.bulkId must be a non-empty string`);
+      if (typeof bulkId !== 'string' || bulkId === '')
+        throw new ScimError('SCIM_ERR_VALUE_INVALID', `${where}.bulkId must be a non-empty string`);
       if (seen.has(bulkId)) throw new ScimError('SCIM_ERR_VALUE_INVALID', `bulkId "${bulkId}" is used twice`);
       seen.add(bulkId);
       op.bulkId = bulkId;
@@ -156,7 +163,16 @@ export async function runBulk(req: BulkRequest, exec: (op: BulkOperation) => Pro
   };
   const failWith = (p: (typeof pending)[number], e: unknown): void => {
     const err = toScimError(e);
-    record(p, { method: p.op.method, ...(p.op.bulkId ? { bulkId: p.op.bulkId } : {}), status: String(err.status), response: err.toBody() as unknown as JsonObject }, false);
+    record(
+      p,
+      {
+        method: p.op.method,
+        ...(p.op.bulkId ? { bulkId: p.op.bulkId } : {}),
+        status: String(err.status),
+        response: err.toBody() as unknown as JsonObject,
+      },
+      false,
+    );
   };
 
   while (pending.length > 0 && (req.failOnErrors === undefined || errors < req.failOnErrors)) {
@@ -165,7 +181,11 @@ export async function runBulk(req: BulkRequest, exec: (op: BulkOperation) => Pro
     const p = pending.splice(i < 0 ? 0 : i, 1)[0]!;
     const missing = p.refs.find((r) => !ids.has(r));
     if (missing !== undefined) {
-      const why = !defined.has(missing) ? 'is not defined in this request' : failed.has(missing) ? 'failed' : 'is part of a circular reference';
+      const why = !defined.has(missing)
+        ? 'is not defined in this request'
+        : failed.has(missing)
+          ? 'failed'
+          : 'is part of a circular reference';
       failWith(p, new ScimError('SCIM_ERR_CONFLICT', `bulkId:${missing} ${why}`));
       continue;
     }

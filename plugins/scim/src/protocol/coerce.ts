@@ -42,7 +42,8 @@ function scalar(def: AttributeDef, v: unknown, where: string): JsonValue {
     case 'integer':
     case 'decimal': {
       const n = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
-      if (!Number.isFinite(n) || (def.type === 'integer' && !Number.isInteger(n))) bad(where, `expected ${def.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(v)}`);
+      if (!Number.isFinite(n) || (def.type === 'integer' && !Number.isInteger(n)))
+        bad(where, `expected ${def.type === 'integer' ? 'an integer' : 'a number'}, got ${JSON.stringify(v)}`);
       return n;
     }
     case 'dateTime': {

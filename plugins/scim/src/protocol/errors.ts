@@ -29,7 +29,11 @@ export const ScimErrorCodes = {
   SCIM_ERR_FILTER_INVALID: { status: 400, scimType: 'invalidFilter', message: 'The filter is not valid.' },
   SCIM_ERR_FILTER_TOO_COMPLEX: { status: 400, scimType: 'invalidFilter', message: 'The filter is too long or too deeply nested.' },
   SCIM_ERR_TOO_MANY_RESULTS: { status: 400, scimType: 'tooMany', message: 'The request would return more results than the server allows.' },
-  SCIM_ERR_PATH_INVALID: { status: 400, scimType: 'invalidPath', message: 'The path attribute is not valid or names an unsupported attribute.' },
+  SCIM_ERR_PATH_INVALID: {
+    status: 400,
+    scimType: 'invalidPath',
+    message: 'The path attribute is not valid or names an unsupported attribute.',
+  },
   SCIM_ERR_NO_TARGET: { status: 400, scimType: 'noTarget', message: 'The path did not select anything to change.' },
   SCIM_ERR_VALUE_INVALID: { status: 400, scimType: 'invalidValue', message: 'A value is missing or not compatible with the attribute.' },
   SCIM_ERR_TEXT_INVALID: { status: 400, scimType: 'invalidValue', message: 'Text must be valid Unicode without NUL characters.' },
@@ -45,7 +49,11 @@ export const ScimErrorCodes = {
   SCIM_ERR_NOT_FOUND: { status: 404, message: 'The resource does not exist.' },
   SCIM_ERR_METHOD_NOT_ALLOWED: { status: 405, message: 'The endpoint does not support this method.' },
   SCIM_ERR_UNIQUENESS: { status: 409, scimType: 'uniqueness', message: 'A resource with this unique attribute already exists.' },
-  SCIM_ERR_USER_IN_OTHER_TEAM: { status: 409, scimType: 'uniqueness', message: 'This person already belongs to another team; a person is a member of one team only.' },
+  SCIM_ERR_USER_IN_OTHER_TEAM: {
+    status: 409,
+    scimType: 'uniqueness',
+    message: 'This person already belongs to another team; a person is a member of one team only.',
+  },
   SCIM_ERR_CONFLICT: { status: 409, message: 'The change conflicts with the current state of the resource.' },
   SCIM_ERR_PRECONDITION_FAILED: { status: 412, message: 'The resource changed since the version given in If-Match.' },
   SCIM_ERR_PAYLOAD_TOO_LARGE: { status: 413, message: 'The request body is larger than the server accepts.' },
@@ -131,7 +139,17 @@ export function toScimError(e: unknown): ScimError {
     const message = typeof coreError.message === 'string' ? coreError.message : undefined;
     if (mapped) return new ScimError(mapped, message);
     const status = typeof coreError.status === 'number' ? coreError.status : 400;
-    if (status < 500) return new ScimError(status === 409 ? 'SCIM_ERR_CONFLICT' : status === 404 ? 'SCIM_ERR_NOT_FOUND' : status === 403 ? 'SCIM_ERR_FORBIDDEN' : 'SCIM_ERR_VALUE_INVALID', message);
+    if (status < 500)
+      return new ScimError(
+        status === 409
+          ? 'SCIM_ERR_CONFLICT'
+          : status === 404
+            ? 'SCIM_ERR_NOT_FOUND'
+            : status === 403
+              ? 'SCIM_ERR_FORBIDDEN'
+              : 'SCIM_ERR_VALUE_INVALID',
+        message,
+      );
   }
   return new ScimError('SCIM_ERR_INTERNAL');
 }

@@ -43,7 +43,14 @@ function compareOne(actual: JsonValue, op: CompareOp, expected: FilterValue, raw
   if (expected === null) return op === 'eq' ? actual === null : op === 'ne' ? actual !== null : false;
   if (actual === null || typeof actual === 'object') return op === 'ne';
   if (typeof actual === 'boolean') {
-    const b = typeof expected === 'boolean' ? expected : String(expected).toLowerCase() === 'true' ? true : String(expected).toLowerCase() === 'false' ? false : undefined;
+    const b =
+      typeof expected === 'boolean'
+        ? expected
+        : String(expected).toLowerCase() === 'true'
+          ? true
+          : String(expected).toLowerCase() === 'false'
+            ? false
+            : undefined;
     if (b === undefined) return false;
     return op === 'eq' ? actual === b : op === 'ne' ? actual !== b : false;
   }
@@ -51,13 +58,20 @@ function compareOne(actual: JsonValue, op: CompareOp, expected: FilterValue, raw
     const n = typeof expected === 'number' ? expected : Number(expected);
     if (!Number.isFinite(n)) return false;
     switch (op) {
-      case 'eq': return actual === n;
-      case 'ne': return actual !== n;
-      case 'gt': return actual > n;
-      case 'ge': return actual >= n;
-      case 'lt': return actual < n;
-      case 'le': return actual <= n;
-      default: return false;
+      case 'eq':
+        return actual === n;
+      case 'ne':
+        return actual !== n;
+      case 'gt':
+        return actual > n;
+      case 'ge':
+        return actual >= n;
+      case 'lt':
+        return actual < n;
+      case 'le':
+        return actual <= n;
+      default:
+        return false;
     }
   }
   const e = raw ?? String(expected);
@@ -69,22 +83,33 @@ function compareOne(actual: JsonValue, op: CompareOp, expected: FilterValue, raw
   const a = actual.toLowerCase();
   const b = e.toLowerCase();
   switch (op) {
-    case 'co': return a.includes(b);
-    case 'sw': return a.startsWith(b);
-    case 'ew': return a.endsWith(b);
-    default: return compareOrdered(a, b, op);
+    case 'co':
+      return a.includes(b);
+    case 'sw':
+      return a.startsWith(b);
+    case 'ew':
+      return a.endsWith(b);
+    default:
+      return compareOrdered(a, b, op);
   }
 }
 
 function compareOrdered<T extends string | number>(a: T, b: T, op: CompareOp): boolean {
   switch (op) {
-    case 'eq': return a === b;
-    case 'ne': return a !== b;
-    case 'gt': return a > b;
-    case 'ge': return a >= b;
-    case 'lt': return a < b;
-    case 'le': return a <= b;
-    default: return false;
+    case 'eq':
+      return a === b;
+    case 'ne':
+      return a !== b;
+    case 'gt':
+      return a > b;
+    case 'ge':
+      return a >= b;
+    case 'lt':
+      return a < b;
+    case 'le':
+      return a <= b;
+    default:
+      return false;
   }
 }
 

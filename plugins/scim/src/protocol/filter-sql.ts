@@ -98,7 +98,12 @@ function compileScalar(col: ScalarColumn, op: CompareOp | 'pr', value: FilterVal
       return { sql: `${c}::text ${SQL_OP[op]} lower(?)`, params: [s] };
     }
     case 'boolean': {
-      const b = typeof value === 'boolean' ? value : typeof value === 'string' && /^(true|false)$/i.test(value) ? value.toLowerCase() === 'true' : undefined;
+      const b =
+        typeof value === 'boolean'
+          ? value
+          : typeof value === 'string' && /^(true|false)$/i.test(value)
+            ? value.toLowerCase() === 'true'
+            : undefined;
       if (b === undefined) invalid(`${path} is a boolean; ${JSON.stringify(value)} is not`);
       if (op === 'eq') return { sql: `${c} = ?`, params: [b] };
       if (op === 'ne') return { sql: notEqual(c, `${c} <> ?`), params: [b] };
@@ -113,7 +118,8 @@ function compileScalar(col: ScalarColumn, op: CompareOp | 'pr', value: FilterVal
     }
     case 'datetime': {
       const s = typeof value === 'string' ? value.trim() : '';
-      if (!DATE.test(s) || Number.isNaN(Date.parse(s.length > 10 ? s : `${s}T00:00:00Z`))) invalid(`${path} is a dateTime; ${JSON.stringify(value)} is not`);
+      if (!DATE.test(s) || Number.isNaN(Date.parse(s.length > 10 ? s : `${s}T00:00:00Z`)))
+        invalid(`${path} is a dateTime; ${JSON.stringify(value)} is not`);
       if (op === 'co' || op === 'sw' || op === 'ew') invalid(`"${op}" is not defined for the dateTime ${path}`);
       // The text goes to Postgres as is: it parses ISO 8601 with more precision than a JS Date keeps.
       const cmp = `${c} ${SQL_OP[op]} ?`;
@@ -183,11 +189,15 @@ function compile(f: Filter, resolve: Resolve, columns: ColumnMap): SqlFragment {
       const spec = columns[attrPathKey(f.path)];
       if (spec && isMulti(spec)) {
         // Inside the brackets, names are sub-attributes of one element row.
-        const inner = compile(f.filter, (p) => {
-          const sub = spec.sub[p.attr.toLowerCase()];
-          if (!sub || p.sub !== undefined) return invalid(`unknown sub-attribute "${formatAttrPath(f.path)}.${formatAttrPath(p)}"`);
-          return { spec: sub };
-        }, columns);
+        const inner = compile(
+          f.filter,
+          (p) => {
+            const sub = spec.sub[p.attr.toLowerCase()];
+            if (!sub || p.sub !== undefined) return invalid(`unknown sub-attribute "${formatAttrPath(f.path)}.${formatAttrPath(p)}"`);
+            return { spec: sub };
+          },
+          columns,
+        );
         return exists(spec, inner);
       }
       // A single-valued complex attribute (`name[givenName eq "x"]`) is just its sub-attributes.
@@ -211,7 +221,8 @@ export function toSql(ast: Filter, columns: ColumnMap): SqlFragment {
 export function sortSql(sortBy: string, sortOrder: string | undefined, columns: ColumnMap): string {
   const path = parseAttrPath(sortBy.trim());
   const spec = path ? columns[attrPathKey(path)] : undefined;
-  if (!spec || isMulti(spec) || isCustom(spec)) throw new ScimError('SCIM_ERR_PATH_INVALID', `sortBy "${sortBy}" is not a sortable attribute`);
+  if (!spec || isMulti(spec) || isCustom(spec))
+    throw new ScimError('SCIM_ERR_PATH_INVALID', `sortBy "${sortBy}" is not a sortable attribute`);
   const order = sortOrder === undefined || sortOrder === '' ? 'asc' : sortOrder.toLowerCase();
   if (order !== 'ascending' && order !== 'descending' && order !== 'asc' && order !== 'desc') {
     throw new ScimError('SCIM_ERR_VALUE_INVALID', `sortOrder must be "ascending" or "descending", not "${sortOrder}"`);

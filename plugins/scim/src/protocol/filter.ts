@@ -23,7 +23,17 @@ export type Filter =
   /** `emails[type eq "work"]`: `filter` paths are relative to one element (their `attr` is the sub-attribute). */
   | { type: 'valuePath'; path: AttrPath; filter: Filter };
 
-export { toSql, sortSql, type ColumnMap, type ColumnSpec, type ColumnType, type ScalarColumn, type MultiValuedColumn, type CustomColumn, type SqlFragment } from './filter-sql.js';
+export {
+  toSql,
+  sortSql,
+  type ColumnMap,
+  type ColumnSpec,
+  type ColumnType,
+  type ScalarColumn,
+  type MultiValuedColumn,
+  type CustomColumn,
+  type SqlFragment,
+} from './filter-sql.js';
 export { matchesFilter } from './filter-eval.js';
 
 const COMPARE_OPS: readonly string[] = ['eq', 'ne', 'co', 'sw', 'ew', 'gt', 'ge', 'lt', 'le'];
@@ -65,7 +75,11 @@ function tokenize(input: string): Token[] {
       // `"\u0000"` is a valid escape: the decoded text must still obey the text rule (it may be
       // compared in SQL, or become a value through a PATCH path's filter).
       const problem = textProblem(text);
-      if (problem) throw new ScimError('SCIM_ERR_TEXT_INVALID', `The string at position ${i} of the filter contains ${problem === 'NUL' ? 'a NUL character' : 'an unpaired UTF-16 surrogate'}; text must be valid Unicode without NUL characters.`);
+      if (problem)
+        throw new ScimError(
+          'SCIM_ERR_TEXT_INVALID',
+          `The string at position ${i} of the filter contains ${problem === 'NUL' ? 'a NUL character' : 'an unpaired UTF-16 surrogate'}; text must be valid Unicode without NUL characters.`,
+        );
       tokens.push({ kind: 'string', text, pos: i });
       i = j + 1;
     } else {
@@ -124,7 +138,8 @@ class Parser {
   }
 
   private nested<T>(fn: () => T): T {
-    if (++this.depth > MAX_FILTER_DEPTH) throw new ScimError('SCIM_ERR_FILTER_TOO_COMPLEX', `Invalid filter: nested deeper than ${MAX_FILTER_DEPTH} levels`);
+    if (++this.depth > MAX_FILTER_DEPTH)
+      throw new ScimError('SCIM_ERR_FILTER_TOO_COMPLEX', `Invalid filter: nested deeper than ${MAX_FILTER_DEPTH} levels`);
     try {
       return fn();
     } finally {
@@ -177,7 +192,8 @@ class Parser {
     if (after?.kind === 'word' && after.text.startsWith('.')) {
       this.i++;
       const sub = parseAttrPath(after.text.slice(1));
-      if (!sub || sub.sub !== undefined || sub.uri !== undefined) invalid(`"${after.text}" at position ${after.pos} is not a sub-attribute`);
+      if (!sub || sub.sub !== undefined || sub.uri !== undefined)
+        invalid(`"${after.text}" at position ${after.pos} is not a sub-attribute`);
       return { type: 'valuePath', path, filter: { type: 'and', left: filter, right: this.comparison(sub, after) } };
     }
     return node;
@@ -188,7 +204,9 @@ class Parser {
     const op = opToken.text.toLowerCase();
     if (opToken.kind === 'word' && op === 'pr') return { type: 'present', path };
     if (opToken.kind !== 'word' || !COMPARE_OPS.includes(op)) {
-      invalid(`expected an operator (eq ne co sw ew gt ge lt le pr) after "${formatAttrPath(path)}" at position ${opToken.pos}, found "${opToken.text}"`);
+      invalid(
+        `expected an operator (eq ne co sw ew gt ge lt le pr) after "${formatAttrPath(path)}" at position ${opToken.pos}, found "${opToken.text}"`,
+      );
     }
     const v = this.next(`a value after "${opToken.text}"`);
     if (v.kind === 'string') return { type: 'compare', path, op: op as CompareOp, value: v.text };
@@ -212,7 +230,8 @@ function bareValue(text: string): FilterValue {
 
 export function parseFilter(input: string): Filter {
   if (typeof input !== 'string') invalid('the filter must be a string');
-  if (input.length > MAX_FILTER_LENGTH) throw new ScimError('SCIM_ERR_FILTER_TOO_COMPLEX', `Invalid filter: longer than ${MAX_FILTER_LENGTH} characters`);
+  if (input.length > MAX_FILTER_LENGTH)
+    throw new ScimError('SCIM_ERR_FILTER_TOO_COMPLEX', `Invalid filter: longer than ${MAX_FILTER_LENGTH} characters`);
   return new Parser(tokenize(input)).parse();
 }
 

@@ -36,7 +36,7 @@ export function parseGroup(body: unknown): ParsedGroup {
       members = [];
       for (const m of Array.isArray(list) ? list : []) {
         const value = isObject(m) && typeof m.value === 'string' ? m.value.trim() : '';
-        if (value === '') throw new ScimError('SCIM_ERR_VALUE_INVALID', "every member needs a \"value\" with the member's id");
+        if (value === '') throw new ScimError('SCIM_ERR_VALUE_INVALID', 'every member needs a "value" with the member\'s id');
         if (members.some((x) => x.value === value)) continue;
         const ref: MemberRef = { value };
         if (isObject(m) && typeof m.display === 'string') ref.display = m.display;

@@ -62,11 +62,15 @@ export interface ListQuery {
  * `attributes` may be a list there. Keys are case-insensitive like everything else in SCIM.
  */
 export function parseSearchRequest(body: unknown): ListQuery {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new ScimError('SCIM_ERR_SYNTAX_INVALID', 'A search body must be a JSON object');
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new ScimError('SCIM_ERR_SYNTAX_INVALID', 'A search body must be a JSON object');
   const obj = body as Record<string, unknown>;
   const get = (name: string): unknown => obj[Object.keys(obj).find((k) => k.toLowerCase() === name.toLowerCase()) ?? name];
   const schemas = get('schemas');
-  if (schemas !== undefined && (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SEARCH_REQUEST_SCHEMA.toLowerCase()))) {
+  if (
+    schemas !== undefined &&
+    (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === SEARCH_REQUEST_SCHEMA.toLowerCase()))
+  ) {
     throw new ScimError('SCIM_ERR_SYNTAX_INVALID', `A search body's "schemas" must contain "${SEARCH_REQUEST_SCHEMA}"`);
   }
   const q: ListQuery = {};

@@ -5,7 +5,11 @@ export function etag(version: number): string {
   return `W/"${version}"`;
 }
 
-export function renderMeta(resourceType: 'User' | 'Group', r: { id: string; createdAt: Date; updatedAt: Date; version: number }, baseUrl: string): JsonObject {
+export function renderMeta(
+  resourceType: 'User' | 'Group',
+  r: { id: string; createdAt: Date; updatedAt: Date; version: number },
+  baseUrl: string,
+): JsonObject {
   return {
     resourceType,
     created: r.createdAt.toISOString(),

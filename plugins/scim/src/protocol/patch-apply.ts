@@ -56,7 +56,8 @@ function take(obj: JsonObject, name: string): JsonValue | undefined {
 }
 
 function setOrDelete(obj: JsonObject, name: string, v: JsonValue | undefined): void {
-  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0)) delete obj[name];
+  if (v === undefined || v === null || (Array.isArray(v) && v.length === 0) || (isObject(v) && Object.keys(v).length === 0))
+    delete obj[name];
   else obj[name] = v;
 }
 
@@ -187,7 +188,19 @@ function definition(resource: ResourceDef, op: PatchOperation): AttributeDef {
   const schema = op.target.extension ? findExtension(resource, op.target.extension) : resource.schema;
   const def = findByName(schema?.attributes, op.target.attr);
   // `externalId` and the other common attributes are plain single values here.
-  return def ?? { name: op.target.attr, type: 'string', multiValued: false, description: '', required: false, caseExact: true, mutability: 'readWrite', returned: 'default', uniqueness: 'none' };
+  return (
+    def ?? {
+      name: op.target.attr,
+      type: 'string',
+      multiValued: false,
+      description: '',
+      required: false,
+      caseExact: true,
+      mutability: 'readWrite',
+      returned: 'default',
+      uniqueness: 'none',
+    }
+  );
 }
 
 /**

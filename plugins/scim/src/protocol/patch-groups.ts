@@ -28,7 +28,8 @@ function members(value: JsonValue | undefined, where: string): { ids: string[]; 
   const displays: Record<string, string> = {};
   for (const m of list) {
     const id = isObject(m) ? m.value : undefined;
-    if (typeof id !== 'string' || id.trim() === '') throw new ScimError('SCIM_ERR_VALUE_INVALID', `${where}: every member needs a "value" with the member's id`);
+    if (typeof id !== 'string' || id.trim() === '')
+      throw new ScimError('SCIM_ERR_VALUE_INVALID', `${where}: every member needs a "value" with the member's id`);
     if (!ids.includes(id.trim())) ids.push(id.trim());
     if (isObject(m) && typeof m.display === 'string') displays[id.trim()] = m.display;
   }

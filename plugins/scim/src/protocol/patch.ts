@@ -177,7 +177,8 @@ function operation(op: PatchOpName, text: string, value: unknown, resource: Reso
   const out: PatchOperation = { op, target };
   if (op === 'remove') {
     // Listing the values to remove only makes sense for a multi-valued attribute (Entra's members removal).
-    if (hasValue && value !== null && def.multiValued && !sub && !target.filter) out.value = coerceAttribute(def, value, text, { kind: 'patch' });
+    if (hasValue && value !== null && def.multiValued && !sub && !target.filter)
+      out.value = coerceAttribute(def, value, text, { kind: 'patch' });
     return out;
   }
   if (!hasValue) throw new ScimError('SCIM_ERR_VALUE_INVALID', `"${op}" of "${text}" needs a value`);
@@ -201,7 +202,8 @@ function expandPathless(op: PatchOpName, value: unknown, resource: ResourceDef, 
     if (lower === 'schemas' || lower === 'meta') continue; // envelope, not a change
     if (lower === 'id') {
       // Okta resends the group's id with every rename; it may only name the resource itself.
-      if (opts.resourceId !== undefined && String(v) !== opts.resourceId) throw new ScimError('SCIM_ERR_MUTABILITY', '"id" is read-only and cannot be changed');
+      if (opts.resourceId !== undefined && String(v) !== opts.resourceId)
+        throw new ScimError('SCIM_ERR_MUTABILITY', '"id" is read-only and cannot be changed');
       continue;
     }
     const extension = findExtension(resource, key) ?? (lower === resource.schema.id.toLowerCase() ? resource.schema : undefined);
@@ -225,24 +227,33 @@ function expandPathless(op: PatchOpName, value: unknown, resource: ResourceDef, 
 export function normalisePatch(body: unknown, resource: ResourceDef, opts: NormaliseOptions = {}): PatchOperation[] {
   if (!isObject(body)) throw new ScimError('SCIM_ERR_SYNTAX_INVALID', 'A PATCH body must be a JSON object with "schemas" and "Operations"');
   const schemas = getCI(body, 'schemas');
-  if (schemas !== undefined && (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase()))) {
+  if (
+    schemas !== undefined &&
+    (!Array.isArray(schemas) || !schemas.some((s) => typeof s === 'string' && s.toLowerCase() === PATCH_OP_SCHEMA.toLowerCase()))
+  ) {
     throw new ScimError('SCIM_ERR_SYNTAX_INVALID', `A PATCH body's "schemas" must contain "${PATCH_OP_SCHEMA}"`);
   }
   const ops = getCI(body, 'Operations');
-  if (!Array.isArray(ops) || ops.length === 0) throw new ScimError('SCIM_ERR_SYNTAX_INVALID', 'A PATCH body needs a non-empty "Operations" array');
-  if (ops.length > MAX_PATCH_OPERATIONS) throw new ScimError('SCIM_ERR_SYNTAX_INVALID', `A PATCH body may hold at most ${MAX_PATCH_OPERATIONS} operations`);
+  if (!Array.isArray(ops) || ops.length === 0)
+    throw new ScimError('SCIM_ERR_SYNTAX_INVALID', 'A PATCH body needs a non-empty "Operations" array');
+  if (ops.length > MAX_PATCH_OPERATIONS)
+    throw new ScimError('SCIM_ERR_SYNTAX_INVALID', `A PATCH body may hold at most ${MAX_PATCH_OPERATIONS} operations`);
   const out: PatchOperation[] = [];
   ops.forEach((raw, i) => {
     if (!isObject(raw)) throw new ScimError('SCIM_ERR_SYNTAX_INVALID', `Operations[${i}] is not an object`);
     const opRaw = getCI(raw, 'op');
     const op = typeof opRaw === 'string' ? opRaw.trim().toLowerCase() : '';
     if (op !== 'add' && op !== 'replace' && op !== 'remove') {
-      throw new ScimError('SCIM_ERR_PATCH_OP_INVALID', `Operations[${i}].op must be "add", "replace" or "remove", not ${JSON.stringify(opRaw ?? null)}`);
+      throw new ScimError(
+        'SCIM_ERR_PATCH_OP_INVALID',
+        `Operations[${i}].op must be "add", "replace" or "remove", not ${JSON.stringify(opRaw ?? null)}`,
+      );
     }
     const pathRaw = getCI(raw, 'path');
     const valueKey = findKey(raw, 'value');
     const value = valueKey === undefined ? undefined : raw[valueKey];
-    if (pathRaw !== undefined && pathRaw !== null && typeof pathRaw !== 'string') throw new ScimError('SCIM_ERR_PATH_INVALID', `Operations[${i}].path must be a string`);
+    if (pathRaw !== undefined && pathRaw !== null && typeof pathRaw !== 'string')
+      throw new ScimError('SCIM_ERR_PATH_INVALID', `Operations[${i}].path must be a string`);
     const path = typeof pathRaw === 'string' && pathRaw.trim() !== '' ? pathRaw : undefined;
     if (path === undefined) {
       if (op === 'remove') throw new ScimError('SCIM_ERR_NO_TARGET', `Operations[${i}]: "remove" needs a path`);

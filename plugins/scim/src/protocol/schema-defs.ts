@@ -87,7 +87,12 @@ function multi(name: string, description: string, types: string[], extra: Attrib
 
 /** Attributes every resource has (RFC 7643 §3.1); not listed in /Schemas, as the RFC's own examples do. */
 export const COMMON_ATTRIBUTES: AttributeDef[] = [
-  attr('id', 'string', 'Unique identifier assigned by the service provider.', { mutability: 'readOnly', returned: 'always', caseExact: true, uniqueness: 'server' }),
+  attr('id', 'string', 'Unique identifier assigned by the service provider.', {
+    mutability: 'readOnly',
+    returned: 'always',
+    caseExact: true,
+    uniqueness: 'server',
+  }),
   attr('externalId', 'string', "The client's identifier for the resource.", { caseExact: true }),
   complex(
     'meta',
@@ -108,7 +113,10 @@ export const USER_SCHEMA: SchemaDef = {
   name: 'User',
   description: 'User Account',
   attributes: [
-    attr('userName', 'string', 'Unique identifier for the User, typically the email address they sign in with.', { required: true, uniqueness: 'server' }),
+    attr('userName', 'string', 'Unique identifier for the User, typically the email address they sign in with.', {
+      required: true,
+      uniqueness: 'server',
+    }),
     complex('name', "The components of the user's name.", [
       attr('formatted', 'string', 'The full name, formatted for display.'),
       attr('familyName', 'string', 'The family name (last name).'),
@@ -120,13 +128,15 @@ export const USER_SCHEMA: SchemaDef = {
     attr('displayName', 'string', 'The name of the User, suitable for display.'),
     attr('nickName', 'string', 'The casual way to address the user.'),
     attr('profileUrl', 'reference', "A URI of the user's online profile.", { referenceTypes: ['external'] }),
-    attr('title', 'string', "The user's title, such as \"Vice President\"."),
+    attr('title', 'string', 'The user\'s title, such as "Vice President".'),
     attr('userType', 'string', 'The relationship between the organization and the user, e.g. "Employee".'),
     attr('preferredLanguage', 'string', "The user's preferred written or spoken language (RFC 7231 language tag)."),
     attr('locale', 'string', "The user's default location, for localising dates and currency."),
-    attr('timezone', 'string', "The user's time zone in IANA format, e.g. \"Europe/Paris\"."),
-    attr('active', 'boolean', 'Whether the member may sign in. false deactivates the member and frees their seat.', { alwaysAssigned: true }),
-    multi('emails', 'Email addresses; the primary one is the member\'s contact email.', ['work', 'home', 'other']),
+    attr('timezone', 'string', 'The user\'s time zone in IANA format, e.g. "Europe/Paris".'),
+    attr('active', 'boolean', 'Whether the member may sign in. false deactivates the member and frees their seat.', {
+      alwaysAssigned: true,
+    }),
+    multi('emails', "Email addresses; the primary one is the member's contact email.", ['work', 'home', 'other']),
     multi('phoneNumbers', 'Phone numbers.', ['work', 'home', 'mobile', 'fax', 'pager', 'other']),
     complex(
       'addresses',

@@ -57,12 +57,16 @@ export function parseUser(body: unknown, opts: { replace?: boolean } = {}): Pars
     else if (lower === 'externalid') externalId = identifierString(raw, 'externalId');
     else if (lower === 'displayname') displayName = optionalString(raw, 'displayName');
     else if (lower === 'active') {
-      const value = coerceAttribute(findByName(USER_RESOURCE.schema.attributes, 'active')!, raw, 'active', { kind: 'resource' }) as boolean | null;
+      const value = coerceAttribute(findByName(USER_RESOURCE.schema.attributes, 'active')!, raw, 'active', { kind: 'resource' }) as
+        boolean | null;
       // On create, null is the default (active); on PUT it would ask to unassign what Roster always stores (#12.11).
-      if (value === null && opts.replace) throw new ScimError('SCIM_ERR_VALUE_INVALID', '"active" cannot be set to null: Roster always stores it; send true or false, or leave it out to keep the current state');
+      if (value === null && opts.replace)
+        throw new ScimError(
+          'SCIM_ERR_VALUE_INVALID',
+          '"active" cannot be set to null: Roster always stores it; send true or false, or leave it out to keep the current state',
+        );
       active = value ?? undefined;
-    }
-    else if (COLUMN_ATTRS.includes(lower)) continue;
+    } else if (COLUMN_ATTRS.includes(lower)) continue;
     else if (lower.startsWith('urn:')) {
       const ext = findExtension(USER_RESOURCE, key);
       if (!ext || ext.id === LICENSE_USER_SCHEMA_ID || raw === null) continue;
@@ -101,7 +105,10 @@ export function parseUser(body: unknown, opts: { replace?: boolean } = {}): Pars
  * (PUT replaces them all), keys other channels stored there (not SCIM attribute names) stay.
  */
 export function mergeStoredAttributes(stored: Record<string, unknown>, fromScim: JsonObject): Record<string, unknown> {
-  const owned = new Set([...USER_RESOURCE.schema.attributes.map((a) => a.name.toLowerCase()), ...USER_RESOURCE.extensions.map((e) => e.schema.id.toLowerCase())]);
+  const owned = new Set([
+    ...USER_RESOURCE.schema.attributes.map((a) => a.name.toLowerCase()),
+    ...USER_RESOURCE.extensions.map((e) => e.schema.id.toLowerCase()),
+  ]);
   const kept = Object.fromEntries(Object.entries(stored).filter(([k]) => !owned.has(k.toLowerCase())));
   return { ...kept, ...fromScim };
 }

@@ -66,7 +66,11 @@ export const USER_COLUMNS: ColumnMap = {
   [`${LIC}:licenses`]: {
     from: 'license_assignment lf join license_type lft on lft.id = lf.license_type_id',
     where: 'lf.membership_id = m.id',
-    sub: { value: { sql: 'lft.key', type: 'string', caseExact: true }, display: text('lft.name'), state: { sql: 'lf.state', type: 'string', caseExact: true } },
+    sub: {
+      value: { sql: 'lft.key', type: 'string', caseExact: true },
+      display: text('lft.name'),
+      state: { sql: 'lf.state', type: 'string', caseExact: true },
+    },
   },
 };
 

@@ -55,11 +55,20 @@ function toStored(r: Row): StoredGroup {
 }
 
 export async function findGroup(sql: Sql, teamId: string, id: string, withMembers: boolean): Promise<StoredGroup | null> {
-  const rows = await sql.rows(`select ${withMembers ? SELECT_WITH_MEMBERS : FIELDS} from "group" g where g.id = ? and g.team_id = ?`, [id, teamId], true);
+  const rows = await sql.rows(
+    `select ${withMembers ? SELECT_WITH_MEMBERS : FIELDS} from "group" g where g.id = ? and g.team_id = ?`,
+    [id, teamId],
+    true,
+  );
   return rows[0] ? toStored(rows[0]) : null;
 }
 
-export async function listGroups(sql: Sql, teamId: string, q: PageQuery, withMembers: boolean): Promise<{ total: number; records: StoredGroup[] }> {
+export async function listGroups(
+  sql: Sql,
+  teamId: string,
+  q: PageQuery,
+  withMembers: boolean,
+): Promise<{ total: number; records: StoredGroup[] }> {
   const { total, rows } = await page(sql, q, {
     select: withMembers ? SELECT_WITH_MEMBERS : FIELDS,
     from: '"group" g',
@@ -75,7 +84,12 @@ export async function listGroups(sql: Sql, teamId: string, q: PageQuery, withMem
  * Locks the group for the rest of the transaction (concurrent writes to one group queue) and
  * tells which of `ids` are members of the team, in one statement. Null: no such group.
  */
-export async function lockGroup(sql: Sql, teamId: string, groupId: string, ids: readonly string[]): Promise<{ version: number; known: Set<string> } | null> {
+export async function lockGroup(
+  sql: Sql,
+  teamId: string,
+  groupId: string,
+  ids: readonly string[],
+): Promise<{ version: number; known: Set<string> } | null> {
   const rows = await sql.rows(
     `select g.version, array(select mm.id::text from membership mm where mm.team_id = g.team_id and mm.id = any(?::uuid[])) as known
      from "group" g where g.id = ? and g.team_id = ? for update of g`,
@@ -89,12 +103,21 @@ export async function lockGroup(sql: Sql, teamId: string, groupId: string, ids: 
 /** Which of `ids` are members of the team (for a group being created). */
 export async function knownMembers(sql: Sql, teamId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
-  const rows = await sql.rows('select id::text as id from membership where team_id = ? and id = any(?::uuid[])', [teamId, uuidArray(ids)], true);
+  const rows = await sql.rows(
+    'select id::text as id from membership where team_id = ? and id = any(?::uuid[])',
+    [teamId, uuidArray(ids)],
+    true,
+  );
   return new Set(rows.map((r) => String(r.id)));
 }
 
 /** Stores the `display` values sent for current members (members not in the group are skipped). */
-export async function saveDisplays(sql: Sql, teamId: string, groupId: string, displays: ReadonlyArray<{ id: string; display: string }>): Promise<void> {
+export async function saveDisplays(
+  sql: Sql,
+  teamId: string,
+  groupId: string,
+  displays: ReadonlyArray<{ id: string; display: string }>,
+): Promise<void> {
   if (displays.length === 0) return;
   await sql.rows(
     `insert into scim_group_member_display (team_id, group_id, membership_id, display)
@@ -110,11 +133,20 @@ export async function saveDisplays(sql: Sql, teamId: string, groupId: string, di
 
 /** PUT / replace: members the client sent without a display lose the one stored. */
 export async function keepDisplaysOf(sql: Sql, groupId: string, ids: readonly string[]): Promise<void> {
-  await sql.rows('delete from scim_group_member_display where group_id = ? and not (membership_id = any(?::uuid[]))', [groupId, uuidArray(ids)], true);
+  await sql.rows(
+    'delete from scim_group_member_display where group_id = ? and not (membership_id = any(?::uuid[]))',
+    [groupId, uuidArray(ids)],
+    true,
+  );
 }
 
 /** Adds unresolved references; returns the values that were new. */
-export async function addRefs(sql: Sql, teamId: string, groupId: string, refs: ReadonlyArray<{ value: string; display: string | null }>): Promise<string[]> {
+export async function addRefs(
+  sql: Sql,
+  teamId: string,
+  groupId: string,
+  refs: ReadonlyArray<{ value: string; display: string | null }>,
+): Promise<string[]> {
   if (refs.length === 0) return [];
   const rows = await sql.rows(
     `insert into scim_group_member_ref (team_id, group_id, value, display)
@@ -131,7 +163,11 @@ export async function addRefs(sql: Sql, teamId: string, groupId: string, refs: R
 export async function removeRefs(sql: Sql, groupId: string, values?: readonly string[]): Promise<string[]> {
   if (values && values.length === 0) return [];
   const rows = values
-    ? await sql.rows('delete from scim_group_member_ref where group_id = ? and value = any(?::text[]) returning value', [groupId, textArrayLiteral(values)], true)
+    ? await sql.rows(
+        'delete from scim_group_member_ref where group_id = ? and value = any(?::text[]) returning value',
+        [groupId, textArrayLiteral(values)],
+        true,
+      )
     : await sql.rows('delete from scim_group_member_ref where group_id = ? returning value', [groupId], true);
   return rows.map((r) => String(r.value));
 }
@@ -139,5 +175,10 @@ export async function removeRefs(sql: Sql, groupId: string, values?: readonly st
 /** The audit event of reference changes, in the same transaction as the change. */
 export function auditRefs(em: Em, actor: Actor, teamId: string, groupId: string, added: string[], removed: string[]): void {
   if (added.length === 0 && removed.length === 0) return;
-  audit(em, actor, { teamId, action: 'group.unresolved_members_changed', target: { type: 'group', id: groupId }, data: { added, removed } });
+  audit(em, actor, {
+    teamId,
+    action: 'group.unresolved_members_changed',
+    target: { type: 'group', id: groupId },
+    data: { added, removed },
+  });
 }

@@ -22,12 +22,25 @@ const FROM = 'membership m join "user" u on u.id = m.user_id';
 
 // The four select lists, built once.
 const SELECTS = new Map<string, string>(
-  [false, true].flatMap((groups) => [false, true].map((licenses) => [`${groups}${licenses}`, [FIELDS, groups ? GROUPS : '', licenses ? LICENSES : ''].filter(Boolean).join(',\n  ')] as const)),
+  [false, true].flatMap((groups) =>
+    [false, true].map(
+      (licenses) =>
+        [`${groups}${licenses}`, [FIELDS, groups ? GROUPS : '', licenses ? LICENSES : ''].filter(Boolean).join(',\n  ')] as const,
+    ),
+  ),
 );
 const selectFor = (inc: UserIncludes): string => SELECTS.get(`${inc.groups}${inc.licenses}`)!;
 
-interface GroupJson { id: string; displayName: string }
-interface LicenseJson { key: string; name: string; state: 'GRANTED' | 'PENDING_SEAT'; grantedAt: string | null }
+interface GroupJson {
+  id: string;
+  displayName: string;
+}
+interface LicenseJson {
+  key: string;
+  name: string;
+  state: 'GRANTED' | 'PENDING_SEAT';
+  grantedAt: string | null;
+}
 
 function toRecord(r: Row): UserRecord {
   const rec: UserRecord = {
@@ -46,7 +59,12 @@ function toRecord(r: Row): UserRecord {
   };
   if (Array.isArray(r.groups)) rec.groups = r.groups as GroupJson[];
   if (Array.isArray(r.licenses)) {
-    rec.licenses = (r.licenses as LicenseJson[]).map((l) => ({ key: l.key, name: l.name, state: l.state, grantedAt: l.grantedAt ? new Date(l.grantedAt) : null }));
+    rec.licenses = (r.licenses as LicenseJson[]).map((l) => ({
+      key: l.key,
+      name: l.name,
+      state: l.state,
+      grantedAt: l.grantedAt ? new Date(l.grantedAt) : null,
+    }));
   }
   return rec;
 }
@@ -76,7 +94,12 @@ export async function findUser(sql: Sql, teamId: string, id: string, inc: UserIn
   return rows[0] ? toRecord(rows[0]) : null;
 }
 
-export async function listUsers(sql: Sql, teamId: string, q: PageQuery, inc: UserIncludes): Promise<{ total: number; records: UserRecord[] }> {
+export async function listUsers(
+  sql: Sql,
+  teamId: string,
+  q: PageQuery,
+  inc: UserIncludes,
+): Promise<{ total: number; records: UserRecord[] }> {
   const { total, rows } = await page(sql, q, {
     select: selectFor(inc),
     from: FROM,

@@ -4,13 +4,7 @@ import type { SignInApi } from '@roster/plugin-sdk';
 import type { ClaimOverrides, WsFedConnectionEntity } from '../entity.js';
 import { resolveClaimMapping } from '../protocol/index.js';
 import { UUID, describeCertificates, type ConnectionInput, type WsFedConnections } from '../service.js';
-import {
-  WsFedCertificateType,
-  WsFedClaimMappingType,
-  WsFedClaimPresetEnum,
-  WsFedConnectionInput,
-  WsFedConnectionType,
-} from './types.js';
+import { WsFedCertificateType, WsFedClaimMappingType, WsFedClaimPresetEnum, WsFedConnectionInput, WsFedConnectionType } from './types.js';
 
 export function toConnectionType(c: WsFedConnectionEntity, svc: WsFedConnections, now: Date = new Date()): WsFedConnectionType {
   const sp = svc.spDefaults(c.id);
@@ -100,7 +94,9 @@ export class WsFedTeamResolver {
     return true;
   }
 
-  @Mutation(() => WsFedConnectionType, { description: 'Team admins. Re-reads metadataUrl now; the document must be signed by a certificate the connection already trusts.' })
+  @Mutation(() => WsFedConnectionType, {
+    description: 'Team admins. Re-reads metadataUrl now; the document must be signed by a certificate the connection already trusts.',
+  })
   async refreshWsFedMetadata(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<WsFedConnectionType> {
     const em = ctx.core.em();
     const conn = await this.load(em, id, ctx);
@@ -111,7 +107,8 @@ export class WsFedTeamResolver {
   private async load(em: Em, id: string, ctx: GqlContext): Promise<WsFedConnectionEntity> {
     const viewer = requireViewer(ctx);
     const conn = await this.svc.find(id, em);
-    if (!conn || (!viewer.platformAdmin && viewer.teamId !== conn.teamId)) throw new RosterError('NOT_FOUND', 'No such WS-Federation connection.');
+    if (!conn || (!viewer.platformAdmin && viewer.teamId !== conn.teamId))
+      throw new RosterError('NOT_FOUND', 'No such WS-Federation connection.');
     requireTeamAdmin(ctx, conn.teamId);
     return conn;
   }
@@ -121,7 +118,9 @@ export class WsFedTeamResolver {
 export class WsFedConnectionResolver {
   constructor(private readonly signIn: SignInApi) {}
 
-  @FieldResolver(() => [SignInAttemptType], { description: 'The last sign-in attempts through this connection, newest first, with the failing step.' })
+  @FieldResolver(() => [SignInAttemptType], {
+    description: 'The last sign-in attempts through this connection, newest first, with the failing step.',
+  })
   async attempts(
     @Root() conn: WsFedConnectionType,
     @Arg('limit', () => Int, { defaultValue: 20 }) limit: number,

@@ -28,7 +28,10 @@ export interface SubjectConfirmation {
 export const BEARER = ['urn:oasis:names:tc:SAML:2.0:cm:bearer', 'urn:oasis:names:tc:SAML:1.0:cm:bearer'];
 
 export class AssertionError extends Error {
-  constructor(readonly step: WsFedStep, message: string) {
+  constructor(
+    readonly step: WsFedStep,
+    message: string,
+  ) {
     super(message);
     this.name = 'AssertionError';
   }
@@ -53,9 +56,7 @@ function readSaml11(assertion: Element): AssertionData {
     throw new AssertionError('token', 'SAML 1.x assertion is not version 1.1');
   }
   const conditions = singleChild(assertion, ns, 'Conditions');
-  const audienceRestrictions = conditions
-    ? childElements(conditions, ns, 'AudienceRestrictionCondition').map((c) => audiences(c, ns))
-    : [];
+  const audienceRestrictions = conditions ? childElements(conditions, ns, 'AudienceRestrictionCondition').map((c) => audiences(c, ns)) : [];
 
   // SAML 1.1 repeats the Subject in every statement; they must agree or the subject is ambiguous.
   const statements = childElements(assertion, ns).filter((e) => e.localName?.endsWith('Statement'));

@@ -31,7 +31,11 @@ export async function fetchFederationMetadata(url: string, options: FetchMetadat
         timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
         maxBytes: options.maxBytes ?? DEFAULT_MAX_BYTES,
       },
-      { accept: 'application/samlmetadata+xml, application/xml, text/xml', userAgent: 'Roster-WSFed-metadata/1', ...(options.fetch ? { fetch: options.fetch } : {}) },
+      {
+        accept: 'application/samlmetadata+xml, application/xml, text/xml',
+        userAgent: 'Roster-WSFed-metadata/1',
+        ...(options.fetch ? { fetch: options.fetch } : {}),
+      },
     );
   } catch (error) {
     if (error instanceof OutboundFetchError) throw new WsFedMetadataError('METADATA_INVALID', `metadata download failed: ${error.message}`);

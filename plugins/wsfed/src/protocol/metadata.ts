@@ -28,7 +28,10 @@ export interface SigningCertificate {
 export type MetadataErrorCode = 'METADATA_XML' | 'METADATA_NOT_WSFED' | 'METADATA_INVALID' | 'METADATA_SIGNATURE' | 'METADATA_EXPIRED';
 
 export class WsFedMetadataError extends Error {
-  constructor(readonly code: MetadataErrorCode, message: string) {
+  constructor(
+    readonly code: MetadataErrorCode,
+    message: string,
+  ) {
     super(message);
     this.name = 'WsFedMetadataError';
   }
@@ -84,7 +87,10 @@ export function importFederationMetadata(xml: string, options: ImportMetadataOpt
 
   const roles = childElements(entity, NS.metadata, 'RoleDescriptor').filter(isStsRole);
   if (roles.length === 0) {
-    throw new WsFedMetadataError('METADATA_NOT_WSFED', 'metadata has no WS-Federation SecurityTokenServiceType role (is this SAML-only metadata?)');
+    throw new WsFedMetadataError(
+      'METADATA_NOT_WSFED',
+      'metadata has no WS-Federation SecurityTokenServiceType role (is this SAML-only metadata?)',
+    );
   }
 
   try {
@@ -103,7 +109,11 @@ export function importFederationMetadata(xml: string, options: ImportMetadataOpt
 
     const claimTypesOffered = roles.flatMap((role) => {
       const offered = singleChild(role, NS.fed, 'ClaimTypesOffered');
-      return offered ? childElements(offered, 'http://docs.oasis-open.org/wsfed/authorization/200706', 'ClaimType').map((c) => c.getAttribute('Uri') ?? '') : [];
+      return offered
+        ? childElements(offered, 'http://docs.oasis-open.org/wsfed/authorization/200706', 'ClaimType').map(
+            (c) => c.getAttribute('Uri') ?? '',
+          )
+        : [];
     });
 
     return {
@@ -121,7 +131,11 @@ export function importFederationMetadata(xml: string, options: ImportMetadataOpt
 }
 
 /** The IdP side of a connection as imported; the caller adds id, team, realm and reply URL. */
-export function connectionSettingsFromMetadata(metadata: FederationMetadata): { idpIssuer: string; idpSignInUrl: string; signingCertificates: string[] } {
+export function connectionSettingsFromMetadata(metadata: FederationMetadata): {
+  idpIssuer: string;
+  idpSignInUrl: string;
+  signingCertificates: string[];
+} {
   return {
     idpIssuer: metadata.entityId,
     idpSignInUrl: metadata.passiveRequestorEndpoint,

@@ -87,7 +87,12 @@ export function parseWsFedMessage(params: WsFedParams): WsFedMessage {
   const wresult = read('wresult');
   const wctx = read('wctx');
   const wreply = read('wreply');
-  for (const [name, value] of [['wa', wa], ['wresult', wresult], ['wctx', wctx], ['wreply', wreply]] as const) {
+  for (const [name, value] of [
+    ['wa', wa],
+    ['wresult', wresult],
+    ['wctx', wctx],
+    ['wreply', wreply],
+  ] as const) {
     if (value === 'duplicate') return { action: 'invalid', reason: `parameter ${name} appears more than once` };
   }
   switch (wa) {
@@ -106,8 +111,7 @@ export function parseWsFedMessage(params: WsFedParams): WsFedMessage {
 }
 
 export type SignOutCleanupResponse =
-  | { kind: 'redirect'; status: 302; location: string }
-  | { kind: 'image'; status: 200; contentType: 'image/gif'; body: Buffer };
+  { kind: 'redirect'; status: 302; location: string } | { kind: 'image'; status: 200; contentType: 'image/gif'; body: Buffer };
 
 export interface SignOutCleanupResult {
   /** Always true: the caller ends the member's Roster session for this connection. */

@@ -17,7 +17,10 @@ export interface ParsedRstr {
 }
 
 export class RstrError extends Error {
-  constructor(readonly step: WsFedStep, message: string) {
+  constructor(
+    readonly step: WsFedStep,
+    message: string,
+  ) {
     super(message);
     this.name = 'RstrError';
   }
@@ -27,8 +30,14 @@ const TRUST = [NS.trust2005, NS.trust13] as const;
 const POLICY = [NS.policy, NS.policy15] as const;
 const ADDRESSING = [NS.addressing, NS.addressing2004] as const;
 
-const SAML11_TOKEN_TYPES = ['urn:oasis:names:tc:SAML:1.0:assertion', 'http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV1.1'];
-const SAML20_TOKEN_TYPES = ['urn:oasis:names:tc:SAML:2.0:assertion', 'http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV2.0'];
+const SAML11_TOKEN_TYPES = [
+  'urn:oasis:names:tc:SAML:1.0:assertion',
+  'http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV1.1',
+];
+const SAML20_TOKEN_TYPES = [
+  'urn:oasis:names:tc:SAML:2.0:assertion',
+  'http://docs.oasis-open.org/wss/oasis-wss-saml-token-profile-1.1#SAMLV2.0',
+];
 
 export function parseRstr(doc: Document): ParsedRstr {
   try {

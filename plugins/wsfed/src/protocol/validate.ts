@@ -151,7 +151,9 @@ function checkTime(assertion: AssertionData, rstr: ParsedRstr, now: Date, skewMs
 async function claimOnce(deps: WsFedDeps, assertion: AssertionData, expiresAt: Date, skewMs: number): Promise<void> {
   // Keyed by issuer + id (hashed to bound its length): the same assertion is accepted once across
   // every node and every connection. Kept for the skew too, the window in which it still validates.
-  const key = createHash('sha256').update(`${assertion.issuer ?? ''}\n${assertion.assertionId}`).digest('hex');
+  const key = createHash('sha256')
+    .update(`${assertion.issuer ?? ''}\n${assertion.assertionId}`)
+    .digest('hex');
   let fresh: boolean;
   try {
     fresh = await deps.replay.claim(REPLAY_NAMESPACE, key, new Date(expiresAt.getTime() + skewMs));

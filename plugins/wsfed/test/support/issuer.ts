@@ -96,7 +96,9 @@ export function wrapRstr(assertion: string, version: '1.1' | '2.0', options: Rst
   ].join('');
   const rstr = `<t:RequestSecurityTokenResponse xmlns:t="${ns}">${parts}</t:RequestSecurityTokenResponse>`;
   // Entra ID and ADFS on WS-Trust 1.3 send a collection around the single response.
-  return trust === '2005' ? rstr : `<t:RequestSecurityTokenResponseCollection xmlns:t="${ns}">${rstr}</t:RequestSecurityTokenResponseCollection>`;
+  return trust === '2005'
+    ? rstr
+    : `<t:RequestSecurityTokenResponseCollection xmlns:t="${ns}">${rstr}</t:RequestSecurityTokenResponseCollection>`;
 }
 
 /** A complete `wresult` as an IdP would post it. */

@@ -33,7 +33,11 @@ export class Browser {
   }
 
   async post(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<HttpResult> {
-    return this.send(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body: new URLSearchParams(form).toString() });
+    return this.send(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+      body: new URLSearchParams(form).toString(),
+    });
   }
 
   async send(url: string, init: { method: string; headers: Record<string, string>; body?: string }): Promise<HttpResult> {
@@ -121,7 +125,14 @@ export interface ConnectionView {
   idpSignOutUrl: string | null;
   claimPreset: string;
   trustEmails: boolean;
-  certificates: Array<{ fingerprintSha256: string; subject: string; notAfter: string; expired: boolean; daysUntilExpiry: number; expiryWarning: boolean }>;
+  certificates: Array<{
+    fingerprintSha256: string;
+    subject: string;
+    notAfter: string;
+    expired: boolean;
+    daysUntilExpiry: number;
+    expiryWarning: boolean;
+  }>;
   claimOverrides: { email: string[] | null; upn: string[] | null };
   claimMapping: { email: string[]; groups: string[] };
   metadataUrl: string | null;
@@ -142,7 +153,12 @@ export async function ok<T>(t: TestRoster, query: string, variables: Record<stri
   return r.data!;
 }
 
-export async function gqlError(t: TestRoster, query: string, variables: Record<string, unknown>, token?: string): Promise<string | undefined> {
+export async function gqlError(
+  t: TestRoster,
+  query: string,
+  variables: Record<string, unknown>,
+  token?: string,
+): Promise<string | undefined> {
   const r = await t.gql(query, variables, token ? { token } : undefined);
   return r.errors?.[0]?.extensions?.code;
 }
@@ -154,7 +170,12 @@ export async function gqlError(t: TestRoster, query: string, variables: Record<s
  */
 export async function teamWithAdfs(t: TestRoster, metadata = adfsMetadata()) {
   const team = await t.createTeam();
-  const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(t, CREATE, { teamId: team.teamId, input: { name: 'Contoso ADFS', metadataXml: metadata, trustEmails: true } }, team.ownerToken);
+  const { createWsFedConnection: conn } = await ok<{ createWsFedConnection: ConnectionView }>(
+    t,
+    CREATE,
+    { teamId: team.teamId, input: { name: 'Contoso ADFS', metadataXml: metadata, trustEmails: true } },
+    team.ownerToken,
+  );
   return { team, conn };
 }
 

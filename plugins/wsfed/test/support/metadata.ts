@@ -29,7 +29,10 @@ export function adfsMetadata(options: MetadataOptions = {}): string {
   const signing = options.signingCerts ?? [KEYS.idp.cert, KEYS.rollover.cert];
   const roleAttrs = `protocolSupportEnumeration="http://docs.oasis-open.org/ws-sx/ws-trust/200512 http://schemas.xmlsoap.org/ws/2005/02/trust http://docs.oasis-open.org/wsfed/federation/200706" ServiceDisplayName="Contoso Test ADFS" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:${fed}="http://docs.oasis-open.org/wsfed/federation/200706"`;
   const claimTypes = [CLAIM.email, CLAIM.upn, CLAIM.givenName, CLAIM.surname, CLAIM.groups]
-    .map((uri) => `<auth:ClaimType Uri="${uri}" Optional="true" xmlns:auth="http://docs.oasis-open.org/wsfed/authorization/200706"><auth:DisplayName>${uri.split('/').pop()}</auth:DisplayName></auth:ClaimType>`)
+    .map(
+      (uri) =>
+        `<auth:ClaimType Uri="${uri}" Optional="true" xmlns:auth="http://docs.oasis-open.org/wsfed/authorization/200706"><auth:DisplayName>${uri.split('/').pop()}</auth:DisplayName></auth:ClaimType>`,
+    )
     .join('');
   return [
     `<EntityDescriptor ID="_a1b2c3d4-0000-4000-8000-000000000001" entityID="${entityId}"`,
