@@ -1,6 +1,15 @@
 export * from './entities/index.js';
 export * from './errors.js';
-export { findInvalidText, textProblem, describeInvalidText, invalidTextError, type InvalidText, type InvalidTextReason } from './text.js';
+export {
+  findInvalidText,
+  textProblem,
+  describeInvalidText,
+  invalidTextError,
+  assertIdentifierLength,
+  MAX_IDENTIFIER_LENGTH,
+  type InvalidText,
+  type InvalidTextReason,
+} from './text.js';
 export { createCore, type Core, type CoreOptions } from './core.js';
 export { coreMigrations, runMigrations, pendingMigrations, type Migration, type SqlExecutor } from './migrations/index.js';
 export {

@@ -96,3 +96,20 @@ export function describeInvalidText(found: InvalidText): string {
 export function invalidTextError(found: InvalidText): RosterError {
   return new RosterError('INVALID_TEXT', describeInvalidText(found), { path: found.path, reason: found.reason });
 }
+
+/**
+ * The longest identifier Roster stores (userName, email, group name, external id). They are
+ * indexed, and a long value that does not compress overflows PostgreSQL's index entry (a 500);
+ * 512 characters is far above what Okta or Entra send (100–256).
+ */
+export const MAX_IDENTIFIER_LENGTH = 512;
+
+/** Refuses an identifier longer than MAX_IDENTIFIER_LENGTH with BAD_USER_INPUT, naming the field. */
+export function assertIdentifierLength(field: string, value: string | null | undefined): void {
+  if (value && value.length > MAX_IDENTIFIER_LENGTH) {
+    throw new RosterError('BAD_USER_INPUT', `${field} is longer than ${MAX_IDENTIFIER_LENGTH} characters`, {
+      field,
+      maxLength: MAX_IDENTIFIER_LENGTH,
+    });
+  }
+}

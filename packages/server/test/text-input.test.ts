@@ -173,3 +173,26 @@ describe('#12.10: password sign-in', () => {
     expect(fine.status).toBe(200);
   });
 });
+
+describe('#12.10: identifiers too long for their index', () => {
+  // Random letters do not compress: 9,000 of them overflow a btree entry (a 500 before the bound).
+  const long = Array.from({ length: 9000 }, (_, i) => String.fromCharCode(97 + ((i * 7919) % 26))).join('');
+
+  it('createGroup, renameGroup-style updates and addMember answer BAD_USER_INPUT naming the field, and write nothing', async () => {
+    const before = await snapshot();
+    const group = await gql('mutation($t: ID!, $n: String!) { createGroup(teamId: $t, displayName: $n) { id } }', {
+      t: team.teamId,
+      n: long,
+    });
+    expect(group.body.errors?.[0]?.extensions?.code, JSON.stringify(group.body).slice(0, 300)).toBe('BAD_USER_INPUT');
+    expect(group.body.errors?.[0]?.message).toContain('displayName');
+    const member = await gql('mutation($t: ID!, $i: AddMemberInput!) { addMember(teamId: $t, input: $i) { id } }', {
+      t: team.teamId,
+      i: { email: `${long}@${team.slug}.example.com` },
+    });
+    expect(member.body.errors?.[0]?.extensions?.code, JSON.stringify(member.body).slice(0, 300)).toBe('BAD_USER_INPUT');
+    expect(await snapshot()).toEqual(before);
+    const groups = await gql('query($t: ID!) { team(id: $t) { groups { displayName } } }', { t: team.teamId });
+    expect(JSON.stringify(groups.body.data)).not.toContain(long.slice(0, 600));
+  });
+});

@@ -1,3 +1,4 @@
+import { assertIdentifierLength } from '../text.js';
 import { Group, LicenseType, Team } from '../entities/index.js';
 import { fail } from '../errors.js';
 import { audit, auditEvent } from './audit.js';
@@ -31,6 +32,8 @@ export class GroupService {
   ): Promise<Group> {
     const name = input.displayName?.trim();
     if (!name) fail('BAD_USER_INPUT', 'displayName is required');
+    assertIdentifierLength('displayName', name);
+    assertIdentifierLength('externalId', input.externalId);
     return this.inTransaction(em, async (em) => {
       const g = em.create(Group, { team: em.getReference(Team, teamId), displayName: name, externalId: input.externalId ?? null });
       await em.flush();
@@ -62,10 +65,12 @@ export class GroupService {
       if (input.displayName !== undefined) {
         const name = input.displayName.trim();
         if (!name) fail('BAD_USER_INPUT', 'displayName cannot be empty');
+        assertIdentifierLength('displayName', name);
         if (name !== g.displayName) changes.displayName = { from: g.displayName, to: name };
         g.displayName = name;
       }
       if (input.externalId !== undefined && input.externalId !== g.externalId) {
+        assertIdentifierLength('externalId', input.externalId);
         changes.externalId = input.externalId;
         g.externalId = input.externalId;
       }

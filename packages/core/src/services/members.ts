@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { LockMode, Reference } from '@mikro-orm/core';
 import { audit, auditEvent, auditRefusal } from './audit.js';
 import { assertNoDomainOfAnotherTeam, emailDomain, isIdentityRuleCode } from './identity-rule.js';
+import { assertIdentifierLength } from '../text.js';
 import { boundRows as bound, type Actor, type Em, type HookBus } from './context.js';
 import type { SeatEngine } from './seats.js';
 import type { SessionService } from './sessions.js';
@@ -47,6 +48,12 @@ export interface SyncResult {
  * Member lifecycle (R2, R5–R10). Every channel — GraphQL, SCIM, JIT sign-in — goes through
  * here; each method is one transaction that also writes its audit event.
  */
+/** Identifiers of a profile that are stored in indexed columns. */
+function assertProfileLengths(input: ProfileInput): void {
+  assertIdentifierLength('email', input.email);
+  assertIdentifierLength('externalId', input.externalId);
+}
+
 export class MemberService {
   constructor(private readonly deps: { em: () => Em; seats: SeatEngine; sessions: SessionService; hooks: HookBus }) {}
 
@@ -57,6 +64,7 @@ export class MemberService {
    * stored profile and credentials (email, names, password) are not overwritten (docs/security.md).
    */
   async provision(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {
+    assertProfileLengths(input);
     return this.traced(teamId, actor, { userName: input.userName, email: input.email ?? null }, () =>
       this.provisionPerson(teamId, input, actor),
     );
@@ -100,6 +108,7 @@ export class MemberService {
   private async provisionNewPerson(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership | null> {
     const login = normaliseLogin(input.userName ?? '');
     if (!login) fail('BAD_USER_INPUT', 'userName is required');
+    assertIdentifierLength('userName', login);
     const now = new Date();
     const active = input.active !== false;
     const userId = randomUUID();
@@ -212,6 +221,7 @@ export class MemberService {
   private async provisionOnce(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {
     const login = normaliseLogin(input.userName);
     if (!login) fail('BAD_USER_INPUT', 'userName is required');
+    assertIdentifierLength('userName', login);
     const membership = await this.deps.em().transactional(async (em) => {
       await assertNoDomainOfAnotherTeam(em, teamId, [login, input.email]);
       let user = await em.findOne(User, { login });
@@ -263,6 +273,7 @@ export class MemberService {
 
   /** R6 profile sync, plus role and credit limit, which R8 freezes for inactive members. */
   async update(teamId: string, membershipId: string, input: UpdateInput, actor: Actor): Promise<Membership> {
+    assertProfileLengths(input);
     return this.traced(teamId, actor, { membershipId, userName: input.userName, email: input.email }, () =>
       this.deps.em().transactional(async (em) => {
         const m = await this.get(teamId, membershipId, em);
@@ -284,6 +295,7 @@ export class MemberService {
         if (input.userName !== undefined && input.userName.trim() !== m.userName) {
           const login = normaliseLogin(input.userName);
           if (!login) fail('BAD_USER_INPUT', 'userName is required');
+          assertIdentifierLength('userName', login);
           m.userName = input.userName.trim();
           m.user.getEntity().login = login;
         }
@@ -397,6 +409,7 @@ export class MemberService {
       this.deps.em().transactional(async (em) => {
         const m = await this.lockAndGet(em, teamId, membershipId);
         const input = typeof change === 'function' ? change(m) : change;
+        assertProfileLengths(input);
         const user = m.user.getEntity();
         const changed: string[] = [];
         const set = (field: string, differs: boolean, apply: () => void) => {
@@ -408,6 +421,7 @@ export class MemberService {
           const userName = input.userName.trim();
           const login = normaliseLogin(userName);
           if (!login) fail('BAD_USER_INPUT', 'userName is required');
+          assertIdentifierLength('userName', login);
           set('userName', userName !== m.userName, () => {
             m.userName = userName;
             user.login = login;
