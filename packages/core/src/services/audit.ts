@@ -37,3 +37,31 @@ export async function auditRefusal(em: Em, actor: Actor, input: AuditInput): Pro
   const fork = em.fork();
   await fork.persistAndFlush(auditEvent(actor, { ...input, outcome: 'failure' }));
 }
+
+/** `insert into audit_event (…)` for statements that write their event in the same statement as the change. */
+export const AUDIT_INSERT_COLUMNS =
+  'insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)';
+
+/** An event's values in AUDIT_INSERT_COLUMNS order, but `data` (a statement may build it in SQL). */
+export function auditValues(ev: AuditEvent): unknown[] {
+  return [
+    ev.id,
+    ev.teamId,
+    ev.at,
+    ev.channel,
+    ev.action,
+    ev.outcome,
+    ev.actorType,
+    ev.actorId,
+    ev.actorLabel,
+    ev.targetType,
+    ev.targetId,
+    ev.reason,
+    ev.requestId,
+  ];
+}
+
+/** Every value in AUDIT_INSERT_COLUMNS order, `data` as JSON (bind it with `?::jsonb`). */
+export function auditParams(ev: AuditEvent): unknown[] {
+  return [...auditValues(ev), JSON.stringify(ev.data)];
+}

@@ -1,7 +1,7 @@
 import { assertIdentifierLength } from '../text.js';
 import { Group, LicenseType, Team } from '../entities/index.js';
 import { fail } from '../errors.js';
-import { audit, auditEvent } from './audit.js';
+import { AUDIT_INSERT_COLUMNS, audit, auditEvent, auditValues } from './audit.js';
 import { boundRows as bound, type Actor, type Em } from './context.js';
 import type { SeatEngine } from './seats.js';
 
@@ -169,28 +169,11 @@ export class GroupService {
            changed as (select membership_id::text as id from t union select unnest(?::text[])),
            bump as (update "group" set version = version + 1, updated_at = greatest(updated_at, clock_timestamp())
                     where id = ? and exists (select 1 from changed)),
-           a as (insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)
+           a as (${AUDIT_INSERT_COLUMNS}
                  select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, jsonb_build_object('changed', (select jsonb_agg(id order by id) from changed))
                  where exists (select 1 from changed))
            select membership_id from t`,
-              [
-                ...step.params,
-                `{${[...touched].join(',')}}`,
-                groupId,
-                ev.id,
-                ev.teamId,
-                ev.at,
-                ev.channel,
-                ev.action,
-                ev.outcome,
-                ev.actorType,
-                ev.actorId,
-                ev.actorLabel,
-                ev.targetType,
-                ev.targetId,
-                ev.reason,
-                ev.requestId,
-              ],
+              [...step.params, `{${[...touched].join(',')}}`, groupId, ...auditValues(ev)],
               { prepare: true },
             );
       rows.forEach((r) => touched.add(r.membership_id));

@@ -2,7 +2,7 @@ import { Membership, User, normaliseLogin, type MemberRole, Team } from '../enti
 import { RosterError, fail, isRosterError, uniqueViolation } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { LockMode, Reference } from '@mikro-orm/core';
-import { audit, auditEvent, auditRefusal } from './audit.js';
+import { AUDIT_INSERT_COLUMNS, audit, auditEvent, auditRefusal, auditParams } from './audit.js';
 import { assertNoDomainOfAnotherTeam, emailDomain, isIdentityRuleCode } from './identity-rule.js';
 import { assertIdentifierLength } from '../text.js';
 import { boundRows as bound, type Actor, type Em, type HookBus } from './context.js';
@@ -139,7 +139,7 @@ export class MemberService {
            select ?, ?, u.id, ?, ?, ?, ?, ?, ?::jsonb, 1, ?, ?, ? from u
            returning id
          ), a as (
-           insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)
+           ${AUDIT_INSERT_COLUMNS}
            select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from m
          )
          select (select id from m) as id`,
@@ -166,20 +166,7 @@ export class MemberService {
           now,
           now,
           active ? null : now,
-          ev.id,
-          ev.teamId,
-          ev.at,
-          ev.channel,
-          ev.action,
-          ev.outcome,
-          ev.actorType,
-          ev.actorId,
-          ev.actorLabel,
-          ev.targetType,
-          ev.targetId,
-          ev.reason,
-          ev.requestId,
-          JSON.stringify(ev.data),
+          ...auditParams(ev),
         ],
         { prepare: true },
       );
@@ -348,7 +335,7 @@ export class MemberService {
          ), r as (
            update license_assignment set requested_at = clock_timestamp() where ?::boolean and membership_id in (select id from m)
          ), a as (
-           insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)
+           ${AUDIT_INSERT_COLUMNS}
            select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from m
          )
          select m.version, array(select la.license_type_id::text from license_assignment la where la.membership_id = m.id order by la.license_type_id) as types from m`,
@@ -361,20 +348,7 @@ export class MemberService {
           active ? 'active' : 'inactive',
           !active,
           active,
-          ev.id,
-          ev.teamId,
-          ev.at,
-          ev.channel,
-          ev.action,
-          ev.outcome,
-          ev.actorType,
-          ev.actorId,
-          ev.actorLabel,
-          ev.targetType,
-          ev.targetId,
-          ev.reason,
-          ev.requestId,
-          JSON.stringify(ev.data),
+          ...auditParams(ev),
         ],
         { prepare: true },
       );

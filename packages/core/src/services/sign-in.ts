@@ -1,6 +1,6 @@
 import { Membership, User, normaliseLogin, type AuditEvent, type SignInPolicy } from '../entities/index.js';
 import { isRosterError, uniqueViolation } from '../errors.js';
-import { auditEvent } from './audit.js';
+import { AUDIT_INSERT_COLUMNS, auditEvent, auditParams } from './audit.js';
 import type { Actor, Em, ReadFn } from './context.js';
 import { emailDomain, isIdentityRuleCode, mayBecome } from './identity-rule.js';
 import { verifyPassword } from './crypto.js';
@@ -99,28 +99,7 @@ interface LookupRow extends Partial<MemberRow> {
   domain_team_id: string | null;
 }
 
-const AUDIT_COLUMNS =
-  'insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)';
-const AUDIT_INSERT = `${AUDIT_COLUMNS} select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb`;
-
-function auditParams(ev: AuditEvent): unknown[] {
-  return [
-    ev.id,
-    ev.teamId,
-    ev.at,
-    ev.channel,
-    ev.action,
-    ev.outcome,
-    ev.actorType,
-    ev.actorId,
-    ev.actorLabel,
-    ev.targetType,
-    ev.targetId,
-    ev.reason,
-    ev.requestId,
-    JSON.stringify(ev.data),
-  ];
-}
+const AUDIT_INSERT = `${AUDIT_INSERT_COLUMNS} select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb`;
 
 /**
  * The one door to a session for SSO plugins: who an asserted identity may become
@@ -274,7 +253,9 @@ export class SignInService {
   }
 
   private async insertAudit(ev: AuditEvent): Promise<void> {
-    await this.deps.read(`${AUDIT_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`, auditParams(ev), { prepare: true });
+    await this.deps.read(`${AUDIT_INSERT_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`, auditParams(ev), {
+      prepare: true,
+    });
   }
 
   /** Records a response the plugin refused before it reached the core (bad signature, audience…). */
