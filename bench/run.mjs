@@ -41,7 +41,8 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 
 // Before the server is imported: every pg Client's query is counted during probes.
 const sqlCounterPatches = installSqlCounter();
-const { createRoster, loadConfig, pluginsByName } = await import('../packages/server/dist/index.js');
+const { createRoster, loadConfig } = await import('../packages/server/dist/index.js');
+const { pluginsByName } = await import('../packages/cli/dist/index.js');
 
 // Fastify for the baselines: the very copy the server uses (it is the server's dependency).
 const serverRequire = createRequire(new URL('../packages/server/package.json', import.meta.url));

@@ -2,7 +2,8 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLUGIN_FACTORIES, startTestRoster, type TestRoster } from '@roster/server/testing';
+import { PLUGIN_FACTORIES } from '@roster/cli';
+import { startTestRoster, type TestRoster } from '@roster/server/testing';
 
 const FILE = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url));
 

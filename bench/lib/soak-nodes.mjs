@@ -1,4 +1,4 @@
-// Roster nodes for the soak (bench/soak.mjs): each one is `node packages/server/dist/cli.js serve`
+// Roster nodes for the soak (bench/soak.mjs): each one is `node packages/cli/dist/cli.js serve`
 // in its own process, as deployed, so that one can be killed with SIGKILL and started again on the
 // same port. Their output goes to a log file each (the soak quotes logged errors in its report).
 import { execFile, spawn } from 'node:child_process';
@@ -6,7 +6,7 @@ import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
-const CLI = fileURLToPath(new URL('../../packages/server/dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../packages/cli/dist/cli.js', import.meta.url));
 
 export function freePort() {
   return new Promise((resolve, reject) => {

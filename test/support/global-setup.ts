@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { allMigrations, migrate, resolvePlugins, startEmbedded } from '@roster/server';
-import { PLUGIN_FACTORIES, TEST_ENV, conformanceNotice } from '@roster/server/testing';
+import { PLUGIN_FACTORIES } from '@roster/cli';
+import { TEST_ENV, conformanceNotice } from '@roster/server/testing';
 
 /**
  * Migrates one template database with the core and every first-party plugin, once per run:

@@ -1,7 +1,7 @@
 export { createRoster, type Roster, type RosterOptions } from './app.js';
 export { loadConfig, DEFAULT_PLUGINS, type ServerConfig } from './config.js';
 export { resolvePlugins, allMigrations } from './plugin-host.js';
-export { pluginsByName, PLUGIN_FACTORIES } from './registry.js';
+export { frontDoorOf } from './front-door.js';
 export { migrate } from './orm.js';
 export { startEmbedded } from './database.js';
 export { seedDemo, createAdmin, demoPlugins, DEMO, DEMO_PLUGINS } from './demo.js';

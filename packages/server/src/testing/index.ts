@@ -6,7 +6,6 @@ import type { RosterPlugin } from '@roster/plugin-sdk';
 import { createRoster, type Roster } from '../app.js';
 import { loadConfig, type ServerConfig } from '../config.js';
 
-export { PLUGIN_FACTORIES } from '../registry.js';
 export { CONFORMANCE_ENV, CONFORMANCE_SUITES, conformanceDir, conformanceNotice, conformanceSuite } from './conformance.js';
 
 /** Environment set by the test global setup (see test/support/global-setup.ts). */

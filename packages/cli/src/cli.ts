@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { isRosterError } from '@roster/core';
-import { loadConfig } from './config.js';
-import { createRoster } from './app.js';
+import {
+  DEMO,
+  allMigrations,
+  createAdmin,
+  createRoster,
+  demoPlugins,
+  frontDoorOf,
+  loadConfig,
+  migrate,
+  resolvePlugins,
+  seedDemo,
+} from '@roster/server';
 import { pluginsByName } from './registry.js';
-import { migrate } from './orm.js';
-import { allMigrations, resolvePlugins } from './plugin-host.js';
-import { DEMO, createAdmin, demoPlugins, seedDemo } from './demo.js';
-import { frontDoorOf } from './front-door.js';
 
 const USAGE = `roster <command>
   serve [--demo]                         start the server (--demo seeds a demo team)

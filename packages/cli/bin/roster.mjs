@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 
 const cli = new URL('../dist/cli.js', import.meta.url);
 if (!existsSync(cli)) {
-  console.error('roster: the server is not built yet; run `pnpm build` (or `npm start`) first.');
+  console.error('roster: roster is not built yet; run `pnpm build` (or `npm start`) first.');
   process.exit(1);
 }
 await import(cli.href);

@@ -1,0 +1,1 @@
+export { pluginsByName, PLUGIN_FACTORIES } from './registry.js';
