@@ -417,7 +417,7 @@ describe('admin console (#16)', () => {
   );
 
   it.skipIf(!HAVE_BROWSER)(
-    '#16: SCIM — base URL, a new token’s secret shown once works against /scim/v2 (200), listed, revoked with a confirm step, then 401 (390 px)',
+    '#16: SCIM — base URL, a new token’s secret shown once works against /scim/v2 (200), listed, revoked with a confirm step, then 401; Groups & licenses fits too (390 px)',
     async () => {
       const sc = await t.createTeam();
       const { context, page, problems } = await open(390);
@@ -465,6 +465,12 @@ describe('admin console (#16)', () => {
       const refused = await users();
       expect(refused.status).toBe(401);
       await refused.arrayBuffer();
+
+      // The Groups & licenses page fits a phone too.
+      await page.getByRole('link', { name: 'Groups & licenses' }).click();
+      await page.getByRole('article', { name: 'Salesperson' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await shot(page, '390-groups');
       expect(problems).toEqual([]);
       await context.close();
     },

@@ -180,7 +180,10 @@ function TokenRow({
           starts with <code>{tk.prefix}</code>
         </span>
       </td>
-      <td data-label="Created">{formatDate(tk.createdAt)}</td>
+      <td data-label="Created">
+        <span className="cell-label">Created </span>
+        {formatDate(tk.createdAt)}
+      </td>
       <td data-label="Last used">{tk.lastUsedAt ? `used ${formatDate(tk.lastUsedAt)}` : 'never used'}</td>
       <td data-label="Actions">
         {!confirm ? (
