@@ -433,9 +433,13 @@ describe('admin console (#16)', () => {
       await page.keyboard.press('Enter');
       const box = page.getByRole('region', { name: 'Secret of “Entra ID production”' });
       await box.getByText('it will not be shown again').waitFor();
-      await box.getByRole('button', { name: 'Copy secret' }).waitFor();
       const secret = (await page.getByTestId('scim-secret').textContent())!;
       expect(secret.length).toBeGreaterThan(20);
+      // The copy button puts exactly the secret on the clipboard.
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
+      await box.getByRole('button', { name: 'Copy secret' }).click();
+      await box.getByText('Copied.').waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
       const row = page.getByRole('row', { name: /Entra ID production/ });
       await row.getByText('never used').waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
