@@ -8,6 +8,8 @@ import { Link, href, navigate, useLocation } from './router.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Members } from './pages/Members.tsx';
 import { MemberPage } from './pages/Member.tsx';
+import { Groups } from './pages/Groups.tsx';
+import { Scim } from './pages/Scim.tsx';
 import { useTitle } from './title.ts';
 
 export function App() {
@@ -73,6 +75,8 @@ function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   if (path === '/members' || path === '/' || path === '/sign-in') return <Members teamId={viewer.team.id} />;
   const member = /^\/members\/([^/]+)$/.exec(path);
   if (member) return <MemberPage id={decodeURIComponent(member[1])} />;
+  if (path === '/groups') return <Groups teamId={viewer.team.id} />;
+  if (path === '/scim') return <Scim teamId={viewer.team.id} />;
   return (
     <Notice title="Page not found">
       There is no page at this address. <Link to="/members">Go to the members list</Link>.

@@ -144,6 +144,111 @@ export const ChangeRole = graphql(`
   }
 `);
 
+export const GroupsAndLicensesQuery = graphql(`
+  query GroupsAndLicenses($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      licenses {
+        id
+        key
+        name
+        purchased
+        used
+        pending
+        available
+      }
+      groups {
+        id
+        displayName
+        memberCount
+        externalId
+        licenseType {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
+export const SetLicenseSeats = graphql(`
+  mutation SetLicenseSeats($teamId: ID!, $licenseTypeId: ID!, $seats: Int!) {
+    setLicenseSeats(teamId: $teamId, licenseTypeId: $licenseTypeId, seats: $seats) {
+      id
+      purchased
+      used
+      pending
+      available
+    }
+  }
+`);
+
+export const LinkGroupToLicense = graphql(`
+  mutation LinkGroupToLicense($id: ID!, $licenseTypeId: ID!) {
+    linkGroupToLicense(id: $id, licenseTypeId: $licenseTypeId) {
+      id
+      licenseType {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const UnlinkGroup = graphql(`
+  mutation UnlinkGroup($id: ID!) {
+    unlinkGroup(id: $id) {
+      id
+      licenseType {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const ScimQuery = graphql(`
+  query Scim($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      scim {
+        baseUrl
+        tokens {
+          id
+          name
+          prefix
+          createdAt
+          lastUsedAt
+        }
+      }
+    }
+  }
+`);
+
+export const CreateScimToken = graphql(`
+  mutation CreateScimToken($teamId: ID!, $name: String!) {
+    createScimToken(teamId: $teamId, name: $name) {
+      secret
+      token {
+        id
+        name
+        prefix
+        createdAt
+        lastUsedAt
+      }
+    }
+  }
+`);
+
+export const RevokeScimToken = graphql(`
+  mutation RevokeScimToken($teamId: ID!, $id: ID!) {
+    revokeScimToken(teamId: $teamId, id: $id)
+  }
+`);
+
 export type Viewer = NonNullable<ResultOf<typeof MeQuery>['me']>;
 export type MemberDetail = NonNullable<ResultOf<typeof MemberQuery>['member']>;
 export type MemberRow = ResultOf<typeof MembersQuery>['team']['members']['edges'][number]['node'];
+export type LicenseRow = ResultOf<typeof GroupsAndLicensesQuery>['team']['licenses'][number];
+export type GroupRow = ResultOf<typeof GroupsAndLicensesQuery>['team']['groups'][number];
+export type ScimTokenRow = ResultOf<typeof ScimQuery>['team']['scim']['tokens'][number];

@@ -13,6 +13,7 @@ import { SYSTEM_ACTOR } from '@roster/core';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { oidcPlugin } from '@roster/plugin-oidc';
 import { wsfedPlugin } from '@roster/plugin-wsfed';
+import { scimPlugin } from '@roster/plugin-scim';
 import { CONSOLE_DIR, ensureBuilt } from './support/build.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,7 +58,7 @@ let owner: string;
 beforeAll(async () => {
   ensureBuilt();
   await mkdir(SHOTS, { recursive: true });
-  t = await startTestRoster({ plugins: [oidcPlugin(), wsfedPlugin()] });
+  t = await startTestRoster({ plugins: [oidcPlugin(), wsfedPlugin(), scimPlugin()] });
   team = await t.createTeam(undefined, { salesperson: 5 });
   owner = `owner@${team.slug}.example.com`;
   // ~150 members, so search and paging have something to do.
@@ -316,6 +317,165 @@ describe('admin console (#16)', () => {
       const idp = new URL((await toIdp).url());
       expect(idp.searchParams.get('wa')).toBe('wsignin1.0');
       expect(idp.searchParams.get('wreply')).toContain(`/wsfed/${created.data!.createWsFedConnection.id}/acs`);
+      await context.close();
+    },
+    120_000,
+  );
+  it.skipIf(!HAVE_BROWSER)(
+    '#16: Groups & licenses — seats bought / used / waiting per license, buying seats shrinks the waitlist, a group is linked and unlinked (1280 px)',
+    async () => {
+      // A team with one Salesperson seat and three people in the Salesperson group: two wait.
+      const lic = await t.createTeam(undefined, { salesperson: 1 });
+      const ids: string[] = [];
+      for (const name of ['ann', 'ben', 'cid']) {
+        const m = await t.core.members.provision(
+          lic.teamId,
+          { userName: `${name}@${lic.slug}.example.com`, email: `${name}@${lic.slug}.example.com` },
+          SYSTEM_ACTOR,
+        );
+        ids.push(m.id);
+      }
+      const groups = await t.gql<{ team: { groups: Array<{ id: string; displayName: string }> } }>(
+        'query($id: ID!) { team(id: $id) { groups { id displayName } } }',
+        { id: lic.teamId },
+        { token: lic.ownerToken },
+      );
+      const sales = groups.data!.team.groups.find((g) => g.displayName === 'Salesperson')!;
+      const added = await t.gql(
+        'mutation($g: ID!, $m: [ID!]!) { addGroupMembers(id: $g, memberIds: $m) { id } }',
+        { g: sales.id, m: ids },
+        { token: lic.ownerToken },
+      );
+      expect(added.errors).toBeUndefined();
+      const extra = await t.gql<{ createGroup: { id: string } }>(
+        'mutation($t: ID!) { createGroup(teamId: $t, displayName: "Field sales") { id } }',
+        { t: lic.teamId },
+        { token: lic.ownerToken },
+      );
+      expect(extra.errors).toBeUndefined();
+
+      const { context, page, problems } = await open(1280);
+      await signIn(page, `owner@${lic.slug}.example.com`, 'test-password');
+      await page.getByRole('heading', { name: 'Members' }).waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Groups & licenses' }).click();
+      await page.getByRole('heading', { name: 'Groups & licenses' }).waitFor();
+      const card = page.getByRole('article', { name: 'Salesperson' });
+      const count = (label: string) => card.locator('.seats div', { hasText: label }).locator('dd').textContent();
+      await expect.poll(() => count('Waiting')).toBe('2');
+      expect(await count('Bought')).toBe('1');
+      expect(await count('Used')).toBe('1');
+      await card.getByText('2 members are waiting for a seat').waitFor();
+      const row = page.getByRole('row', { name: /Salesperson/ });
+      await row.getByText('3 members').waitFor();
+      expect(await row.getByRole('combobox', { name: 'License for Salesperson' }).inputValue()).not.toBe('');
+      await shot(page, '1280-groups-waitlist');
+
+      // Buy one seat with the keyboard: the oldest request gets it, one still waits.
+      await page.getByLabel('Seats to buy for Salesperson').fill('1');
+      await page.keyboard.press('Enter');
+      await page.getByRole('status').getByText('1 seat of Salesperson bought.').waitFor();
+      await expect.poll(() => count('Waiting')).toBe('1');
+      expect(await count('Bought')).toBe('2');
+      expect(await count('Used')).toBe('2');
+      // Then two more: nobody waits, one seat is free.
+      await page.getByLabel('Seats to buy for Salesperson').fill('2');
+      await page.getByRole('button', { name: 'Buy seats of Salesperson' }).click();
+      await expect.poll(() => count('Waiting')).toBe('0');
+      expect(await count('Free')).toBe('1');
+      expect(await card.getByText('waiting for a seat').count()).toBe(0);
+      await shot(page, '1280-groups-seats-bought');
+
+      // A license is granted by one group: Manager is taken until its group lets it go.
+      const groupRow = (name: string) =>
+        page.locator('tbody tr', { has: page.locator('td[data-label="Group"] strong', { hasText: new RegExp(`^${name}$`) }) });
+      const fieldLicense = groupRow('Field sales').getByRole('combobox', { name: 'License for Field sales' });
+      expect(await fieldLicense.locator('option', { hasText: 'Manager (linked to Manager)' }).isDisabled()).toBe(true);
+      await groupRow('Manager').getByRole('combobox', { name: 'License for Manager' }).selectOption('');
+      await groupRow('Manager').getByRole('button', { name: 'Save license for Manager' }).click();
+      await page.getByRole('status').getByText('Manager no longer grants a license.').waitFor();
+      await fieldLicense.selectOption({ label: 'Manager' });
+      await groupRow('Field sales').getByRole('button', { name: 'Save license for Field sales' }).click();
+      await page.getByRole('status').getByText('Field sales now grants Manager.').waitFor();
+      const linked = await t.gql<{ team: { groups: Array<{ id: string; licenseType: { name: string } | null }> } }>(
+        'query($id: ID!) { team(id: $id) { groups { id licenseType { name } } } }',
+        { id: lic.teamId },
+        { token: lic.ownerToken },
+      );
+      expect(linked.data!.team.groups.find((g) => g.id === extra.data!.createGroup.id)?.licenseType?.name).toBe('Manager');
+      await shot(page, '1280-groups-linked');
+      // The Manager group's own picker now shows Manager as taken.
+      expect(
+        await groupRow('Manager')
+          .getByRole('combobox', { name: 'License for Manager' })
+          .locator('option', { hasText: 'Manager (linked to Field sales)' })
+          .isDisabled(),
+      ).toBe(true);
+      expect(problems).toEqual([]);
+      await context.close();
+    },
+    120_000,
+  );
+
+  it.skipIf(!HAVE_BROWSER)(
+    '#16: SCIM — base URL, a new token’s secret shown once works against /scim/v2 (200), listed, revoked with a confirm step, then 401; Groups & licenses fits too (390 px)',
+    async () => {
+      const sc = await t.createTeam();
+      const { context, page, problems } = await open(390);
+      await signIn(page, `owner@${sc.slug}.example.com`, 'test-password');
+      await page.getByRole('heading', { name: 'Members' }).waitFor();
+      await page.getByRole('link', { name: 'SCIM' }).click();
+      await page.getByRole('heading', { name: 'SCIM provisioning' }).waitFor();
+      const baseUrl = await page.getByTestId('scim-base-url').textContent();
+      expect(baseUrl).toBe(`${t.url}/scim/v2/${sc.slug}`);
+      await page.getByText('No live tokens').waitFor();
+
+      await page.getByLabel('Token name').fill('Entra ID production');
+      await page.keyboard.press('Enter');
+      const box = page.getByRole('region', { name: 'Secret of “Entra ID production”' });
+      await box.getByText('it will not be shown again').waitFor();
+      const secret = (await page.getByTestId('scim-secret').textContent())!;
+      expect(secret.length).toBeGreaterThan(20);
+      // The copy button puts exactly the secret on the clipboard.
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
+      await box.getByRole('button', { name: 'Copy secret' }).click();
+      await box.getByText('Copied.').waitFor();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
+      const row = page.getByRole('row', { name: /Entra ID production/ });
+      await row.getByText('never used').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await shot(page, '390-scim-token-created');
+
+      const users = () => fetch(`${baseUrl}/Users`, { headers: { authorization: `Bearer ${secret}` } });
+      const ok = await users();
+      expect(ok.status).toBe(200);
+      expect(((await ok.json()) as { schemas: string[] }).schemas).toContain('urn:ietf:params:scim:api:messages:2.0:ListResponse');
+
+      // The secret is gone once dismissed, and not in the page after a reload either.
+      await box.getByRole('button', { name: 'I have copied it' }).click();
+      await page.reload();
+      await page
+        .getByRole('row', { name: /Entra ID production/ })
+        .getByText(/^used /)
+        .waitFor();
+      expect(await page.content()).not.toContain(secret);
+
+      await page.getByRole('button', { name: 'Revoke… Entra ID production' }).click();
+      const confirm = page.getByRole('group', { name: 'Confirm revoking Entra ID production' });
+      await confirm.getByText('will answer 401').waitFor();
+      await shot(page, '390-scim-revoke-confirm');
+      await confirm.getByRole('button', { name: 'Revoke Entra ID production' }).click();
+      await page.getByRole('status').getByText('Token “Entra ID production” was revoked').waitFor();
+      await page.getByText('No live tokens').waitFor();
+      const refused = await users();
+      expect(refused.status).toBe(401);
+      await refused.arrayBuffer();
+
+      // The Groups & licenses page fits a phone too.
+      await page.getByRole('link', { name: 'Groups & licenses' }).click();
+      await page.getByRole('article', { name: 'Salesperson' }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await shot(page, '390-groups');
+      expect(problems).toEqual([]);
       await context.close();
     },
     120_000,

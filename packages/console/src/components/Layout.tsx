@@ -2,7 +2,11 @@ import { useEffect, useRef, type ReactNode } from 'react';
 import { Link, useLocation } from '../router.tsx';
 import type { Viewer } from '../operations.ts';
 
-const NAV = [{ to: '/members', label: 'Members' }];
+const NAV = [
+  { to: '/members', label: 'Members' },
+  { to: '/groups', label: 'Groups & licenses' },
+  { to: '/scim', label: 'SCIM' },
+];
 
 export function Layout({ viewer, onSignOut, children }: { viewer: Viewer; onSignOut: () => void; children: ReactNode }) {
   const { path } = useLocation();

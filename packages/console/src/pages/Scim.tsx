@@ -1,0 +1,207 @@
+import { useMemo, useState } from 'react';
+import { useMutation, useQuery, type CombinedError } from 'urql';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { CopyButton } from '../components/CopyButton.tsx';
+import { CreateScimToken, RevokeScimToken, ScimQuery, type ScimTokenRow } from '../operations.ts';
+import { formatDate } from '../format.ts';
+import { useTitle } from '../title.ts';
+
+// Revoking returns a Boolean, and an empty token list names no type: say which type's
+// queries must refetch after a change.
+const TOKEN_TYPES = { additionalTypenames: ['ScimToken'] };
+
+/**
+ * What an IdP admin pastes into Okta or Entra ID: the base URL and a bearer token. The secret
+ * of a new token is in the mutation's answer only, so it lives in this page's state until the
+ * admin dismisses it, and is never fetched again.
+ */
+export function Scim({ teamId }: { teamId: string }) {
+  useTitle('SCIM provisioning');
+  const context = useMemo(() => TOKEN_TYPES, []);
+  const [result] = useQuery({ query: ScimQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const [error, setError] = useState<CombinedError | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [creation, create] = useMutation(CreateScimToken);
+  const scim = result.data?.team.scim;
+
+  const onCreate = async () => {
+    setError(null);
+    setDone(null);
+    setCreated(null);
+    const r = await create({ teamId, name: name.trim() }, TOKEN_TYPES);
+    if (r.error || !r.data) {
+      setError(r.error ?? null);
+      return;
+    }
+    setCreated({ name: r.data.createScimToken.token.name, secret: r.data.createScimToken.secret });
+    setName('');
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>SCIM provisioning</h1>
+      </div>
+      <div aria-live="polite">
+        {done && (
+          <div className="alert alert-success" role="status">
+            <p>{done}</p>
+          </div>
+        )}
+      </div>
+      <ErrorMessage error={error} title="The change was refused" />
+      <ErrorMessage error={result.error} title="SCIM settings could not be loaded" />
+      {!scim && result.fetching && (
+        <p className="muted" role="status">
+          Loading…
+        </p>
+      )}
+
+      {created && (
+        <section className="secret" aria-labelledby="secret-h">
+          <h2 id="secret-h">Secret of “{created.name}”</h2>
+          <p>
+            <strong>Copy it now: it will not be shown again.</strong> Roster keeps only its hash. Paste it as the bearer token (“Secret
+            token” in Entra ID, “API token” in Okta).
+          </p>
+          <div className="copy-row">
+            <code data-testid="scim-secret">{created.secret}</code>
+            <CopyButton text={created.secret} label="Copy secret" />
+          </div>
+          <p>
+            <button type="button" className="button button-quiet" onClick={() => setCreated(null)}>
+              I have copied it
+            </button>
+          </p>
+        </section>
+      )}
+
+      {scim && (
+        <>
+          <section className="panel section" aria-labelledby="base-h">
+            <h2 id="base-h">SCIM base URL</h2>
+            <p className="hint">“Tenant URL” in Entra ID, “SCIM connector base URL” in Okta.</p>
+            <div className="copy-row">
+              <code data-testid="scim-base-url">{scim.baseUrl}</code>
+              <CopyButton text={scim.baseUrl} label="Copy base URL" />
+            </div>
+          </section>
+
+          <section className="panel section" aria-labelledby="new-token-h">
+            <h2 id="new-token-h">New token</h2>
+            <form
+              className="inline-form"
+              onSubmit={(e) => {
+                e.preventDefault();
+                if (name.trim()) void onCreate();
+              }}
+            >
+              <div className="field field-grow">
+                <label htmlFor="token-name">Token name</label>
+                <input
+                  id="token-name"
+                  value={name}
+                  maxLength={200}
+                  placeholder="e.g. Entra ID production"
+                  onChange={(e) => setName(e.target.value)}
+                />
+              </div>
+              <button type="submit" className="button button-primary" disabled={!name.trim() || creation.fetching}>
+                Create token
+              </button>
+            </form>
+            <p className="hint">Several live tokens let you rotate one without stopping provisioning.</p>
+          </section>
+
+          <section className="section" aria-labelledby="tokens-h">
+            <h2 id="tokens-h">Tokens</h2>
+            {scim.tokens.length === 0 ? (
+              <p className="muted">No live tokens: the IdP cannot provision members until you create one.</p>
+            ) : (
+              <div className="table-wrap">
+                <table className="table tokens-table">
+                  <caption className="visually-hidden">Live SCIM tokens</caption>
+                  <thead>
+                    <tr>
+                      <th scope="col">Name</th>
+                      <th scope="col">Created</th>
+                      <th scope="col">Last used</th>
+                      <th scope="col">
+                        <span className="visually-hidden">Actions</span>
+                      </th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {scim.tokens.map((tk) => (
+                      <TokenRow key={tk.id} teamId={teamId} token={tk} setError={setError} setDone={setDone} />
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            )}
+          </section>
+        </>
+      )}
+    </>
+  );
+}
+
+function TokenRow({
+  teamId,
+  token: tk,
+  setError,
+  setDone,
+}: {
+  teamId: string;
+  token: ScimTokenRow;
+  setError: (e: CombinedError | null) => void;
+  setDone: (s: string | null) => void;
+}) {
+  const [confirm, setConfirm] = useState(false);
+  const [revocation, revoke] = useMutation(RevokeScimToken);
+
+  const onRevoke = async () => {
+    setError(null);
+    setDone(null);
+    const r = await revoke({ teamId, id: tk.id }, TOKEN_TYPES);
+    if (r.error) {
+      setError(r.error);
+      setConfirm(false);
+    } else setDone(`Token “${tk.name}” was revoked; requests with it are refused from now on.`);
+  };
+
+  return (
+    <tr>
+      <td data-label="Name">
+        <strong>{tk.name}</strong>
+        <span className="sub">
+          starts with <code>{tk.prefix}</code>
+        </span>
+      </td>
+      <td data-label="Created">
+        <span className="cell-label">Created </span>
+        {formatDate(tk.createdAt)}
+      </td>
+      <td data-label="Last used">{tk.lastUsedAt ? `used ${formatDate(tk.lastUsedAt)}` : 'never used'}</td>
+      <td data-label="Actions">
+        {!confirm ? (
+          <button type="button" className="button button-danger-quiet" onClick={() => setConfirm(true)}>
+            Revoke…<span className="visually-hidden"> {tk.name}</span>
+          </button>
+        ) : (
+          <div className="confirm" role="group" aria-label={`Confirm revoking ${tk.name}`}>
+            <p>Requests with this token will answer 401 at once.</p>
+            <button type="button" className="button button-danger" disabled={revocation.fetching} onClick={() => void onRevoke()} autoFocus>
+              Revoke {tk.name}
+            </button>
+            <button type="button" className="button" onClick={() => setConfirm(false)}>
+              Cancel
+            </button>
+          </div>
+        )}
+      </td>
+    </tr>
+  );
+}
