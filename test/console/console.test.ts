@@ -14,7 +14,7 @@ import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { oidcPlugin } from '@roster/plugin-oidc';
 import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { scimPlugin } from '@roster/plugin-scim';
-import { CONSOLE_DIR, ensureBuilt } from './support/build.js';
+import { CONSOLE_DIR, ensureBuilt } from './build.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // A clone without Chromium still passes `npm test`: the browser journeys say they were skipped.
@@ -29,8 +29,8 @@ if (!HAVE_BROWSER) {
     `Skipping the admin console's browser journeys: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH).`,
   );
 }
-const IDP_CERT = new URL('../../../plugins/wsfed/test/fixtures/idp-signing.cert.pem', import.meta.url);
-const SHOTS = fileURLToPath(new URL('../../../test-output/console/', import.meta.url));
+const IDP_CERT = new URL('../../plugins/wsfed/test/fixtures/idp-signing.cert.pem', import.meta.url);
+const SHOTS = fileURLToPath(new URL('../../test-output/console/', import.meta.url));
 const FIRST = [
   'Ada',
   'Alan',

@@ -3,9 +3,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CONSOLE_DIR = fileURLToPath(new URL('../..', import.meta.url));
+export const CONSOLE_DIR = fileURLToPath(new URL('../../packages/console', import.meta.url));
 export const DIST = join(CONSOLE_DIR, 'dist');
-const SCHEMA = fileURLToPath(new URL('../../../../schema/schema.graphql', import.meta.url));
+const SCHEMA = fileURLToPath(new URL('../../schema/schema.graphql', import.meta.url));
 
 function newest(path: string): number {
   const s = statSync(path);
