@@ -3,7 +3,7 @@
 //
 //   npm run bench                          # build, then every scenario
 //   BENCH_SECONDS=5 BENCH_ROUNDS=1 node bench/run.mjs members-page
-import { execSync } from 'node:child_process';
+import { runInfo } from './lib/run-info.mjs';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { createRequire } from 'node:module';
@@ -219,27 +219,8 @@ try {
   console.log(
     `req/s, p50, p99: median of ${settings.rounds} round(s) of ${settings.seconds} s at ${settings.connections} connections; SQL/req and serial ms: one request at a time; CPU/req: CPU time of the server process (node) and of PostgreSQL (pg) per request served.`,
   );
-  const git = (cmd) => {
-    try {
-      return execSync(cmd, { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] })
-        .toString()
-        .trim();
-    } catch {
-      return null;
-    }
-  };
   const report = {
-    date: new Date().toISOString(),
-    machine: {
-      nproc: os.availableParallelism(),
-      cpu: os.cpus()[0]?.model ?? null,
-      memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-      loadavgBefore: loadBefore,
-      loadavgAfter: os.loadavg(),
-    },
-    git: { commit: git('git rev-parse --short HEAD'), dirty: Boolean(git('git status --porcelain')) },
+    ...runInfo(loadBefore, here),
     settings,
     database: { kind: db.kind, version: pgVersion },
     roster: { plugins: config.plugins, nodeEnv: 'production', logLevel: config.logLevel, dbPoolMax: config.dbPoolMax },

@@ -7,7 +7,7 @@
 //
 //   npm run bench:soak                 # bootstrap, build, then this
 //   SOAK_SECONDS=30 node bench/soak.mjs
-import { execSync } from 'node:child_process';
+import { runInfo } from './lib/run-info.mjs';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -210,30 +210,11 @@ try {
   if (failures.length) exitCode = 1;
   printReport({ settings, loadSeconds, race, consistency, analysis, loggedErrors, failures });
 
-  const git = (cmd) => {
-    try {
-      return execSync(cmd, { cwd: here, stdio: ['ignore', 'pipe', 'ignore'] })
-        .toString()
-        .trim();
-    } catch {
-      return null;
-    }
-  };
   const {
     rows: [{ server_version: pgVersion }],
   } = await pool.query('show server_version');
   const report = {
-    date: new Date().toISOString(),
-    machine: {
-      nproc: os.availableParallelism(),
-      cpu: os.cpus()[0]?.model ?? null,
-      memGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-      loadavgBefore: loadBefore,
-      loadavgAfter: os.loadavg(),
-    },
-    git: { commit: git('git rev-parse --short HEAD'), dirty: Boolean(git('git status --porcelain')) },
+    ...runInfo(loadBefore, here),
     settings,
     loadSeconds: Number(loadSeconds.toFixed(1)),
     requests: outcomes.length,
