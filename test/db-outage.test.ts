@@ -77,8 +77,9 @@ describe.skipIf(!onPostgresServer() || !pgAvailable())('#13.5 a hung database fa
     const client = new pg.Client({ connectionString: cluster.url });
     await client.connect();
     const backend = (await client.query<{ pid: number }>('select pg_backend_pid() as pid')).rows[0]!.pid;
-    await client.end();
+    // The backend's parent is the postmaster; read it while the backend is alive (it exits with the client).
     const stat = readFileSync(`/proc/${backend}/stat`, 'utf8');
+    await client.end();
     postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
   });
 
