@@ -1,3 +1,4 @@
+import { SuccessMessage } from '../components/SuccessMessage.tsx';
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
@@ -23,13 +24,7 @@ export function Groups({ teamId }: { teamId: string }) {
       <div className="page-head">
         <h1>Groups &amp; licenses</h1>
       </div>
-      <div aria-live="polite">
-        {outcome.done && (
-          <div className="alert alert-success" role="status">
-            <p>{outcome.done}</p>
-          </div>
-        )}
-      </div>
+      <SuccessMessage message={outcome.done} />
       <ErrorMessage error={outcome.error} title="The change was refused" />
       <ErrorMessage error={result.error} title="Groups and licenses could not be loaded" />
       {!team && result.fetching && (

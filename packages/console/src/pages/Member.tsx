@@ -1,3 +1,4 @@
+import { SuccessMessage } from '../components/SuccessMessage.tsx';
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
@@ -82,13 +83,7 @@ function MemberView({ member }: { member: MemberDetail }) {
         </div>
       </div>
 
-      <div aria-live="polite">
-        {done && (
-          <div className="alert alert-success" role="status">
-            <p>{done}</p>
-          </div>
-        )}
-      </div>
+      <SuccessMessage message={done} />
       <ErrorMessage error={error} title="The change was refused" />
 
       {inactive && (

@@ -1,3 +1,4 @@
+import { SuccessMessage } from '../components/SuccessMessage.tsx';
 import { useMemo, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
@@ -44,13 +45,7 @@ export function Scim({ teamId }: { teamId: string }) {
       <div className="page-head">
         <h1>SCIM provisioning</h1>
       </div>
-      <div aria-live="polite">
-        {done && (
-          <div className="alert alert-success" role="status">
-            <p>{done}</p>
-          </div>
-        )}
-      </div>
+      <SuccessMessage message={done} />
       <ErrorMessage error={error} title="The change was refused" />
       <ErrorMessage error={result.error} title="SCIM settings could not be loaded" />
       {!scim && result.fetching && (
