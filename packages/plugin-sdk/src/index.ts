@@ -11,4 +11,5 @@ export {
   type SsoRegistry,
 } from './plugin.js';
 export * from './sso/index.js';
-export type { Core, Viewer, AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt, Migration, Actor } from '@roster/core';
+export * from './contract/index.js';
+export type { Viewer, AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt, Migration, HookName, HookEvents } from '@roster/core';

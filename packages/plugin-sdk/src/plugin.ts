@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type {
-  Core,
   Migration,
   Viewer,
   HookName,
@@ -11,6 +10,7 @@ import type {
   SignInAttempt,
 } from '@roster/core';
 import type { OutboundSettings } from './sso/outbound.js';
+import type { PluginCore } from './contract/services.js';
 
 /** Server settings a plugin may read. */
 export interface RosterConfig {
@@ -79,8 +79,8 @@ export interface PluginContext<O> {
   readonly options: O;
   readonly config: RosterConfig;
   readonly logger: FastifyBaseLogger;
-  /** Domain services (members, groups, teams, tokens, domains, seats, stores, secrets). */
-  readonly core: Core;
+  /** The host's domain, through the SDK's interfaces (see contract/services.ts): all a plugin may use. */
+  readonly core: PluginCore;
   readonly http: RouteRegistrar;
   readonly signIn: SignInApi;
   readonly sso: SsoRegistry;

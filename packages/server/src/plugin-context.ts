@@ -6,6 +6,7 @@ import type { FrontDoor } from './front-door.js';
 import type { Jobs } from './jobs.js';
 import type { LoadedPlugin } from './plugin-host.js';
 import { setSessionCookie } from './auth.js';
+import { createPluginCore } from './plugin-core.js';
 
 /** Every protocol plugin lists a team's connections here; home-realm discovery reads them all. */
 export function createSsoRegistry(app: FastifyInstance): SsoRegistry {
@@ -65,13 +66,15 @@ export async function setupPlugins(loaded: LoadedPlugin[], deps: PluginHostDeps)
   const instances = new Map<ClassRef, object>();
   const sso = createSsoRegistry(app);
   const config = pluginConfig(cfg);
+  // Plugins see the domain through the SDK's interfaces only, never the core object itself.
+  const pluginCore = createPluginCore(core);
   for (const { plugin, options } of loaded) {
     const ctx: PluginContext<unknown> = {
       name: plugin.name,
       options,
       config,
       logger: app.log.child({ plugin: plugin.name }),
-      core,
+      core: pluginCore,
       http: {
         register: (routes, o) => void app.register(async (child) => routes(child), { prefix: o?.prefix ?? `/${plugin.name}` }),
         advertise: (entry) => frontDoor.advertise(plugin.name, entry),

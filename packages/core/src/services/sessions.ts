@@ -1,5 +1,6 @@
 import { Session } from '../entities/index.js';
-import type { Em, ReadFn } from './context.js';
+import { textArrayLiteral, type Em, type ReadFn } from './context.js';
+import type { SsoSession } from './sign-in.js';
 import { hashToken, newSecret } from './crypto.js';
 
 export interface Viewer {
@@ -82,6 +83,37 @@ export class SessionService {
         'update session set revoked_at = now() where team_id = ? and connection_id = ? and revoked_at is null returning id',
         [teamId, connectionId],
       );
+    return rows.length;
+  }
+
+  /**
+   * The IdP's handle of the session of `token` when it signed in through `connectionId`, taken
+   * once (the session forgets it, so a second logout with the same cookie finds nothing).
+   */
+  async takeSso(token: string, connectionId: string): Promise<SsoSession | null> {
+    const [taken] = await this.deps.read<{ sso: SsoSession | null }>(
+      `update session s set sso = null
+       from (select id, sso from session where token_hash = ? and connection_id = ? and sso is not null for update) old
+       where s.id = old.id returning old.sso`,
+      [hashToken(token), connectionId],
+      { prepare: true },
+    );
+    return taken?.sso ?? null;
+  }
+
+  /**
+   * IdP-initiated single logout: ends the live sessions of the connection whose handle names
+   * `subject` (and one of `sessionIndexes`, when any are given). Returns how many ended.
+   */
+  async revokeBySso(connectionId: string, subject: string, sessionIndexes: readonly string[]): Promise<number> {
+    const rows = await this.deps.read<{ id: string }>(
+      `update session set revoked_at = now(), sso = null
+       where connection_id = ? and sso is not null and sso->>'subject' = ? and revoked_at is null
+         and (cardinality(?::text[]) = 0 or sso->>'sessionIndex' = any(?::text[]))
+       returning id`,
+      [connectionId, subject, textArrayLiteral(sessionIndexes), textArrayLiteral(sessionIndexes)],
+      { prepare: true },
+    );
     return rows.length;
   }
 
