@@ -1,5 +1,4 @@
-import { definePlugin } from '@roster/plugin-sdk';
-import { requireTeamAdmin, createContext, isRosterError } from '@roster/core';
+import { definePlugin, isRosterError, requireTeamAdmin } from '@roster/plugin-sdk';
 import { Capture } from './capture.js';
 import { CapturesResolver } from './resolver.js';
 
@@ -27,6 +26,7 @@ export function capturesPlugin() {
     ],
     resolvers: [CapturesResolver],
     setup(ctx) {
+      ctx.addResolver(new CapturesResolver(ctx.core));
       ctx.http.advertise({
         label: 'CSV export of a team’s captures (team admins)',
         path: '/example-captures/teams/{team id}/captures.csv',
@@ -34,14 +34,14 @@ export function capturesPlugin() {
       // GET /example-captures/teams/:teamId/captures.csv — an export for admins (R9).
       ctx.http.register(async (app) => {
         app.get<{ Params: { teamId: string } }>('/teams/:teamId/captures.csv', async (request, reply) => {
-          const gql = createContext(ctx.core, await ctx.viewerOf(request), String(request.id));
+          const gql = { viewer: await ctx.viewerOf(request), requestId: String(request.id) };
           try {
             requireTeamAdmin(gql, request.params.teamId);
           } catch (e) {
             if (isRosterError(e)) return reply.code(e.status).send({ error: e.code, message: e.message });
             throw e;
           }
-          const rows = await ctx.core.em().find(Capture, { teamId: request.params.teamId }, { orderBy: { createdAt: 'asc' } });
+          const rows = await ctx.core.db.em().find(Capture, { teamId: request.params.teamId }, { orderBy: { createdAt: 'asc' } });
           const esc = (s: string) => `"${s.replace(/"/g, '""')}"`;
           const csv = [
             'id,owner,title,created_at',

@@ -1,6 +1,14 @@
 import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
-import { TeamType, RosterError, actorOf, audit, requireTeamAdmin, requireViewer, type GqlContext } from '@roster/core';
+import {
+  TeamType,
+  RosterError,
+  actorOf,
+  requireTeamAdmin,
+  requireViewer,
+  type PluginCore,
+  type PluginGraphQLContext as GqlContext,
+} from '@roster/plugin-sdk';
 import { Capture } from './capture.js';
 
 @ObjectType('Capture')
@@ -23,12 +31,14 @@ const toType = (c: Capture) =>
 
 @Resolver(() => TeamType)
 export class CapturesResolver {
+  constructor(private readonly core: PluginCore) {}
+
   @FieldResolver(() => [CaptureType], {
     description: "Every member's captures, including those of inactive or removed members. Team admins only.",
   })
   async captures(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<CaptureType[]> {
     requireTeamAdmin(ctx, team.id);
-    const rows = await ctx.core.em().find(Capture, { teamId: team.id }, { orderBy: { createdAt: 'asc' }, limit: 1000 });
+    const rows = await this.core.db.em().find(Capture, { teamId: team.id }, { orderBy: { createdAt: 'asc' }, limit: 1000 });
     return rows.map(toType);
   }
 
@@ -37,9 +47,9 @@ export class CapturesResolver {
     const v = requireViewer(ctx);
     if (!v.teamId || !v.membershipId) throw new RosterError('FORBIDDEN', 'Only team members own captures.');
     if (!title.trim() || title.length > 500) throw new RosterError('BAD_USER_INPUT', 'title must be 1–500 characters');
-    const em = ctx.core.em();
+    const em = this.core.db.em();
     const c = em.create(Capture, { teamId: v.teamId, ownerUserId: v.userId, ownerUserName: v.login, title: title.trim() });
-    audit(em, actorOf(ctx), { teamId: v.teamId, action: 'capture.created', target: { type: 'capture', id: c.id } });
+    this.core.audit.record(em, actorOf(ctx), { teamId: v.teamId, action: 'capture.created', target: { type: 'capture', id: c.id } });
     await em.flush();
     return toType(c);
   }
