@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { audit, isRosterError, uniqueViolation, type Actor, type Core, type Em } from '@roster/core';
-import type { PluginContext, RosterConfig } from '@roster/plugin-sdk';
+import {
+  isRosterError,
+  uniqueViolation,
+  type Actor,
+  type PluginContext,
+  type PluginCore as Core,
+  type PluginEm as Em,
+  type RosterConfig,
+} from '@roster/plugin-sdk';
 import { WsFedConnectionEntity, type ClaimOverrides } from './entity.js';
 import { fromMetadataError, wsfedError } from './errors.js';
 import type { WsFedPluginOptions } from './options.js';
@@ -74,7 +81,7 @@ export function describeCertificates(pems: readonly string[], now: Date = new Da
  * `requireTeamAdmin` first); every change is audited in the same flush as the change itself.
  */
 export class WsFedConnections {
-  constructor(private readonly deps: { core: Core; config: RosterConfig; options: WsFedPluginOptions; logger: Logger }) {}
+  constructor(readonly deps: { core: Core; config: RosterConfig; options: WsFedPluginOptions; logger: Logger }) {}
 
   /** Plain http for IdP endpoints, reply URLs and metadata: local test issuers only. */
   get allowHttp(): boolean {
@@ -82,7 +89,7 @@ export class WsFedConnections {
   }
 
   em(): Em {
-    return this.deps.core.em();
+    return this.deps.core.db.em();
   }
 
   async find(id: string, em: Em = this.em()): Promise<WsFedConnectionEntity | null> {
@@ -168,7 +175,7 @@ export class WsFedConnections {
       metadataRefreshedAt: metadataUrl ? now : null,
       metadataCheckedAt: metadataUrl ? now : null,
     });
-    audit(em, actor, {
+    this.deps.core.audit.record(em, actor, {
       teamId,
       action: 'wsfed.connection.created',
       target: { type: 'wsfed_connection', id },
@@ -229,7 +236,7 @@ export class WsFedConnections {
     const after = snapshot(conn);
     const changed = (Object.keys(after) as Array<keyof typeof after>).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
     if (changed.length) {
-      audit(em, actor, {
+      this.deps.core.audit.record(em, actor, {
         teamId: conn.teamId,
         action: 'wsfed.connection.updated',
         target: { type: 'wsfed_connection', id: conn.id },
@@ -242,7 +249,7 @@ export class WsFedConnections {
 
   async remove(em: Em, conn: WsFedConnectionEntity, actor: Actor): Promise<void> {
     em.remove(conn);
-    audit(em, actor, {
+    this.deps.core.audit.record(em, actor, {
       teamId: conn.teamId,
       action: 'wsfed.connection.deleted',
       target: { type: 'wsfed_connection', id: conn.id },
@@ -283,7 +290,7 @@ export class WsFedConnections {
       const diff = certificateDiff(before, conn.signingCertificates);
       const changed = diff.certificatesAdded.length > 0 || diff.certificatesRemoved.length > 0 || endpointBefore !== conn.idpSignInUrl;
       if (changed || !mode.scheduled || previousError) {
-        audit(em, actor, {
+        this.deps.core.audit.record(em, actor, {
           teamId: conn.teamId,
           action: 'wsfed.metadata.refreshed',
           target: { type: 'wsfed_connection', id: conn.id },
@@ -300,7 +307,7 @@ export class WsFedConnections {
       Object.assign(conn, saved);
       conn.metadataError = `${code}: ${reason}`.slice(0, 2000);
       if (!mode.scheduled || conn.metadataError !== previousError) {
-        audit(em, actor, {
+        this.deps.core.audit.record(em, actor, {
           teamId: conn.teamId,
           action: 'wsfed.metadata.refresh_failed',
           outcome: 'failure',

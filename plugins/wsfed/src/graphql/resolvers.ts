@@ -1,6 +1,15 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { RosterError, SignInAttemptType, TeamType, actorOf, requireTeamAdmin, requireViewer, type Em, type GqlContext } from '@roster/core';
-import type { SignInApi } from '@roster/plugin-sdk';
+import {
+  RosterError,
+  SignInAttemptType,
+  TeamType,
+  actorOf,
+  requireTeamAdmin,
+  requireViewer,
+  type PluginEm as Em,
+  type PluginGraphQLContext as GqlContext,
+  type SignInApi,
+} from '@roster/plugin-sdk';
 import type { ClaimOverrides, WsFedConnectionEntity } from '../entity.js';
 import { resolveClaimMapping } from '../protocol/index.js';
 import { UUID, describeCertificates, type ConnectionInput, type WsFedConnections } from '../service.js';
@@ -71,7 +80,7 @@ export class WsFedTeamResolver {
   ): Promise<WsFedConnectionType> {
     requireTeamAdmin(ctx, teamId);
     if (!UUID.test(teamId)) throw new RosterError('NOT_FOUND', 'No such team.');
-    await ctx.core.teams.get(teamId);
+    await this.svc.deps.core.teams.get(teamId);
     return toConnectionType(await this.svc.create(teamId, toInput(input), actorOf(ctx)), this.svc);
   }
 
@@ -81,14 +90,14 @@ export class WsFedTeamResolver {
     @Arg('input', () => WsFedConnectionInput) input: WsFedConnectionInput,
     @Ctx() ctx: GqlContext,
   ): Promise<WsFedConnectionType> {
-    const em = ctx.core.em();
+    const em = this.svc.em();
     const conn = await this.load(em, id, ctx);
     return toConnectionType(await this.svc.update(em, conn, toInput(input), actorOf(ctx)), this.svc);
   }
 
   @Mutation(() => Boolean, { description: 'Team admins. Sign-ins through the connection stop at once.' })
   async deleteWsFedConnection(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<boolean> {
-    const em = ctx.core.em();
+    const em = this.svc.em();
     const conn = await this.load(em, id, ctx);
     await this.svc.remove(em, conn, actorOf(ctx));
     return true;
@@ -98,7 +107,7 @@ export class WsFedTeamResolver {
     description: 'Team admins. Re-reads metadataUrl now; the document must be signed by a certificate the connection already trusts.',
   })
   async refreshWsFedMetadata(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<WsFedConnectionType> {
-    const em = ctx.core.em();
+    const em = this.svc.em();
     const conn = await this.load(em, id, ctx);
     return toConnectionType(await this.svc.refresh(em, conn, actorOf(ctx), { scheduled: false }), this.svc);
   }
