@@ -12,4 +12,13 @@ export {
 } from './plugin.js';
 export * from './sso/index.js';
 export * from './contract/index.js';
-export type { Viewer, AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt, Migration, HookName, HookEvents } from '@roster/core';
+export type {
+  Viewer,
+  AssertedIdentity,
+  SignInOutcome,
+  ProtocolRefusal,
+  SignInAttempt,
+  Migration,
+  HookName,
+  HookEvents,
+} from '@roster/core';

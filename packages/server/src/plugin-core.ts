@@ -102,14 +102,36 @@ function memberRecord(m: Membership): MemberRecord {
 }
 
 function groupRecord(g: Group): GroupRecord {
-  return { id: g.id, teamId: g.team.id, displayName: g.displayName, externalId: g.externalId, createdAt: g.createdAt, updatedAt: g.updatedAt, version: g.version };
+  return {
+    id: g.id,
+    teamId: g.team.id,
+    displayName: g.displayName,
+    externalId: g.externalId,
+    createdAt: g.createdAt,
+    updatedAt: g.updatedAt,
+    version: g.version,
+  };
 }
 
 function teamRecord(t: Team): TeamRecord {
   const p = t.signInPolicy;
-  return { id: t.id, slug: t.slug, name: t.name, signInPolicy: { methods: [...p.methods], ssoRequired: p.ssoRequired, jitProvisioning: p.jitProvisioning } };
+  return {
+    id: t.id,
+    slug: t.slug,
+    name: t.name,
+    signInPolicy: { methods: [...p.methods], ssoRequired: p.ssoRequired, jitProvisioning: p.jitProvisioning },
+  };
 }
 
 function tokenRecord(t: ApiToken): ApiTokenRecord {
-  return { id: t.id, teamId: t.teamId, name: t.name, scope: t.scope, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt, revokedAt: t.revokedAt };
+  return {
+    id: t.id,
+    teamId: t.teamId,
+    name: t.name,
+    scope: t.scope,
+    prefix: t.prefix,
+    createdAt: t.createdAt,
+    lastUsedAt: t.lastUsedAt,
+    revokedAt: t.revokedAt,
+  };
 }

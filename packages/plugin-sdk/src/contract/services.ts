@@ -73,14 +73,31 @@ export interface MembersApi {
 
 /** Team groups (R13–R16). Calls that take `tx` join its transaction; without it each is its own. */
 export interface GroupsApi {
-  create(teamId: string, input: { displayName: string; externalId?: string | null; memberIds?: string[] }, actor: Actor, tx?: PluginEm): Promise<GroupRecord>;
-  update(teamId: string, groupId: string, input: { displayName?: string; externalId?: string | null }, actor: Actor, tx?: PluginEm): Promise<GroupRecord>;
+  create(
+    teamId: string,
+    input: { displayName: string; externalId?: string | null; memberIds?: string[] },
+    actor: Actor,
+    tx?: PluginEm,
+  ): Promise<GroupRecord>;
+  update(
+    teamId: string,
+    groupId: string,
+    input: { displayName?: string; externalId?: string | null },
+    actor: Actor,
+    tx?: PluginEm,
+  ): Promise<GroupRecord>;
   remove(teamId: string, groupId: string, actor: Actor, tx?: PluginEm): Promise<void>;
   /**
    * Adds, removes or replaces members, in `tx`. Unknown member ids fail with NOT_FOUND and
    * `details.missing` listing them.
    */
-  changeMembers(tx: PluginEm, teamId: string, groupId: string, change: { add?: string[]; remove?: string[]; replace?: string[] }, actor: Actor): Promise<void>;
+  changeMembers(
+    tx: PluginEm,
+    teamId: string,
+    groupId: string,
+    change: { add?: string[]; remove?: string[]; replace?: string[] },
+    actor: Actor,
+  ): Promise<void>;
 }
 
 export interface TeamsApi {
