@@ -1,4 +1,4 @@
-import { RosterError } from '@roster/core';
+import { RosterError } from '@roster/plugin-sdk';
 import { MetadataError } from './protocol/index.js';
 
 /**

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { auditEvent, hashToken, textArrayLiteral, type Actor, type Core, type SsoSession } from '@roster/core';
-import { checkReturnTo, type RosterConfig } from '@roster/plugin-sdk';
+import { checkReturnTo, type Actor, type PluginCore as Core, type RosterConfig } from '@roster/plugin-sdk';
 import { SamlErrorCodes } from './errors.js';
 import { jsonError, redirect, type HttpResult } from './http-result.js';
 import type { SamlPluginOptions } from './options.js';
@@ -49,15 +48,9 @@ export class SamlLogout {
     await this.env.core.sessions.revoke(sessionToken);
     // The IdP's handle on this sign-in, taken once (a second logout with the same cookie does
     // not send the IdP a second LogoutRequest).
-    const [taken] = await this.env.core.read<{ sso: SsoSession | null }>(
-      `update session s set sso = null
-       from (select id, sso from session where token_hash = ? and connection_id = ? and sso is not null for update) old
-       where s.id = old.id returning old.sso`,
-      [hashToken(sessionToken), conn.id],
-      { prepare: true },
-    );
-    const row = taken?.sso
-      ? { name_id: taken.sso.subject, name_id_format: taken.sso.format ?? null, session_index: taken.sso.sessionIndex ?? null }
+    const taken = await this.env.core.sessions.takeSsoHandle(sessionToken, conn.id);
+    const row = taken
+      ? { name_id: taken.subject, name_id_format: taken.format ?? null, session_index: taken.sessionIndex ?? null }
       : undefined;
     await this.audit(conn, { type: 'user', channel: 'saml', label: row?.name_id, requestId }, 'saml.logout', {
       initiatedBy: 'sp',
@@ -93,29 +86,20 @@ export class SamlLogout {
     });
     const actor: Actor = { type: 'idp', channel: 'saml', id: conn.id, requestId };
     if (!result.ok) {
-      await core.em().persistAndFlush(
-        auditEvent(actor, {
-          teamId: conn.teamId,
-          action: 'saml.logout.refused',
-          outcome: 'failure',
-          reason: result.reason,
-          target: { type: 'saml_connection', id: conn.id },
-          data: { connectionId: conn.id, initiatedBy: 'idp' },
-        }),
-      );
+      await core.audit.write(actor, {
+        teamId: conn.teamId,
+        action: 'saml.logout.refused',
+        outcome: 'failure',
+        reason: result.reason,
+        target: { type: 'saml_connection', id: conn.id },
+        data: { connectionId: conn.id, initiatedBy: 'idp' },
+      });
       return jsonError(403, 'SAML_LOGOUT_REFUSED', SamlErrorCodes.SAML_LOGOUT_REFUSED.message, { requestId });
     }
     const { request } = result;
     const indexes = request.sessionIndexes;
-    const sessions = await core.read<{ id: string }>(
-      `update session set revoked_at = now(), sso = null
-       where connection_id = ? and sso is not null and sso->>'subject' = ? and revoked_at is null
-         and (cardinality(?::text[]) = 0 or sso->>'sessionIndex' = any(?::text[]))
-       returning id`,
-      [conn.id, request.nameId, textArrayLiteral(indexes), textArrayLiteral(indexes)],
-      { prepare: true },
-    );
-    await this.audit(conn, { ...actor, label: request.nameId }, 'saml.logout', { initiatedBy: 'idp', sessionsEnded: sessions.length });
+    const sessionsEnded = await core.sessions.revokeBySsoHandle(conn.id, request.nameId, indexes);
+    await this.audit(conn, { ...actor, label: request.nameId }, 'saml.logout', { initiatedBy: 'idp', sessionsEnded });
     if (!conn.idpSloUrl) {
       return {
         status: 200,
@@ -143,13 +127,11 @@ export class SamlLogout {
   }
 
   private async audit(conn: RuntimeConnection, actor: Actor, action: string, data: Record<string, unknown>): Promise<void> {
-    await this.env.core.em().persistAndFlush(
-      auditEvent(actor, {
-        teamId: conn.teamId,
-        action,
-        target: { type: 'saml_connection', id: conn.id },
-        data: { connectionId: conn.id, ...data },
-      }),
-    );
+    await this.env.core.audit.write(actor, {
+      teamId: conn.teamId,
+      action,
+      target: { type: 'saml_connection', id: conn.id },
+      data: { connectionId: conn.id, ...data },
+    });
   }
 }

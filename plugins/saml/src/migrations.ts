@@ -1,4 +1,4 @@
-import { notifyRowChangesSql, type Migration } from '@roster/core';
+import { notifyRowChangesSql, type Migration } from '@roster/plugin-sdk';
 
 /** Forward-only: an applied migration is never edited; changes come as `saml/0003-…`. */
 export const samlMigrations: Migration[] = [

@@ -1,6 +1,5 @@
 import { X509Certificate } from 'node:crypto';
-import { audit, auditEvent, type Actor, type Core, type Em } from '@roster/core';
-import type { PluginContext, RosterConfig } from '@roster/plugin-sdk';
+import type { Actor, PluginContext, PluginCore as Core, PluginEm as Em, RosterConfig } from '@roster/plugin-sdk';
 import { SamlConnectionEntity, type AttributeOverrides } from './entity.js';
 import { fromMetadataError, samlError } from './errors.js';
 import { fetchMetadata } from './metadata-fetch.js';
@@ -136,7 +135,7 @@ export class SamlConnections {
   }
 
   em(): Em {
-    return this.deps.core.em();
+    return this.deps.core.db.em();
   }
 
   urls(id: string): SpUrls {
@@ -177,7 +176,7 @@ export class SamlConnections {
   }
 
   private async loadRuntime(id: string, ticket: number): Promise<RuntimeConnection | null> {
-    const [row] = await this.deps.core.read<Record<string, unknown>>(
+    const [row] = await this.deps.core.db.read<Record<string, unknown>>(
       `select id, team_id, enabled, preset, attribute_overrides, idp_entity_id, idp_sso_url, idp_sso_binding, idp_slo_url,
               idp_certificates, name_id_format, allow_sha1, clock_skew_seconds, allow_idp_initiated, want_assertions_signed,
               want_response_signed, sign_authn_requests, sp_certificate, sp_private_key_sealed, trust_emails
@@ -272,7 +271,7 @@ export class SamlConnections {
     const keys = await generateSpKeyPair({ commonName: `Roster SAML ${conn.id}` });
     conn.spPrivateKeySealed = this.deps.core.secrets.encrypt(keys.privateKeyPem);
     conn.spCertificate = keys.certificatePem;
-    audit(em, actor, {
+    this.deps.core.audit.record(em, actor, {
       teamId,
       action: 'saml.connection.created',
       target: { type: 'saml_connection', id: conn.id },
@@ -309,7 +308,7 @@ export class SamlConnections {
     }
     this.applySettings(conn, input);
     const changed = Object.keys(before).filter((k) => JSON.stringify(before[k]) !== JSON.stringify(snapshot(conn)[k]));
-    audit(em, actor, {
+    this.deps.core.audit.record(em, actor, {
       teamId: conn.teamId,
       action: 'saml.connection.updated',
       target: { type: 'saml_connection', id: conn.id },
@@ -321,7 +320,7 @@ export class SamlConnections {
   }
 
   async remove(em: Em, conn: SamlConnectionEntity, actor: Actor): Promise<void> {
-    audit(em, actor, {
+    this.deps.core.audit.record(em, actor, {
       teamId: conn.teamId,
       action: 'saml.connection.deleted',
       target: { type: 'saml_connection', id: conn.id },
@@ -365,7 +364,7 @@ export class SamlConnections {
       const added = fingerprints(conn.idpCertificates.filter((c) => !before.includes(c)));
       const removed = fingerprints(before.filter((c) => !conn.idpCertificates.includes(c)));
       if (!opts.scheduled || added.length || removed.length) {
-        audit(em, actor, {
+        this.deps.core.audit.record(em, actor, {
           teamId: conn.teamId,
           action: 'saml.metadata.refreshed',
           target: { type: 'saml_connection', id: conn.id },
@@ -382,16 +381,14 @@ export class SamlConnections {
         { id: conn.id },
         { metadataCheckedAt: now, metadataError: message.slice(0, 1000) },
       );
-      await this.em().persistAndFlush(
-        auditEvent(actor, {
-          teamId: conn.teamId,
-          action: 'saml.metadata.refresh_failed',
-          outcome: 'failure',
-          reason: message.slice(0, 1000),
-          target: { type: 'saml_connection', id: conn.id },
-          data: { scheduled: opts.scheduled },
-        }),
-      );
+      await this.deps.core.audit.write(actor, {
+        teamId: conn.teamId,
+        action: 'saml.metadata.refresh_failed',
+        outcome: 'failure',
+        reason: message.slice(0, 1000),
+        target: { type: 'saml_connection', id: conn.id },
+        data: { scheduled: opts.scheduled },
+      });
       conn.metadataCheckedAt = now;
       conn.metadataError = message.slice(0, 1000);
       this.changed(conn.id);

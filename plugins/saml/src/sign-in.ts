@@ -1,6 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import type { Core } from '@roster/core';
-import { checkReturnTo, inputProblem, refuseSignIn, SsoFlows, type RosterConfig, type SignInApi } from '@roster/plugin-sdk';
+import {
+  checkReturnTo,
+  inputProblem,
+  refuseSignIn,
+  SsoFlows,
+  type PluginCore as Core,
+  type RosterConfig,
+  type SignInApi,
+} from '@roster/plugin-sdk';
 import { SamlErrorCodes } from './errors.js';
 import { jsonError, redirect, type HttpResult, type RequestInfo } from './http-result.js';
 import type { SamlPluginOptions } from './options.js';

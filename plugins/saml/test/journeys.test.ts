@@ -7,7 +7,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '@roster/core';
+import { SYSTEM_ACTOR } from '@roster/plugin-sdk';
 import { parseXmlSafely, verifyElementSignature } from '@roster/xml-security';
 import { Browser } from './support/browser.js';
 import { IDP } from './support/idp.js';

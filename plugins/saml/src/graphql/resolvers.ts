@@ -1,6 +1,15 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root } from 'type-graphql';
-import { RosterError, SignInAttemptType, TeamType, actorOf, requireTeamAdmin, requireViewer, type Em, type GqlContext } from '@roster/core';
-import type { SignInApi } from '@roster/plugin-sdk';
+import {
+  RosterError,
+  SignInAttemptType,
+  TeamType,
+  actorOf,
+  requireTeamAdmin,
+  requireViewer,
+  type PluginEm as Em,
+  type PluginGraphQLContext as GqlContext,
+  type SignInApi,
+} from '@roster/plugin-sdk';
 import type { AttributeOverrides, SamlConnectionEntity } from '../entity.js';
 import { samlError } from '../errors.js';
 import { IDP_PRESETS } from '../protocol/index.js';
@@ -132,7 +141,7 @@ export class SamlTeamResolver {
   ): Promise<SamlConnectionType> {
     requireTeamAdmin(ctx, teamId);
     if (!UUID.test(teamId)) throw new RosterError('NOT_FOUND', 'No such team.');
-    await ctx.core.teams.get(teamId);
+    await this.svc.deps.core.teams.get(teamId);
     return toConnectionType(await this.svc.create(teamId, toInput(input), actorOf(ctx)), this.svc);
   }
 
@@ -142,14 +151,14 @@ export class SamlTeamResolver {
     @Arg('input', () => SamlConnectionInput) input: SamlConnectionInput,
     @Ctx() ctx: GqlContext,
   ): Promise<SamlConnectionType> {
-    const em = ctx.core.em();
+    const em = this.svc.em();
     const conn = await this.load(em, id, ctx);
     return toConnectionType(await this.svc.update(em, conn, toInput(input), actorOf(ctx)), this.svc);
   }
 
   @Mutation(() => Boolean, { description: 'Team admins. Sign-ins through the connection stop at once.' })
   async deleteSamlConnection(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<boolean> {
-    const em = ctx.core.em();
+    const em = this.svc.em();
     const conn = await this.load(em, id, ctx);
     await this.svc.remove(em, conn, actorOf(ctx));
     return true;
@@ -159,7 +168,7 @@ export class SamlTeamResolver {
     description: 'Team admins. Re-reads the IdP metadata URL now (certificate rollover, new endpoints).',
   })
   async refreshSamlMetadata(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<SamlConnectionType> {
-    const em = ctx.core.em();
+    const em = this.svc.em();
     const conn = await this.load(em, id, ctx);
     return toConnectionType(await this.svc.refresh(em, conn, actorOf(ctx), { scheduled: false }), this.svc);
   }
