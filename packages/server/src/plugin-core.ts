@@ -39,6 +39,10 @@ export function createPluginCore(core: Core): PluginCore {
     },
     teams: {
       get: async (teamId) => teamRecord(await core.teams.get(teamId)),
+      find: async (teamId) => {
+        const t = await core.em().findOne(Team, { id: teamId });
+        return t ? teamRecord(t) : null;
+      },
       bySlug: async (slug) => {
         const t = await core.teams.bySlug(slug);
         return t ? teamRecord(t) : null;

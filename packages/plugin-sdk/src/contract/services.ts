@@ -103,6 +103,8 @@ export interface GroupsApi {
 export interface TeamsApi {
   /** The team, or NOT_FOUND. */
   get(teamId: string): Promise<TeamRecord>;
+  /** The team, or null (e.g. deleted meanwhile). */
+  find(teamId: string): Promise<TeamRecord | null>;
   bySlug(slug: string): Promise<TeamRecord | null>;
 }
 
