@@ -1,6 +1,6 @@
 import { Entity, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { notifyRowChangesSql } from '@roster/core';
+import { notifyRowChangesSql } from '@roster/plugin-sdk';
 import type { ProviderPresetId } from './protocol/presets.js';
 import type { ClaimMapping, TokenEndpointAuthMethod } from './protocol/types.js';
 

@@ -3,7 +3,7 @@
  * HTTP clients as `{ error }`, through the core's RosterError (detected by brand, so the core's
  * error handler and Apollo's formatter keep the code and status).
  */
-import { RosterError } from '@roster/core';
+import { RosterError } from '@roster/plugin-sdk';
 
 export const OidcErrorCodes = {
   OIDC_DISCOVERY_FAILED: { status: 422, message: "The identity provider's discovery document could not be fetched or is not valid." },

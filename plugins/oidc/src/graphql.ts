@@ -22,7 +22,14 @@ import {
   registerEnumType,
 } from 'type-graphql';
 import { GraphQLDateTimeISO, GraphQLJSONObject } from 'graphql-scalars';
-import { SignInAttemptType, SignInMethodEnum, TeamType, actorOf, requireTeamAdmin, type GqlContext } from '@roster/core';
+import {
+  SignInAttemptType,
+  SignInMethodEnum,
+  TeamType,
+  actorOf,
+  requireTeamAdmin,
+  type PluginGraphQLContext as GqlContext,
+} from '@roster/plugin-sdk';
 import type { OidcConnectionRecord } from './entity.js';
 import { failOidc } from './errors.js';
 import { signInOptions } from './home-realm.js';

@@ -4,10 +4,9 @@
  * verified, and the policy and connections of the team that verified it — never on whether an
  * account exists for that address, so it cannot be used to probe for accounts.
  */
-import { Team, type SignInMethod } from '@roster/core';
 import { failOidc } from './errors.js';
 import type { SsoEntryPoint } from './options.js';
-import { inspectReturnTo } from '@roster/plugin-sdk';
+import { inspectReturnTo, type SignInMethod } from '@roster/plugin-sdk';
 import { GOOGLE_CONNECTION_ID, type OidcService } from './service.js';
 
 export interface SignInOptionsAnswer {
@@ -52,7 +51,7 @@ export async function signInOptions(service: OidcService, emailInput: unknown, r
 
   // The core's lookup takes the domain from the address; only verified domains route (R4).
   const teamId = await core.domains.teamForEmail(`x@${domain}`);
-  const team = teamId ? await core.em().findOne(Team, { id: teamId }) : null;
+  const team = teamId ? await core.teams.find(teamId) : null;
   if (!team) {
     return {
       domain,
@@ -70,7 +69,9 @@ export async function signInOptions(service: OidcService, emailInput: unknown, r
   const connections = entryPoints.map((e) => ({ ...e, loginUrl: withHints(e.loginUrl, email, returnTo) }));
   const methods: SignInMethod[] = policy.ssoRequired
     ? ['sso']
-    : policy.methods.filter((m) => m === 'password' || (m === 'google' && google !== null) || (m === 'sso' && connections.length > 0));
+    : policy.methods.filter(
+        (m): m is SignInMethod => m === 'password' || (m === 'google' && google !== null) || (m === 'sso' && connections.length > 0),
+      );
   return {
     domain,
     methods,

@@ -4,7 +4,7 @@
  * JWK is shown to the admin and served as a JWKS for providers that fetch keys by URL.
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import { isRosterError } from '@roster/core';
+import { isRosterError } from '@roster/plugin-sdk';
 import { failOidc } from './errors.js';
 import type { PrivateJwk } from './protocol/types.js';
 

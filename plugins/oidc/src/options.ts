@@ -3,7 +3,7 @@
  * team: any member whose team allows the "google" method may use it, R3). In the server they
  * come from the environment (ROSTER_GOOGLE_CLIENT_ID / ROSTER_GOOGLE_CLIENT_SECRET).
  */
-import type { Core } from '@roster/core';
+import type { PluginCore as Core } from '@roster/plugin-sdk';
 
 export interface GoogleOptions {
   clientId: string;

@@ -3,8 +3,7 @@
  * validation, sealing secrets, the discovery check before saving, and the per-request view of
  * a connection (decrypted, with the redirect URI of this deployment).
  */
-import { audit, type Actor, type Core } from '@roster/core';
-import type { PluginContext, RosterConfig, SignInApi, SsoRegistry } from '@roster/plugin-sdk';
+import type { Actor, PluginContext, PluginCore as Core, RosterConfig, SignInApi, SsoRegistry } from '@roster/plugin-sdk';
 import { OidcConnectionRecord } from './entity.js';
 import { failOidc } from './errors.js';
 import { generateClientKey, importClientKey } from './keys.js';
@@ -176,7 +175,7 @@ export class OidcService {
   }
 
   list(teamId: string): Promise<OidcConnectionRecord[]> {
-    return this.env.core
+    return this.env.core.db
       .em()
       .find(OidcConnectionRecord, { teamId }, { orderBy: { createdAt: 'asc', id: 'asc' }, limit: MAX_CONNECTIONS_PER_TEAM * 2 });
   }
@@ -187,20 +186,20 @@ export class OidcService {
 
   async find(id: string): Promise<OidcConnectionRecord | null> {
     if (!UUID.test(id)) return null;
-    return this.env.core.em().findOne(OidcConnectionRecord, { id });
+    return this.env.core.db.em().findOne(OidcConnectionRecord, { id });
   }
 
   async create(teamId: string, draft: ConnectionDraft, actor: Actor): Promise<OidcConnectionRecord> {
     if (!draft.issuer) failOidc('OIDC_CONFIGURATION_INVALID', 'issuer is required');
     if (!draft.clientId) failOidc('OIDC_CONFIGURATION_INVALID', 'clientId is required');
-    const em = this.env.core.em();
+    const em = this.env.core.db.em();
     const count = await em.count(OidcConnectionRecord, { teamId });
     if (count >= MAX_CONNECTIONS_PER_TEAM)
       failOidc('OIDC_CONNECTION_LIMIT', `A team holds at most ${MAX_CONNECTIONS_PER_TEAM} OpenID Connect connections.`);
     const record = em.create(OidcConnectionRecord, { teamId, issuer: '', clientId: '' });
     const { changed, secrets } = await this.apply(record, draft);
     await this.check(record, secrets);
-    audit(em, actor, {
+    this.env.core.audit.record(em, actor, {
       teamId,
       action: 'oidc.connection_created',
       target: { type: 'oidc_connection', id: record.id },
@@ -217,13 +216,13 @@ export class OidcService {
   }
 
   async update(id: string, teamId: string, draft: ConnectionDraft, actor: Actor): Promise<OidcConnectionRecord> {
-    const em = this.env.core.em();
+    const em = this.env.core.db.em();
     const record = await em.findOne(OidcConnectionRecord, { id, teamId });
     if (!record) failOidc('OIDC_CONNECTION_NOT_FOUND');
     const { changed, secrets, needsCheck } = await this.apply(record, draft);
     // Renaming or disabling must work while the provider is down: only check what talks to it.
     if (needsCheck && record.enabled) await this.check(record, secrets);
-    audit(em, actor, {
+    this.env.core.audit.record(em, actor, {
       teamId,
       action: 'oidc.connection_updated',
       target: { type: 'oidc_connection', id: record.id },
@@ -234,11 +233,11 @@ export class OidcService {
   }
 
   async remove(id: string, teamId: string, actor: Actor): Promise<void> {
-    const em = this.env.core.em();
+    const em = this.env.core.db.em();
     const record = await em.findOne(OidcConnectionRecord, { id, teamId });
     if (!record) failOidc('OIDC_CONNECTION_NOT_FOUND');
     em.remove(record);
-    audit(em, actor, {
+    this.env.core.audit.record(em, actor, {
       teamId,
       action: 'oidc.connection_deleted',
       target: { type: 'oidc_connection', id },

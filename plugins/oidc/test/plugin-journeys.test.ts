@@ -7,7 +7,7 @@
  */
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SYSTEM_ACTOR } from '@roster/core';
+import { SYSTEM_ACTOR } from '@roster/plugin-sdk';
 import { flowKeyHash } from '@roster/plugin-sdk';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { oidcPlugin } from '../src/index.js';
