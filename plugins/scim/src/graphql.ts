@@ -5,7 +5,15 @@
  */
 import { Arg, Ctx, Field, FieldResolver, ID, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import { GraphQLDateTimeISO } from 'graphql-scalars';
-import { ApiToken, RosterError, TeamType, actorOf, requireTeamAdmin, type GqlContext } from '@roster/core';
+import {
+  RosterError,
+  TeamType,
+  actorOf,
+  requireTeamAdmin,
+  type ApiTokenRecord,
+  type PluginCore,
+  type PluginGraphQLContext as GqlContext,
+} from '@roster/plugin-sdk';
 
 @ObjectType('ScimToken', { description: 'A SCIM bearer token of the team; the secret itself is never shown again.' })
 export class ScimTokenType {
@@ -29,7 +37,7 @@ export class CreatedScimTokenType {
   @Field(() => String, { description: 'Shown once; only its hash is stored.' }) secret!: string;
 }
 
-const toType = (t: ApiToken): ScimTokenType =>
+const toType = (t: ApiTokenRecord): ScimTokenType =>
   Object.assign(new ScimTokenType(), { id: t.id, name: t.name, prefix: t.prefix, createdAt: t.createdAt, lastUsedAt: t.lastUsedAt });
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,12 +45,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 @Resolver(() => TeamType)
 export class ScimResolver {
   /** `baseUrl(slug)` → the team's SCIM base URL; injected by the plugin (it knows the public URL and prefix). */
-  constructor(private readonly baseUrl: (slug: string) => string) {}
+  constructor(
+    private readonly core: PluginCore,
+    private readonly baseUrl: (slug: string) => string,
+  ) {}
 
   @FieldResolver(() => ScimSettingsType, { description: 'SCIM provisioning: base URL and tokens. Team admins only.' })
   async scim(@Root() team: TeamType, @Ctx() ctx: GqlContext): Promise<ScimSettingsType> {
     requireTeamAdmin(ctx, team.id);
-    const tokens = await ctx.core.tokens.list(team.id, 'scim');
+    const tokens = await this.core.tokens.list(team.id, 'scim');
     return Object.assign(new ScimSettingsType(), { baseUrl: this.baseUrl(team.slug), tokens: tokens.map(toType) });
   }
 
@@ -53,7 +64,7 @@ export class ScimResolver {
     @Ctx() ctx: GqlContext,
   ): Promise<CreatedScimTokenType> {
     requireTeamAdmin(ctx, teamId);
-    const { token, secret } = await ctx.core.tokens.create(teamId, name, 'scim', actorOf(ctx));
+    const { token, secret } = await this.core.tokens.create(teamId, name, 'scim', actorOf(ctx));
     return Object.assign(new CreatedScimTokenType(), { token: toType(token), secret });
   }
 
@@ -64,9 +75,9 @@ export class ScimResolver {
     @Ctx() ctx: GqlContext,
   ): Promise<boolean> {
     requireTeamAdmin(ctx, teamId);
-    const token = UUID.test(id) ? await ctx.core.em().findOne(ApiToken, { id, teamId, scope: 'scim', revokedAt: null }) : null;
+    const token = UUID.test(id) ? await this.core.tokens.find(teamId, id, 'scim') : null;
     if (!token) throw new RosterError('NOT_FOUND', 'No such live SCIM token in this team.');
-    await ctx.core.tokens.revoke(teamId, id, actorOf(ctx));
+    await this.core.tokens.revoke(teamId, id, actorOf(ctx));
     return true;
   }
 }

@@ -1,4 +1,4 @@
-import type { Migration } from '@roster/core';
+import type { Migration } from '@roster/plugin-sdk';
 
 /**
  * What SCIM keeps beyond the core's tables, and the indexes its filters use. Forward-only:

@@ -83,7 +83,7 @@ export function scimPlugin(options: ScimPluginOptions = {}): RosterPlugin<Resolv
         (app) => registerScimRoutes(app, handler, { bodyLimit: Math.max(settings.bulkMaxPayloadSize, settings.maxBodyBytes) }),
         { prefix: settings.prefix },
       );
-      ctx.addResolver(new ScimResolver((slug) => `${publicUrl()}${settings.prefix}/${slug}`));
+      ctx.addResolver(new ScimResolver(ctx.core, (slug) => `${publicUrl()}${settings.prefix}/${slug}`));
     },
   });
 }

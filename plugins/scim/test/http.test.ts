@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestRoster } from '@roster/server/testing';
-import { SYSTEM_ACTOR } from '@roster/core';
+import { SYSTEM_ACTOR } from '@roster/plugin-sdk';
 import {
   CORE_GROUP,
   CORE_USER,

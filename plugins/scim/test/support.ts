@@ -1,7 +1,7 @@
 /** Shared set-up of the SCIM HTTP tests: a real Roster with the plugin, empty teams, tokens, a tiny client. */
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import { SYSTEM_ACTOR } from '@roster/core';
+import { SYSTEM_ACTOR } from '@roster/plugin-sdk';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { scimPlugin, type ScimPluginOptions } from '../src/index.js';
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { eventually, startTestRoster, type TestRoster } from '@roster/server/testing';
-import { SYSTEM_ACTOR, TOKEN_REVOKED_CHANNEL } from '@roster/core';
+import { SYSTEM_ACTOR, TOKEN_REVOKED_CHANNEL } from '@roster/plugin-sdk';
 import { scimPlugin } from '../src/index.js';
 import { client, emptyTeam, startScimRoster, type ScimTeam } from './support.js';
 

@@ -1,5 +1,5 @@
 /** What every endpoint of one authenticated request works with. */
-import type { Actor, Core } from '@roster/core';
+import type { Actor, PluginCore as Core } from '@roster/plugin-sdk';
 import {
   ScimError,
   USER_RESOURCE,

@@ -4,7 +4,7 @@
  * queue and never lose a member; membership of a license group goes through the seat engine
  * (R13, R14) because the core's `changeMembers` does. Renames keep the license link (R15).
  */
-import { isRosterError, type Em } from '@roster/core';
+import { isRosterError, type PluginEm as Em } from '@roster/plugin-sdk';
 import {
   GROUP_RESOURCE,
   ScimError,
@@ -214,11 +214,11 @@ async function applyMemberChanges(
         if (known) {
           const p = plan(c.ids, c.displays, known, bare);
           if (p.real.length > 0) await groups.changeMembers(em, s.teamId, groupId, { add: p.real }, s.actor);
-          await saveDisplays(emSql(em), s.teamId, groupId, p.displays);
-          refsAdded.push(...(await addRefs(emSql(em), s.teamId, groupId, p.refs)));
+          await saveDisplays(emSql(s.core.db, em), s.teamId, groupId, p.displays);
+          refsAdded.push(...(await addRefs(emSql(s.core.db, em), s.teamId, groupId, p.refs)));
         } else {
           await strict({ add: c.ids.map(canonical) });
-          await saveDisplays(emSql(em), s.teamId, groupId, displaysOf(c));
+          await saveDisplays(emSql(s.core.db, em), s.teamId, groupId, displaysOf(c));
         }
         break;
       }
@@ -242,7 +242,7 @@ async function applyMemberChanges(
             absent = missing;
           }
         }
-        refsRemoved.push(...(await removeRefs(emSql(em), groupId, absent)));
+        refsRemoved.push(...(await removeRefs(emSql(s.core.db, em), groupId, absent)));
         break;
       }
       case 'replaceMembers': {
@@ -255,27 +255,27 @@ async function applyMemberChanges(
           await strict({ replace: p.real });
         }
         await keepDisplaysOf(
-          emSql(em),
+          emSql(s.core.db, em),
           groupId,
           p.displays.map((d) => d.id),
         );
-        await saveDisplays(emSql(em), s.teamId, groupId, p.displays);
-        const before = await removeRefs(emSql(em), groupId);
-        const after = await addRefs(emSql(em), s.teamId, groupId, p.refs);
+        await saveDisplays(emSql(s.core.db, em), s.teamId, groupId, p.displays);
+        const before = await removeRefs(emSql(s.core.db, em), groupId);
+        const after = await addRefs(emSql(s.core.db, em), s.teamId, groupId, p.refs);
         refsRemoved.push(...before.filter((v) => !p.refs.some((r) => r.value === v)));
         refsAdded.push(...after.filter((v) => !before.includes(v)));
         break;
       }
       case 'removeAllMembers': {
         await groups.changeMembers(em, s.teamId, groupId, { replace: [] }, s.actor);
-        refsRemoved.push(...(await removeRefs(emSql(em), groupId)));
+        refsRemoved.push(...(await removeRefs(emSql(s.core.db, em), groupId)));
         break;
       }
       default:
         break;
     }
   }
-  auditRefs(em, s.actor, s.teamId, groupId, refsAdded, refsRemoved);
+  auditRefs(s.core.audit, em, s.actor, s.teamId, groupId, refsAdded, refsRemoved);
 }
 
 /** Folds the rename / externalId changes into one core update (run last: it reloads the group). */
@@ -294,8 +294,8 @@ export async function createGroup(s: Scope, body: unknown, q: ListQuery, project
   const parsed = parseGroup(body);
   const bare = bareInResource(body);
   const members = parsed.members ?? [];
-  const id = await s.core.em().transactional(async (em) => {
-    const known = await knownMembers(emSql(em), s.teamId, uuidsOf(members.map((m) => m.value)));
+  const id = await s.core.db.em().transactional(async (em) => {
+    const known = await knownMembers(emSql(s.core.db, em), s.teamId, uuidsOf(members.map((m) => m.value)));
     const displays = Object.fromEntries(members.filter((m) => m.display !== undefined).map((m) => [m.value, m.display!]));
     const p = plan(
       members.map((m) => m.value),
@@ -305,8 +305,8 @@ export async function createGroup(s: Scope, body: unknown, q: ListQuery, project
     );
     const g = await s.core.groups.create(s.teamId, { displayName: parsed.displayName, externalId: parsed.externalId }, s.actor, em);
     if (p.real.length > 0) await s.core.groups.changeMembers(em, s.teamId, g.id, { add: p.real }, s.actor);
-    await saveDisplays(emSql(em), s.teamId, g.id, p.displays);
-    auditRefs(em, s.actor, s.teamId, g.id, await addRefs(emSql(em), s.teamId, g.id, p.refs), []);
+    await saveDisplays(emSql(s.core.db, em), s.teamId, g.id, p.displays);
+    auditRefs(s.core.audit, em, s.actor, s.teamId, g.id, await addRefs(emSql(s.core.db, em), s.teamId, g.id, p.refs), []);
     return g.id;
   });
   return readBack(s, id, q, project, 201);
@@ -355,10 +355,10 @@ async function write(s: Scope, id: string, changes: readonly GroupChange[], bare
     bare.size > 0 ||
     ids.some((i) => !isUuid(i)) ||
     !changes.some((c) => 'ids' in c || c.kind === 'rename' || c.kind === 'externalId');
-  await s.core.em().transactional(async (em) => {
+  await s.core.db.em().transactional(async (em) => {
     let known: Set<string> | undefined;
     if (lockFirst) {
-      const lock = await lockGroup(emSql(em), s.teamId, id, uuidsOf(ids));
+      const lock = await lockGroup(emSql(s.core.db, em), s.teamId, id, uuidsOf(ids));
       if (!lock) throw notFound('Group', id);
       checkIfMatch(ifMatch, lock.version);
       known = lock.known;
@@ -374,8 +374,8 @@ export async function deleteGroup(s: Scope, id: string): Promise<ScimResponse> {
   if (ifMatch === undefined) {
     await s.core.groups.remove(s.teamId, id, s.actor);
   } else {
-    await s.core.em().transactional(async (em) => {
-      const lock = await lockGroup(emSql(em), s.teamId, id, []);
+    await s.core.db.em().transactional(async (em) => {
+      const lock = await lockGroup(emSql(s.core.db, em), s.teamId, id, []);
       if (!lock) throw notFound('Group', id);
       checkIfMatch(ifMatch, lock.version);
       await s.core.groups.remove(s.teamId, id, s.actor, em);

@@ -2,7 +2,7 @@
  * The framework-free request and response of the SCIM endpoints, and the small readers every
  * endpoint shares: query parameters, headers, the JSON body, preconditions.
  */
-import { describeInvalidText, findInvalidText } from '@roster/core';
+import { describeInvalidText, findInvalidText } from '@roster/plugin-sdk';
 import { ScimError, etag, etagMatches, parseJsonBody, type ScimResponse } from '../protocol/index.js';
 
 export type { ScimResponse } from '../protocol/index.js';

@@ -5,7 +5,7 @@
  * every failure as an RFC 7644 error body. Anything unexpected is logged and masked as a 500;
  * nothing a client sends is meant to reach that branch.
  */
-import { databaseUnavailable, isRosterError, uniqueViolation, type Core } from '@roster/core';
+import { databaseUnavailable, isRosterError, uniqueViolation, type PluginCore as Core } from '@roster/plugin-sdk';
 import {
   GROUP_RESOURCE,
   ScimError,
@@ -150,11 +150,9 @@ export class ScimHandler {
     if (isUuid(segment)) return segment.toLowerCase() === teamId;
     let slug = this.slugs.get(teamId);
     if (slug === undefined) {
-      const rows = await this.deps.core
-        .em()
-        .execute<Array<{ slug: string }>>('select lower(slug) as slug from team where id = ?', [teamId]);
-      if (!rows[0]) return false;
-      slug = rows[0].slug;
+      const team = await this.deps.core.teams.find(teamId);
+      if (!team) return false;
+      slug = team.slug.toLowerCase();
       if (this.slugs.size >= CACHE_LIMIT) this.slugs.clear();
       this.slugs.set(teamId, slug);
     }

@@ -2,7 +2,7 @@
  * /Users: members of the team (R5–R7, R10) through the core's MemberService only. Reads are
  * one SQL statement; writes are one core transaction each.
  */
-import type { Membership } from '@roster/core';
+import type { MemberRecord } from '@roster/plugin-sdk';
 import {
   USER_RESOURCE,
   applyPatchToResource,
@@ -26,7 +26,7 @@ import { checkIfMatch, conditionalGet, header, isUuid, json, noContent, type Sci
 type SyncInput = Exclude<Parameters<Scope['core']['members']['sync']>[2], (...args: never[]) => unknown>;
 
 /** The member fields a full SCIM User sets; `attributes` keeps what other channels stored there. */
-function syncInput(parsed: ParsedUser, current: Membership): SyncInput {
+function syncInput(parsed: ParsedUser, current: MemberRecord): SyncInput {
   const input: SyncInput = {
     userName: parsed.userName,
     externalId: parsed.externalId,
@@ -133,14 +133,14 @@ export async function patchUser(s: Scope, id: string, body: unknown, q: ListQuer
     s.actor,
   );
   if (wantsRepresentation(s, q)) return readBack(s, id, q, project);
-  return noContent({ etag: etag(result.membership.version) });
+  return noContent({ etag: etag(result.member.version) });
 }
 
 /** R10: the member leaves the team; the resource then answers 404. */
 export async function deleteUser(s: Scope, id: string): Promise<ScimResponse> {
   if (!isUuid(id)) throw notFound('User', id);
   const ifMatch = header(s.req, 'if-match');
-  const guard = ifMatch ? { guard: (current: Membership) => checkIfMatch(ifMatch, current.version) } : {};
+  const guard = ifMatch ? { guard: (current: MemberRecord) => checkIfMatch(ifMatch, current.version) } : {};
   await s.core.members.remove(s.teamId, id, s.actor, guard);
   return noContent();
 }

@@ -6,7 +6,7 @@
  * Every failure is a SCIM `invalidFilter` error naming the position, except a string literal
  * that breaks the text rule (NUL, lone surrogate): that is `invalidValue`, as in bodies.
  */
-import { textProblem } from '@roster/core';
+import { textProblem } from '@roster/plugin-sdk';
 import { ScimError } from './errors.js';
 import { parseAttrPath, formatAttrPath, type AttrPath } from './path.js';
 

@@ -9,7 +9,7 @@
  *   no user of the team is kept as an unresolved reference, returned on GET and removable,
  *   instead of being dropped while the PATCH answers 204.
  */
-import { audit, textArrayLiteral, type Actor, type Em } from '@roster/core';
+import { textArrayLiteral, type Actor, type AuditLog, type PluginEm as Em } from '@roster/plugin-sdk';
 import { asDate, asString, page, uuidArray, type PageQuery, type Row, type Sql } from './sql.js';
 
 export interface GroupMemberRecord {
@@ -173,9 +173,17 @@ export async function removeRefs(sql: Sql, groupId: string, values?: readonly st
 }
 
 /** The audit event of reference changes, in the same transaction as the change. */
-export function auditRefs(em: Em, actor: Actor, teamId: string, groupId: string, added: string[], removed: string[]): void {
+export function auditRefs(
+  audit: AuditLog,
+  em: Em,
+  actor: Actor,
+  teamId: string,
+  groupId: string,
+  added: string[],
+  removed: string[],
+): void {
   if (added.length === 0 && removed.length === 0) return;
-  audit(em, actor, {
+  audit.record(em, actor, {
     teamId,
     action: 'group.unresolved_members_changed',
     target: { type: 'group', id: groupId },

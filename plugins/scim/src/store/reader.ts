@@ -3,7 +3,7 @@
  * (`core.read`: the ORM's pool, no EntityManager fork, no query builder), with the fixed
  * statements prepared once per connection. Writes always go through the domain services.
  */
-import type { Core } from '@roster/core';
+import type { PluginCore as Core } from '@roster/plugin-sdk';
 import type { Row, Sql } from './sql.js';
 
 /**
@@ -11,5 +11,5 @@ import type { Row, Sql } from './sql.js';
  * client input (each prepared text stays on every pooled connection).
  */
 export const readerSql = (core: Core): Sql => ({
-  rows: (sql, params, prepare) => core.read<Row>(sql, params, { prepare: prepare === true }),
+  rows: (sql, params, prepare) => core.db.read<Row>(sql, params, { prepare: prepare === true }),
 });

@@ -1,5 +1,5 @@
 /** Shared SQL plumbing: the query runner type and paging of filtered lists. */
-import { boundRows, type Em } from '@roster/core';
+import type { PluginDatabase, PluginEm as Em } from '@roster/plugin-sdk';
 import type { SqlFragment } from '../protocol/index.js';
 
 export type Row = Record<string, unknown>;
@@ -16,8 +16,8 @@ export interface Sql {
  * An EntityManager (in a transaction, its fork) as `Sql`: bound parameters on its connection (in
  * its transaction when it has one). `em.execute` would inline the values into the SQL text.
  */
-export const emSql = (em: Em): Sql => ({
-  rows: (sql, params, prepare) => boundRows<Row>(em, sql, params, { prepare: prepare === true }),
+export const emSql = (db: PluginDatabase, em: Em): Sql => ({
+  rows: (sql, params, prepare) => db.rows<Row>(em, sql, params, { prepare: prepare === true }),
 });
 
 export interface PageQuery {

@@ -2,7 +2,7 @@
  * Reading members as SCIM Users: one statement per resource or page, with the groups and the
  * license state as correlated JSON sub-selects only when the response shows them.
  */
-import type { Membership } from '@roster/core';
+import type { MemberRecord } from '@roster/plugin-sdk';
 import type { UserRecord } from '../protocol/index.js';
 import { asDate, asString, page, type PageQuery, type Row, type Sql } from './sql.js';
 
@@ -70,17 +70,16 @@ function toRecord(r: Row): UserRecord {
 }
 
 /** The member as a record, from the entity a domain service returned (no read back). */
-export function recordOfMembership(m: Membership, extra: Pick<UserRecord, 'groups' | 'licenses'> = {}): UserRecord {
-  const u = m.user.getEntity();
+export function recordOfMembership(m: MemberRecord, extra: Pick<UserRecord, 'groups' | 'licenses'> = {}): UserRecord {
   return {
     id: m.id,
     userName: m.userName,
     active: m.status === 'active',
     externalId: m.externalId,
-    displayName: u.displayName,
-    givenName: u.givenName,
-    familyName: u.familyName,
-    email: u.email,
+    displayName: m.displayName,
+    givenName: m.givenName,
+    familyName: m.familyName,
+    email: m.email,
     attributes: m.attributes,
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
