@@ -22,6 +22,23 @@ export default tseslint.config(
     },
   },
   {
+    // The SDK is the whole contract (#15.4): a plugin reaches the host only through
+    // @roster/plugin-sdk, so the core may change its internals without breaking one.
+    files: ['plugins/**/*.ts', 'plugins/**/*.mjs', 'plugins/**/*.js'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: '@roster/core', message: 'Plugins use @roster/plugin-sdk only (packages/plugin-sdk/README.md).' }],
+          patterns: [
+            { group: ['@roster/core/*'], message: 'Plugins use @roster/plugin-sdk only (packages/plugin-sdk/README.md).' },
+            { group: ['**/packages/core/**'], message: 'Plugins use @roster/plugin-sdk only (packages/plugin-sdk/README.md).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
       globals: {
