@@ -1,4 +1,4 @@
-import { ApiToken, Group, Membership, Team, audit, auditEvent, boundRows, type Core } from '@roster/core';
+import { ApiToken, Team, audit, auditEvent, boundRows, type Core, type Group, type Membership } from '@roster/core';
 import type { ApiTokenRecord, GroupRecord, MemberRecord, PluginCore, TeamRecord } from '@roster/plugin-sdk';
 
 /**
