@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { RosterError } from '@roster/core';
@@ -174,7 +174,9 @@ async function loadOne(entry: Entry, firstParty: Record<string, PluginFactory>):
   const file = isPathSpec(entry.spec) ? resolvePath(entry.spec, entry.base, where) : resolvePackage(entry.spec, entry.base, where, known);
   let mod: { default?: unknown };
   try {
-    mod = (await import(pathToFileURL(file).href)) as { default?: unknown };
+    // By its real path, as Node resolves a linked package (npm link, pnpm): its own imports are
+    // then looked up beside its real folder.
+    mod = (await import(pathToFileURL(realpathSync(file)).href)) as { default?: unknown };
   } catch (e) {
     throw bootError('PLUGIN_LOAD_FAILED', `Plugin ${where} could not be imported from ${file}: ${(e as Error).message}`, {
       spec: entry.spec,

@@ -84,14 +84,20 @@ function captureLogs(extra: { write(line: string): void } | undefined, echoError
   };
 }
 
-async function freshDatabase(): Promise<{ url: string | null; dump?: Blob; drop?: () => Promise<void> }> {
+/**
+ * A database of its own for one test server. In Roster's suite (test/support/global-setup.ts) it
+ * is a clone of a migrated template, or a migrated PGlite dump. Outside it (a plugin in its own
+ * repository): an empty database on the server ROSTER_TEST_PG_URL names, else an in-memory
+ * PGlite; the server migrates either at start.
+ */
+async function freshDatabase(): Promise<{ url: string | null; dump?: Blob; memory?: true; drop?: () => Promise<void> }> {
   const admin = process.env[TEST_ENV.pgUrl];
   if (admin) {
     const name = `roster_t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const template = process.env[TEST_ENV.templateDb] ?? 'roster_template';
+    const template = process.env[TEST_ENV.templateDb];
     const client = new pg.Client({ connectionString: admin });
     await client.connect();
-    await client.query(`create database ${name} template ${template}`);
+    await client.query(`create database ${name}${template ? ` template ${template}` : ''}`);
     await client.end();
     const url = new URL(admin);
     url.pathname = `/${name}`;
@@ -106,7 +112,7 @@ async function freshDatabase(): Promise<{ url: string | null; dump?: Blob; drop?
     };
   }
   const dumpPath = process.env[TEST_ENV.pgliteDump];
-  if (!dumpPath) throw new Error('No test database: run the tests through `npm test` (it sets up PostgreSQL or PGlite).');
+  if (!dumpPath) return { url: null, memory: true };
   return { url: null, dump: new Blob([await readFile(dumpPath)]) };
 }
 
@@ -137,7 +143,14 @@ export async function startTestRoster(
   // Logs are captured from `info` (LOG_LEVEL to change), for `logs()`.
   const config = loadConfig(
     { NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
-    { port: 0, databaseUrl: db.url, dbPoolMax: 5, outboundAllowPrivate: true, ...opts.config },
+    {
+      port: 0,
+      databaseUrl: db.url,
+      dbPoolMax: 5,
+      outboundAllowPrivate: true,
+      ...('memory' in db ? { dataDir: 'memory://' } : {}),
+      ...opts.config,
+    },
   );
   const logs = captureLogs(opts.roster?.logStream, opts.echoErrors !== false);
   let roster: Roster;
@@ -184,7 +197,7 @@ export async function startTestRoster(
     roster,
     core,
     url,
-    database: db.url && !('dump' in db) ? 'postgresql' : 'pglite',
+    database: db.url ? 'postgresql' : 'pglite',
     async gql(query, variables, auth) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...auth?.headers };
       if (auth?.token) headers.authorization = `Bearer ${auth.token}`;
