@@ -60,14 +60,25 @@ describe('plugin hooks (ctx.on) that fail', () => {
     const r = await fetch(`${t.url}/scim/v2/${team.teamId}/Users`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
-      body: JSON.stringify({ schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'], userName: `ada@${team.slug}.example.com`, active: true }),
+      body: JSON.stringify({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName: `ada@${team.slug}.example.com`,
+        active: true,
+      }),
     });
     expect(r.status).toBe(201);
     const id = ((await r.json()) as { id: string }).id;
-    expect((await fetch(`${t.url}/scim/v2/${team.teamId}/Users/${id}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+    expect((await fetch(`${t.url}/scim/v2/${team.teamId}/Users/${id}`, { headers: { authorization: `Bearer ${token}` } })).status).toBe(
+      200,
+    );
     expect(heard).toContain(`provisioned ${id}`);
     const line = t.logs('brittle').find((l) => l.hook === 'memberProvisioned' && JSON.stringify(l.event).includes(id));
-    expect(line).toMatchObject({ level: 50, plugin: 'brittle', hook: 'memberProvisioned', msg: 'plugin brittle: hook memberProvisioned failed (the change stands)' });
+    expect(line).toMatchObject({
+      level: 50,
+      plugin: 'brittle',
+      hook: 'memberProvisioned',
+      msg: 'plugin brittle: hook memberProvisioned failed (the change stands)',
+    });
     expect(JSON.stringify(line)).toContain('webhook endpoint down');
     expect(await failuresMetric('memberProvisioned')).toBe(before + 1);
   });

@@ -17,7 +17,10 @@ const NAME = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
  * is not empty.
  */
 export async function newPlugin(name: string, dir: string): Promise<{ dir: string; files: string[] }> {
-  if (!NAME.test(name)) throw new Error(`"${name}" is not a plugin name: lower-case letters, digits and single dashes, starting with a letter (e.g. hello-world).`);
+  if (!NAME.test(name))
+    throw new Error(
+      `"${name}" is not a plugin name: lower-case letters, digits and single dashes, starting with a letter (e.g. hello-world).`,
+    );
   const target = resolve(dir);
   if (existsSync(target) && (await readdir(target)).length) throw new Error(`${target} is not empty: choose another --dir.`);
   const words = name.split('-');
@@ -35,7 +38,9 @@ export async function newPlugin(name: string, dir: string): Promise<{ dir: strin
   const files: string[] = [];
   for (const source of await listFiles(TEMPLATE_DIR)) {
     if (!source.endsWith('.tmpl')) continue;
-    const rel = relative(TEMPLATE_DIR, source).slice(0, -'.tmpl'.length).replace(/(^|[/\\])gitignore$/, '$1.gitignore');
+    const rel = relative(TEMPLATE_DIR, source)
+      .slice(0, -'.tmpl'.length)
+      .replace(/(^|[/\\])gitignore$/, '$1.gitignore');
     let text = await readFile(source, 'utf8');
     for (const [key, value] of Object.entries(values)) text = text.split(key).join(value);
     await mkdir(dirname(join(target, rel)), { recursive: true });

@@ -78,7 +78,10 @@ async function migrateLoudly(app: FastifyInstance, url: string, migrations: Migr
 /** A node that does not migrate (production `serve`) says at boot what `roster migrate` has left to do. */
 async function warnIfPending(app: FastifyInstance, core: Core, migrations: Migration[]): Promise<void> {
   try {
-    const pending = await pendingMigrations({ execute: (sql, params) => core.em().execute(sql.replace(/\$\d+/g, '?'), params ?? []) }, migrations);
+    const pending = await pendingMigrations(
+      { execute: (sql, params) => core.em().execute(sql.replace(/\$\d+/g, '?'), params ?? []) },
+      migrations,
+    );
     if (pending.length)
       app.log.warn(
         { pendingMigrations: pending },

@@ -27,7 +27,10 @@ export function resolvePlugins(
   for (const p of plugins) {
     for (const dep of p.dependsOn ?? []) {
       if (!byName.has(dep))
-        throw new RosterError('PLUGIN_MISSING_DEPENDENCY', `Plugin "${p.name}" needs plugin "${dep}", which is not enabled: add "${dep}" to ROSTER_PLUGINS (or the plugins of roster.config), or leave "${p.name}" off.`);
+        throw new RosterError(
+          'PLUGIN_MISSING_DEPENDENCY',
+          `Plugin "${p.name}" needs plugin "${dep}", which is not enabled: add "${dep}" to ROSTER_PLUGINS (or the plugins of roster.config), or leave "${p.name}" off.`,
+        );
     }
   }
   const ordered: RosterPlugin<unknown>[] = [];

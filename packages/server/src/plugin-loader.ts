@@ -129,7 +129,10 @@ async function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): Promise<Conf
   if (env.ROSTER_CONFIG) {
     file = resolve(cwd, env.ROSTER_CONFIG);
     if (!existsSync(file))
-      throw bootError('PLUGIN_CONFIG_INVALID', `ROSTER_CONFIG names "${env.ROSTER_CONFIG}", and there is no file ${file}: fix the path or unset it.`);
+      throw bootError(
+        'PLUGIN_CONFIG_INVALID',
+        `ROSTER_CONFIG names "${env.ROSTER_CONFIG}", and there is no file ${file}: fix the path or unset it.`,
+      );
   } else {
     file = CONFIG_FILES.map((f) => join(cwd, f)).find((f) => existsSync(f));
     if (!file) return null;
@@ -166,7 +169,10 @@ async function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): Promise<Conf
 // ---------------------------------------------------------------------------------------------
 // Resolving and importing one plugin
 
-async function loadOne(entry: Entry, firstParty: Record<string, PluginFactory>): Promise<{ plugin: RosterPlugin<unknown>; source: string }> {
+async function loadOne(
+  entry: Entry,
+  firstParty: Record<string, PluginFactory>,
+): Promise<{ plugin: RosterPlugin<unknown>; source: string }> {
   const where = `"${entry.spec}" (from ${entry.origin})`;
   const known = Object.keys(firstParty);
   const make = Object.hasOwn(firstParty, entry.spec) ? firstParty[entry.spec] : undefined;
@@ -202,7 +208,8 @@ function isPathSpec(spec: string): boolean {
 
 function resolvePath(spec: string, base: string, where: string): string {
   const path = spec.startsWith('file:') ? new URL(spec).pathname : resolve(base, spec);
-  if (!existsSync(path)) throw bootError('PLUGIN_NOT_FOUND', `Plugin ${where}: there is no file ${path}. Fix the path (relative paths start from ${base}).`);
+  if (!existsSync(path))
+    throw bootError('PLUGIN_NOT_FOUND', `Plugin ${where}: there is no file ${path}. Fix the path (relative paths start from ${base}).`);
   if (statSync(path).isDirectory()) return packageEntry(path, '.', where);
   return path;
 }
@@ -237,18 +244,19 @@ function packageEntry(dir: string, subpath: string, where: string): string {
   } catch (e) {
     throw bootError('PLUGIN_LOAD_FAILED', `Plugin ${where}: ${join(dir, 'package.json')} is not valid JSON: ${(e as Error).message}`);
   }
-  let target: string | null = null;
+  let target: string | null;
   if (pkg.exports !== undefined) {
     const exportsMap = pkg.exports;
     const bySubpath =
-      typeof exportsMap === 'string' || Array.isArray(exportsMap) || (isPlainObject(exportsMap) && !Object.keys(exportsMap).some((k) => k.startsWith('.')))
+      typeof exportsMap === 'string' ||
+      Array.isArray(exportsMap) ||
+      (isPlainObject(exportsMap) && !Object.keys(exportsMap).some((k) => k.startsWith('.')))
         ? subpath === '.'
           ? exportsMap
           : undefined
         : (exportsMap as Record<string, unknown>)[subpath];
     target = pickCondition(bySubpath);
-    if (!target)
-      throw bootError('PLUGIN_NOT_FOUND', `Plugin ${where}: the package in ${dir} exports nothing at "${subpath}" for import.`);
+    if (!target) throw bootError('PLUGIN_NOT_FOUND', `Plugin ${where}: the package in ${dir} exports nothing at "${subpath}" for import.`);
   } else if (subpath !== '.') {
     target = subpath;
   } else {
@@ -256,7 +264,10 @@ function packageEntry(dir: string, subpath: string, where: string): string {
   }
   const file = resolve(dir, target);
   if (!existsSync(file))
-    throw bootError('PLUGIN_NOT_FOUND', `Plugin ${where}: ${file} (the entry of the package in ${dir}) does not exist. Is the package built?`);
+    throw bootError(
+      'PLUGIN_NOT_FOUND',
+      `Plugin ${where}: ${file} (the entry of the package in ${dir}) does not exist. Is the package built?`,
+    );
   return file;
 }
 
@@ -293,7 +304,8 @@ function asPlugin(value: unknown, where: string): RosterPlugin<unknown> {
     throw refuse('its "name" is not a lower-case name (letters, digits, dashes)');
   if (typeof value.version !== 'string' || !value.version) throw refuse(`plugin "${value.name}" has no "version" string`);
   for (const fn of ['setup', 'close', 'parseOptions'])
-    if (value[fn] !== undefined && typeof value[fn] !== 'function') throw refuse(`plugin "${value.name}" has a "${fn}" that is not a function`);
+    if (value[fn] !== undefined && typeof value[fn] !== 'function')
+      throw refuse(`plugin "${value.name}" has a "${fn}" that is not a function`);
   return value as unknown as RosterPlugin<unknown>;
 }
 
@@ -307,7 +319,10 @@ function asPlugin(value: unknown, where: string): RosterPlugin<unknown> {
  * A value that is valid JSON is parsed (`5`, `true`, `["a"]`, `{"a":1}`, `"007"` as a string),
  * any other is taken as text.
  */
-export function optionsFromEnv(env: NodeJS.ProcessEnv, names: string[]): { byPlugin: Record<string, Record<string, unknown>>; unused: string[] } {
+export function optionsFromEnv(
+  env: NodeJS.ProcessEnv,
+  names: string[],
+): { byPlugin: Record<string, Record<string, unknown>>; unused: string[] } {
   const prefixes = names
     .map((name) => ({ name, prefix: `ROSTER_PLUGIN_${name.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_` }))
     .sort((a, b) => b.prefix.length - a.prefix.length);

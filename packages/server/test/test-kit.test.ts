@@ -23,7 +23,11 @@ describe('test kit (@roster/server/testing)', () => {
   it('#15.2: migrates the plugins under test, on PostgreSQL as on PGlite', async () => {
     const t = await startTestRoster({ plugins: [notes] });
     try {
-      const r = await fetch(`${t.url}/kit-notes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"body":"hi"}' });
+      const r = await fetch(`${t.url}/kit-notes`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"body":"hi"}',
+      });
       expect(r.status).toBe(200);
       expect(await r.json()).toEqual([{ body: 'hi' }]);
       // #15.6: the plugin's own log lines, for assertions.
@@ -57,7 +61,9 @@ describe('test kit (@roster/server/testing)', () => {
       (e: unknown) => e as { code?: string; message: string },
     );
     expect(failure?.code).toBe('MIGRATION_FAILED');
-    expect(failure?.message).toMatch(/^Migration "kit-broken\/0001-oops" failed: syntax error at or near "tabel" \(a migration of plugin "kit-broken"\)/);
+    expect(failure?.message).toMatch(
+      /^Migration "kit-broken\/0001-oops" failed: syntax error at or near "tabel" \(a migration of plugin "kit-broken"\)/,
+    );
     const logged = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.migration === 'kit-broken/0001-oops');
     expect(logged).toMatchObject({ level: 50, plugin: 'kit-broken' });
   });
