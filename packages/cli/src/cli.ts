@@ -2,25 +2,34 @@
 import { parseArgs } from 'node:util';
 import { isRosterError } from '@roster/core';
 import {
+  DEFAULT_PLUGINS,
   DEMO,
+  DEMO_PLUGINS,
   allMigrations,
   createAdmin,
   createRoster,
-  demoPlugins,
   frontDoorOf,
   loadConfig,
+  loadPluginSet,
   migrate,
+  printSchemaOf,
   resolvePlugins,
   seedDemo,
 } from '@roster/server';
-import { pluginsByName } from './registry.js';
+import { PLUGIN_FACTORIES } from './registry.js';
+import { newPlugin } from './new-plugin.js';
 
 const USAGE = `roster <command>
   serve [--demo]                         start the server (--demo seeds a demo team)
   migrate                                apply pending migrations to DATABASE_URL
   seed                                   create the demo team
   create-team --slug S --name N          create a team
-  create-admin --email E --password P [--team SLUG]   team admin, or platform admin without --team`;
+  create-admin --email E --password P [--team SLUG]   team admin, or platform admin without --team
+  schema                                 print the GraphQL SDL of the configured plugin set
+  new-plugin NAME [--dir D]              write a new plugin package (route, resolver, migration, test) into D (default ./NAME)
+
+Plugins: ROSTER_PLUGINS (first-party names, package names, paths) or roster.config.{js,mjs,json};
+options from the config file and ROSTER_PLUGIN_<NAME>_<OPTION> (see packages/plugin-sdk/README.md).`;
 
 async function main(): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -32,28 +41,62 @@ async function main(): Promise<void> {
       email: { type: 'string' },
       password: { type: 'string' },
       team: { type: 'string' },
+      dir: { type: 'string' },
     },
   });
   const command = positionals[0];
-  const loaded = loadConfig();
-  // The demo adds the worked example of a product plugin, which production leaves off.
-  const config = values.demo ? { ...loaded, plugins: demoPlugins(loaded.plugins) } : loaded;
-  const plugins = pluginsByName(config.plugins);
-  if (command === 'migrate') {
-    if (!config.databaseUrl) throw new Error('Set DATABASE_URL (the embedded database migrates itself at start).');
-    const applied = await migrate(config.databaseUrl, allMigrations(resolvePlugins(plugins)));
-    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Nothing to apply.');
+  if (command === 'new-plugin') {
+    const name = positionals[1];
+    if (!name) throw new Error('new-plugin needs a NAME (lower case, digits and dashes), e.g. `roster new-plugin hello`');
+    const written = await newPlugin(name, values.dir ?? name);
+    console.log(`Plugin "${name}" written to ${written.dir}:`);
+    for (const file of written.files) console.log(`  ${file}`);
+    console.log(`\nNext: cd ${written.dir} && npm install && npm test (see its README.md).`);
     return;
   }
-  if (!['serve', 'seed', 'create-team', 'create-admin'].includes(command ?? '')) {
+  const known = ['serve', 'seed', 'create-team', 'create-admin', 'migrate', 'schema'];
+  if (!known.includes(command ?? '')) {
     console.log(USAGE);
     process.exitCode = command ? 1 : 0;
+    return;
+  }
+  const config = loadConfig();
+  // The demo adds the worked example of a product plugin, which production leaves off.
+  const set = await loadPluginSet({
+    firstParty: PLUGIN_FACTORIES,
+    defaults: DEFAULT_PLUGINS,
+    extra: values.demo ? DEMO_PLUGINS : [],
+    options: config.pluginOptions,
+  });
+  for (const v of set.unusedVariables) console.warn(`roster: ${v} names no enabled plugin; it is ignored.`);
+  const plugins = set.plugins;
+  if (command === 'schema') {
+    // The SDL is what the plugins' setup builds: boot them on a throwaway in-memory database.
+    const roster = await createRoster({
+      config: { ...config, databaseUrl: null, dataDir: 'memory://', logLevel: 'warn' },
+      plugins,
+      pluginOptions: set.options,
+      // stdout is the SDL's alone.
+      logStream: process.stderr,
+    });
+    try {
+      process.stdout.write(`${printSchemaOf(roster.schema)}\n`);
+    } finally {
+      await roster.close();
+    }
+    return;
+  }
+  if (command === 'migrate') {
+    if (!config.databaseUrl) throw new Error('Set DATABASE_URL (the embedded database migrates itself at start).');
+    const applied = await migrate(config.databaseUrl, allMigrations(resolvePlugins(plugins, set.options)));
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'Nothing to apply.');
     return;
   }
   const roster = await createRoster({
     config,
     plugins,
-    pluginOptions: config.pluginOptions,
+    pluginOptions: set.options,
+    pluginSources: set.sources,
     migrate: command !== 'serve' || !config.production,
   });
   if (command === 'serve') {
@@ -73,7 +116,7 @@ async function main(): Promise<void> {
     for (const link of door?.links() ?? []) console.log(`  ${link.method.padEnd(4)} ${link.url}  ${link.label}`);
     if (door) console.log(`  Admin console: ${door.adminConsole()}`);
     for (const plugin of door?.plugins() ?? []) {
-      console.log(`  Plugin ${plugin.name}${plugin.entryPoints.length ? ':' : ''}`);
+      console.log(`  Plugin ${plugin.name} ${plugin.version}${plugin.entryPoints.length ? ':' : ''}`);
       for (const entry of plugin.entryPoints) console.log(`    ${entry.url}  ${entry.label}`);
     }
     if (values.demo) {
@@ -81,7 +124,7 @@ async function main(): Promise<void> {
         `  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}`,
       );
       // What an IdP admin pastes into Okta or Entra; the token comes from createScimToken (shown once).
-      if (config.plugins.includes('scim'))
+      if (plugins.some((p) => p.name === 'scim'))
         console.log(`  SCIM base URL of the demo team: ${config.publicUrl}/scim/v2/${DEMO.slug} (token: mutation createScimToken)`);
       console.log('');
     }
@@ -108,6 +151,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((e: unknown) => {
-  console.error(isRosterError(e) ? e.message : e);
+  console.error(isRosterError(e) ? `roster: ${e.code}: ${e.message}` : e);
   process.exit(1);
 });

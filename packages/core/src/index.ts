@@ -22,6 +22,7 @@ export {
   type BoundOptions,
   type Actor,
   type HookEvents,
+  type HookFailure,
   type HookName,
   type Em,
 } from './services/context.js';

@@ -103,7 +103,13 @@ export type ClassRef = abstract new (...args: never[]) => object;
 /** A plugin is a plain object made by a factory. */
 export interface RosterPlugin<O = unknown> {
   name: string;
+  /** The plugin's own version (semver): shown in the boot log and on the front page. */
   version: string;
+  /**
+   * The versions of Roster (`@roster/server`) the plugin works with, as a semver range
+   * (`'^0.1'`, `'>=0.1 <0.3'`); checked at boot (`PLUGIN_HOST_MISMATCH`). Leave it out to accept any.
+   */
+  host?: string;
   /** Names of plugins that must be enabled too. */
   dependsOn?: string[];
   /** Raw options → validated options with defaults; throw an Error saying what is wrong. */

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createCore, type Core, type TxtResolver } from '@roster/core';
+import { createCore, pendingMigrations, type Core, type Migration, type TxtResolver } from '@roster/core';
 import type { RosterPlugin } from '@roster/plugin-sdk';
 import type { ServerConfig } from './config.js';
 import { initOrm, migrate, pgTimeouts } from './orm.js';
 import { startEmbedded, type EmbeddedDatabase } from './database.js';
-import { allEntities, allMigrations, allResolverClasses, resolvePlugins } from './plugin-host.js';
+import { allEntities, allMigrations, allResolverClasses, resolvePlugins, type LoadedPlugin } from './plugin-host.js';
+import { bootError } from './errors.js';
 import { buildRosterSchema, mountGraphql } from './graphql.js';
 import { listenForRevocations } from './revocations.js';
 import { authRoutes, makeViewerOf } from './auth.js';
@@ -15,6 +16,7 @@ import { registerFrontDoor } from './front-door.js';
 import { consoleRoutes } from './console.js';
 import { createHttpApp, metricsRoutes } from './http.js';
 import { healthRoutes } from './health.js';
+import { reportHookFailures } from './hooks.js';
 import { createJobs } from './jobs.js';
 import { setupPlugins } from './plugin-context.js';
 import type { GraphQLSchema } from 'graphql';
@@ -28,6 +30,8 @@ export interface RosterOptions {
   resolveTxt?: TxtResolver;
   /** Tests pass a PGlite data dump to boot in ~0.5 s. */
   embeddedDump?: Blob;
+  /** Where each plugin came from (`loadPluginSet().sources`), for the boot log. */
+  pluginSources?: Record<string, string>;
   /** Where the JSON log goes (default stdout); tests read it. */
   logStream?: { write(line: string): void };
 }
@@ -53,13 +57,62 @@ async function openDatabase(
   return { url: embedded.url, poolMax: embedded.poolMax, embedded };
 }
 
+/**
+ * Runs pending migrations; a failure is logged at error level with the migration and the plugin
+ * that owns it, and stops boot with `MIGRATION_FAILED` (a half-migrated plugin would otherwise
+ * surface later as a bare 500 on its first query).
+ */
+async function migrateLoudly(app: FastifyInstance, url: string, migrations: Migration[], loaded: LoadedPlugin[]): Promise<void> {
+  try {
+    const applied = await migrate(url, migrations);
+    if (applied.length) app.log.info({ migrations: applied }, `applied ${applied.length} migration(s)`);
+  } catch (e) {
+    const name = /^Migration "([^"]+)"/.exec((e as Error).message)?.[1];
+    const owner = loaded.find(({ plugin }) => plugin.migrations?.some((m) => m.name === name))?.plugin.name;
+    const message = `${(e as Error).message}${owner ? ` (a migration of plugin "${owner}")` : ''}; nothing after it ran. Fix the migration (or the database) and start again.`;
+    app.log.error({ err: e, migration: name, plugin: owner }, message);
+    throw bootError('MIGRATION_FAILED', message, { migration: name, plugin: owner });
+  }
+}
+
+/** A node that does not migrate (production `serve`) says at boot what `roster migrate` has left to do. */
+async function warnIfPending(app: FastifyInstance, core: Core, migrations: Migration[]): Promise<void> {
+  try {
+    const pending = await pendingMigrations(
+      { execute: (sql, params) => core.em().execute(sql.replace(/\$\d+/g, '?'), params ?? []) },
+      migrations,
+    );
+    if (pending.length)
+      app.log.warn(
+        { pendingMigrations: pending },
+        `${pending.length} migration(s) not applied (${pending.join(', ')}): run \`roster migrate\`; /readyz answers 503 until then`,
+      );
+  } catch (e) {
+    app.log.warn({ err: e }, 'could not check for pending migrations');
+  }
+}
+
 /** Builds a whole Roster node: database, domain, plugins, HTTP and GraphQL. Nothing listens yet. */
 export async function createRoster(opts: RosterOptions): Promise<Roster> {
   const cfg = opts.config;
   const loaded = resolvePlugins(opts.plugins, opts.pluginOptions);
+  const app = await createHttpApp(cfg, opts.logStream);
+  // One line per plugin at boot: what runs here, in which version, from where.
+  for (const { plugin } of loaded)
+    app.log.info(
+      { plugin: plugin.name, version: plugin.version, host: plugin.host, from: opts.pluginSources?.[plugin.name] },
+      `plugin ${plugin.name} ${plugin.version}`,
+    );
   const { url, poolMax, embedded } = await openDatabase(cfg, opts.embeddedDump);
   const migrations = allMigrations(loaded);
-  if (opts.migrate || embedded) await migrate(url, migrations);
+  if (opts.migrate || embedded) {
+    try {
+      await migrateLoudly(app, url, migrations, loaded);
+    } catch (e) {
+      await embedded?.close();
+      throw e;
+    }
+  }
   const dbTimeouts = { statementMs: cfg.dbStatementTimeoutMs, connectMs: cfg.dbConnectTimeoutMs };
   const orm = await initOrm(url, allEntities(loaded), poolMax, dbTimeouts);
   const core = createCore({
@@ -72,7 +125,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     preparedStatements: cfg.dbPreparedStatements,
   });
 
-  const app = await createHttpApp(cfg, opts.logStream);
+  if (!opts.migrate && !embedded) await warnIfPending(app, core, migrations);
   // Verified bearer tokens and SSO connections are cached only while changes reach this node:
   // through LISTEN on a PostgreSQL server (any node may change them). On the embedded database
   // only this process writes, and its token revocations drop the entry directly, so tokens are
@@ -83,7 +136,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     : listenForRevocations(url, { tokens: core.tokens.cache, rows: core.rows }, app.log, pgTimeouts(dbTimeouts));
   if (embedded) core.tokens.cache.setLive(true);
   csrfGuard(app, core, cfg);
-  metricsRoutes(app);
+  reportHookFailures(app, core, metricsRoutes(app));
 
   const viewerOf = makeViewerOf(core, cfg);
   healthRoutes(app, core, migrations);

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { RosterError } from '@roster/core';
+import { pluginList } from './plugin-loader.js';
 
 export interface ServerConfig {
   host: string;
@@ -93,10 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     problems.push('Set both ROSTER_GOOGLE_CLIENT_ID and ROSTER_GOOGLE_CLIENT_SECRET for Google sign-in, or neither');
   const pluginOptions: Record<string, unknown> =
     googleId && googleSecret ? { oidc: { google: { clientId: googleId, clientSecret: googleSecret } } } : {};
-  const plugins = (env.ROSTER_PLUGINS ?? DEFAULT_PLUGINS.join(','))
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const plugins = pluginList(env.ROSTER_PLUGINS ?? DEFAULT_PLUGINS.join(','));
   for (const a of (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '')
     .split(',')
     .map((s) => s.trim())

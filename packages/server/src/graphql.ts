@@ -4,7 +4,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { databaseUnavailable, isRosterError, createContext, type Core, type GqlContext, type Viewer } from '@roster/core';
 import type { FastifyRequest } from 'fastify';
@@ -17,6 +17,11 @@ export async function buildRosterSchema(resolverClasses: ClassRef[], instances: 
     container: { get: (cls: ClassRef) => instances.get(cls) ?? new (cls as new () => object)() },
     validate: false,
   });
+}
+
+/** The SDL of a schema, types sorted by name: what `schema/schema.graphql` and `roster schema` print. */
+export function printSchemaOf(schema: GraphQLSchema): string {
+  return printSchema(lexicographicSortSchema(schema));
 }
 
 const PASS_THROUGH = new Set([

@@ -59,7 +59,7 @@ function handleErrors(app: FastifyInstance): void {
 }
 
 /** `GET /metrics` (Prometheus): the process's own figures and a request-duration histogram. */
-export function metricsRoutes(app: FastifyInstance): void {
+export function metricsRoutes(app: FastifyInstance): Registry {
   const metrics = new Registry();
   collectDefaultMetrics({ register: metrics });
   const httpDuration = new Histogram({
@@ -76,4 +76,5 @@ export function metricsRoutes(app: FastifyInstance): void {
     );
   });
   app.get('/metrics', async (_req, reply) => reply.header('content-type', metrics.contentType).send(await metrics.metrics()));
+  return metrics;
 }

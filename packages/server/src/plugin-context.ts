@@ -88,7 +88,8 @@ export async function setupPlugins(loaded: LoadedPlugin[], deps: PluginHostDeps)
       sso,
       every: (name, intervalMs, task) => jobs.every(`${plugin.name}:${name}`, intervalMs, task),
       addResolver: (instance) => void instances.set(instance.constructor as ClassRef, instance),
-      on: (hook, handler) => core.hooks.on(hook, handler),
+      // Tagged with the plugin, so a failing hook is logged and counted under its name (hooks.ts).
+      on: (hook, handler) => core.hooks.on(hook, handler, plugin.name),
       viewerOf,
     };
     await plugin.setup?.(ctx);

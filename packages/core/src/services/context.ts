@@ -26,16 +26,45 @@ export interface HookEvents {
 export type HookName = keyof HookEvents;
 export type HookHandler<K extends HookName> = (event: HookEvents[K]) => void | Promise<void>;
 
-/** Lifecycle hooks for plugins, run after the change commits. */
+/** A hook that threw or rejected: who registered it (a plugin's name), on which hook, with what. */
+export interface HookFailure {
+  hook: HookName;
+  owner: string | undefined;
+  event: HookEvents[HookName];
+  error: unknown;
+}
+
+/**
+ * Lifecycle hooks for plugins, run after the change commits. A hook cannot undo or fail the
+ * change it hears about: one that throws or rejects is reported (the server logs it with the
+ * plugin's name and counts it) and the next hook still runs, so the caller gets the answer of
+ * the committed change, never a 500.
+ */
 export class HookBus {
-  private readonly handlers = new Map<HookName, Array<HookHandler<HookName>>>();
-  on<K extends HookName>(name: K, handler: HookHandler<K>): void {
+  private readonly handlers = new Map<HookName, Array<{ handler: HookHandler<HookName>; owner: string | undefined }>>();
+  private report: (failure: HookFailure) => void = (f) =>
+    console.error(`roster: hook ${f.hook}${f.owner ? ` of plugin "${f.owner}"` : ''} failed:`, f.error);
+  on<K extends HookName>(name: K, handler: HookHandler<K>, owner?: string): void {
     const list = this.handlers.get(name) ?? [];
-    list.push(handler as HookHandler<HookName>);
+    list.push({ handler: handler as HookHandler<HookName>, owner });
     this.handlers.set(name, list);
   }
+  /** Where failures go (the server: its log and a metric). */
+  onFailure(report: (failure: HookFailure) => void): void {
+    this.report = report;
+  }
   async emit<K extends HookName>(name: K, event: HookEvents[K]): Promise<void> {
-    for (const h of this.handlers.get(name) ?? []) await h(event);
+    for (const { handler, owner } of this.handlers.get(name) ?? []) {
+      try {
+        await handler(event);
+      } catch (error) {
+        try {
+          this.report({ hook: name, owner, event, error });
+        } catch {
+          // A failing reporter must not fail the change either.
+        }
+      }
+    }
   }
 }
 

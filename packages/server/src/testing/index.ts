@@ -41,17 +41,63 @@ export interface TestRoster {
   /** Adds a member with a password and returns a session token. */
   addMember(teamId: string, email: string, role?: 'owner' | 'admin' | 'member'): Promise<{ membershipId: string; token: string }>;
   platformAdminToken(): Promise<string>;
+  /**
+   * The server's log lines so far, parsed, oldest first; with a name, only those of that plugin
+   * (its `ctx.logger`, and the host's lines about it: a failed hook, its boot line).
+   */
+  logs(plugin?: string): LogLine[];
   close(): Promise<void>;
 }
 
-async function freshDatabase(): Promise<{ url: string | null; dump?: Blob; drop?: () => Promise<void> }> {
+/** One JSON log line (pino): `level` 10 trace … 30 info, 40 warn, 50 error, 60 fatal. */
+export interface LogLine {
+  level: number;
+  msg: string;
+  plugin?: string;
+  [field: string]: unknown;
+}
+
+/** Lines the kit keeps per server: enough for any test, bounded for the long ones. */
+const MAX_LOG_LINES = 20_000;
+
+/**
+ * Where the server under test logs: every line is kept for `logs()`; error lines also go to
+ * stderr at once, so that a 500 in a test comes with its cause. With LOG_LEVEL set, every line
+ * goes to stdout as well, as before the kit captured them.
+ */
+function captureLogs(extra: { write(line: string): void } | undefined, echoErrors: boolean) {
+  const lines: string[] = [];
+  const toStdout = Boolean(process.env.LOG_LEVEL);
+  return {
+    stream: {
+      write(line: string) {
+        if (lines.push(line) > MAX_LOG_LINES) lines.shift();
+        extra?.write(line);
+        if (toStdout) process.stdout.write(line);
+        else if (echoErrors && /"level":(5|6)\d/.test(line)) process.stderr.write(`[roster test server] ${line}`);
+      },
+    },
+    read(plugin?: string): LogLine[] {
+      const parsed = lines.map((l) => JSON.parse(l) as LogLine);
+      return plugin === undefined ? parsed : parsed.filter((l) => l.plugin === plugin);
+    },
+  };
+}
+
+/**
+ * A database of its own for one test server. In Roster's suite (test/support/global-setup.ts) it
+ * is a clone of a migrated template, or a migrated PGlite dump. Outside it (a plugin in its own
+ * repository): an empty database on the server ROSTER_TEST_PG_URL names, else an in-memory
+ * PGlite; the server migrates either at start.
+ */
+async function freshDatabase(): Promise<{ url: string | null; dump?: Blob; memory?: true; drop?: () => Promise<void> }> {
   const admin = process.env[TEST_ENV.pgUrl];
   if (admin) {
     const name = `roster_t_${randomUUID().replace(/-/g, '').slice(0, 16)}`;
-    const template = process.env[TEST_ENV.templateDb] ?? 'roster_template';
+    const template = process.env[TEST_ENV.templateDb];
     const client = new pg.Client({ connectionString: admin });
     await client.connect();
-    await client.query(`create database ${name} template ${template}`);
+    await client.query(`create database ${name}${template ? ` template ${template}` : ''}`);
     await client.end();
     const url = new URL(admin);
     url.pathname = `/${name}`;
@@ -66,7 +112,7 @@ async function freshDatabase(): Promise<{ url: string | null; dump?: Blob; drop?
     };
   }
   const dumpPath = process.env[TEST_ENV.pgliteDump];
-  if (!dumpPath) throw new Error('No test database: run the tests through `npm test` (it sets up PostgreSQL or PGlite).');
+  if (!dumpPath) return { url: null, memory: true };
   return { url: null, dump: new Blob([await readFile(dumpPath)]) };
 }
 
@@ -87,22 +133,43 @@ export async function startTestRoster(
     config?: Partial<ServerConfig>;
     roster?: Partial<Parameters<typeof createRoster>[0]>;
     databaseUrl?: string;
+    /** Copy the server's error lines to stderr as they come (default true). */
+    echoErrors?: boolean;
   } = {},
 ): Promise<TestRoster> {
   const db = opts.databaseUrl ? { url: opts.databaseUrl } : await freshDatabase();
   // The in-process IdPs listen on 127.0.0.1: the test kit lets SSO plugins reach loopback
   // (ROSTER_OUTBOUND_ALLOW_PRIVATE), unless a test passes `outboundAllowPrivate: false`.
+  // Logs are captured from `info` (LOG_LEVEL to change), for `logs()`.
   const config = loadConfig(
-    { NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
-    { port: 0, databaseUrl: db.url, dbPoolMax: 5, outboundAllowPrivate: true, ...opts.config },
+    { NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info' },
+    {
+      port: 0,
+      databaseUrl: db.url,
+      dbPoolMax: 5,
+      outboundAllowPrivate: true,
+      ...('memory' in db ? { dataDir: 'memory://' } : {}),
+      ...opts.config,
+    },
   );
-  const roster = await createRoster({
-    config,
-    plugins: opts.plugins ?? [],
-    pluginOptions: opts.pluginOptions,
-    embeddedDump: 'dump' in db ? db.dump : undefined,
-    ...opts.roster,
-  });
+  const logs = captureLogs(opts.roster?.logStream, opts.echoErrors !== false);
+  let roster: Roster;
+  try {
+    roster = await createRoster({
+      config,
+      plugins: opts.plugins ?? [],
+      pluginOptions: opts.pluginOptions,
+      embeddedDump: 'dump' in db ? db.dump : undefined,
+      // The template database holds the core and the first-party plugins; a plugin under test
+      // (its own repository's, or a new one) is migrated here, on PostgreSQL as on PGlite.
+      migrate: true,
+      ...opts.roster,
+      logStream: logs.stream,
+    });
+  } catch (e) {
+    await db.drop?.().catch(() => undefined);
+    throw e;
+  }
   const address = await roster.listen();
   const url = address.replace('[::1]', '127.0.0.1');
   if (!opts.config?.publicUrl) {
@@ -130,7 +197,7 @@ export async function startTestRoster(
     roster,
     core,
     url,
-    database: db.url && !('dump' in db) ? 'postgresql' : 'pglite',
+    database: db.url ? 'postgresql' : 'pglite',
     async gql(query, variables, auth) {
       const headers: Record<string, string> = { 'content-type': 'application/json', ...auth?.headers };
       if (auth?.token) headers.authorization = `Bearer ${auth.token}`;
@@ -150,6 +217,7 @@ export async function startTestRoster(
       await em.flush();
       return (await withPassword(null, email, 'member')).token;
     },
+    logs: (plugin) => logs.read(plugin),
     async close() {
       await roster.close();
       await db.drop?.();
