@@ -14,15 +14,22 @@ import {
   seedDemo,
 } from '@roster/server';
 import { pluginsByName } from './registry.js';
+import { demoCommand } from './demo-scim/index.js';
 
 const USAGE = `roster <command>
   serve [--demo]                         start the server (--demo seeds a demo team)
   migrate                                apply pending migrations to DATABASE_URL
   seed                                   create the demo team
   create-team --slug S --name N          create a team
-  create-admin --email E --password P [--team SLUG]   team admin, or platform admin without --team`;
+  create-admin --email E --password P [--team SLUG]   team admin, or platform admin without --team
+  demo scim --as okta|entra [--users N] [--groups N]  an IdP-shaped SCIM provisioning cycle (demo scim --help)`;
 
 async function main(): Promise<void> {
+  // The simulator speaks HTTP to a running Roster and has options of its own: it needs no server here.
+  if (process.argv[2] === 'demo') {
+    process.exitCode = await demoCommand(process.argv.slice(3));
+    return;
+  }
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {
