@@ -12,6 +12,8 @@ import { DEMO, seedDemo } from '@roster/server';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
 
 const SEATS = { salesperson: 10, 'prep-user': 5, manager: 2 };
+/** Two cycles of ~250 requests each: seconds on PostgreSQL, up to a minute on PGlite on a busy machine. */
+const CYCLE_TIMEOUT = 180_000;
 
 let t: TestRoster;
 beforeAll(async () => {
@@ -70,78 +72,90 @@ describe.each([
   { vendor: 'okta' as const, licenseGroups: { salesperson: 'Sales Reps', 'prep-user': 'Sales Prep', manager: 'Sales Managers' } },
   { vendor: 'entra' as const, licenseGroups: { salesperson: 'Salesperson', 'prep-user': 'Prep User', manager: 'Manager' } },
 ])('#17 provisioning simulator as $vendor', ({ vendor, licenseGroups }) => {
-  it(`#17: --users 60 --groups 4 leaves the team as the directory says (R5, R7, R13, R14, R16); a second run changes nothing`, async () => {
-    const team = await t.createTeam(undefined, SEATS);
-    const { secret } = await t.core.tokens.create(team.teamId, vendor, 'scim', SYSTEM_ACTOR);
-    const domain = `${team.slug}.example`;
-    const directory = people(60, domain);
-    const want = expectedOutcome(directory, 4, SEATS);
-    // The generator makes a directory that exercises every step and over-subscribes the seats.
-    expect(want.updated).toBeGreaterThan(0);
-    expect(want.active).toBeLessThan(60);
-    expect(want.licenses.salesperson.pending).toBeGreaterThan(0);
-    const out = output();
-    const options = { vendor, base: `${t.url}/scim/v2/${team.slug}`, token: secret, users: 60, groups: 4, domain };
+  it(
+    `#17: --users 60 --groups 4 leaves the team as the directory says (R5, R7, R13, R14, R16); a second run changes nothing`,
+    async () => {
+      const team = await t.createTeam(undefined, SEATS);
+      const { secret } = await t.core.tokens.create(team.teamId, vendor, 'scim', SYSTEM_ACTOR);
+      const domain = `${team.slug}.example`;
+      const directory = people(60, domain);
+      const want = expectedOutcome(directory, 4, SEATS);
+      // The generator makes a directory that exercises every step and over-subscribes the seats.
+      expect(want.updated).toBeGreaterThan(0);
+      expect(want.active).toBeLessThan(60);
+      expect(want.licenses.salesperson.pending).toBeGreaterThan(0);
+      const out = output();
+      const options = { vendor, base: `${t.url}/scim/v2/${team.slug}`, token: secret, users: 60, groups: 4, domain };
 
-    const first = await runCycle({ ...options, progress: progress(out.out) });
-    expect(first.warnings).toEqual([]);
-    expect(first.summary.members).toEqual({
-      created: 60,
-      updated: want.updated,
-      deactivated: 60 - want.active,
-      reactivated: 0,
-      removed: 0,
-      total: 61, // and the owner
-      active: want.active + 1,
-    });
-    expect(first.summary.groups).toEqual({ created: 4, changed: 3, total: 7 }); // the three license app groups change
-    for (const [key, l] of Object.entries(want.licenses))
-      expect(first.summary.seats[key], key).toEqual({ held: l.used, granted: l.used, released: 0, waiting: l.pending });
-    expect(first.summary.unchanged).toBe(false);
-    // Plain lines without a terminal, one per phase.
-    expect(out.text()).toContain('users            60/60  60 created');
-    expect(out.text()).not.toContain('\r');
+      const first = await runCycle({ ...options, progress: progress(out.out) });
+      expect(first.warnings).toEqual([]);
+      expect(first.summary.members).toEqual({
+        created: 60,
+        updated: want.updated,
+        deactivated: 60 - want.active,
+        reactivated: 0,
+        removed: 0,
+        total: 61, // and the owner
+        active: want.active + 1,
+      });
+      expect(first.summary.groups).toEqual({ created: 4, changed: 3, total: 7 }); // the three license app groups change
+      for (const [key, l] of Object.entries(want.licenses))
+        expect(first.summary.seats[key], key).toEqual({ held: l.used, granted: l.used, released: 0, waiting: l.pending });
+      expect(first.summary.unchanged).toBe(false);
+      // Plain lines without a terminal, one per phase.
+      expect(out.text()).toContain('users            60/60  60 created');
+      expect(out.text()).not.toContain('\r');
 
-    const v = await view(team.teamId, team.ownerToken);
-    expect(v.total).toBe(61);
-    expect(v.active).toBe(want.active + 1);
-    for (const [name, n] of Object.entries(want.groupMembers)) expect(v.groups[name], name).toEqual({ memberCount: n, licenseType: null });
-    for (const [key, name] of Object.entries(licenseGroups)) {
-      expect(v.groups[name], name).toEqual({ memberCount: directory.filter((p) => p.license === key).length, licenseType: key });
-      expect(v.licenses[key]).toEqual({ purchased: SEATS[key as keyof typeof SEATS], ...want.licenses[key as keyof typeof want.licenses] });
-    }
+      const v = await view(team.teamId, team.ownerToken);
+      expect(v.total).toBe(61);
+      expect(v.active).toBe(want.active + 1);
+      for (const [name, n] of Object.entries(want.groupMembers))
+        expect(v.groups[name], name).toEqual({ memberCount: n, licenseType: null });
+      for (const [key, name] of Object.entries(licenseGroups)) {
+        expect(v.groups[name], name).toEqual({ memberCount: directory.filter((p) => p.license === key).length, licenseType: key });
+        expect(v.licenses[key]).toEqual({
+          purchased: SEATS[key as keyof typeof SEATS],
+          ...want.licenses[key as keyof typeof want.licenses],
+        });
+      }
 
-    const audits = await auditCount(team.teamId);
-    const second = await runCycle({ ...options, progress: progress(output().out) });
-    expect(second.summary.unchanged).toBe(true);
-    expect(second.summary.members).toMatchObject({ created: 0, updated: 0, deactivated: 0, reactivated: 0, total: 61 });
-    expect(writes(second.sent)).toBe(0);
-    expect(await auditCount(team.teamId)).toBe(audits);
-    expect(await view(team.teamId, team.ownerToken)).toEqual(v);
-  });
+      const audits = await auditCount(team.teamId);
+      const second = await runCycle({ ...options, progress: progress(output().out) });
+      expect(second.summary.unchanged).toBe(true);
+      expect(second.summary.members).toMatchObject({ created: 0, updated: 0, deactivated: 0, reactivated: 0, total: 61 });
+      expect(writes(second.sent)).toBe(0);
+      expect(await auditCount(team.teamId)).toBe(audits);
+      expect(await view(team.teamId, team.ownerToken)).toEqual(v);
+    },
+    CYCLE_TIMEOUT,
+  );
 });
 
 describe('#17 roster demo scim (the command)', () => {
-  it('#17: in demo mode without --token it mints a SCIM token as the demo admin, fills the demo team and revokes the token', async () => {
-    const { teamId } = await seedDemo(t.core);
-    const out = output();
-    const code = await demoCommand(['scim', '--as', 'okta', '--users', '20', '--groups', '2', '--url', t.url], { out: out.out, env: {} });
-    expect(code, out.text()).toBe(0);
-    expect(out.text()).toContain('users            20/20  20 created');
-    expect(out.text()).toMatch(/members {2}20 created, \d+ updated, \d+ deactivated — 21 in the team/);
-    const live = await t.core.read<{ n: number }>(
-      "select count(*)::int as n from api_token where team_id = ? and scope = 'scim' and revoked_at is null",
-      [teamId],
-    );
-    expect(live[0]!.n).toBe(0);
-    // Again: nothing to do, and it says so.
-    const again = output();
-    expect(await demoCommand(['scim', '--as', 'okta', '--users', '20', '--groups', '2', '--url', t.url], { out: again.out, env: {} })).toBe(
-      0,
-    );
-    expect(again.text()).toContain('Nothing changed');
-    expect(again.text()).toContain(`${t.url}/scim/v2/${DEMO.slug}`);
-  });
+  it(
+    '#17: in demo mode without --token it mints a SCIM token as the demo admin, fills the demo team and revokes the token',
+    async () => {
+      const { teamId } = await seedDemo(t.core);
+      const out = output();
+      const code = await demoCommand(['scim', '--as', 'okta', '--users', '20', '--groups', '2', '--url', t.url], { out: out.out, env: {} });
+      expect(code, out.text()).toBe(0);
+      expect(out.text()).toContain('users            20/20  20 created');
+      expect(out.text()).toMatch(/members {2}20 created, \d+ updated, \d+ deactivated — 21 in the team/);
+      const live = await t.core.read<{ n: number }>(
+        "select count(*)::int as n from api_token where team_id = ? and scope = 'scim' and revoked_at is null",
+        [teamId],
+      );
+      expect(live[0]!.n).toBe(0);
+      // Again: nothing to do, and it says so.
+      const again = output();
+      expect(
+        await demoCommand(['scim', '--as', 'okta', '--users', '20', '--groups', '2', '--url', t.url], { out: again.out, env: {} }),
+      ).toBe(0);
+      expect(again.text()).toContain('Nothing changed');
+      expect(again.text()).toContain(`${t.url}/scim/v2/${DEMO.slug}`);
+    },
+    CYCLE_TIMEOUT,
+  );
 
   it('#17: outside demo mode it refuses without --url and --token, and explains why', async () => {
     for (const env of [{ NODE_ENV: 'production' }, { DATABASE_URL: 'postgres://db.example/roster' }]) {
@@ -153,14 +167,30 @@ describe('#17 roster demo scim (the command)', () => {
     }
   });
 
-  it('#17: outside demo mode, with a SCIM base URL and a token, it runs against that team', async () => {
-    const team = await t.createTeam(undefined, SEATS);
-    const { secret } = await t.core.tokens.create(team.teamId, 'entra', 'scim', SYSTEM_ACTOR);
-    const out = output();
-    const args = ['scim', '--as', 'entra', '--users', '10', '--groups', '1', '--url', `${t.url}/scim/v2/${team.teamId}`, '--token', secret];
-    expect(await demoCommand(args, { out: out.out, env: { NODE_ENV: 'production' } }), out.text()).toBe(0);
-    expect((await view(team.teamId, team.ownerToken)).total).toBe(11);
-  });
+  it(
+    '#17: outside demo mode, with a SCIM base URL and a token, it runs against that team',
+    async () => {
+      const team = await t.createTeam(undefined, SEATS);
+      const { secret } = await t.core.tokens.create(team.teamId, 'entra', 'scim', SYSTEM_ACTOR);
+      const out = output();
+      const args = [
+        'scim',
+        '--as',
+        'entra',
+        '--users',
+        '10',
+        '--groups',
+        '1',
+        '--url',
+        `${t.url}/scim/v2/${team.teamId}`,
+        '--token',
+        secret,
+      ];
+      expect(await demoCommand(args, { out: out.out, env: { NODE_ENV: 'production' } }), out.text()).toBe(0);
+      expect((await view(team.teamId, team.ownerToken)).total).toBe(11);
+    },
+    CYCLE_TIMEOUT,
+  );
 
   it('#17: a bad vendor, count or token is a usage error with exit code 1, not a stack trace', async () => {
     const bad = output();
