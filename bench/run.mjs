@@ -14,6 +14,7 @@ import { installSqlCounter, record } from './lib/sql-counter.mjs';
 import { startDatabase, serverVersion } from './lib/database.mjs';
 import { seedTeam } from './lib/seed.mjs';
 import { runLoad, probe, stopLoads } from './lib/load.mjs';
+import { BrokenRoundError } from './lib/round-check.mjs';
 import { median, summarize, table } from './lib/stats.mjs';
 import { nodeCpuMs, postgresCpuMeter } from './lib/cpu.mjs';
 import { profiled } from './lib/profile.mjs';
@@ -165,7 +166,11 @@ try {
       for (const side of ['roster', 'baseline']) {
         log(`${s.name}/${side}: warm-up ${settings.warmupSeconds} s`);
         await settle();
-        await runLoad(targets[side], { connections: settings.connections, seconds: settings.warmupSeconds });
+        await runLoad(targets[side], {
+          connections: settings.connections,
+          seconds: settings.warmupSeconds,
+          label: `${s.name}/${side} warm-up`,
+        });
       }
     }
     for (let r = 0; r < settings.rounds; r++) {
@@ -175,7 +180,11 @@ try {
         await settle();
         const cpu0 = { node: nodeCpuMs(), pg: pgCpuMs?.() ?? null };
         const res = await profiled(r === 0 ? env.BENCH_CPU_PROFILE : null, `${s.name}-${side}`, () =>
-          runLoad(targets[side], { connections: settings.connections, seconds: settings.seconds }),
+          runLoad(targets[side], {
+            connections: settings.connections,
+            seconds: settings.seconds,
+            label: `${s.name}/${side} round ${r + 1}`,
+          }),
         );
         const cpu1 = { node: nodeCpuMs(), pg: pgCpuMs?.() ?? null };
         const n = Math.max(1, res.requestsTotal);
@@ -232,7 +241,9 @@ try {
   writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(report, null, 2)}\n`);
   log('wrote bench/results/latest.json');
 } catch (e) {
-  console.error(e);
+  // A broken round ends the run before any table or results file: its req/s would be a lie.
+  if (e instanceof BrokenRoundError) console.error(`\n[bench] FAILED: ${e.message}\n`);
+  else console.error(e);
   exitCode = 1;
 } finally {
   stopLoads();

@@ -1,4 +1,5 @@
 import { fork } from 'node:child_process';
+import { assertRound } from './round-check.mjs';
 
 const running = new Set();
 
@@ -13,8 +14,10 @@ export function stopLoads() {
  * `requests` is autocannon's sequence of requests each connection cycles through (plain data only);
  * `requestsModule` (a file URL) instead names a module whose `requests(requestsOptions)` builds
  * them in the load process, with autocannon's `setupRequest` / `onResponse` functions.
+ * The promise rejects with a BrokenRoundError (round-check.mjs) naming `label` when any request
+ * of the round failed: a socket error, a timeout (`timeoutSeconds`, 30 by default) or a non-2xx.
  */
-export function runLoad(target, { connections, seconds }) {
+export function runLoad(target, { connections, seconds, label = target.url, timeoutSeconds = 30 }) {
   const body = target.body === undefined || typeof target.body === 'string' ? target.body : JSON.stringify(target.body);
   const opts = {
     url: target.url,
@@ -28,7 +31,7 @@ export function runLoad(target, { connections, seconds }) {
     ...(target.requestsModule ? { requestsModule: target.requestsModule, requestsOptions: target.requestsOptions } : {}),
     connections,
     duration: seconds,
-    timeout: 30,
+    timeout: timeoutSeconds,
   };
   return new Promise((resolve, reject) => {
     const child = fork(new URL('./load-child.mjs', import.meta.url), [], { execArgv: [], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -36,8 +39,12 @@ export function runLoad(target, { connections, seconds }) {
     let answered = false;
     child.once('message', (m) => {
       answered = true;
-      if (m.ok) resolve(m.result);
-      else reject(new Error(`autocannon: ${m.error}`));
+      if (!m.ok) return reject(new Error(`autocannon: ${m.error}`));
+      try {
+        resolve(assertRound(label, m.result));
+      } catch (e) {
+        reject(e);
+      }
     });
     child.once('error', reject);
     child.once('exit', (code) => {

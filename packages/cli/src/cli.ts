@@ -18,6 +18,7 @@ import {
 } from '@roster/server';
 import { PLUGIN_FACTORIES } from './registry.js';
 import { newPlugin } from './new-plugin.js';
+import { demoCommand } from './demo-scim/index.js';
 
 const USAGE = `roster <command>
   serve [--demo]                         start the server (--demo seeds a demo team)
@@ -27,11 +28,17 @@ const USAGE = `roster <command>
   create-admin --email E --password P [--team SLUG]   team admin, or platform admin without --team
   schema                                 print the GraphQL SDL of the configured plugin set
   new-plugin NAME [--dir D]              write a new plugin package (route, resolver, migration, test) into D (default ./NAME)
+  demo scim --as okta|entra [--users N] [--groups N]  an IdP-shaped SCIM provisioning cycle (demo scim --help)
 
 Plugins: ROSTER_PLUGINS (first-party names, package names, paths) or roster.config.{js,mjs,json};
 options from the config file and ROSTER_PLUGIN_<NAME>_<OPTION> (see packages/plugin-sdk/README.md).`;
 
 async function main(): Promise<void> {
+  // The simulator speaks HTTP to a running Roster and has options of its own: it needs no server here.
+  if (process.argv[2] === 'demo') {
+    process.exitCode = await demoCommand(process.argv.slice(3));
+    return;
+  }
   const { positionals, values } = parseArgs({
     allowPositionals: true,
     options: {

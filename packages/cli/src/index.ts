@@ -1,1 +1,2 @@
 export { pluginsByName, PLUGIN_FACTORIES } from './registry.js';
+export { demoCommand, expectedOutcome, people, progress, runCycle } from './demo-scim/index.js';

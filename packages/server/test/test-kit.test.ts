@@ -10,9 +10,9 @@ const notes = definePlugin({
   setup(ctx) {
     ctx.http.register(async (app) => {
       app.post<{ Body: { body: string } }>('/', async (request) => {
-        await ctx.core.read('insert into kit_note (body) values (?)', [request.body.body]);
+        await ctx.core.db.read('insert into kit_note (body) values (?)', [request.body.body]);
         ctx.logger.info({ body: request.body.body }, 'note kept');
-        return ctx.core.read('select body from kit_note order by id');
+        return ctx.core.db.read('select body from kit_note order by id');
       });
     });
     ctx.logger.warn('notes are kept forever');
