@@ -6,7 +6,7 @@ import {
   allMigrations,
   createAdmin,
   createRoster,
-  demoPlugins,
+  demoConfig,
   frontDoorOf,
   loadConfig,
   migrate,
@@ -14,6 +14,7 @@ import {
   seedDemo,
 } from '@roster/server';
 import { pluginsByName } from './registry.js';
+import { wireDemoIdps } from './demo-idp.js';
 
 const USAGE = `roster <command>
   serve [--demo]                         start the server (--demo seeds a demo team)
@@ -37,7 +38,7 @@ async function main(): Promise<void> {
   const command = positionals[0];
   const loaded = loadConfig();
   // The demo adds the worked example of a product plugin, which production leaves off.
-  const config = values.demo ? { ...loaded, plugins: demoPlugins(loaded.plugins) } : loaded;
+  const config = values.demo ? demoConfig(loaded) : loaded;
   const plugins = pluginsByName(config.plugins);
   if (command === 'migrate') {
     if (!config.databaseUrl) throw new Error('Set DATABASE_URL (the embedded database migrates itself at start).');
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
         `  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}`,
       );
       // What an IdP admin pastes into Okta or Entra; the token comes from createScimToken (shown once).
+      for (const line of await wireDemoIdps(roster)) console.log(`  ${line}`);
       if (config.plugins.includes('scim'))
         console.log(`  SCIM base URL of the demo team: ${config.publicUrl}/scim/v2/${DEMO.slug} (token: mutation createScimToken)`);
       console.log('');
