@@ -52,11 +52,16 @@ class Browser {
       if (!form) return new Response(page, { status: res.status, headers: res.headers });
       const action = new URL(unescape(form[1]!), res.url).toString();
       const fields = new URLSearchParams();
-      for (const m of form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)) fields.set(unescape(m[1]!), unescape(m[2]!));
+      for (const m of form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
+        fields.set(unescape(m[1]!), unescape(m[2]!));
       for (const m of form[2]!.matchAll(/<input type="radio" name="([^"]+)" value="([^"]+)"( checked)?>/g))
         if (m[3] && !fields.has(m[1]!)) fields.set(m[1]!, unescape(m[2]!));
       for (const [name, value] of Object.entries(this.answers)) if (form[2]!.includes(`name="${name}"`)) fields.set(name, value);
-      res = await this.request(action, { method: 'POST', body: fields.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      res = await this.request(action, {
+        method: 'POST',
+        body: fields.toString(),
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
     }
     throw new Error(`too many hops: ${this.visited.join(' → ')}`);
   }
@@ -64,7 +69,11 @@ class Browser {
   private async request(url: string, init: RequestInit): Promise<Response> {
     this.visited.push(`${init.method} ${url.split('?')[0]}`);
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const res = await fetch(url, { ...init, redirect: 'manual', headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) } });
+    const res = await fetch(url, {
+      ...init,
+      redirect: 'manual',
+      headers: { ...(init.headers as Record<string, string>), ...(cookie ? { cookie } : {}) },
+    });
     for (const c of res.headers.getSetCookie()) {
       const [pair] = c.split(';', 1);
       const eq = pair!.indexOf('=');
@@ -78,7 +87,12 @@ class Browser {
 }
 
 function unescape(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  return s
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
 }
 
 async function whoAmI(browser: Browser): Promise<string | null> {
@@ -108,7 +122,10 @@ async function lastAttempt(protocol: 'saml' | 'oidc' | 'wsfed'): Promise<Attempt
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: DEMO.email, password: DEMO.password }),
   });
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';', 1)[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';', 1)[0])
+    .join('; ');
   void admin;
   const res = await fetch(`${t.url}/graphql`, {
     method: 'POST',
@@ -246,7 +263,12 @@ describe('#17.2: refused outside demo mode', () => {
         roster: { logStream: { write: (line: string) => void lines.push(line) } },
       });
       try {
-        for (const path of ['/demo-idp/', '/demo-idp/saml/metadata', '/demo-idp/oidc/.well-known/openid-configuration', '/demo-idp/wsfed?wa=wsignin1.0'])
+        for (const path of [
+          '/demo-idp/',
+          '/demo-idp/saml/metadata',
+          '/demo-idp/oidc/.well-known/openid-configuration',
+          '/demo-idp/wsfed?wa=wsignin1.0',
+        ])
           expect((await fetch(`${off.url}${path}`)).status).toBe(404);
         expect(lines.join('\n')).toContain('test identity providers are NOT mounted');
       } finally {
@@ -255,4 +277,11 @@ describe('#17.2: refused outside demo mode', () => {
       }
     });
   }
+});
+
+describe('#17.4: where to start', () => {
+  it('#17.4: /demo-idp/ lists the demo connections’ sign-in URLs', async () => {
+    const page = await (await fetch(`${t.url}/demo-idp/`)).text();
+    for (const p of PROTOCOLS) expect(page).toContain(wired[p].loginUrl.replace(/&/g, '&amp;'));
+  });
 });

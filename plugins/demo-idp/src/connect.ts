@@ -53,7 +53,10 @@ export async function connectDemoTeam(input: {
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: input.email, password: input.password }),
   });
-  const cookie = login.headers.getSetCookie().map((c) => c.split(';', 1)[0]).join('; ');
+  const cookie = login.headers
+    .getSetCookie()
+    .map((c) => c.split(';', 1)[0])
+    .join('; ');
   if (!login.ok || !cookie) throw new Error(`demo-idp: could not sign in as ${input.email} (${login.status})`);
   const gql = async <T>(query: string, variables: Record<string, unknown> = {}): Promise<T> => {
     const res = await fetch(`${base}/graphql`, {
@@ -89,16 +92,43 @@ export async function connectDemoTeam(input: {
   };
   const saml = team.samlConnections.find((c) => c.name === CONNECTION_NAMES.saml);
   const samlId = saml
-    ? (await gql<{ updateSamlConnection: { id: string } }>('mutation($id: ID!, $i: SamlConnectionInput!) { updateSamlConnection(id: $id, input: $i) { id } }', { id: saml.id, i: samlInput })).updateSamlConnection.id
-    : (await gql<{ createSamlConnection: { id: string } }>('mutation($t: ID!, $i: SamlConnectionInput!) { createSamlConnection(teamId: $t, input: $i) { id } }', { t: team.id, i: samlInput })).createSamlConnection.id;
+    ? (
+        await gql<{ updateSamlConnection: { id: string } }>(
+          'mutation($id: ID!, $i: SamlConnectionInput!) { updateSamlConnection(id: $id, input: $i) { id } }',
+          { id: saml.id, i: samlInput },
+        )
+      ).updateSamlConnection.id
+    : (
+        await gql<{ createSamlConnection: { id: string } }>(
+          'mutation($t: ID!, $i: SamlConnectionInput!) { createSamlConnection(teamId: $t, input: $i) { id } }',
+          { t: team.id, i: samlInput },
+        )
+      ).createSamlConnection.id;
 
   // OpenID Connect: discovery from the issuer; plain http only on a local demo URL.
   const insecure = urls.oidcIssuer.startsWith('http://');
-  const oidcFields = { name: CONNECTION_NAMES.oidc, issuer: urls.oidcIssuer, clientId: OIDC_CLIENT_ID, clientSecret: keys.oidcClientSecret, allowInsecureRequests: insecure, scopes: ['openid', 'email', 'profile'] };
+  const oidcFields = {
+    name: CONNECTION_NAMES.oidc,
+    issuer: urls.oidcIssuer,
+    clientId: OIDC_CLIENT_ID,
+    clientSecret: keys.oidcClientSecret,
+    allowInsecureRequests: insecure,
+    scopes: ['openid', 'email', 'profile'],
+  };
   const oidc = team.oidcConnections.find((c) => c.name === CONNECTION_NAMES.oidc);
   const oidcId = oidc
-    ? (await gql<{ updateOidcConnection: { id: string } }>('mutation($id: ID!, $i: UpdateOidcConnectionInput!) { updateOidcConnection(id: $id, input: $i) { id } }', { id: oidc.id, i: oidcFields })).updateOidcConnection.id
-    : (await gql<{ createOidcConnection: { id: string } }>('mutation($t: ID!, $i: CreateOidcConnectionInput!) { createOidcConnection(teamId: $t, input: $i) { id } }', { t: team.id, i: oidcFields })).createOidcConnection.id;
+    ? (
+        await gql<{ updateOidcConnection: { id: string } }>(
+          'mutation($id: ID!, $i: UpdateOidcConnectionInput!) { updateOidcConnection(id: $id, input: $i) { id } }',
+          { id: oidc.id, i: oidcFields },
+        )
+      ).updateOidcConnection.id
+    : (
+        await gql<{ createOidcConnection: { id: string } }>(
+          'mutation($t: ID!, $i: CreateOidcConnectionInput!) { createOidcConnection(teamId: $t, input: $i) { id } }',
+          { t: team.id, i: oidcFields },
+        )
+      ).createOidcConnection.id;
 
   // WS-Federation: issuer, passive sign-in URL and the token-signing certificate.
   const wsfedInput = {
@@ -109,10 +139,23 @@ export async function connectDemoTeam(input: {
   };
   const wsfed = team.wsfedConnections.find((c) => c.name === CONNECTION_NAMES.wsfed);
   const wsfedId = wsfed
-    ? (await gql<{ updateWsFedConnection: { id: string } }>('mutation($id: ID!, $i: WsFedConnectionInput!) { updateWsFedConnection(id: $id, input: $i) { id } }', { id: wsfed.id, i: wsfedInput })).updateWsFedConnection.id
-    : (await gql<{ createWsFedConnection: { id: string } }>('mutation($t: ID!, $i: WsFedConnectionInput!) { createWsFedConnection(teamId: $t, input: $i) { id } }', { t: team.id, i: wsfedInput })).createWsFedConnection.id;
+    ? (
+        await gql<{ updateWsFedConnection: { id: string } }>(
+          'mutation($id: ID!, $i: WsFedConnectionInput!) { updateWsFedConnection(id: $id, input: $i) { id } }',
+          { id: wsfed.id, i: wsfedInput },
+        )
+      ).updateWsFedConnection.id
+    : (
+        await gql<{ createWsFedConnection: { id: string } }>(
+          'mutation($t: ID!, $i: WsFedConnectionInput!) { createWsFedConnection(teamId: $t, input: $i) { id } }',
+          { t: team.id, i: wsfedInput },
+        )
+      ).createWsFedConnection.id;
 
-  await gql('mutation($t: ID!) { setSignInPolicy(teamId: $t, policy: { methods: [password, sso], ssoRequired: false, jitProvisioning: false }) { id } }', { t: team.id });
+  await gql(
+    'mutation($t: ID!) { setSignInPolicy(teamId: $t, policy: { methods: [password, sso], ssoRequired: false, jitProvisioning: false }) { id } }',
+    { t: team.id },
+  );
 
   // The directory's people, as members: the unknown user stays out, the inactive one is deactivated.
   const byEmail = new Map(team.members.edges.map((e) => [e.node.email?.toLowerCase(), e.node]));
@@ -120,10 +163,12 @@ export async function connectDemoTeam(input: {
     if (person.membership === 'none') continue;
     let member = byEmail.get(person.email);
     if (!member)
-      member = (await gql<{ addMember: { id: string; email: string; status: string } }>(
-        'mutation($t: ID!, $i: AddMemberInput!) { addMember(teamId: $t, input: $i) { id email status } }',
-        { t: team.id, i: { email: person.email, givenName: person.givenName, familyName: person.familyName } },
-      )).addMember;
+      member = (
+        await gql<{ addMember: { id: string; email: string; status: string } }>(
+          'mutation($t: ID!, $i: AddMemberInput!) { addMember(teamId: $t, input: $i) { id email status } }',
+          { t: team.id, i: { email: person.email, givenName: person.givenName, familyName: person.familyName } },
+        )
+      ).addMember;
     if (person.membership === 'inactive' && member.status === 'active')
       await gql('mutation($id: ID!) { deactivateMember(id: $id) { id } }', { id: member.id });
   }

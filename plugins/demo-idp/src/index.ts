@@ -44,7 +44,10 @@ export function demoIdpPlugin(given: DemoIdpOptions = {}) {
       ctx.http.register(oidcRoutes(env), { prefix: `${PREFIX}/oidc` });
       ctx.http.advertise({ label: 'Test identity providers (demo only): who can sign in', path: `${PREFIX}/` });
       ctx.http.advertise({ label: 'Test SAML 2.0 IdP metadata', path: `${PREFIX}/saml/metadata` });
-      ctx.http.advertise({ label: 'Test SAML IdP-initiated sign-in', path: `${PREFIX}/saml/idp-initiated?connection={SAML connection id}` });
+      ctx.http.advertise({
+        label: 'Test SAML IdP-initiated sign-in',
+        path: `${PREFIX}/saml/idp-initiated?connection={SAML connection id}`,
+      });
       ctx.http.advertise({ label: 'Test OpenID Provider (discovery)', path: `${PREFIX}/oidc/.well-known/openid-configuration` });
       ctx.http.advertise({ label: 'Test WS-Federation IdP', path: `${PREFIX}/wsfed` });
       ctx.logger.info({ keys: join(ctx.options.dataDir!, 'demo-idp') }, 'demo-idp: test identity providers mounted at /demo-idp');

@@ -21,8 +21,7 @@ export async function loadOrCreateKeys(dataDir: string): Promise<DemoIdpKeys> {
   const path = join(dataDir, FILE);
   try {
     const stored = JSON.parse(await readFile(path, 'utf8')) as Partial<DemoIdpKeys>;
-    if (stored.privateKeyPem && stored.certificatePem && stored.oidcClientSecret && stored.cookieKeys?.length)
-      return stored as DemoIdpKeys;
+    if (stored.privateKeyPem && stored.certificatePem && stored.oidcClientSecret && stored.cookieKeys?.length) return stored as DemoIdpKeys;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
   }

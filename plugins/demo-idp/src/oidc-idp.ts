@@ -79,9 +79,7 @@ export async function finishInteraction(
   const details = await provider.interactionDetails(req, res);
   const { prompt, params } = details;
   if (prompt.name === 'login') {
-    const result = accountId
-      ? { login: { accountId } }
-      : { error: 'access_denied', error_description: 'The person cancelled the sign-in' };
+    const result = accountId ? { login: { accountId } } : { error: 'access_denied', error_description: 'The person cancelled the sign-in' };
     await provider.interactionFinished(req, res, result, { mergeWithLastSubmission: false });
     return;
   }

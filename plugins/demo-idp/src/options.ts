@@ -13,7 +13,10 @@ export interface ParsedDemoIdpOptions {
 
 export function parseOptions(raw: unknown, given: DemoIdpOptions): ParsedDemoIdpOptions {
   if (raw !== undefined && raw !== null && (typeof raw !== 'object' || Array.isArray(raw))) throw new Error('options must be an object');
-  const merged = { ...((raw ?? {}) as Record<string, unknown>), ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) };
+  const merged = {
+    ...((raw ?? {}) as Record<string, unknown>),
+    ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)),
+  };
   const dataDir = merged.dataDir ?? null;
   if (dataDir !== null && (typeof dataDir !== 'string' || dataDir === '')) throw new Error('dataDir must be a folder path');
   const sharedDatabase = merged.sharedDatabase ?? false;

@@ -79,3 +79,24 @@ ${hiddenFields(input.fields)}
 export function messagePage(title: string, text: string): string {
   return layout(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(text)}</p>`);
 }
+
+/** `/demo-idp/`: where to start an SSO sign-in in the demo. */
+export function indexPage(input: {
+  connections: Array<{ protocol: string; name: string | null; loginUrl: string }>;
+  email: string;
+  idps: Array<{ label: string; url: string }>;
+}): string {
+  const link = (url: string, label: string) => `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
+  const signIns = input.connections.length
+    ? `<ul>${input.connections.map((c) => `<li>${link(c.loginUrl, `Sign in with ${c.name ?? c.protocol} (${c.protocol})`)}</li>`).join('')}</ul>`
+    : `<p>No team routes ${escapeHtml(input.email)} to SSO yet: <code>roster serve --demo</code> wires the demo team at start.</p>`;
+  return layout(
+    'Roster demo identity providers',
+    `<h1>Roster demo identity providers</h1>
+<p class="note">Test identity providers built into the demo, with made-up people. Not mounted in production.</p>
+<h2>Sign in with SSO</h2>
+${signIns}
+<h2>The identity providers</h2>
+<ul>${input.idps.map((i) => `<li>${link(i.url, i.label)}</li>`).join('')}</ul>`,
+  );
+}

@@ -17,7 +17,14 @@ export interface DemoPerson {
 
 export const PEOPLE: readonly DemoPerson[] = [
   { id: 'ada', email: `ada@${DEMO_DOMAIN}`, givenName: 'Ada', familyName: 'Lovelace', groups: ['Engineering'], membership: 'active' },
-  { id: 'grace', email: `grace@${DEMO_DOMAIN}`, givenName: 'Grace', familyName: 'Hopper', groups: ['Engineering', 'Managers'], membership: 'active' },
+  {
+    id: 'grace',
+    email: `grace@${DEMO_DOMAIN}`,
+    givenName: 'Grace',
+    familyName: 'Hopper',
+    groups: ['Engineering', 'Managers'],
+    membership: 'active',
+  },
   { id: 'alan', email: `alan@${DEMO_DOMAIN}`, givenName: 'Alan', familyName: 'Turing', groups: ['Sales'], membership: 'active' },
   // The misbehaving people: Roster must refuse them, and say why in the sign-in trace.
   { id: 'mallory', email: `mallory@${DEMO_DOMAIN}`, givenName: 'Mallory', familyName: 'Unknown', groups: [], membership: 'none' },
@@ -51,7 +58,12 @@ export function choices(options: { tokenMisbehaviours: boolean }): Choice[] {
   }));
   if (options.tokenMisbehaviours) {
     list.push(
-      { value: 'ada:expired', label: `${ada.givenName} ${ada.familyName}, with an expired assertion`, person: ada, misbehaviour: 'expired' },
+      {
+        value: 'ada:expired',
+        label: `${ada.givenName} ${ada.familyName}, with an expired assertion`,
+        person: ada,
+        misbehaviour: 'expired',
+      },
       {
         value: 'ada:wrong-audience',
         label: `${ada.givenName} ${ada.familyName}, with an assertion for another audience`,

@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { DemoIdpKeys } from './keys.js';
-import { choiceOf, choices } from './people.js';
-import { messagePage, postForm, signInPage } from './page.js';
+import { choiceOf, choices, DEMO_DOMAIN, PEOPLE } from './people.js';
+import { indexPage, messagePage, postForm, signInPage } from './page.js';
 import { buildResponse, idpMetadata, logoutRequestUrl, logoutResponseUrl, readMessage, SamlMessageError } from './saml-idp.js';
 import { wresult, type TokenVersion } from './wsfed-idp.js';
 import { finishInteraction, interactionPrompt } from './oidc-idp.js';
@@ -62,14 +62,29 @@ export function samlAndWsFedRoutes(env: RouteEnv) {
   const samlChoices = () => choices({ tokenMisbehaviours: true });
 
   return async (app: FastifyInstance) => {
+    // The demo's front page for SSO: the sign-in URLs of the connections home-realm discovery
+    // lists for the demo domain (asked over Roster's public route, as a browser would).
     app.get('/', async (_request, reply) => {
       const u = idpUrls(env.publicUrl());
+      const email = `${PEOPLE[0]!.id}@${DEMO_DOMAIN}`;
+      let connections: Array<{ protocol: string; name: string | null; loginUrl: string }> = [];
+      try {
+        const res = await fetch(`${env.publicUrl()}/auth/discover?email=${encodeURIComponent(email)}`);
+        if (res.ok) connections = ((await res.json()) as { connections?: typeof connections }).connections ?? [];
+      } catch {
+        connections = [];
+      }
       return html(
         reply,
-        messagePage(
-          'Roster demo identity providers',
-          `SAML 2.0 metadata: ${u.samlMetadata} · OpenID Connect issuer: ${u.oidcIssuer} · WS-Federation: ${u.wsfedSignIn}. Start a sign-in from Roster (GET /auth/discover?email=ada@example-sso.test), or IdP-initiated at ${u.samlIdpInitiated}?connection={SAML connection id}.`,
-        ),
+        indexPage({
+          connections,
+          email,
+          idps: [
+            { label: 'SAML 2.0 metadata', url: u.samlMetadata },
+            { label: 'OpenID Connect discovery', url: `${u.oidcIssuer}/.well-known/openid-configuration` },
+            { label: 'WS-Federation passive endpoint', url: u.wsfedSignIn },
+          ],
+        }),
       );
     });
 
@@ -148,7 +163,11 @@ export function samlAndWsFedRoutes(env: RouteEnv) {
       const relayState = str(form.relayState);
       return html(
         reply,
-        postForm({ protocol: 'SAML 2.0', action: acs, fields: { SAMLResponse: response, ...(relayState ? { RelayState: relayState } : {}) } }),
+        postForm({
+          protocol: 'SAML 2.0',
+          action: acs,
+          fields: { SAMLResponse: response, ...(relayState ? { RelayState: relayState } : {}) },
+        }),
       );
     });
 
@@ -160,7 +179,12 @@ export function samlAndWsFedRoutes(env: RouteEnv) {
         return refuse(reply, 400, 'SAML_LOGOUT_INVALID', 'Name the connection and the person: ?connection={connection id}&who=ada.');
       const u = idpUrls(env.publicUrl());
       return reply.redirect(
-        logoutRequestUrl({ keys: env.keys, issuer: u.samlEntityId, destination: `${env.publicUrl()}/saml/${connection}/slo`, nameId: person.email }),
+        logoutRequestUrl({
+          keys: env.keys,
+          issuer: u.samlEntityId,
+          destination: `${env.publicUrl()}/saml/${connection}/slo`,
+          nameId: person.email,
+        }),
         302,
       );
     });
@@ -197,7 +221,9 @@ export function samlAndWsFedRoutes(env: RouteEnv) {
       const q = request.query;
       if (q.wa === 'wsignout1.0' || q.wa === 'wsignoutcleanup1.0') {
         const back = str(q.wreply);
-        return onRoster(back) ? reply.redirect(back, 302) : html(reply, messagePage('Signed out', 'You are signed out of the demo WS-Federation IdP.'));
+        return onRoster(back)
+          ? reply.redirect(back, 302)
+          : html(reply, messagePage('Signed out', 'You are signed out of the demo WS-Federation IdP.'));
       }
       if (q.wa !== 'wsignin1.0') return refuse(reply, 400, 'WSFED_REQUEST_INVALID', 'wa must be wsignin1.0 or wsignout1.0');
       const wreply = str(q.wreply);
@@ -230,7 +256,10 @@ export function samlAndWsFedRoutes(env: RouteEnv) {
         version,
       });
       const wctx = str(form.wctx);
-      return html(reply, postForm({ protocol: 'WS-Federation', action: wreply, fields: { wa: 'wsignin1.0', wresult: token, ...(wctx ? { wctx } : {}) } }));
+      return html(
+        reply,
+        postForm({ protocol: 'WS-Federation', action: wreply, fields: { wa: 'wsignin1.0', wresult: token, ...(wctx ? { wctx } : {}) } }),
+      );
     });
   };
 }
@@ -269,7 +298,9 @@ export function oidcRoutes(env: RouteEnv) {
         });
         reply.raw.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
       } catch (e) {
-        reply.raw.writeHead(400, { 'content-type': 'text/html; charset=utf-8' }).end(messagePage('The demo IdP refused', (e as Error).message));
+        reply.raw
+          .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
+          .end(messagePage('The demo IdP refused', (e as Error).message));
       }
     });
 
@@ -281,7 +312,9 @@ export function oidcRoutes(env: RouteEnv) {
       try {
         await finishInteraction(provider, request.raw, reply.raw, person?.id ?? null);
       } catch (e) {
-        reply.raw.writeHead(400, { 'content-type': 'text/html; charset=utf-8' }).end(messagePage('The demo IdP refused', (e as Error).message));
+        reply.raw
+          .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
+          .end(messagePage('The demo IdP refused', (e as Error).message));
       }
     });
 

@@ -149,7 +149,13 @@ export function logoutRequestUrl(input: {
 }
 
 /** The LogoutResponse to an SP-initiated LogoutRequest, as a signed Redirect-binding URL. */
-export function logoutResponseUrl(input: { keys: DemoIdpKeys; issuer: string; destination: string; inResponseTo: string; relayState?: string }): string {
+export function logoutResponseUrl(input: {
+  keys: DemoIdpKeys;
+  issuer: string;
+  destination: string;
+  inResponseTo: string;
+  relayState?: string;
+}): string {
   const xml =
     `<samlp:LogoutResponse xmlns:samlp="${PROTOCOL}" xmlns:saml="${ASSERTION}" ID="_${randomUUID()}" Version="2.0"` +
     ` IssueInstant="${new Date().toISOString()}" Destination="${escapeXml(input.destination)}" InResponseTo="${escapeXml(input.inResponseTo)}">` +
