@@ -48,14 +48,19 @@ class Browser {
       const type = res.headers.get('content-type') ?? '';
       if (!type.includes('text/html')) return res;
       const page = await res.text();
-      const form = /<form method="post" action="([^"]+)">([\s\S]*?)<\/form>/.exec(page);
+      const form = /<form\b[^>]*\bmethod="post"[^>]*\baction="([^"]+)"[^>]*>([\s\S]*?)<\/form>/i.exec(page);
       if (!form) return new Response(page, { status: res.status, headers: res.headers });
       const action = new URL(unescape(form[1]!), res.url).toString();
       const fields = new URLSearchParams();
-      for (const m of form[2]!.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g))
-        fields.set(unescape(m[1]!), unescape(m[2]!));
-      for (const m of form[2]!.matchAll(/<input type="radio" name="([^"]+)" value="([^"]+)"( checked)?>/g))
-        if (m[3] && !fields.has(m[1]!)) fields.set(m[1]!, unescape(m[2]!));
+      const attr = (tag: string, name: string) => new RegExp(`\\b${name}="([^"]*)"`).exec(tag)?.[1];
+      for (const [tag] of form[2]!.matchAll(/<input\b[^>]*>/g)) {
+        const name = attr(tag, 'name');
+        const value = attr(tag, 'value') ?? '';
+        const type = attr(tag, 'type');
+        if (!name) continue;
+        if (type === 'hidden') fields.set(unescape(name), unescape(value));
+        else if (type === 'radio' && / checked\b/.test(tag) && !fields.has(name)) fields.set(name, unescape(value));
+      }
       for (const [name, value] of Object.entries(this.answers)) if (form[2]!.includes(`name="${name}"`)) fields.set(name, value);
       res = await this.request(action, {
         method: 'POST',
@@ -113,20 +118,22 @@ interface Attempt {
   reason: string | null;
   email: string | null;
 }
-async function lastAttempt(protocol: 'saml' | 'oidc' | 'wsfed'): Promise<Attempt> {
-  const field = { saml: 'samlConnections', oidc: 'oidcConnections', wsfed: 'wsfedConnections' }[protocol];
-  const id = wired[protocol].id;
-  const admin = new Browser({});
+async function adminCookie(): Promise<string> {
   const login = await fetch(`${t.url}/auth/login`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: DEMO.email, password: DEMO.password }),
   });
-  const cookie = login.headers
+  return login.headers
     .getSetCookie()
     .map((c) => c.split(';', 1)[0])
     .join('; ');
-  void admin;
+}
+
+async function lastAttempt(protocol: 'saml' | 'oidc' | 'wsfed'): Promise<Attempt> {
+  const field = { saml: 'samlConnections', oidc: 'oidcConnections', wsfed: 'wsfedConnections' }[protocol];
+  const id = wired[protocol].id;
+  const cookie = await adminCookie();
   const res = await fetch(`${t.url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', cookie },
@@ -186,7 +193,7 @@ describe('#17 test identity providers (demo)', () => {
       expect(await whoAmI(browser)).toBeNull();
       const attempt = await lastAttempt(protocol);
       expect(attempt.outcome).toBe('failure');
-      expect(attempt.step).not.toBe('policy');
+      expect(attempt.step).toBe('time');
       expect(attempt.reason ?? '').toMatch(/expire|NotOnOrAfter|lifetime|not yet valid|NotBefore/i);
     });
 
@@ -195,7 +202,7 @@ describe('#17 test identity providers (demo)', () => {
       await browser.go(wired[protocol].loginUrl);
       expect(await whoAmI(browser)).toBeNull();
       const attempt = await lastAttempt(protocol);
-      expect(attempt.outcome).toBe('failure');
+      expect(attempt).toMatchObject({ outcome: 'failure', step: 'audience' });
       // SAML says "audience"; WS-Fed says the assertion is meant for another realm.
       expect(attempt.reason ?? '').toMatch(/audience|is meant for "urn:example-sso:some-other-app"/i);
     });
@@ -205,6 +212,28 @@ describe('#17 test identity providers (demo)', () => {
     const browser = new Browser({ who: 'alan', token: '2.0' });
     await browser.go(wired.wsfed.loginUrl);
     expect(await whoAmI(browser)).toBe(`alan@${DEMO_DOMAIN}`);
+  });
+
+  it('#17.1: SAML on the HTTP-POST binding signs a demo person in too', async () => {
+    const owner = await adminCookie();
+    const setBinding = (binding: 'post' | 'redirect') =>
+      fetch(`${t.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie: owner },
+        body: JSON.stringify({
+          query: 'mutation($id: ID!, $b: SamlBinding!) { updateSamlConnection(id: $id, input: { idpSsoBinding: $b }) { idpSsoBinding } }',
+          variables: { id: wired.saml.id, b: binding },
+        }),
+      });
+    expect(await (await setBinding('post')).json()).toEqual({ data: { updateSamlConnection: { idpSsoBinding: 'post' } } });
+    try {
+      const browser = new Browser({ who: 'alan' });
+      await browser.go(wired.saml.loginUrl);
+      expect(browser.visited).toContain(`POST ${t.url}/demo-idp/saml/sso`);
+      expect(await whoAmI(browser)).toBe(`alan@${DEMO_DOMAIN}`);
+    } finally {
+      await setBinding('redirect');
+    }
   });
 
   it('#17.1: IdP-initiated SAML signs a demo person in', async () => {

@@ -87,8 +87,10 @@ export function indexPage(input: {
   idps: Array<{ label: string; url: string }>;
 }): string {
   const link = (url: string, label: string) => `<a href="${escapeHtml(url)}">${escapeHtml(label)}</a>`;
+  // Discovery hands the address it was asked about on as login_hint; these links are for anyone.
+  const bare = (url: string) => url.replace(/[?&]login_hint=[^&]*$/, '');
   const signIns = input.connections.length
-    ? `<ul>${input.connections.map((c) => `<li>${link(c.loginUrl, `Sign in with ${c.name ?? c.protocol} (${c.protocol})`)}</li>`).join('')}</ul>`
+    ? `<ul>${input.connections.map((c) => `<li>${link(bare(c.loginUrl), `Sign in with ${c.name ?? c.protocol} (${c.protocol})`)}</li>`).join('')}</ul>`
     : `<p>No team routes ${escapeHtml(input.email)} to SSO yet: <code>roster serve --demo</code> wires the demo team at start.</p>`;
   return layout(
     'Roster demo identity providers',

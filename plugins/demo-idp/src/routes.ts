@@ -42,9 +42,12 @@ export interface RouteEnv {
 
 type Form = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : '');
-const html = (reply: FastifyReply, body: string, status = 200) => reply.code(status).type('text/html; charset=utf-8').send(body);
+/** The pages load nothing and run nothing; their forms post to this origin only (the IdPs', which is Roster's). */
+export const PAGE_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+const HTML_HEADERS = { 'content-type': 'text/html; charset=utf-8', 'content-security-policy': PAGE_CSP, 'cache-control': 'no-store' };
+const html = (reply: FastifyReply, body: string, status = 200) => reply.code(status).headers(HTML_HEADERS).send(body);
 const refuse = (reply: FastifyReply, status: number, error: string, message: string) =>
-  reply.code(status).type('text/html; charset=utf-8').header('x-demo-idp-error', error).send(messagePage('The demo IdP refused', message));
+  reply.code(status).headers(HTML_HEADERS).header('x-demo-idp-error', error).send(messagePage('The demo IdP refused', message));
 
 /** A Roster connection id as it appears in URLs (uuid). */
 const CONNECTION_ID = /^[A-Za-z0-9-]{1,64}$/;
@@ -296,11 +299,9 @@ export function oidcRoutes(env: RouteEnv) {
           hidden: {},
           choices: choices({ tokenMisbehaviours: false }),
         });
-        reply.raw.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
+        reply.raw.writeHead(200, HTML_HEADERS).end(page);
       } catch (e) {
-        reply.raw
-          .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
-          .end(messagePage('The demo IdP refused', (e as Error).message));
+        reply.raw.writeHead(400, HTML_HEADERS).end(messagePage('The demo IdP refused', (e as Error).message));
       }
     });
 
@@ -312,9 +313,7 @@ export function oidcRoutes(env: RouteEnv) {
       try {
         await finishInteraction(provider, request.raw, reply.raw, person?.id ?? null);
       } catch (e) {
-        reply.raw
-          .writeHead(400, { 'content-type': 'text/html; charset=utf-8' })
-          .end(messagePage('The demo IdP refused', (e as Error).message));
+        reply.raw.writeHead(400, HTML_HEADERS).end(messagePage('The demo IdP refused', (e as Error).message));
       }
     });
 
