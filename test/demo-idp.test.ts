@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
-import { DEMO, seedDemo, verifyDemoDomain } from '@roster/server';
+import { DEMO, demoConfig, loadConfig, seedDemo, verifyDemoDomain } from '@roster/server';
 import { connectDemoTeam, DEMO_DOMAIN, demoIdpPlugin, type DemoWiring } from '@roster/plugin-demo-idp';
 import { oidcPlugin } from '@roster/plugin-oidc';
 import { samlPlugin } from '@roster/plugin-saml';
@@ -278,6 +278,18 @@ describe('#17 test identity providers (demo)', () => {
 });
 
 describe('#17.2: refused outside demo mode', () => {
+  it('#17.2: serve --demo loosens nothing for the test IdPs on DATABASE_URL; on the embedded database it lets SSO reach them', () => {
+    const shared = demoConfig(loadConfig({ DATABASE_URL: 'postgres://db.example.com/roster' }), {});
+    expect(shared.pluginOptions['demo-idp']).toEqual({ dataDir: null, sharedDatabase: true });
+    expect(shared.outboundAllowAddresses).toEqual([]);
+    expect(shared.pluginOptions.oidc).toBeUndefined();
+    const embedded = demoConfig(loadConfig({ ROSTER_DATA_DIR: '/tmp/x' }), {});
+    expect(embedded.plugins).toContain('demo-idp');
+    expect(embedded.pluginOptions['demo-idp']).toEqual({ dataDir: '/tmp/x', sharedDatabase: false });
+    expect(embedded.outboundAllowAddresses).toEqual(['127.0.0.1']);
+    expect(embedded.pluginOptions.oidc).toEqual({ allowInsecureIssuers: true });
+  });
+
   for (const [name, opts] of [
     ['NODE_ENV=production', { config: { production: true, logLevel: 'info' } }],
     ['DATABASE_URL', { pluginOptions: { 'demo-idp': { sharedDatabase: true } } }],

@@ -37,7 +37,7 @@ async function main(): Promise<void> {
   });
   const command = positionals[0];
   const loaded = loadConfig();
-  // The demo adds the worked example of a product plugin, which production leaves off.
+  // The demo adds the worked example of a product plugin and the test IdPs (demo.ts), which production leaves off.
   const config = values.demo ? demoConfig(loaded) : loaded;
   const plugins = pluginsByName(config.plugins);
   if (command === 'migrate') {
@@ -81,8 +81,8 @@ async function main(): Promise<void> {
       console.log(
         `  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}`,
       );
-      // What an IdP admin pastes into Okta or Entra; the token comes from createScimToken (shown once).
       for (const line of await wireDemoIdps(roster)) console.log(`  ${line}`);
+      // What an IdP admin pastes into Okta or Entra; the token comes from createScimToken (shown once).
       if (config.plugins.includes('scim'))
         console.log(`  SCIM base URL of the demo team: ${config.publicUrl}/scim/v2/${DEMO.slug} (token: mutation createScimToken)`);
       console.log('');

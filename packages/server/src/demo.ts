@@ -24,7 +24,14 @@ export function demoPlugins(plugins: string[], env: NodeJS.ProcessEnv = process.
  */
 export function demoConfig(config: ServerConfig, env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const plugins = demoPlugins(config.plugins, env);
-  if (!plugins.includes('demo-idp') || config.production) return { ...config, plugins };
+  if (!plugins.includes('demo-idp')) return { ...config, plugins };
+  const sharedDatabase = config.databaseUrl !== null;
+  const pluginOptions = {
+    ...config.pluginOptions,
+    'demo-idp': { dataDir: sharedDatabase ? null : config.dataDir, sharedDatabase },
+  };
+  // Where the test IdPs refuse to mount, nothing is loosened for them.
+  if (config.production || sharedDatabase) return { ...config, plugins, pluginOptions };
   const host = new URL(config.publicUrl).hostname.replace(/^\[|\]$/g, '');
   const own = isIP(host) ? [host] : host === 'localhost' ? ['127.0.0.1', '::1'] : [];
   const oidc = (config.pluginOptions.oidc ?? {}) as Record<string, unknown>;
@@ -32,11 +39,7 @@ export function demoConfig(config: ServerConfig, env: NodeJS.ProcessEnv = proces
     ...config,
     plugins,
     outboundAllowAddresses: [...new Set([...config.outboundAllowAddresses, ...own])],
-    pluginOptions: {
-      ...config.pluginOptions,
-      'demo-idp': { dataDir: config.databaseUrl ? null : config.dataDir, sharedDatabase: config.databaseUrl !== null },
-      oidc: { ...oidc, allowInsecureIssuers: true },
-    },
+    pluginOptions: { ...pluginOptions, oidc: { ...oidc, allowInsecureIssuers: true } },
   };
 }
 
