@@ -81,7 +81,7 @@ describe('default plugins', () => {
     expect(DEFAULT_PLUGINS).not.toContain('example-captures');
     const defaults = loadConfig({}).plugins;
     expect(defaults).toEqual(['scim', 'saml', 'oidc', 'wsfed']);
-    expect(demoPlugins(defaults, {})).toEqual([...defaults, 'example-captures']);
+    expect(demoPlugins(defaults, {})).toEqual([...defaults, 'example-captures', 'demo-idp']);
     expect(demoPlugins(['scim'], { ROSTER_PLUGINS: 'scim' })).toEqual(['scim']);
   });
 });

@@ -8,6 +8,7 @@ import {
   allMigrations,
   createAdmin,
   createRoster,
+  demoConfig,
   frontDoorOf,
   loadConfig,
   loadPluginSet,
@@ -19,6 +20,7 @@ import {
 import { PLUGIN_FACTORIES } from './registry.js';
 import { newPlugin } from './new-plugin.js';
 import { demoCommand } from './demo-scim/index.js';
+import { wireDemoIdps } from './demo-idp.js';
 
 const USAGE = `roster <command>
   serve [--demo]                         start the server (--demo seeds a demo team)
@@ -67,8 +69,9 @@ async function main(): Promise<void> {
     process.exitCode = command ? 1 : 0;
     return;
   }
-  const config = loadConfig();
-  // The demo adds the worked example of a product plugin, which production leaves off.
+  const loaded = loadConfig();
+  // The demo adds the worked example of a product plugin and the test IdPs (demo.ts), which production leaves off.
+  const config = values.demo ? demoConfig(loaded) : loaded;
   const set = await loadPluginSet({
     firstParty: PLUGIN_FACTORIES,
     defaults: DEFAULT_PLUGINS,
@@ -130,6 +133,7 @@ async function main(): Promise<void> {
       console.log(
         `  Demo team "${DEMO.slug}": sign in with POST ${config.publicUrl}/auth/login {"email":"${DEMO.email}","password":"${DEMO.password}"}`,
       );
+      for (const line of await wireDemoIdps(roster)) console.log(`  ${line}`);
       // What an IdP admin pastes into Okta or Entra; the token comes from createScimToken (shown once).
       if (plugins.some((p) => p.name === 'scim'))
         console.log(`  SCIM base URL of the demo team: ${config.publicUrl}/scim/v2/${DEMO.slug} (token: mutation createScimToken)`);

@@ -8,4 +8,4 @@ export { printSchemaOf } from './graphql.js';
 export { frontDoorOf } from './front-door.js';
 export { migrate } from './orm.js';
 export { startEmbedded } from './database.js';
-export { seedDemo, createAdmin, demoPlugins, DEMO, DEMO_PLUGINS } from './demo.js';
+export { seedDemo, createAdmin, demoConfig, demoPlugins, verifyDemoDomain, DEMO, DEMO_PLUGINS } from './demo.js';
