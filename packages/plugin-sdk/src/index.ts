@@ -11,4 +11,6 @@ export {
   type SsoRegistry,
 } from './plugin.js';
 export * from './sso/index.js';
+export type { SignInMethodDefinition, IdentifiedMember, TeamRef, SignInMember, SignInVerdict, MemberSignInApi } from './sign-in-methods.js';
+export type { PluginDatabase } from './database.js';
 export type { Core, Viewer, AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt, Migration, Actor } from '@roster/core';

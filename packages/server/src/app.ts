@@ -17,6 +17,7 @@ import { createHttpApp, metricsRoutes } from './http.js';
 import { healthRoutes } from './health.js';
 import { createJobs } from './jobs.js';
 import { setupPlugins } from './plugin-context.js';
+import { signInMethodRegistry } from './sign-in-methods.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -57,6 +58,7 @@ async function openDatabase(
 export async function createRoster(opts: RosterOptions): Promise<Roster> {
   const cfg = opts.config;
   const loaded = resolvePlugins(opts.plugins, opts.pluginOptions);
+  const signInMethods = signInMethodRegistry(loaded);
   const { url, poolMax, embedded } = await openDatabase(cfg, opts.embeddedDump);
   const migrations = allMigrations(loaded);
   if (opts.migrate || embedded) await migrate(url, migrations);
@@ -70,6 +72,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     rowCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     preparedStatements: cfg.dbPreparedStatements,
+    signInMethods,
   });
 
   const app = await createHttpApp(cfg, opts.logStream);
