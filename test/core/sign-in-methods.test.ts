@@ -84,7 +84,7 @@ describe('#15.1 sign-in methods are declared, and policies list them by id', () 
     expect(d.team.signInPolicy).toMatchObject({ methods: ['password', 'magic'], ssoRequired: false });
   });
 
-  it('#15.1: "SSO required" turns off every non-SSO method, whoever declared it, even when listed', async () => {
+  it('#15.1 (R3): "SSO required" turns off every non-SSO method, whoever declared it, even when listed', async () => {
     const a = await t.createTeam();
     const m = await t.addMember(a.teamId, `sso-req@${a.slug}.example.com`);
     await ok(t, SET_POLICY, { id: a.teamId, p: { methods: ['password', 'magic', 'corp-sso'], ssoRequired: true } }, a.ownerToken);

@@ -201,7 +201,7 @@ describe('@roster/plugin-email-link', () => {
     expect(await refusalCodes(email)).toContain('MEMBER_INACTIVE');
   });
 
-  it('#15.2: a team that requires SSO sends no link, and a link sent before the switch is refused (SSO_REQUIRED)', async () => {
+  it('#15.2 (R3): a team that requires SSO sends no link, and a link sent before the switch is refused (SSO_REQUIRED)', async () => {
     const a = await team(['email-link', 'corp-sso']);
     const email = `ed@${a.slug}.example.com`;
     const ed = await t.addMember(a.teamId, email);
