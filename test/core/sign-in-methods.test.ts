@@ -42,7 +42,9 @@ async function refusals(teamId: string): Promise<Array<{ reason: string; code: s
 
 describe('#15.1 sign-in methods are declared, and policies list them by id', () => {
   it('#15.1: the server lists the core’s password and each plugin’s methods, with whether they count as SSO', async () => {
-    const r = await t.gql<{ signInMethods: Array<{ id: string; sso: boolean; declaredBy: string }> }>('{ signInMethods { id label sso declaredBy } }');
+    const r = await t.gql<{ signInMethods: Array<{ id: string; sso: boolean; declaredBy: string }> }>(
+      '{ signInMethods { id label sso declaredBy } }',
+    );
     expect(r.data?.signInMethods).toEqual([
       { id: 'password', label: 'Password', sso: false, declaredBy: 'core' },
       { id: 'corp-sso', label: 'Corporate SSO', sso: true, declaredBy: 'probe' },
@@ -67,9 +69,9 @@ describe('#15.1 sign-in methods are declared, and policies list them by id', () 
     );
     expect(set.setSignInPolicy.signInPolicy.methods).toEqual(['later', 'password']);
     for (const unknown of ['sso', 'email-link', 'PASSWORD'])
-      expect(await errorCode(t, SET_POLICY, { id: a.teamId, p: { methods: ['password', unknown], ssoRequired: false } }, a.ownerToken)).toBe(
-        'SIGN_IN_METHOD_UNKNOWN',
-      );
+      expect(
+        await errorCode(t, SET_POLICY, { id: a.teamId, p: { methods: ['password', unknown], ssoRequired: false } }, a.ownerToken),
+      ).toBe('SIGN_IN_METHOD_UNKNOWN');
     const d = await ok<{ team: { signInPolicy: { methods: string[] } } }>(t, POLICY, { id: a.teamId }, a.ownerToken);
     expect(d.team.signInPolicy.methods).toEqual(['later', 'password']);
   });
@@ -119,7 +121,15 @@ describe('#15.1 sign-in methods are declared, and policies list them by id', () 
     const m = { label: 'X', sso: false, declaredBy: 'p' };
     expect(code(() => new SignInMethodRegistry([{ ...m, id: 'Bad Id' }]))).toBe('SIGN_IN_METHOD_INVALID');
     expect(code(() => new SignInMethodRegistry([{ ...m, id: 'password' }]))).toBe('SIGN_IN_METHOD_DUPLICATE');
-    expect(code(() => new SignInMethodRegistry([{ ...m, id: 'x' }, { ...m, id: 'x', declaredBy: 'q' }]))).toBe('SIGN_IN_METHOD_DUPLICATE');
+    expect(
+      code(
+        () =>
+          new SignInMethodRegistry([
+            { ...m, id: 'x' },
+            { ...m, id: 'x', declaredBy: 'q' },
+          ]),
+      ),
+    ).toBe('SIGN_IN_METHOD_DUPLICATE');
     expect(code(() => new SignInMethodRegistry([{ ...m, id: 'x' }]))).toBe('no error');
   });
 
@@ -140,10 +150,12 @@ describe('#15.1 sign-in methods are declared, and policies list them by id', () 
     // Only these teams are old-style: the migration is re-run on them as a fresh database would.
     const onlyThese = migration.sql.replace(/;\s*$/, ')').replace(/\nwhere /, `\nwhere id in (${ids.map(() => '?').join(', ')}) and (`);
     await t.core.em().execute(onlyThese, ids);
-    const rows = await t.core.em().execute<Array<{ id: string; sign_in_policy: unknown }>>(
-      `select id, sign_in_policy from team where id in (${ids.map(() => '?').join(', ')})`,
-      ids,
-    );
+    const rows = await t.core
+      .em()
+      .execute<Array<{ id: string; sign_in_policy: unknown }>>(
+        `select id, sign_in_policy from team where id in (${ids.map(() => '?').join(', ')})`,
+        ids,
+      );
     const after = ids.map((id) => rows.find((r) => r.id === id)!.sign_in_policy);
     expect(after).toEqual([
       { methods: ['password', 'google', 'saml', 'oidc', 'wsfed'], ssoRequired: false, jitProvisioning: false },
@@ -161,8 +173,13 @@ describe('#15.5 the core answers plugins that identify members themselves', () =
     const m = await t.addMember(a.teamId, `Find.Me@${a.slug}.example.com`);
     const found = await signIn.findMember({ team: { slug: a.slug.toUpperCase() }, email: `  find.me@${a.slug}.EXAMPLE.com ` });
     expect(found).toMatchObject({ memberId: m.membershipId, teamId: a.teamId, userId: expect.any(String), active: true });
-    expect([found!.userName.toLowerCase(), found!.email?.toLowerCase()]).toEqual([`find.me@${a.slug}.example.com`, `find.me@${a.slug}.example.com`]);
-    expect(await signIn.findMember({ team: { id: a.teamId }, email: `find.me@${a.slug}.example.com` })).toMatchObject({ memberId: m.membershipId });
+    expect([found!.userName.toLowerCase(), found!.email?.toLowerCase()]).toEqual([
+      `find.me@${a.slug}.example.com`,
+      `find.me@${a.slug}.example.com`,
+    ]);
+    expect(await signIn.findMember({ team: { id: a.teamId }, email: `find.me@${a.slug}.example.com` })).toMatchObject({
+      memberId: m.membershipId,
+    });
     expect(await signIn.findMember({ team: { id: b.teamId }, email: `find.me@${a.slug}.example.com` })).toBeNull();
     expect(await signIn.findMember({ team: { id: 'not-a-uuid' }, email: `find.me@${a.slug}.example.com` })).toBeNull();
     expect(await signIn.findMember({ team: { slug: a.slug }, email: `nobody@${a.slug}.example.com` })).toBeNull();
@@ -177,10 +194,9 @@ describe('#15.5 the core answers plugins that identify members themselves', () =
     expect(out).toMatchObject({ membershipId: m.membershipId, teamId: a.teamId });
     const me = await ok<{ me: { login: string } }>(t, '{ me { login } }', {}, out.token);
     expect(me.me.login).toBe(`linked@${a.slug}.example.com`);
-    const [session] = await t.core.em().execute('select method, connection_id from session where membership_id = ? and method = ?', [
-      m.membershipId,
-      'magic',
-    ]);
+    const [session] = await t.core
+      .em()
+      .execute('select method, connection_id from session where membership_id = ? and method = ?', [m.membershipId, 'magic']);
     expect(session).toEqual({ method: 'magic', connection_id: 'magic' });
     const [ev] = await t.core
       .em()
@@ -198,8 +214,14 @@ describe('#15.5 the core answers plugins that identify members themselves', () =
       code: 'NOT_PROVISIONED',
     });
     expect(await signIn.canSignIn({ memberId: "'; drop table team; --" }, 'magic')).toMatchObject({ ok: false, code: 'NOT_PROVISIONED' });
-    expect(await signIn.complete({ memberId: m.membershipId, method: 'later' })).toMatchObject({ ok: false, code: 'SIGN_IN_METHOD_NOT_ALLOWED' });
-    expect(await signIn.complete({ memberId: m.membershipId, method: 'nope' })).toMatchObject({ ok: false, code: 'SIGN_IN_METHOD_UNKNOWN' });
+    expect(await signIn.complete({ memberId: m.membershipId, method: 'later' })).toMatchObject({
+      ok: false,
+      code: 'SIGN_IN_METHOD_NOT_ALLOWED',
+    });
+    expect(await signIn.complete({ memberId: m.membershipId, method: 'nope' })).toMatchObject({
+      ok: false,
+      code: 'SIGN_IN_METHOD_UNKNOWN',
+    });
     await t.core.members.setActive(a.teamId, m.membershipId, false, SYSTEM_ACTOR);
     expect(await signIn.canSignIn({ memberId: m.membershipId }, 'magic')).toMatchObject({ ok: false, code: 'MEMBER_INACTIVE' });
     expect(await signIn.complete({ memberId: m.membershipId, method: 'magic' })).toMatchObject({ ok: false, code: 'MEMBER_INACTIVE' });
@@ -208,10 +230,9 @@ describe('#15.5 the core answers plugins that identify members themselves', () =
       ['SIGN_IN_METHOD_NOT_ALLOWED', m.membershipId],
       ['SIGN_IN_METHOD_UNKNOWN', m.membershipId],
     ]);
-    const [sessions] = await t.core.em().execute('select count(*)::int as n from session where membership_id = ? and method <> ?', [
-      m.membershipId,
-      'password',
-    ]);
+    const [sessions] = await t.core
+      .em()
+      .execute('select count(*)::int as n from session where membership_id = ? and method <> ?', [m.membershipId, 'password']);
     expect(sessions).toEqual({ n: 0 });
   });
 });

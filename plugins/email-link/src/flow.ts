@@ -47,7 +47,10 @@ const SENT = 'If this address belongs to a member of the team who may sign in th
 
 function fail(code: EmailLinkErrorCode, input: HttpInput, step: string, extra: Partial<SsoResult> = {}): SsoResult {
   const e = EMAIL_LINK_ERRORS[code];
-  return refusalResult({ status: e.status, error: code, message: e.message, step, requestId: input.requestId, accept: input.accept }, extra);
+  return refusalResult(
+    { status: e.status, error: code, message: e.message, step, requestId: input.requestId, accept: input.accept },
+    extra,
+  );
 }
 
 async function trace(env: FlowEnv, input: HttpInput, r: Omit<ProtocolRefusal, 'connectionId' | 'protocol' | 'requestId'>): Promise<void> {
@@ -60,22 +63,45 @@ export async function requestLink(env: FlowEnv, input: HttpInput & { body: unkno
   const email = firstParam(body.email)?.trim().toLowerCase();
   const team = firstParam(body.team)?.trim();
   const returnToRaw = firstParam(body.return_to);
-  if (inputProblem(body) || !email || !EMAIL.test(email) || !team || !TEAM.test(team)) return fail('EMAIL_LINK_BAD_REQUEST', input, 'request');
+  if (inputProblem(body) || !email || !EMAIL.test(email) || !team || !TEAM.test(team))
+    return fail('EMAIL_LINK_BAD_REQUEST', input, 'request');
 
   // Counted before anything is looked up, for known and unknown addresses alike.
   const { perIpLimit, perAddressLimit, windowSeconds } = env.options;
-  if (!(await env.store.hit('ip', input.ip, perIpLimit, windowSeconds)) || !(await env.store.hit('addr', email, perAddressLimit, windowSeconds))) {
-    await trace(env, input, { teamId: null, step: 'throttle', code: 'EMAIL_LINK_TOO_MANY_REQUESTS', reason: 'Too many links asked for.', email });
+  if (
+    !(await env.store.hit('ip', input.ip, perIpLimit, windowSeconds)) ||
+    !(await env.store.hit('addr', email, perAddressLimit, windowSeconds))
+  ) {
+    await trace(env, input, {
+      teamId: null,
+      step: 'throttle',
+      code: 'EMAIL_LINK_TOO_MANY_REQUESTS',
+      reason: 'Too many links asked for.',
+      email,
+    });
     return fail('EMAIL_LINK_TOO_MANY_REQUESTS', input, 'throttle', { headers: { 'retry-after': String(windowSeconds) } });
   }
 
   const member = await env.signIn.findMember({ team: { slug: team }, email });
   if (!member) {
-    await trace(env, input, { teamId: null, step: 'lookup', code: 'NOT_PROVISIONED', reason: `No member ${email} in team "${team}".`, email });
+    await trace(env, input, {
+      teamId: null,
+      step: 'lookup',
+      code: 'NOT_PROVISIONED',
+      reason: `No member ${email} in team "${team}".`,
+      email,
+    });
   } else {
     const verdict = await env.signIn.canSignIn(member, METHOD);
     if (!verdict.ok) {
-      await trace(env, input, { teamId: member.teamId, memberId: member.memberId, step: 'policy', code: verdict.code, reason: verdict.reason, email });
+      await trace(env, input, {
+        teamId: member.teamId,
+        memberId: member.memberId,
+        step: 'policy',
+        code: verdict.code,
+        reason: verdict.reason,
+        email,
+      });
     } else {
       const checked = returnToRaw === undefined ? null : inspectReturnTo(returnToRaw, env.config.allowedOrigins);
       const token = await env.store.issue({
@@ -112,8 +138,16 @@ export async function verifyLink(
 ): Promise<SsoResult> {
   // A link posted from another site would sign the victim into the sender's account (login CSRF).
   const allowed = [new URL(env.config.publicUrl).origin, ...env.config.allowedOrigins];
-  if ((input.origin !== undefined && !allowed.includes(input.origin)) || (input.origin === undefined && input.secFetchSite && input.secFetchSite !== 'same-origin')) {
-    await trace(env, input, { teamId: null, step: 'request', code: 'EMAIL_LINK_CROSS_SITE', reason: `Posted from ${input.origin ?? input.secFetchSite}.` });
+  if (
+    (input.origin !== undefined && !allowed.includes(input.origin)) ||
+    (input.origin === undefined && input.secFetchSite && input.secFetchSite !== 'same-origin')
+  ) {
+    await trace(env, input, {
+      teamId: null,
+      step: 'request',
+      code: 'EMAIL_LINK_CROSS_SITE',
+      reason: `Posted from ${input.origin ?? input.secFetchSite}.`,
+    });
     return fail('EMAIL_LINK_CROSS_SITE', input, 'request');
   }
   const body = (input.body && typeof input.body === 'object' ? input.body : {}) as Record<string, unknown>;
@@ -124,7 +158,11 @@ export async function verifyLink(
   }
   const link = await env.store.consume(token);
   if (!link.ok) {
-    const reason = { EMAIL_LINK_INVALID: 'Unknown sign-in link.', EMAIL_LINK_USED: 'The link was used before.', EMAIL_LINK_EXPIRED: 'The link expired.' }[link.code];
+    const reason = {
+      EMAIL_LINK_INVALID: 'Unknown sign-in link.',
+      EMAIL_LINK_USED: 'The link was used before.',
+      EMAIL_LINK_EXPIRED: 'The link expired.',
+    }[link.code];
     await trace(env, input, { teamId: link.teamId, memberId: link.memberId, step: 'token', code: link.code, reason });
     return fail(link.code, input, 'token');
   }

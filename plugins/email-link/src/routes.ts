@@ -24,11 +24,18 @@ export function emailLinkRoutes(env: FlowEnv, ctx: { signIn: SignInApi; config: 
     app.post('/request', async (request, reply) =>
       sendSsoResult(reply, await requestLink(env, { ...base(request), body: request.body, ip: request.ip }), ctx),
     );
-    app.get('/verify', async (request, reply) => sendSsoResult(reply, await showConfirm(env, { ...base(request), query: request.query }), ctx));
+    app.get('/verify', async (request, reply) =>
+      sendSsoResult(reply, await showConfirm(env, { ...base(request), query: request.query }), ctx),
+    );
     app.post('/verify', async (request, reply) =>
       sendSsoResult(
         reply,
-        await verifyLink(env, { ...base(request), body: request.body, origin: header(request, 'origin'), secFetchSite: header(request, 'sec-fetch-site') }),
+        await verifyLink(env, {
+          ...base(request),
+          body: request.body,
+          origin: header(request, 'origin'),
+          secFetchSite: header(request, 'sec-fetch-site'),
+        }),
         ctx,
       ),
     );

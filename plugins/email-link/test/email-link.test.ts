@@ -10,7 +10,11 @@ let t: TestRoster;
 let inbox: Awaited<ReturnType<typeof startInbox>>;
 
 // The team's IdP, as another plugin would declare it: needed to make a team "SSO required".
-const corporateIdp = definePlugin({ name: 'corp-idp', version: '1.0.0', signInMethods: [{ id: 'corp-sso', label: 'Corporate SSO', sso: true }] });
+const corporateIdp = definePlugin({
+  name: 'corp-idp',
+  version: '1.0.0',
+  signInMethods: [{ id: 'corp-sso', label: 'Corporate SSO', sso: true }],
+});
 
 beforeAll(async () => {
   inbox = await startInbox();
@@ -168,7 +172,9 @@ describe('@roster/plugin-email-link', () => {
     await ask(email, a.slug, newIp());
     const token = (await linkSentTo(email)).url.searchParams.get('token')!;
     // Fifteen minutes later.
-    await t.core.em().execute("update email_link_token set expires_at = now() - interval '1 second' where membership_id = ?", [cy.membershipId]);
+    await t.core
+      .em()
+      .execute("update email_link_token set expires_at = now() - interval '1 second' where membership_id = ?", [cy.membershipId]);
     const late = await confirm(token);
     expect(late.status).toBe(410);
     expect(((await late.json()) as { error: string }).error).toBe('EMAIL_LINK_EXPIRED');
@@ -267,9 +273,11 @@ describe('@roster/plugin-email-link', () => {
     expect(statuses).toEqual([...Array(8).fill(202), 429]);
     const limited = await ask(`spray-last@${a.slug}.example.com`, a.slug, ip);
     expect(((await limited.json()) as { error: string }).error).toBe('EMAIL_LINK_TOO_MANY_REQUESTS');
-    const [counters] = await t.core.em().execute<Array<{ n: number }>>("select count(*)::int as n from email_link_rate where key like 'addr:%' and key like ?", [
-      `%${createHash('sha256').update(known).digest('hex')}`,
-    ]);
+    const [counters] = await t.core
+      .em()
+      .execute<Array<{ n: number }>>("select count(*)::int as n from email_link_rate where key like 'addr:%' and key like ?", [
+        `%${createHash('sha256').update(known).digest('hex')}`,
+      ]);
     expect(counters!.n).toBe(1);
   });
 

@@ -233,7 +233,9 @@ export class MembersFilter {
 
 @InputType()
 export class SignInPolicyInput {
-  @Field(() => [String], { description: 'Ids of the allowed sign-in methods; an id this server does not know is refused (SIGN_IN_METHOD_UNKNOWN).' })
+  @Field(() => [String], {
+    description: 'Ids of the allowed sign-in methods; an id this server does not know is refused (SIGN_IN_METHOD_UNKNOWN).',
+  })
   methods!: string[];
   @Field(() => Boolean) ssoRequired!: boolean;
   @Field(() => Boolean, { defaultValue: false }) jitProvisioning!: boolean;

@@ -342,7 +342,14 @@ export class SignInService {
     );
     const r = rows[0];
     return r
-      ? { memberId: r.membership_id, teamId: r.team_id, userId: r.user_id, userName: r.user_name, email: r.email, active: r.status === 'active' }
+      ? {
+          memberId: r.membership_id,
+          teamId: r.team_id,
+          userId: r.user_id,
+          userName: r.user_name,
+          email: r.email,
+          active: r.status === 'active',
+        }
       : null;
   }
 

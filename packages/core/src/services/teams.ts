@@ -64,10 +64,14 @@ export class TeamService {
     const unknown = methods.filter((m) => !this.deps.methods.get(m));
     if (unknown.length > 0) {
       const known = this.deps.methods.list().map((m) => m.id);
-      fail('SIGN_IN_METHOD_UNKNOWN', `Unknown sign-in method ${unknown.map((m) => `"${m}"`).join(', ')}; this server knows ${known.join(', ')}.`, {
-        unknown,
-        known,
-      });
+      fail(
+        'SIGN_IN_METHOD_UNKNOWN',
+        `Unknown sign-in method ${unknown.map((m) => `"${m}"`).join(', ')}; this server knows ${known.join(', ')}.`,
+        {
+          unknown,
+          known,
+        },
+      );
     }
     if (methods.length === 0) fail('BAD_USER_INPUT', 'At least one sign-in method must stay allowed.');
     if (policy.ssoRequired && !methods.some((m) => this.deps.methods.get(m)!.sso))
