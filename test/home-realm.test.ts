@@ -52,7 +52,7 @@ describe('home-realm discovery', () => {
     const d = await t.core.domains.add(team.teamId, domain, SYSTEM_ACTOR);
     await t.core.domains.verify(team.teamId, d.id, SYSTEM_ACTOR, true);
     await t.gql(
-      'mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [sso], ssoRequired: true }) { id } }',
+      'mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: ["saml", "oidc", "wsfed"], ssoRequired: true }) { id } }',
       { id: team.teamId },
       { token: team.ownerToken },
     );

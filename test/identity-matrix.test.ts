@@ -62,7 +62,7 @@ async function makeHome(jit: boolean): Promise<Home> {
   await verifyDomain(team.teamId, domain);
   const policy = await t.gql(
     'mutation($id: ID!, $p: SignInPolicyInput!) { setSignInPolicy(teamId: $id, policy: $p) { id } }',
-    { id: team.teamId, p: { methods: ['password', 'google', 'sso'], ssoRequired: false, jitProvisioning: jit } },
+    { id: team.teamId, p: { methods: ['password', 'google', 'saml', 'oidc', 'wsfed'], ssoRequired: false, jitProvisioning: jit } },
     { token: team.ownerToken },
   );
   expect(policy.errors).toBeUndefined();

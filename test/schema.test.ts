@@ -9,7 +9,11 @@ const FILE = fileURLToPath(new URL('../schema/schema.graphql', import.meta.url))
 
 let t: TestRoster;
 beforeAll(async () => {
-  t = await startTestRoster({ plugins: Object.values(PLUGIN_FACTORIES).map((make) => make()) });
+  t = await startTestRoster({
+    plugins: Object.values(PLUGIN_FACTORIES).map((make) => make()),
+    // email-link will not start without an SMTP server; none is reached while the schema is printed.
+    pluginOptions: { 'email-link': { smtpUrl: 'smtp://127.0.0.1:1' } },
+  });
 });
 afterAll(async () => {
   await t?.close();

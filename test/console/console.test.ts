@@ -287,13 +287,13 @@ describe('admin console (#16)', () => {
       expect(created.errors).toBeUndefined();
       const d = await t.core.domains.add(sso.teamId, domain, SYSTEM_ACTOR);
       await t.core.domains.verify(sso.teamId, d.id, SYSTEM_ACTOR, true);
-      const policy = (methods: string, ssoRequired: boolean) =>
+      const policy = (methods: string[], ssoRequired: boolean) =>
         t.gql(
-          `mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [${methods}], ssoRequired: ${ssoRequired} }) { id } }`,
+          `mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: ${JSON.stringify(methods)}, ssoRequired: ${ssoRequired} }) { id } }`,
           { id: sso.teamId },
           { token: sso.ownerToken },
         );
-      expect((await policy('sso, password', false)).errors).toBeUndefined();
+      expect((await policy(['wsfed', 'password'], false)).errors).toBeUndefined();
 
       const { context, page, problems } = await open(1280);
       await page.goto(`${t.url}/admin`);
@@ -307,7 +307,7 @@ describe('admin console (#16)', () => {
       await page.getByLabel('Password').waitFor();
       await shot(page, '1280-sign-in-sso-or-password');
 
-      expect((await policy('sso', true)).errors).toBeUndefined();
+      expect((await policy(['wsfed'], true)).errors).toBeUndefined();
       await page.getByRole('button', { name: 'Change email' }).click();
       await page.getByLabel('Work email').fill(`someone@${domain}`);
       expect(problems).toEqual([]);

@@ -70,6 +70,7 @@ const newToken = async (team: Team) =>
 
 const OPS: Record<string, Op> = {
   me: { query: '{ me { login } }', level: 'anyone' },
+  signInMethods: { query: '{ signInMethods { id } }', level: 'anyone' },
   team: {
     query: 'query($t: ID!) { team(id: $t) { id members { totalCount } groups { id } licenses { id } } }',
     level: 'member',
@@ -84,7 +85,7 @@ const OPS: Record<string, Op> = {
     vars: async () => ({ s: `n-${Math.random().toString(36).slice(2, 10)}` }),
   },
   setSignInPolicy: {
-    query: 'mutation($t: ID!) { setSignInPolicy(teamId: $t, policy: { methods: [password, sso], ssoRequired: false }) { id } }',
+    query: 'mutation($t: ID!) { setSignInPolicy(teamId: $t, policy: { methods: ["password"], ssoRequired: false }) { id } }',
     level: 'admin',
     vars: async (x) => ({ t: x.teamId }),
   },

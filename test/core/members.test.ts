@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { ADD_MEMBER, ADD_TO_GROUP, DEACTIVATE, REACTIVATE, errorCode, licenses, ok } from './helpers.js';
+import { methodsPlugin } from '../support/method-plugin.js';
 
 let t: TestRoster;
 beforeAll(async () => {
-  t = await startTestRoster();
+  // An SSO method (`corp-sso`) and another (`magic`) besides the core's `password`.
+  t = await startTestRoster({ plugins: [methodsPlugin()] });
 });
 afterAll(async () => {
   await t?.close();
@@ -69,7 +71,7 @@ describe('tenancy and identity', () => {
     await t.addMember(a.teamId, `m1@${a.slug}.example.com`);
     await ok(
       t,
-      'mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [sso], ssoRequired: true }) { signInPolicy { ssoRequired methods } } }',
+      'mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: ["corp-sso"], ssoRequired: true }) { signInPolicy { ssoRequired methods } } }',
       { id: a.teamId },
       a.ownerToken,
     );
@@ -88,11 +90,11 @@ describe('tenancy and identity', () => {
     expect(audit.team.auditEvents.edges[0]!.node.reason).toMatch(/single sign-on/);
   });
 
-  it('R3: the policy is team-wide; a team that allows only Google refuses passwords', async () => {
+  it('R3: the policy is team-wide; a team that allows only another method refuses passwords', async () => {
     const a = await t.createTeam();
     await ok(
       t,
-      'mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [google], ssoRequired: false }) { id } }',
+      'mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: ["magic"], ssoRequired: false }) { id } }',
       { id: a.teamId },
       a.ownerToken,
     );

@@ -1,6 +1,7 @@
 import type { RosterPlugin } from '@roster/plugin-sdk';
 import { capturesPlugin } from '@roster/plugin-example-captures';
 import { demoIdpPlugin } from '@roster/plugin-demo-idp';
+import { emailLinkPlugin } from '@roster/plugin-email-link';
 import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { oidcPlugin } from '@roster/plugin-oidc';
 import { samlPlugin } from '@roster/plugin-saml';
@@ -13,6 +14,7 @@ import { scimPlugin } from '@roster/plugin-scim';
 export const PLUGIN_FACTORIES: Record<string, () => RosterPlugin<unknown>> = {
   'example-captures': () => capturesPlugin() as RosterPlugin<unknown>,
   'demo-idp': () => demoIdpPlugin() as RosterPlugin<unknown>,
+  'email-link': () => emailLinkPlugin() as RosterPlugin<unknown>,
   wsfed: () => wsfedPlugin() as RosterPlugin<unknown>,
   oidc: () => oidcPlugin() as RosterPlugin<unknown>,
   saml: () => samlPlugin() as RosterPlugin<unknown>,

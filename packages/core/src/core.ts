@@ -12,6 +12,7 @@ import { FlowStore, ReplayGuard } from './services/stores.js';
 import { SecretBox } from './services/crypto.js';
 import { RowCache } from './services/row-cache.js';
 import { PasswordThrottle } from './services/throttle.js';
+import { SignInMethodRegistry } from './services/sign-in-methods.js';
 
 export interface CoreOptions {
   orm: MikroORM;
@@ -28,6 +29,8 @@ export interface CoreOptions {
    * that gives each transaction another server connection (PgBouncer in transaction mode < 1.21).
    */
   preparedStatements?: boolean;
+  /** The sign-in methods of this deployment (built from the enabled plugins); `password` is always there. */
+  signInMethods?: SignInMethodRegistry;
 }
 
 /** The composition root of the domain: every channel gets the same services. */
@@ -43,11 +46,12 @@ export function createCore(opts: CoreOptions) {
   const sessions = new SessionService({ em, read, ttlSeconds: opts.sessionTtlSeconds ?? 12 * 3600 });
   const members = new MemberService({ em, seats, sessions, hooks });
   const groups = new GroupService({ em, seats });
-  const teams = new TeamService({ em, seats, hooks });
+  const signInMethods = opts.signInMethods ?? new SignInMethodRegistry();
+  const teams = new TeamService({ em, seats, hooks, methods: signInMethods });
   const tokens = new TokenService({ em, read, cacheTtlMs: opts.tokenCacheTtlMs });
   const domains = new DomainService({ em, resolveTxt: opts.resolveTxt });
   const throttle = new PasswordThrottle({ read, secretKey: opts.secretKey });
-  const signIn = new SignInService({ em, read, members, sessions, throttle });
+  const signIn = new SignInService({ em, read, members, sessions, throttle, methods: signInMethods });
   return {
     orm: opts.orm,
     em,
@@ -61,6 +65,8 @@ export function createCore(opts: CoreOptions) {
     tokens,
     domains,
     signIn,
+    /** Declared sign-in methods (R3): what team policies may list, and which count as SSO. */
+    signInMethods,
     /** Password guessing limits (per login and source, with backstops that slow down), device cookies. */
     throttle,
     replay: new ReplayGuard(em, read),

@@ -28,6 +28,14 @@ export {
 } from './services/context.js';
 export type { Viewer } from './services/sessions.js';
 export type { AssertedIdentity, SsoSession, SignInOutcome, ProtocolRefusal, SignInAttempt, SignInRefusalCode } from './services/sign-in.js';
+export type { IdentifiedMember, SignInMember, SignInVerdict } from './services/sign-in.js';
+export {
+  SignInMethodRegistry,
+  PASSWORD_METHOD,
+  type SignInMethodDefinition,
+  type DeclaredSignInMethod,
+  type PolicyRefusal,
+} from './services/sign-in-methods.js';
 export type { VerifiedToken } from './services/tokens.js';
 export { PASSWORD_THROTTLE, type PasswordAttempt, type PasswordAttemptSource, type PasswordSignInOutcome } from './services/throttle.js';
 export { NodeCache } from './services/node-cache.js';

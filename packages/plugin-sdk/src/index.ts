@@ -22,3 +22,4 @@ export type {
   HookName,
   HookEvents,
 } from '@roster/core';
+export type { SignInMethodDefinition, IdentifiedMember, TeamRef, SignInMember, SignInVerdict, MemberSignInApi } from './sign-in-methods.js';

@@ -11,6 +11,7 @@ import type {
 } from '@roster/core';
 import type { OutboundSettings } from './sso/outbound.js';
 import type { PluginCore } from './contract/services.js';
+import type { IdentifiedMember, MemberSignInApi, SignInMethodDefinition } from './sign-in-methods.js';
 
 /** Server settings a plugin may read. */
 export interface RosterConfig {
@@ -47,9 +48,12 @@ export interface AdvertisedEntry {
   path: string;
 }
 
-export interface SignInApi {
-  /** Hand over a verified identity; the core applies policy (R3), inactive (R7), JIT, links and audits. */
-  complete(identity: AssertedIdentity): Promise<SignInOutcome>;
+export interface SignInApi extends MemberSignInApi {
+  /**
+   * Hand over a verified identity, or a member the plugin identified itself (`{ memberId, method }`);
+   * the core applies policy (R3), inactive (R7), JIT, links and audits.
+   */
+  complete(identity: AssertedIdentity | IdentifiedMember): Promise<SignInOutcome>;
   /** Record a response the plugin refused (bad signature, audience…) as a sign-in trace (R19). */
   refuse(refusal: ProtocolRefusal): Promise<void>;
   /** The last attempts on a connection, newest first. */
@@ -118,6 +122,8 @@ export interface RosterPlugin<O = unknown> {
   entities?: ClassRef[];
   /** Forward-only SQL migrations, named `<plugin>/<nnnn>-<what>`. */
   migrations?: Migration[];
+  /** Sign-in methods the plugin implements; team policies list them by id (checked at boot: unique, well-formed). */
+  signInMethods?: SignInMethodDefinition[];
   /** type-graphql resolver classes; instances come from `ctx.addResolver`, or are built with `new`. */
   resolvers?: ClassRef[];
   setup?(ctx: PluginContext<O>): void | Promise<void>;

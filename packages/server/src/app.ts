@@ -19,6 +19,7 @@ import { healthRoutes } from './health.js';
 import { reportHookFailures } from './hooks.js';
 import { createJobs } from './jobs.js';
 import { setupPlugins } from './plugin-context.js';
+import { signInMethodRegistry } from './sign-in-methods.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -103,6 +104,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       { plugin: plugin.name, version: plugin.version, host: plugin.host, from: opts.pluginSources?.[plugin.name] },
       `plugin ${plugin.name} ${plugin.version}`,
     );
+  const signInMethods = signInMethodRegistry(loaded);
   const { url, poolMax, embedded } = await openDatabase(cfg, opts.embeddedDump);
   const migrations = allMigrations(loaded);
   if (opts.migrate || embedded) {
@@ -123,6 +125,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     rowCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     preparedStatements: cfg.dbPreparedStatements,
+    signInMethods,
   });
 
   if (!opts.migrate && !embedded) await warnIfPending(app, core, migrations);

@@ -80,12 +80,15 @@ export async function setupPlugins(loaded: LoadedPlugin[], deps: PluginHostDeps)
         advertise: (entry) => frontDoor.advertise(plugin.name, entry),
       },
       signIn: {
-        complete: (identity) => core.signIn.complete(identity),
+        complete: (identity) => ('memberId' in identity ? core.signIn.completeMember(identity) : core.signIn.complete(identity)),
+        canSignIn: (member, method) => core.signIn.canSignIn(member, method),
+        findMember: (query) => core.signIn.findMember(query),
         refuse: (r) => core.signIn.refuse(r),
         attempts: (teamId, connectionId, limit) => core.signIn.attempts(teamId, connectionId, limit),
         startSession: (reply, token) => setSessionCookie(reply, cfg, token),
       },
       sso,
+      db: { query: (sql, params) => core.read(sql, params) },
       every: (name, intervalMs, task) => jobs.every(`${plugin.name}:${name}`, intervalMs, task),
       addResolver: (instance) => void instances.set(instance.constructor as ClassRef, instance),
       // Tagged with the plugin, so a failing hook is logged and counted under its name (hooks.ts).

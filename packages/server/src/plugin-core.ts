@@ -81,6 +81,10 @@ export function createPluginCore(core: Core): PluginCore {
       set: (table, id, value, ticket) => core.rows.set(table, id, value, ticket),
       changedRow: (table, id) => core.rows.changedRow(table, id),
     },
+    signInMethods: {
+      get: (id) => core.signInMethods.get(id),
+      policyRefusal: (policy, methodId) => core.signInMethods.policyRefusal({ ...policy, methods: [...policy.methods] }, methodId),
+    },
   } satisfies PluginCore);
 }
 

@@ -12,7 +12,7 @@ import { GOOGLE_CONNECTION_ID, type OidcService } from './service.js';
 export interface SignInOptionsAnswer {
   /** The email's domain, lower-cased. */
   domain: string;
-  /** Methods the person may use, in the team's order. */
+  /** What the sign-in page offers: `password`, `google`, `sso` (the team's connections). */
   methods: SignInMethod[];
   ssoRequired: boolean;
   /** The team's first SSO entry point when the domain is verified and SSO is allowed. */
@@ -64,14 +64,21 @@ export async function signInOptions(service: OidcService, emailInput: unknown, r
   }
 
   const policy = team.signInPolicy;
-  const ssoAllowed = policy.ssoRequired || policy.methods.includes('sso');
+  // R3 per method id, decided by the core (listed, and not turned off by "SSO required"); an
+  // entry point is offered when its protocol's method is allowed.
+  const allowed = (method: string) => core.signInMethods.policyRefusal(policy, method) === null;
+  const ssoAllowed = policy.methods.some((m) => core.signInMethods.get(m)?.sso && allowed(m));
   const entryPoints: SsoEntryPoint[] = ssoAllowed ? await teamEntryPoints(service, team.id) : [];
-  const connections = entryPoints.map((e) => ({ ...e, loginUrl: withHints(e.loginUrl, email, returnTo) }));
+  const connections = entryPoints
+    .filter((e) => !core.signInMethods.get(e.protocol) || allowed(e.protocol))
+    .map((e) => ({ ...e, loginUrl: withHints(e.loginUrl, email, returnTo) }));
   const methods: SignInMethod[] = policy.ssoRequired
     ? ['sso']
-    : policy.methods.filter(
-        (m): m is SignInMethod => m === 'password' || (m === 'google' && google !== null) || (m === 'sso' && connections.length > 0),
-      );
+    : [
+        ...(allowed('password') ? ['password'] : []),
+        ...(allowed('google') && google !== null ? ['google'] : []),
+        ...(connections.length > 0 ? ['sso'] : []),
+      ];
   return {
     domain,
     methods,

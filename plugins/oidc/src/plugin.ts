@@ -21,6 +21,11 @@ export function oidcPlugin(options: OidcPluginOptions = {}) {
     parseOptions: (raw) => parseOptions(raw, options),
     entities: [OidcConnectionRecord],
     migrations: OIDC_MIGRATIONS,
+    signInMethods: [
+      { id: 'oidc', label: 'OpenID Connect', sso: true, allowedByDefault: true },
+      // The platform-level "Sign in with Google": anyone's Google account, not the team's IdP.
+      { id: 'google', label: 'Google', sso: false, allowedByDefault: true },
+    ],
     setup(ctx) {
       // One discovery/JWKS cache per node, shared by every connection of every team. Every request
       // to a provider (discovery, JWKS, token, userinfo) goes through the SSO toolkit's outbound

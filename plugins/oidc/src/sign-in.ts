@@ -208,7 +208,7 @@ export class OidcSignIn {
       teamId,
       connectionId,
       protocol,
-      method: google ? 'google' : 'sso',
+      method: google ? 'google' : 'oidc',
       subject: identity.subject,
       email: identity.email,
       givenName: identity.givenName,

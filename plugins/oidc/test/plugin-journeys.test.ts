@@ -452,7 +452,7 @@ describe('Google sign-in (platform connection)', () => {
     expect(ok.location).toBe('/welcome');
     expect(await me(ok.session)).toBe(lee.email);
 
-    await setPolicy(team, ['sso'], true);
+    await setPolicy(team, ['oidc'], true);
     const blocked = await browserSignIn(t.url, publicUrl, 'google', { loginHint: lee.email });
     expect(blocked.status).toBe(403);
     expect(blocked.body).toMatchObject({ error: 'SSO_REQUIRED' });
@@ -526,7 +526,7 @@ describe('R4: home-realm discovery', () => {
     expect(await me(run.session)).toBe(pat.email);
 
     // SSO required: only SSO is offered.
-    await setPolicy(team, ['sso'], true);
+    await setPolicy(team, ['oidc'], true);
     const required = await ask(pat.email);
     expect(required).toMatchObject({ methods: ['sso'], ssoRequired: true, googleUrl: null });
     expect(required.redirectUrl).toContain(`/oidc/${id}/login`);

@@ -38,6 +38,7 @@ export function samlPlugin(options: SamlPluginInput = {}): SamlPlugin {
     parseOptions: (raw) => parseSamlOptions(raw, options),
     entities: [SamlConnectionEntity],
     migrations: samlMigrations,
+    signInMethods: [{ id: 'saml', label: 'SAML 2.0', sso: true, allowedByDefault: true }],
     setup(ctx) {
       const connections = new SamlConnections({ core: ctx.core, config: ctx.config, options: ctx.options, logger: ctx.logger });
       const signIn = new SamlSignIn(connections, { core: ctx.core, config: ctx.config, options: ctx.options, signIn: ctx.signIn });

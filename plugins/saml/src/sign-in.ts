@@ -182,7 +182,7 @@ export class SamlSignIn {
       teamId: conn.teamId,
       connectionId: conn.id,
       protocol: 'saml',
-      method: 'sso',
+      method: 'saml',
       subject: identity.nameId,
       email: identity.email,
       givenName: identity.givenName,

@@ -278,7 +278,7 @@ describe("team policy is the core's (R3, R7)", () => {
     const conn = await createConnection(node.t, t3);
     await node.t.addMember(t3.teamId, 'fay.sso@example.com');
     const policy = await node.t.gql(
-      `mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: [sso], ssoRequired: true }) { id } }`,
+      `mutation($id: ID!) { setSignInPolicy(teamId: $id, policy: { methods: ["saml"], ssoRequired: true }) { id } }`,
       { id: t3.teamId },
       { token: t3.ownerToken },
     );

@@ -27,6 +27,7 @@ export function wsfedPlugin(options: WsFedPluginInput = {}): WsFedPlugin {
     parseOptions: (raw) => parseWsFedOptions(raw, options),
     entities: [WsFedConnectionEntity],
     migrations: wsfedMigrations,
+    signInMethods: [{ id: 'wsfed', label: 'WS-Federation', sso: true, allowedByDefault: true }],
     setup(ctx) {
       const svc = new WsFedConnections({ core: ctx.core, config: ctx.config, options: ctx.options, logger: ctx.logger });
       services.add(svc);

@@ -137,7 +137,7 @@ export class WsFedSignIn {
       teamId: conn.teamId,
       connectionId: conn.id,
       protocol: 'wsfed',
-      method: 'sso',
+      method: 'wsfed',
       subject: id.nameId,
       email: id.email ?? null,
       givenName: id.givenName ?? null,

@@ -136,7 +136,7 @@ describe('sign-in journeys ending in a GraphQL session', () => {
     await t.addMember(team.teamId, alice.email);
     await ok(
       t,
-      'mutation($t: ID!) { setSignInPolicy(teamId: $t, policy: { methods: [sso], ssoRequired: true }) { id } }',
+      'mutation($t: ID!) { setSignInPolicy(teamId: $t, policy: { methods: ["wsfed"], ssoRequired: true }) { id } }',
       { t: team.teamId },
       team.ownerToken,
     );

@@ -1,18 +1,20 @@
 import { Entity, PrimaryKey, Property, OptionalProps } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 
-export type SignInMethod = 'password' | 'google' | 'sso';
+/** The id of a declared sign-in method (`password`, `saml`, `oidc`, `google`, `wsfed`, a plugin's own…). */
+export type SignInMethod = string;
 
 /** R3: one policy for the whole team, never per member. */
 export interface SignInPolicy {
-  /** Methods members may use. With `ssoRequired`, only `sso` is honoured. */
+  /** Ids of the methods members may use. With `ssoRequired`, only the SSO ones among them are honoured. */
   methods: SignInMethod[];
   ssoRequired: boolean;
   /** Create a member on first SSO sign-in when the person is not provisioned yet. */
   jitProvisioning: boolean;
 }
 
-export const DEFAULT_SIGN_IN_POLICY: SignInPolicy = { methods: ['password', 'google', 'sso'], ssoRequired: false, jitProvisioning: false };
+/** A team made without a registry at hand; `TeamService.create` gives every declared `allowedByDefault` method. */
+export const DEFAULT_SIGN_IN_POLICY: SignInPolicy = { methods: ['password'], ssoRequired: false, jitProvisioning: false };
 
 @Entity({ tableName: 'team' })
 export class Team {

@@ -9,11 +9,12 @@ import {
   MemberConnection,
   MembersFilter,
   MemberType,
+  SignInMethodInfoType,
   SignInPolicyInput,
   TeamType,
   ViewerType,
 } from './types.js';
-import { Group, Team, type SignInMethod } from '../entities/index.js';
+import { Group, Team } from '../entities/index.js';
 import { TXT_PREFIX } from '../services/domains.js';
 
 @ArgsType()
@@ -65,6 +66,15 @@ export class TeamResolver {
     requirePlatformAdmin(ctx);
     const rows = await ctx.core.em().find(Team, {}, { orderBy: { createdAt: 'asc' }, limit: 1000 });
     return rows.map(toTeam);
+  }
+
+  @Query(() => [SignInMethodInfoType], {
+    description: 'The sign-in methods this server knows (the core’s and its plugins’): what a team’s sign-in policy may list.',
+  })
+  signInMethods(@Ctx() ctx: GqlContext): SignInMethodInfoType[] {
+    return ctx.core.signInMethods
+      .list()
+      .map((m) => Object.assign(new SignInMethodInfoType(), { id: m.id, label: m.label, sso: m.sso, declaredBy: m.declaredBy }));
   }
 
   @Query(() => MemberType, { nullable: true })
@@ -139,11 +149,10 @@ export class TeamResolver {
     @Ctx() ctx: GqlContext,
   ): Promise<TeamType> {
     requireTeamAdmin(ctx, teamId);
-    const methods = policy.methods as unknown as SignInMethod[];
     return toTeam(
       await ctx.core.teams.setSignInPolicy(
         teamId,
-        { methods, ssoRequired: policy.ssoRequired, jitProvisioning: policy.jitProvisioning },
+        { methods: policy.methods, ssoRequired: policy.ssoRequired, jitProvisioning: policy.jitProvisioning },
         actorOf(ctx),
       ),
     );

@@ -29,12 +29,25 @@ registerEnumType(LicenseStateEnum, {
   description:
     'PENDING_SEAT: requested through a license group but no seat is free yet; granted automatically, oldest request first, when one frees.',
 });
-registerEnumType(SignInMethodEnum, { name: 'SignInMethod' });
+registerEnumType(SignInMethodEnum, {
+  name: 'SignInMethod',
+  description:
+    'What a sign-in page offers a person (home-realm discovery): a password, Google, or the team’s SSO connections. Team policies list method ids instead (`signInMethods`).',
+});
+
+@ObjectType('SignInMethodInfo', { description: 'A sign-in method this server knows, declared by the core or by a plugin.' })
+export class SignInMethodInfoType {
+  @Field(() => String, { description: 'The id team policies list: `password`, `saml`, `oidc`, `google`, `wsfed`, a plugin’s own.' })
+  id!: string;
+  @Field(() => String) label!: string;
+  @Field(() => Boolean, { description: 'Counts as single sign-on: stays allowed when a team requires SSO.' }) sso!: boolean;
+  @Field(() => String, { description: '`core`, or the plugin that declared it.' }) declaredBy!: string;
+}
 
 @ObjectType('SignInPolicy', { description: 'How members of the team may sign in: one policy for every member.' })
 export class SignInPolicyType {
-  @Field(() => [SignInMethodEnum]) methods!: SignInMethodEnum[];
-  @Field(() => Boolean) ssoRequired!: boolean;
+  @Field(() => [String], { description: 'Ids of the allowed sign-in methods (see `signInMethods`).' }) methods!: string[];
+  @Field(() => Boolean, { description: 'Turns off every method that is not SSO, whoever defined it.' }) ssoRequired!: boolean;
   @Field(() => Boolean, { description: 'Create members on first SSO sign-in.' }) jitProvisioning!: boolean;
 }
 
@@ -220,7 +233,10 @@ export class MembersFilter {
 
 @InputType()
 export class SignInPolicyInput {
-  @Field(() => [SignInMethodEnum]) methods!: SignInMethodEnum[];
+  @Field(() => [String], {
+    description: 'Ids of the allowed sign-in methods; an id this server does not know is refused (SIGN_IN_METHOD_UNKNOWN).',
+  })
+  methods!: string[];
   @Field(() => Boolean) ssoRequired!: boolean;
   @Field(() => Boolean, { defaultValue: false }) jitProvisioning!: boolean;
 }

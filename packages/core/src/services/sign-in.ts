@@ -7,6 +7,7 @@ import { verifyPassword } from './crypto.js';
 import type { MemberService } from './members.js';
 import type { SessionService } from './sessions.js';
 import type { PasswordAttempt, PasswordSignInOutcome, PasswordThrottle } from './throttle.js';
+import type { SignInMethodRegistry } from './sign-in-methods.js';
 
 /** What a protocol plugin asserts after it has verified a response. */
 export interface AssertedIdentity {
@@ -15,8 +16,11 @@ export interface AssertedIdentity {
   connectionId: string;
   /** Audit channel: 'saml' | 'oidc' | 'wsfed' | 'google' … */
   protocol: string;
-  /** Which team policy method (R3) this sign-in uses. */
-  method: 'sso' | 'google';
+  /**
+   * Id of the declared sign-in method (R3) this sign-in uses: `saml`, `oidc`, `wsfed`, `google`,
+   * or a plugin's own. Whether it counts as SSO comes from its declaration.
+   */
+  method: string;
   subject: string;
   email?: string | null;
   givenName?: string | null;
@@ -44,9 +48,34 @@ export interface SsoSession {
   sessionIndex?: string | null;
 }
 
+/** A member a plugin has identified itself (an email link, a passkey…), handed to `completeMember`. */
+export interface IdentifiedMember {
+  /** The membership id, e.g. from `findMember`. */
+  memberId: string;
+  /** Id of the declared sign-in method. */
+  method: string;
+  /** What the audit trace and the session name as the connection; defaults to the method id. */
+  connectionId?: string;
+  requestId?: string;
+}
+
+/** A member as sign-in plugins see them. */
+export interface SignInMember {
+  memberId: string;
+  teamId: string;
+  userId: string;
+  userName: string;
+  /** The address on record (the login when it is an email and none was stored). */
+  email: string | null;
+  active: boolean;
+}
+
+export type SignInVerdict = { ok: true } | { ok: false; code: SignInRefusalCode; reason: string };
+
 export type SignInRefusalCode =
   | 'SSO_REQUIRED'
   | 'SIGN_IN_METHOD_NOT_ALLOWED'
+  | 'SIGN_IN_METHOD_UNKNOWN'
   | 'MEMBER_INACTIVE'
   | 'NOT_PROVISIONED'
   | 'USER_IN_OTHER_TEAM'
@@ -70,6 +99,11 @@ export interface ProtocolRefusal {
   step: string;
   reason: string;
   requestId?: string;
+  /** A stable code for the refusal (`EMAIL_LINK_EXPIRED`…), kept in the audit event's data. */
+  code?: string;
+  /** Who was refused, when the plugin knows (an email typed, a member it found). */
+  email?: string | null;
+  memberId?: string | null;
 }
 
 export interface SignInAttempt {
@@ -99,6 +133,17 @@ interface LookupRow extends Partial<MemberRow> {
   domain_team_id: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A member with what sign-in decides on: state, team policy, the address on record. */
+interface MemberLookupRow extends MemberRow {
+  email: string | null;
+  sign_in_policy: SignInPolicy;
+}
+const MEMBER_SELECT = `select m.id as membership_id, m.team_id, m.user_id, m.status, m.user_name, t.sign_in_policy,
+    coalesce(u.email, case when u.login like '%@%' then u.login end) as email
+  from membership m join "user" u on u.id = m.user_id join team t on t.id = m.team_id`;
+
 const AUDIT_INSERT = `${AUDIT_INSERT_COLUMNS} select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb`;
 
 /**
@@ -108,7 +153,14 @@ const AUDIT_INSERT = `${AUDIT_INSERT_COLUMNS} select ?, ?, ?, ?, ?, ?, ?, ?, ?, 
  */
 export class SignInService {
   constructor(
-    private readonly deps: { em: () => Em; read: ReadFn; members: MemberService; sessions: SessionService; throttle: PasswordThrottle },
+    private readonly deps: {
+      em: () => Em;
+      read: ReadFn;
+      members: MemberService;
+      sessions: SessionService;
+      throttle: PasswordThrottle;
+      methods: SignInMethodRegistry;
+    },
   ) {}
 
   async complete(id: AssertedIdentity): Promise<SignInOutcome> {
@@ -146,17 +198,15 @@ export class SignInService {
     const policy = row.sign_in_policy;
     if (!teamId || !policy) return refuse('NOT_PROVISIONED', `No team member matches ${email ?? id.subject}.`, null);
 
-    if (id.method === 'google' && policy.ssoRequired)
-      return refuse('SSO_REQUIRED', 'The team requires single sign-on; Google sign-in is disabled.', teamId);
-    if (!policy.methods.includes(id.method) && !(id.method === 'sso' && policy.ssoRequired)) {
-      return refuse('SIGN_IN_METHOD_NOT_ALLOWED', `The team does not allow "${id.method}" sign-in.`, teamId);
-    }
+    const refusal = this.deps.methods.policyRefusal(policy, id.method);
+    if (refusal) return refuse(refusal.code, refusal.reason, teamId);
+    const sso = this.deps.methods.get(id.method)!.sso;
 
     let found: Omit<MemberRow, 'team_id'>;
     if (member) {
       found = { membership_id: member.membership_id!, user_id: member.user_id!, status: member.status!, user_name: member.user_name! };
     } else {
-      if (!policy.jitProvisioning || !email || id.method !== 'sso')
+      if (!policy.jitProvisioning || !email || !sso)
         return refuse(
           'NOT_PROVISIONED',
           `${email ?? id.subject} is not a member of the team and just-in-time provisioning is off.`,
@@ -202,7 +252,7 @@ export class SignInService {
           found.membership_id,
           id.connectionId,
           id.subject,
-          id.method === 'sso',
+          sso,
           tokenHash,
           found.user_id,
           teamId,
@@ -224,6 +274,97 @@ export class SignInService {
       throw e;
     }
     return { ok: true, token, userId: found.user_id, membershipId: found.membership_id, teamId };
+  }
+
+  /**
+   * Signs in a member the plugin identified itself (it proved control of the address, a key…):
+   * the same policy (R3) and inactive rule (R7) as every other door, then one statement opens
+   * the session and writes the audit event. A refusal is audited with its code (R19).
+   */
+  async completeMember(m: IdentifiedMember): Promise<SignInOutcome> {
+    const connectionId = m.connectionId ?? m.method;
+    const row = await this.memberRow(m.memberId);
+    const actor: Actor = { type: 'user', channel: m.method, id: row?.membership_id, label: row?.user_name, requestId: m.requestId };
+    const trace = { connectionId, email: row?.email ?? null, method: m.method };
+    const refuse = async (code: SignInRefusalCode, reason: string): Promise<SignInOutcome> => {
+      await this.insertAudit(
+        auditEvent(actor, {
+          teamId: row?.team_id ?? null,
+          action: 'signin.refused',
+          outcome: 'failure',
+          reason,
+          target: row ? { type: 'member', id: row.membership_id } : undefined,
+          data: { ...trace, step: 'policy', code },
+        }),
+      );
+      return { ok: false, code, reason };
+    };
+    const verdict = this.verdict(row, m.method);
+    if (!verdict.ok) return refuse(verdict.code, verdict.reason);
+    const found = row!;
+    const { token, tokenHash, expiresAt } = this.deps.sessions.issue();
+    const ev = auditEvent(actor, {
+      teamId: found.team_id,
+      action: 'signin.succeeded',
+      target: { type: 'member', id: found.membership_id },
+      data: { ...trace, step: 'done' },
+    });
+    await this.deps.read(
+      `with s as (
+         insert into session (id, token_hash, user_id, team_id, membership_id, method, connection_id, expires_at)
+         values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?)
+       )
+       ${AUDIT_INSERT}`,
+      [tokenHash, found.user_id, found.team_id, found.membership_id, m.method, connectionId, expiresAt, ...auditParams(ev)],
+      { prepare: true },
+    );
+    return { ok: true, token, userId: found.user_id, membershipId: found.membership_id, teamId: found.team_id };
+  }
+
+  /**
+   * May this member sign in with this method now? The team's policy (R3: listed, not turned off
+   * by "SSO required") and the member's state (R7). A question only: nothing is audited; the
+   * plugin records its refusal (`refuse`) or `completeMember` does.
+   */
+  async canSignIn(member: { memberId: string }, method: string): Promise<SignInVerdict> {
+    return this.verdict(await this.memberRow(member.memberId), method);
+  }
+
+  /** The member of a team whose login is this email (normalised like every sign-in), or null. */
+  async findMember(query: { team: { id: string } | { slug: string }; email: string }): Promise<SignInMember | null> {
+    const byId = 'id' in query.team;
+    const teamKey = byId ? (query.team as { id: string }).id : (query.team as { slug: string }).slug;
+    if (typeof teamKey !== 'string' || typeof query.email !== 'string' || (byId && !UUID.test(teamKey))) return null;
+    const rows = await this.deps.read<MemberLookupRow>(
+      `${MEMBER_SELECT} where u.login = ? and ${byId ? 't.id = ?::uuid' : 'lower(t.slug) = lower(?)'}`,
+      [normaliseLogin(query.email), teamKey],
+      { prepare: true },
+    );
+    const r = rows[0];
+    return r
+      ? {
+          memberId: r.membership_id,
+          teamId: r.team_id,
+          userId: r.user_id,
+          userName: r.user_name,
+          email: r.email,
+          active: r.status === 'active',
+        }
+      : null;
+  }
+
+  private verdict(row: MemberLookupRow | null, method: string): SignInVerdict {
+    if (!row) return { ok: false, code: 'NOT_PROVISIONED', reason: 'No such team member.' };
+    const refusal = this.deps.methods.policyRefusal(row.sign_in_policy, method);
+    if (refusal) return { ok: false, ...refusal };
+    if (row.status !== 'active') return { ok: false, code: 'MEMBER_INACTIVE', reason: `${row.user_name} is inactive in the team.` };
+    return { ok: true };
+  }
+
+  private async memberRow(memberId: string): Promise<MemberLookupRow | null> {
+    if (typeof memberId !== 'string' || !UUID.test(memberId)) return null;
+    const rows = await this.deps.read<MemberLookupRow>(`${MEMBER_SELECT} where m.id = ?::uuid`, [memberId], { prepare: true });
+    return rows[0] ?? null;
   }
 
   private async lookup(teamId: string | null, connectionId: string, subject: string, email: string | null): Promise<LookupRow> {
@@ -267,7 +408,13 @@ export class SignInService {
         action: 'signin.refused',
         outcome: 'failure',
         reason: r.reason,
-        data: { connectionId: r.connectionId, step: r.step },
+        target: r.memberId ? { type: 'member', id: r.memberId } : undefined,
+        data: {
+          connectionId: r.connectionId,
+          step: r.step,
+          ...(r.code ? { code: r.code } : {}),
+          ...(r.email ? { email: r.email } : {}),
+        },
       }),
     );
   }
@@ -329,9 +476,8 @@ export class SignInService {
     // The password was right: whatever follows, this attempt was no guess.
     await this.deps.throttle.release(slot);
     if (membership) {
-      const policy = membership.team.getEntity().signInPolicy;
-      if (policy.ssoRequired) return refuse('SSO_REQUIRED', 'The team requires single sign-on.');
-      if (!policy.methods.includes('password')) return refuse('SIGN_IN_METHOD_NOT_ALLOWED', 'The team does not allow password sign-in.');
+      const refusal = this.deps.methods.policyRefusal(membership.team.getEntity().signInPolicy, 'password');
+      if (refusal) return refuse(refusal.code, refusal.reason);
       if (membership.status !== 'active') return refuse('MEMBER_INACTIVE', 'The member is inactive.');
     } else if (!user.platformAdmin) {
       return refuse('NOT_PROVISIONED', 'Not a member of any team.');

@@ -1,14 +1,14 @@
-import { DEFAULT_LICENSE_TYPES, Group, LicenseType, Team, type SignInPolicy, type SignInMethod } from '../entities/index.js';
+import { DEFAULT_LICENSE_TYPES, Group, LicenseType, Team, type SignInPolicy } from '../entities/index.js';
 import { fail, uniqueViolation } from '../errors.js';
 import { audit } from './audit.js';
 import type { Actor, Em, HookBus } from './context.js';
 import type { SeatEngine } from './seats.js';
+import type { SignInMethodRegistry } from './sign-in-methods.js';
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
-const METHODS: readonly SignInMethod[] = ['password', 'google', 'sso'];
 
 export class TeamService {
-  constructor(private readonly deps: { em: () => Em; seats: SeatEngine; hooks: HookBus }) {}
+  constructor(private readonly deps: { em: () => Em; seats: SeatEngine; hooks: HookBus; methods: SignInMethodRegistry }) {}
 
   /** A new team gets LivePreso's three license types, each with its app group (R11, R15). */
   async create(input: { slug: string; name: string; seats?: Partial<Record<string, number>> }, actor: Actor): Promise<Team> {
@@ -18,7 +18,8 @@ export class TeamService {
     let team: Team;
     try {
       team = await this.deps.em().transactional(async (em) => {
-        const t = em.create(Team, { slug, name: input.name.trim() });
+        const signInPolicy: SignInPolicy = { methods: this.deps.methods.defaultIds(), ssoRequired: false, jitProvisioning: false };
+        const t = em.create(Team, { slug, name: input.name.trim(), signInPolicy });
         for (const lt of DEFAULT_LICENSE_TYPES) {
           const type = em.create(LicenseType, {
             team: t,
@@ -52,12 +53,29 @@ export class TeamService {
     return row ? em.findOne(Team, { id: row.id }) : null;
   }
 
-  /** R3: one policy for every member at once. */
+  /**
+   * R3: one policy for every member at once. Methods are ids declared on this server (unknown
+   * ones are refused, `SIGN_IN_METHOD_UNKNOWN`). The policy must leave a way in: at least one
+   * method, and with "SSO required" at least one SSO method, or nobody (admins included) could
+   * sign in to change it back.
+   */
   async setSignInPolicy(teamId: string, policy: SignInPolicy, actor: Actor): Promise<Team> {
     const methods = [...new Set(policy.methods)];
-    if (methods.some((m) => !METHODS.includes(m))) fail('BAD_USER_INPUT', `methods must be among ${METHODS.join(', ')}`);
-    if (policy.ssoRequired && !methods.includes('sso')) methods.push('sso');
+    const unknown = methods.filter((m) => !this.deps.methods.get(m));
+    if (unknown.length > 0) {
+      const known = this.deps.methods.list().map((m) => m.id);
+      fail(
+        'SIGN_IN_METHOD_UNKNOWN',
+        `Unknown sign-in method ${unknown.map((m) => `"${m}"`).join(', ')}; this server knows ${known.join(', ')}.`,
+        {
+          unknown,
+          known,
+        },
+      );
+    }
     if (methods.length === 0) fail('BAD_USER_INPUT', 'At least one sign-in method must stay allowed.');
+    if (policy.ssoRequired && !methods.some((m) => this.deps.methods.get(m)!.sso))
+      fail('BAD_USER_INPUT', 'SSO required turns off every non-SSO method: allow at least one SSO method, or nobody could sign in.');
     return this.deps.em().transactional(async (em) => {
       const t = await this.get(teamId, em);
       const before = t.signInPolicy;

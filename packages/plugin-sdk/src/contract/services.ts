@@ -10,8 +10,10 @@ import type {
   SsoHandle,
   SyncMemberInput,
   TeamRecord,
+  TeamSignInPolicy,
   VerifiedApiToken,
 } from './types.js';
+import type { SignInMethodDefinition } from '../sign-in-methods.js';
 
 /**
  * A MikroORM unit of work on the host's database (`@mikro-orm/postgresql`, a peer dependency).
@@ -180,6 +182,14 @@ export interface ConfigCache {
 }
 
 /** Everything of the host's domain a plugin may use: `ctx.core`. */
+/** The sign-in methods this deployment knows (R3), fixed at boot; each enabled plugin's are declared on its definition. */
+export interface SignInMethodsApi {
+  /** A declared method, with who declared it (`core` or a plugin name), or null. */
+  get(id: string): (SignInMethodDefinition & { declaredBy: string }) | null;
+  /** Why `policy` keeps members out of `methodId` (a stable code and words), or null when it lets them in. */
+  policyRefusal(policy: TeamSignInPolicy, methodId: string): { code: string; reason: string } | null;
+}
+
 export interface PluginCore {
   readonly db: PluginDatabase;
   readonly audit: AuditLog;
@@ -193,4 +203,5 @@ export interface PluginCore {
   readonly replay: ReplayCache;
   readonly secrets: Secrets;
   readonly rows: ConfigCache;
+  readonly signInMethods: SignInMethodsApi;
 }
