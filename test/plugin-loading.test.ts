@@ -30,8 +30,8 @@ export default function acmeHello() {
     setup(ctx) {
       ctx.http.register(async (app) => {
         app.get('/hi', async () => {
-          await ctx.core.read('insert into acme_hello_hit default values');
-          const [row] = await ctx.core.read('select count(*)::int as n from acme_hello_hit');
+          await ctx.core.db.read('insert into acme_hello_hit default values');
+          const [row] = await ctx.core.db.read('select count(*)::int as n from acme_hello_hit');
           return { greeting: ctx.options.greeting, times: ctx.options.times, hits: row.n };
         });
       });

@@ -88,7 +88,6 @@ export async function setupPlugins(loaded: LoadedPlugin[], deps: PluginHostDeps)
         startSession: (reply, token) => setSessionCookie(reply, cfg, token),
       },
       sso,
-      db: { query: (sql, params) => core.read(sql, params) },
       every: (name, intervalMs, task) => jobs.every(`${plugin.name}:${name}`, intervalMs, task),
       addResolver: (instance) => void instances.set(instance.constructor as ClassRef, instance),
       // Tagged with the plugin, so a failing hook is logged and counted under its name (hooks.ts).

@@ -40,14 +40,14 @@ export class LinkStore {
    */
   async consume(token: string): Promise<ConsumeResult> {
     const hash = hashLinkToken(token);
-    const [row] = await this.db.query<{ team_id: string; membership_id: string; return_to: string | null }>(
+    const [row] = await this.db.read<{ team_id: string; membership_id: string; return_to: string | null }>(
       `update email_link_token set used_at = now()
        where token_hash = ? and used_at is null and expires_at > now()
        returning team_id, membership_id, return_to`,
       [hash],
     );
     if (row) return { ok: true, teamId: row.team_id, memberId: row.membership_id, returnTo: row.return_to };
-    const [spent] = await this.db.query<{ team_id: string; membership_id: string; used: boolean }>(
+    const [spent] = await this.db.read<{ team_id: string; membership_id: string; used: boolean }>(
       'select team_id, membership_id, used_at is not null as used from email_link_token where token_hash = ?',
       [hash],
     );
