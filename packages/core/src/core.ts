@@ -12,6 +12,7 @@ import { FlowStore, ReplayGuard } from './services/stores.js';
 import { SecretBox } from './services/crypto.js';
 import { RowCache } from './services/row-cache.js';
 import { PasswordThrottle } from './services/throttle.js';
+import { EventLog } from './services/events.js';
 
 export interface CoreOptions {
   orm: MikroORM;
@@ -28,6 +29,11 @@ export interface CoreOptions {
    * that gives each transaction another server connection (PgBouncer in transaction mode < 1.21).
    */
   preparedStatements?: boolean;
+  /**
+   * Whether changes write their events (default on). Off only in the outbox benchmark, which
+   * measures the log's cost against the same build without it (ROSTER_EVENTS=off, bench-only).
+   */
+  events?: boolean;
 }
 
 /** The composition root of the domain: every channel gets the same services. */
@@ -39,6 +45,7 @@ export function createCore(opts: CoreOptions) {
   const read: ReadFn = <T = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], o: BoundOptions = {}): Promise<T[]> =>
     runBound<T>(knex, undefined, sql, params, o);
   const hooks = new HookBus();
+  const events = new EventLog({ read, enabled: opts.events !== false });
   const seats = new SeatEngine();
   const sessions = new SessionService({ em, read, ttlSeconds: opts.sessionTtlSeconds ?? 12 * 3600 });
   const members = new MemberService({ em, seats, sessions, hooks });
@@ -53,6 +60,8 @@ export function createCore(opts: CoreOptions) {
     em,
     read,
     hooks,
+    /** The event log (outbox): services publish in the transaction of the change; the API lists it. */
+    events,
     seats,
     sessions,
     members,

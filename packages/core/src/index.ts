@@ -36,4 +36,18 @@ export type { ProvisionInput, UpdateInput, ProfileInput } from './services/membe
 export type { TxtResolver } from './services/domains.js';
 export { hashPassword, verifyPassword, newSecret, hashToken, SecretBox } from './services/crypto.js';
 export { audit, auditEvent } from './services/audit.js';
+export {
+  EventLog,
+  eventCte,
+  eventParams,
+  actorJson,
+  PLATFORM_SCOPE,
+  EVENTS_PAGE_DEFAULT,
+  EVENTS_PAGE_MAX,
+  type EventInput,
+  type LoggedEvent,
+  type EventActor,
+  type EventPage,
+  type ListEventsInput,
+} from './services/events.js';
 export * from './graphql/index.js';

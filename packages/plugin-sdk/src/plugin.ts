@@ -93,6 +93,8 @@ export interface PluginContext<O> {
    */
   every(name: string, intervalMs: number, task: () => Promise<unknown>): void;
   on<K extends HookName>(hook: K, handler: (event: HookEvents[K]) => void | Promise<void>): void;
+  /** The event log: publish the plugin's own event types in the transaction of the change (events.ts). */
+  readonly events: import('./events.js').PluginEvents;
   /** The signed-in viewer of a request (session cookie or bearer API token), or null. */
   viewerOf(request: FastifyRequest): Promise<Viewer | null>;
 }

@@ -6,6 +6,7 @@ import type { FrontDoor } from './front-door.js';
 import type { Jobs } from './jobs.js';
 import type { LoadedPlugin } from './plugin-host.js';
 import { setSessionCookie } from './auth.js';
+import { pluginEvents } from '@roster/plugin-sdk';
 
 /** Every protocol plugin lists a team's connections here; home-realm discovery reads them all. */
 export function createSsoRegistry(app: FastifyInstance): SsoRegistry {
@@ -86,6 +87,7 @@ export async function setupPlugins(loaded: LoadedPlugin[], deps: PluginHostDeps)
       every: (name, intervalMs, task) => jobs.every(`${plugin.name}:${name}`, intervalMs, task),
       addResolver: (instance) => void instances.set(instance.constructor as ClassRef, instance),
       on: (hook, handler) => core.hooks.on(hook, handler),
+      events: pluginEvents(plugin.name, core.events),
       viewerOf,
     };
     await plugin.setup?.(ctx);
