@@ -13,6 +13,7 @@ import { SecretBox } from './services/crypto.js';
 import { RowCache } from './services/row-cache.js';
 import { PasswordThrottle } from './services/throttle.js';
 import { EventLog } from './services/events.js';
+import { WebhookService, type WebhookUrlCheck } from './services/webhooks/endpoints.js';
 
 export interface CoreOptions {
   orm: MikroORM;
@@ -34,6 +35,11 @@ export interface CoreOptions {
    * measures the log's cost against the same build without it (ROSTER_EVENTS=off, bench-only).
    */
   events?: boolean;
+  /**
+   * Why a webhook URL may not be used, or null: the server passes the operator's outbound policy
+   * (the SSO toolkit's). Without one every webhook URL is refused.
+   */
+  webhookUrlCheck?: WebhookUrlCheck;
 }
 
 /** The composition root of the domain: every channel gets the same services. */
@@ -54,6 +60,13 @@ export function createCore(opts: CoreOptions) {
   const tokens = new TokenService({ em, read, cacheTtlMs: opts.tokenCacheTtlMs });
   const domains = new DomainService({ em, resolveTxt: opts.resolveTxt });
   const throttle = new PasswordThrottle({ read, secretKey: opts.secretKey });
+  const secrets = new SecretBox(opts.secretKey);
+  const webhooks = new WebhookService({
+    em,
+    read,
+    secrets,
+    checkUrl: opts.webhookUrlCheck ?? (() => Promise.resolve('no outbound policy is configured for webhooks')),
+  });
   const signIn = new SignInService({ em, read, members, sessions, throttle });
   return {
     orm: opts.orm,
@@ -76,7 +89,9 @@ export function createCore(opts: CoreOptions) {
     /** Configuration rows (SSO connections) kept per node, invalidated by NOTIFY: see RowCache. */
     rows: new RowCache({ ttlMs: opts.rowCacheTtlMs ?? 15_000, maxEntries: 10_000 }),
     flows: new FlowStore(em, read),
-    secrets: new SecretBox(opts.secretKey),
+    secrets,
+    /** Webhook endpoints and their delivery log; delivery itself runs in WebhookWorker (the server's periodic job). */
+    webhooks,
   };
 }
 

@@ -51,3 +51,16 @@ export {
   type ListEventsInput,
 } from './services/events.js';
 export * from './graphql/index.js';
+export {
+  WebhookService,
+  MAX_WEBHOOK_ENDPOINTS,
+  type WebhookUrlCheck,
+  type WebhookEndpointRow,
+  type WebhookDeliveryRow,
+  type WebhookAttemptRow,
+  type WebhookDeliveryStatus,
+  type WebhookEndpointInput,
+} from './services/webhooks/endpoints.js';
+export { WebhookWorker, type WebhookWorkerOptions } from './services/webhooks/worker.js';
+export { WEBHOOK_RETRY, baseDelayMs, nextAttemptAt } from './services/webhooks/schedule.js';
+export { newWebhookSecret, signatureHeader } from './services/webhooks/signing.js';

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createCore, type Core, type TxtResolver } from '@roster/core';
+import { createCore, type Core, type TxtResolver, type WebhookWorker } from '@roster/core';
 import type { RosterPlugin } from '@roster/plugin-sdk';
 import type { ServerConfig } from './config.js';
 import { initOrm, migrate, pgTimeouts } from './orm.js';
@@ -17,6 +17,7 @@ import { createHttpApp, metricsRoutes } from './http.js';
 import { healthRoutes } from './health.js';
 import { createJobs } from './jobs.js';
 import { setupPlugins } from './plugin-context.js';
+import { startWebhookWorker, webhookUrlCheck, type WebhookOptions } from './webhooks.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -30,6 +31,8 @@ export interface RosterOptions {
   embeddedDump?: Blob;
   /** Where the JSON log goes (default stdout); tests read it. */
   logStream?: { write(line: string): void };
+  /** Webhook delivery's clock, jitter and pace (tests). */
+  webhooks?: WebhookOptions;
 }
 
 export interface Roster {
@@ -39,6 +42,8 @@ export interface Roster {
   schema: GraphQLSchema;
   config: ServerConfig;
   databaseUrl: string;
+  /** This node's webhook delivery worker (a periodic job); tests run it by hand too. */
+  webhooks: WebhookWorker;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -70,6 +75,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     rowCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     preparedStatements: cfg.dbPreparedStatements,
+    webhookUrlCheck: webhookUrlCheck(cfg),
   });
 
   const app = await createHttpApp(cfg, opts.logStream);
@@ -107,6 +113,9 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     ]),
   );
 
+  // Delivery runs only here, never in a request: a slow receiver costs a worker slot, not a request.
+  const webhooks = startWebhookWorker(core, cfg, jobs, app.log, opts.webhooks);
+
   const instances = await setupPlugins(loaded, { app, cfg, core, jobs, frontDoor, viewerOf });
   const resolverClasses = [...new Set([...allResolverClasses(loaded), ...instances.keys()])];
   const schema = await buildRosterSchema(resolverClasses, instances);
@@ -128,12 +137,14 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     schema,
     config: cfg,
     databaseUrl: url,
+    webhooks,
     async listen() {
       return app.listen({ port: cfg.port, host: cfg.host });
     },
     async close() {
       if (closed) return;
       closed = true;
+      webhooks.stop();
       await jobs.stop();
       await app.close();
       await revocations?.close();
