@@ -44,7 +44,13 @@ export function webhookUrlCheck(cfg: ServerConfig): WebhookUrlCheck {
 }
 
 /** Every node runs the worker; the database decides who does what (see WebhookWorker). */
-export function startWebhookWorker(core: Core, cfg: ServerConfig, jobs: Jobs, log: FastifyBaseLogger, opts: WebhookOptions = {}): WebhookWorker {
+export function startWebhookWorker(
+  core: Core,
+  cfg: ServerConfig,
+  jobs: Jobs,
+  log: FastifyBaseLogger,
+  opts: WebhookOptions = {},
+): WebhookWorker {
   const timeoutMs = opts.timeoutMs ?? 10_000;
   const worker = new WebhookWorker({
     em: core.em,

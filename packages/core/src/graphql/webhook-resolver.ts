@@ -22,12 +22,17 @@ function requireOwner(ctx: GqlContext, teamId: string | null): void {
 @Resolver()
 export class WebhookResolver {
   @Query(() => [WebhookEndpointType], { description: 'A team’s webhook endpoints; without teamId, the platform-wide ones.' })
-  async webhookEndpoints(@Arg('teamId', () => ID, { nullable: true }) teamId: string | null, @Ctx() ctx: GqlContext): Promise<WebhookEndpointType[]> {
+  async webhookEndpoints(
+    @Arg('teamId', () => ID, { nullable: true }) teamId: string | null,
+    @Ctx() ctx: GqlContext,
+  ): Promise<WebhookEndpointType[]> {
     requireOwner(ctx, teamId ?? null);
     return (await ctx.core.webhooks.list(teamId ?? null)).map(toEndpoint);
   }
 
-  @Query(() => [WebhookDeliveryType], { description: 'An endpoint’s deliveries, newest first, with their attempts (status codes and timings).' })
+  @Query(() => [WebhookDeliveryType], {
+    description: 'An endpoint’s deliveries, newest first, with their attempts (status codes and timings).',
+  })
   async webhookDeliveries(
     @Arg('endpointId', () => ID) endpointId: string,
     @Arg('status', () => WebhookDeliveryStatusEnum, { nullable: true }) status: WebhookDeliveryStatusEnum | null,

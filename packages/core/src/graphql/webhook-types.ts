@@ -8,13 +8,17 @@ export enum WebhookDeliveryStatusEnum {
 }
 registerEnumType(WebhookDeliveryStatusEnum, {
   name: 'WebhookDeliveryStatus',
-  description: 'pending: not yet answered 2xx, retried with backoff; delivered: answered 2xx; failed: still failing after three days (redeliver by hand).',
+  description:
+    'pending: not yet answered 2xx, retried with backoff; delivered: answered 2xx; failed: still failing after three days (redeliver by hand).',
 });
 
-@ObjectType('WebhookEndpoint', { description: 'Where a team (or, with no team, the host app for every team) receives its events, signed per Standard Webhooks.' })
+@ObjectType('WebhookEndpoint', {
+  description: 'Where a team (or, with no team, the host app for every team) receives its events, signed per Standard Webhooks.',
+})
 export class WebhookEndpointType {
   @Field(() => ID) id!: string;
-  @Field(() => ID, { nullable: true, description: 'null: a platform-wide endpoint, which receives every team’s events.' }) teamId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'null: a platform-wide endpoint, which receives every team’s events.' }) teamId!:
+    string | null;
   @Field(() => String) url!: string;
   @Field(() => String) description!: string;
   @Field(() => [String], { description: 'Event types sent here (`*`: every type).' }) eventTypes!: string[];
@@ -40,7 +44,8 @@ export class WebhookEndpointWithSecretType {
 export class WebhookAttemptType {
   @Field(() => Int) attempt!: number;
   @Field(() => GraphQLDateTimeISO) at!: Date;
-  @Field(() => Int, { nullable: true, description: 'HTTP status, or null when there was no answer (see error).' }) statusCode!: number | null;
+  @Field(() => Int, { nullable: true, description: 'HTTP status, or null when there was no answer (see error).' }) statusCode!:
+    number | null;
   @Field(() => Int) durationMs!: number;
   @Field(() => String, { nullable: true }) error!: string | null;
 }
@@ -64,7 +69,8 @@ export class WebhookDeliveryType {
 
 @InputType()
 export class CreateWebhookEndpointInput {
-  @Field(() => ID, { nullable: true, description: 'The team; omitted: a platform-wide endpoint (platform admins).' }) teamId?: string | null;
+  @Field(() => ID, { nullable: true, description: 'The team; omitted: a platform-wide endpoint (platform admins).' }) teamId?:
+    string | null;
   @Field(() => String) url!: string;
   @Field(() => [String], { description: 'Event types to send (`member.created`…), or `*` for every type.' }) eventTypes!: string[];
   @Field(() => String, { nullable: true }) description?: string;

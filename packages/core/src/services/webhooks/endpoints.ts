@@ -119,9 +119,11 @@ export class WebhookService {
     await this.deps.em().transactional(async (em) => {
       // The count and the insert under one lock per owner: two concurrent creates cannot both pass the limit.
       await boundRows(em, 'select pg_advisory_xact_lock(hashtext(?))', [`webhook_endpoint:${teamId ?? 'platform'}`]);
-      const [count] = await boundRows<{ n: number }>(em, 'select count(*)::int as n from webhook_endpoint where team_id is not distinct from ?::uuid', [
-        teamId,
-      ]);
+      const [count] = await boundRows<{ n: number }>(
+        em,
+        'select count(*)::int as n from webhook_endpoint where team_id is not distinct from ?::uuid',
+        [teamId],
+      );
       if ((count?.n ?? 0) >= MAX_WEBHOOK_ENDPOINTS) {
         await auditRefusal(em, actor, { teamId, action, reason: 'WEBHOOK_ENDPOINT_LIMIT', data: { url } });
         fail('WEBHOOK_ENDPOINT_LIMIT', undefined, { limit: MAX_WEBHOOK_ENDPOINTS });
@@ -140,7 +142,8 @@ export class WebhookService {
     const current = await this.get(id);
     const action = 'webhook.endpoint.updated';
     const url = input.url === undefined ? current.url : await this.checkedUrl(current.teamId, input.url, action, actor, id);
-    const eventTypes = input.eventTypes === undefined ? current.eventTypes : await this.checkedTypes(current.teamId, input.eventTypes, action, actor, id);
+    const eventTypes =
+      input.eventTypes === undefined ? current.eventTypes : await this.checkedTypes(current.teamId, input.eventTypes, action, actor, id);
     const description = input.description === undefined ? current.description : checkedDescription(input.description);
     const enabled = input.enabled ?? current.enabled;
     await this.deps.em().transactional(async (em) => {
@@ -175,7 +178,12 @@ export class WebhookService {
     const current = await this.get(id);
     await this.deps.em().transactional(async (em) => {
       await boundRows(em, 'delete from webhook_endpoint where id = ?', [id]);
-      audit(em, actor, { teamId: current.teamId, action: 'webhook.endpoint.deleted', target: { type: 'webhook_endpoint', id }, data: { url: current.url } });
+      audit(em, actor, {
+        teamId: current.teamId,
+        action: 'webhook.endpoint.deleted',
+        target: { type: 'webhook_endpoint', id },
+        data: { url: current.url },
+      });
     });
   }
 
@@ -198,26 +206,43 @@ export class WebhookService {
          where id = ?`,
         [overlapSeconds, overlapSeconds, overlapSeconds, this.deps.secrets.encrypt(secret), id],
       );
-      audit(em, actor, { teamId: current.teamId, action: 'webhook.secret.rotated', target: { type: 'webhook_endpoint', id }, data: { overlapSeconds } });
+      audit(em, actor, {
+        teamId: current.teamId,
+        action: 'webhook.secret.rotated',
+        target: { type: 'webhook_endpoint', id },
+        data: { overlapSeconds },
+      });
     });
     return { endpoint: await this.get(id), secret };
   }
 
   /** The endpoint's deliveries, newest first; `before` is the id of the last one of the previous page. */
-  async deliveries(endpointId: string, opts: { status?: WebhookDeliveryStatus; first: number; before?: string }): Promise<WebhookDeliveryRow[]> {
+  async deliveries(
+    endpointId: string,
+    opts: { status?: WebhookDeliveryStatus; first: number; before?: string },
+  ): Promise<WebhookDeliveryRow[]> {
     if (!Number.isInteger(opts.first) || opts.first < 1 || opts.first > 500) fail('BAD_USER_INPUT', '`first` is from 1 to 500.');
     const rows = await this.deps.read<Record<string, unknown>>(
       `select ${DELIVERY_COLUMNS} from webhook_delivery d
        where d.endpoint_id = ? and (?::text is null or d.status = ?)
          and (?::uuid is null or (d.created_at, d.id) < (select created_at, id from webhook_delivery where id = ?::uuid))
        order by d.created_at desc, d.id desc limit ?`,
-      [endpointId, opts.status ?? null, opts.status ?? null, opts.before ? uuidOrNil(opts.before) : null, opts.before ? uuidOrNil(opts.before) : null, opts.first],
+      [
+        endpointId,
+        opts.status ?? null,
+        opts.status ?? null,
+        opts.before ? uuidOrNil(opts.before) : null,
+        opts.before ? uuidOrNil(opts.before) : null,
+        opts.first,
+      ],
     );
     return rows.map(toDelivery);
   }
 
   async delivery(id: string): Promise<WebhookDeliveryRow> {
-    const rows = await this.deps.read<Record<string, unknown>>(`select ${DELIVERY_COLUMNS} from webhook_delivery d where d.id = ?::uuid`, [uuidOrNil(id)]);
+    const rows = await this.deps.read<Record<string, unknown>>(`select ${DELIVERY_COLUMNS} from webhook_delivery d where d.id = ?::uuid`, [
+      uuidOrNil(id),
+    ]);
     if (!rows[0]) fail('NOT_FOUND', 'No such webhook delivery.');
     return toDelivery(rows[0]);
   }
@@ -273,7 +298,13 @@ export class WebhookService {
     throw new RosterError('WEBHOOK_URL_REFUSED', `This webhook URL is refused: ${problem}.`, { problem });
   }
 
-  private async checkedTypes(teamId: string | null, types: readonly string[], action: string, actor: Actor, id?: string): Promise<string[]> {
+  private async checkedTypes(
+    teamId: string | null,
+    types: readonly string[],
+    action: string,
+    actor: Actor,
+    id?: string,
+  ): Promise<string[]> {
     const unique = [...new Set(types.map((t) => t.trim()))];
     const bad = unique.find((t) => !EVENT_TYPE.test(t) || t.length > 100);
     if (unique.length > 0 && unique.length <= MAX_EVENT_TYPES && bad === undefined) return unique.sort();

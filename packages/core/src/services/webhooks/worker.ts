@@ -48,6 +48,8 @@ interface Outcome {
 /** How long past the request's time limit a claimed delivery stays leased to the node that claimed it. */
 const LEASE_MARGIN_MS = 60_000;
 const MAX_ERROR_LENGTH = 500;
+/** How often a node busy with slow receivers still looks for new events and due deliveries. */
+const FAN_OUT_EVERY_MS = 200;
 const DISABLED_REASON = 'Every delivery failed for three days; re-enable the endpoint once it answers 2xx again.';
 
 /**
@@ -71,19 +73,48 @@ export class WebhookWorker {
     this.concurrency = opts.concurrency ?? 16;
   }
 
-  /** One run of the periodic job: fan out every event past the horizon, then deliver everything due. */
+  /**
+   * One run of the periodic job: fan out new events, deliver what is due, `concurrency` requests
+   * at a time, claiming more as requests finish, until nothing is due and nothing is in flight.
+   * Fan-out goes on while requests are in flight, so a node waiting on slow receivers does not
+   * hold back the events behind them (another node may be free to send them).
+   */
   async run(): Promise<{ fannedOut: number; delivered: number }> {
     let fannedOut = 0;
+    let delivered = 0;
     // Most deployments have no endpoint: one indexed read a second, and the log is not scanned.
     const [any] = await this.opts.read<{ yes: boolean }>('select exists (select 1 from webhook_endpoint where enabled) as yes');
-    if (!any?.yes) return { fannedOut, delivered: 0 };
-    for (;;) {
-      if (this.stopping.signal.aborted) return { fannedOut, delivered: 0 };
-      const step = await this.fanOut();
-      fannedOut += step.deliveries;
-      if (step.events < (this.opts.fanOutBatch ?? 500)) break;
+    if (!any?.yes) return { fannedOut, delivered };
+    const inflight = new Set<Promise<void>>();
+    let lastFanOut = -Infinity;
+    try {
+      while (!this.stopping.signal.aborted) {
+        if (performance.now() - lastFanOut >= FAN_OUT_EVERY_MS) {
+          lastFanOut = performance.now();
+          for (;;) {
+            const step = await this.fanOut();
+            fannedOut += step.deliveries;
+            if (step.events < (this.opts.fanOutBatch ?? 500)) break;
+          }
+        }
+        const free = this.concurrency - inflight.size;
+        const claimed = free > 0 ? await this.claim(free) : [];
+        if (claimed.length > 0) {
+          const targets = await this.targets(claimed);
+          for (const c of claimed) {
+            const p: Promise<void> = this.deliver(c, targets).finally(() => inflight.delete(p));
+            inflight.add(p);
+          }
+          delivered += claimed.length;
+          if (claimed.length === free) continue;
+        }
+        if (inflight.size === 0) break;
+        await Promise.race([...inflight, new Promise((resolve) => setTimeout(resolve, FAN_OUT_EVERY_MS))]);
+      }
+    } finally {
+      await Promise.allSettled(inflight);
     }
-    return { fannedOut, delivered: await this.deliverDue() };
+    return { fannedOut, delivered };
   }
 
   /** Aborts the requests in flight without recording them: their leases bring them back, on another node. */
@@ -129,32 +160,6 @@ export class WebhookWorker {
       await boundRows(em, 'update webhook_fanout set after_tx = ?::xid8, after_position = ? where id = 1', [last.tx, last.position]);
       return { events: batch.length, deliveries: inserted.length };
     });
-  }
-
-  /** Sends every due delivery, `concurrency` at a time, claiming more as requests finish. */
-  async deliverDue(): Promise<number> {
-    const inflight = new Set<Promise<void>>();
-    let sent = 0;
-    try {
-      while (!this.stopping.signal.aborted) {
-        const free = this.concurrency - inflight.size;
-        const claimed = free > 0 ? await this.claim(free) : [];
-        if (claimed.length > 0) {
-          const targets = await this.targets(claimed);
-          for (const c of claimed) {
-            const p: Promise<void> = this.deliver(c, targets).finally(() => inflight.delete(p));
-            inflight.add(p);
-          }
-          sent += claimed.length;
-          if (claimed.length === free) continue;
-        }
-        if (inflight.size === 0) break;
-        await Promise.race(inflight);
-      }
-    } finally {
-      await Promise.allSettled(inflight);
-    }
-    return sent;
   }
 
   private async claim(limit: number): Promise<Claimed[]> {
@@ -290,8 +295,18 @@ export class WebhookWorker {
       );
       if (disabled.length === 0) return;
       const actor: Actor = { ...SYSTEM_ACTOR, label: 'webhook delivery' };
-      const data = { id: c.endpointId, url: endpoint.url, reason: DISABLED_REASON, failingSince: new Date(endpoint.failing_since).toISOString() };
-      audit(em, actor, { teamId: endpoint.team_id, action: 'webhook.endpoint.disabled', target: { type: 'webhook_endpoint', id: c.endpointId }, data });
+      const data = {
+        id: c.endpointId,
+        url: endpoint.url,
+        reason: DISABLED_REASON,
+        failingSince: new Date(endpoint.failing_since).toISOString(),
+      };
+      audit(em, actor, {
+        teamId: endpoint.team_id,
+        action: 'webhook.endpoint.disabled',
+        target: { type: 'webhook_endpoint', id: c.endpointId },
+        data,
+      });
       await this.opts.events.publish(em, { teamId: endpoint.team_id, type: 'webhook.endpoint_disabled', data, actor });
     });
   }
@@ -322,6 +337,10 @@ function payloadOf(r: Record<string, unknown>): string {
 
 function describe(e: unknown): string {
   const err = e as { name?: string; kind?: string; message?: string };
-  const text = err?.kind ? `${err.kind}: ${err.message}` : err?.name === 'TimeoutError' ? 'timeout: the request timed out' : String(err?.message ?? e);
+  const text = err?.kind
+    ? `${err.kind}: ${err.message}`
+    : err?.name === 'TimeoutError'
+      ? 'timeout: the request timed out'
+      : String(err?.message ?? e);
   return text.slice(0, MAX_ERROR_LENGTH);
 }
