@@ -79,7 +79,7 @@ describe('#18 webhooks: one node, a receiver that fails in every way, then comes
   beforeAll(async () => {
     await receiver.start();
     // The worker runs when the test says (run()), on the test's clock, with jitter pinned to its middle.
-    t = await startTestRoster({ roster: { webhooks: { now: clock.now, random: () => 0.5, timeoutMs: 400, intervalMs: 3_600_000 } } });
+    t = await startTestRoster({ roster: { webhooks: { now: clock.now, random: () => 0.5, timeoutMs: 1500, intervalMs: 3_600_000 } } });
     team = await t.createTeam();
   });
   afterAll(async () => {
@@ -132,7 +132,7 @@ describe('#18 webhooks: one node, a receiver that fails in every way, then comes
     const started = performance.now();
     const me = await ok<{ me: { login: string } }>(t, '{ me { login } }', {}, team.ownerToken);
     expect(me.me.login).toMatch(/^owner@/);
-    expect(performance.now() - started).toBeLessThan(350);
+    expect(performance.now() - started).toBeLessThan(1000);
     await running;
     receiver.release('drop');
     list = await deliveries(t, team.ownerToken, endpointId);
@@ -152,7 +152,7 @@ describe('#18 webhooks: one node, a receiver that fails in every way, then comes
     for (const d of list) {
       expect(d.log.map((a) => a.attempt)).toEqual([1, 2, 3, 4]);
       expect(d.log.map((a) => a.statusCode)).toEqual([null, 500, null, 204]);
-      expect(d.log[2]!.durationMs).toBeGreaterThanOrEqual(350);
+      expect(d.log[2]!.durationMs).toBeGreaterThanOrEqual(1400);
       expect(d.lastStatusCode).toBe(204);
     }
     // The app's dedupe by id saw each event; every request it got verifies with the published helper.
