@@ -70,6 +70,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     rowCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     preparedStatements: cfg.dbPreparedStatements,
+    events: cfg.events,
   });
 
   const app = await createHttpApp(cfg, opts.logStream);
@@ -106,6 +107,8 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       core.throttle.purgeExpired(),
     ]),
   );
+  // Event retention (ROSTER_EVENT_RETENTION_DAYS): batched deletes of old events, idempotent too.
+  jobs.every('event-retention', 60 * 60_000, () => core.events.prune(new Date(Date.now() - cfg.eventRetentionDays * 86_400_000)));
 
   const instances = await setupPlugins(loaded, { app, cfg, core, jobs, frontDoor, viewerOf });
   const resolverClasses = [...new Set([...allResolverClasses(loaded), ...instances.keys()])];
