@@ -3,6 +3,8 @@ import { SYSTEM_ACTOR } from '@roster/core';
 import { createAdmin } from '@roster/server';
 import { onPostgresServer, startTestRoster, type TestRoster } from '@roster/server/testing';
 import { scimPlugin } from '@roster/plugin-scim';
+import { generateSpKeyPair, reportExpiringCertificates, samlPlugin, selfSignedCertificate } from '@roster/plugin-saml';
+import { pluginEvents } from '@roster/plugin-sdk';
 
 /**
  * Issue 18: every change writes its event in its own transaction, whichever channel made it
@@ -13,7 +15,7 @@ let t: TestRoster;
 const txt = new Map<string, string[][]>();
 beforeAll(async () => {
   t = await startTestRoster({
-    plugins: [scimPlugin() as never],
+    plugins: [scimPlugin() as never, samlPlugin() as never],
     roster: { migrate: true, resolveTxt: async (name: string) => txt.get(name) ?? [] },
   });
 });
@@ -369,5 +371,48 @@ describe('#18 events on every channel', () => {
     // Team reads follow the team's sequence exactly (commit order, no gaps for these creates).
     const seqs = seenTeam.map((e) => Number(e.seq));
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
+  });
+
+  it('#18.2: SSO plugins publish connection.created / updated / deleted, and certificate_expiring once per certificate', async () => {
+    const w = await watchedTeam();
+    const keys = await generateSpKeyPair({ commonName: 'idp' });
+    // An IdP certificate that expires in ten days.
+    const cert = selfSignedCertificate(keys.privateKeyPem, { commonName: 'idp', notAfter: new Date(Date.now() + 10 * 86_400_000) });
+    let id = '';
+    const created = await w.step(async () => {
+      id = (
+        await gql<{ createSamlConnection: { id: string } }>(
+          'mutation($t: ID!, $i: SamlConnectionInput!) { createSamlConnection(teamId: $t, input: $i) { id } }',
+          { t: w.teamId, i: { name: 'Okta', idpEntityId: 'https://idp.example/e', idpSsoUrl: 'https://idp.example/sso', idpCertificates: [cert] } },
+          w.ownerToken,
+        )
+      ).createSamlConnection.id;
+    });
+    expect(types(created)).toEqual(['connection.created']);
+    expect(created[0]!.data).toMatchObject({ id, protocol: 'saml', name: 'Okta', idpEntityId: 'https://idp.example/e' });
+    expect(JSON.stringify(created[0]!.data)).not.toMatch(/PRIVATE KEY/);
+    const updated = await w.step(() =>
+      gql('mutation($id: ID!) { updateSamlConnection(id: $id, input: { name: "Okta 2" }) { id } }', { id }, w.ownerToken),
+    );
+    expect(types(updated)).toEqual(['connection.updated']);
+    expect(updated[0]!.data).toMatchObject({ id, name: 'Okta 2' });
+
+    const events = pluginEvents('saml', t.core.events);
+    const expiring = await w.step(async () => {
+      // Two nodes' runs at once, then a later one: one warning in all.
+      await Promise.all([reportExpiringCertificates({ core: t.core, events }), reportExpiringCertificates({ core: t.core, events })]);
+      await reportExpiringCertificates({ core: t.core, events });
+    });
+    expect(types(expiring)).toEqual(['connection.certificate_expiring']);
+    expect(expiring[0]!.data).toMatchObject({ id, certificate: 'idp', expired: false, daysLeft: 9 });
+    expect(expiring[0]!.channel).toBe('saml');
+
+    expect(types(await w.step(() => gql('mutation($id: ID!) { deleteSamlConnection(id: $id) }', { id }, w.ownerToken)))).toEqual([
+      'connection.deleted',
+    ]);
+    // A plugin publishes its own types and the shared ones only.
+    await expect(t.core.em().transactional((em) => events.publish(em, { teamId: w.teamId, type: 'member.created', data: {}, actor: SYSTEM_ACTOR }))).rejects.toThrow(
+      /saml\./,
+    );
   });
 });
