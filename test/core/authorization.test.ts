@@ -76,6 +76,7 @@ const OPS: Record<string, Op> = {
     vars: async (x) => ({ t: x.teamId }),
   },
   teams: { query: '{ teams { id } }', level: 'platform' },
+  events: { query: 'query($t: ID) { events(teamId: $t) { edges { cursor } } }', level: 'admin', vars: async (x) => ({ t: x.teamId }) },
   member: { query: 'query($id: ID!) { member(id: $id) { id } }', level: 'member', vars: async (x) => ({ id: x.ownerId }) },
   apiTokens: { query: 'query($t: ID!) { apiTokens(teamId: $t) { id } }', level: 'admin', vars: async (x) => ({ t: x.teamId }) },
   createTeam: {

@@ -11,7 +11,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-const publish = (em: Em, teamId: string | null, type: string, n = 0) =>
+const publish = (em: Em, teamId: string | null, type: string, n: unknown = 0) =>
   t.core.events.publish(em, { teamId, type, data: { n }, actor: SYSTEM_ACTOR });
 
 async function all(teamId: string | null, after?: string | null) {
@@ -19,7 +19,8 @@ async function all(teamId: string | null, after?: string | null) {
   let cursor = after ?? null;
   for (;;) {
     const page = await t.core.events.list({ teamId, after: cursor, first: 7 });
-    out.push(...page.events.filter((e) => !teamId || e.teamId === teamId).map((e) => ({ seq: e.seq, n: e.data.n, type: e.type })));
+    // The team's own events (team.created, the owner's member.created) are not these tests' business.
+    out.push(...page.events.filter((e) => e.type.startsWith('test.') && (!teamId || e.teamId === teamId)).map((e) => ({ seq: e.seq, n: e.data.n, type: e.type })));
     cursor = page.endCursor;
     if (!page.hasNextPage) return { events: out, cursor };
   }
@@ -46,13 +47,15 @@ describe('#18.1 event log', () => {
       ['test.kept', 1],
       ['test.kept', 3],
     ]);
-    expect(events.map((e) => e.seq)).toEqual([1, 2]);
+    // The rolled-back transaction gave its number back: the kept events are consecutive.
+    expect(events[1]!.seq).toBe(events[0]!.seq + 1);
   });
 
   it('#18.1: a cursor resumes exactly after the last event read; types filter; foreign cursors are refused', async () => {
     const team = await t.createTeam();
     for (let i = 0; i < 10; i++) await t.core.em().transactional((em) => publish(em, team.teamId, i % 2 ? 'test.odd' : 'test.even', i));
-    const first = await t.core.events.list({ teamId: team.teamId, first: 4 });
+    const TEST_TYPES = ['test.odd', 'test.even'];
+    const first = await t.core.events.list({ teamId: team.teamId, types: TEST_TYPES, first: 4 });
     expect(first.events.map((e) => e.data.n)).toEqual([0, 1, 2, 3]);
     expect(first.hasNextPage).toBe(true);
     const rest = await all(team.teamId, first.endCursor);
@@ -106,7 +109,7 @@ describe('#18.1 event log', () => {
     expect(new Set(mine.map((e) => e.n)).size).toBe(mine.length);
     for (const team of teams) {
       const { events } = await all(team.teamId);
-      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+      expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => events[0]!.seq + i));
     }
   });
 

@@ -52,13 +52,13 @@ export function createCore(opts: CoreOptions) {
     runBound<T>(knex, undefined, sql, params, o);
   const hooks = new HookBus();
   const events = new EventLog({ read, enabled: opts.events !== false });
-  const seats = new SeatEngine();
+  const seats = new SeatEngine({ events });
   const sessions = new SessionService({ em, read, ttlSeconds: opts.sessionTtlSeconds ?? 12 * 3600 });
-  const members = new MemberService({ em, seats, sessions, hooks });
-  const groups = new GroupService({ em, seats });
-  const teams = new TeamService({ em, seats, hooks });
-  const tokens = new TokenService({ em, read, cacheTtlMs: opts.tokenCacheTtlMs });
-  const domains = new DomainService({ em, resolveTxt: opts.resolveTxt });
+  const members = new MemberService({ em, seats, sessions, hooks, events });
+  const groups = new GroupService({ em, seats, events });
+  const teams = new TeamService({ em, seats, hooks, events });
+  const tokens = new TokenService({ em, read, events, cacheTtlMs: opts.tokenCacheTtlMs });
+  const domains = new DomainService({ em, events, resolveTxt: opts.resolveTxt });
   const throttle = new PasswordThrottle({ read, secretKey: opts.secretKey });
   const secrets = new SecretBox(opts.secretKey);
   const webhooks = new WebhookService({
@@ -67,7 +67,7 @@ export function createCore(opts: CoreOptions) {
     secrets,
     checkUrl: opts.webhookUrlCheck ?? (() => Promise.resolve('no outbound policy is configured for webhooks')),
   });
-  const signIn = new SignInService({ em, read, members, sessions, throttle });
+  const signIn = new SignInService({ em, read, members, sessions, throttle, events });
   return {
     orm: opts.orm,
     em,

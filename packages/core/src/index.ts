@@ -39,7 +39,6 @@ export { audit, auditEvent } from './services/audit.js';
 export {
   EventLog,
   eventCte,
-  eventParams,
   actorJson,
   PLATFORM_SCOPE,
   EVENTS_PAGE_DEFAULT,

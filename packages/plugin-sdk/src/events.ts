@@ -50,3 +50,25 @@ export function pluginEvents(pluginName: string, log: EventLog): PluginEvents {
     },
   };
 }
+
+/**
+ * Flushes what a service changed on `em` and publishes its events in one transaction on `em`
+ * itself (so the entities it manages are written by it), or in the caller's transaction when
+ * there is one. For services that change entities first and write everything at the end.
+ */
+export async function flushWithEvents(em: Em, publish: (em: Em) => Promise<void>, flush: (em: Em) => Promise<void> = (e) => e.flush()): Promise<void> {
+  if (em.isInTransaction()) {
+    await flush(em);
+    await publish(em);
+    return;
+  }
+  await em.begin();
+  try {
+    await flush(em);
+    await publish(em);
+    await em.commit();
+  } catch (e) {
+    await em.rollback();
+    throw e;
+  }
+}

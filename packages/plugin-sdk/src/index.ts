@@ -11,5 +11,5 @@ export {
   type SsoRegistry,
 } from './plugin.js';
 export * from './sso/index.js';
-export { SHARED_EVENT_TYPES, pluginEvents, pluginEventPrefix, type PluginEvent, type PluginEvents } from './events.js';
+export { SHARED_EVENT_TYPES, pluginEvents, pluginEventPrefix, flushWithEvents, type PluginEvent, type PluginEvents } from './events.js';
 export type { Core, Viewer, AssertedIdentity, SignInOutcome, ProtocolRefusal, SignInAttempt, Migration, Actor } from '@roster/core';

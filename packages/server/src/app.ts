@@ -75,6 +75,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     tokenCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     rowCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     preparedStatements: cfg.dbPreparedStatements,
+    events: cfg.events,
     webhookUrlCheck: webhookUrlCheck(cfg),
   });
 
@@ -112,6 +113,8 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       core.throttle.purgeExpired(),
     ]),
   );
+  // Event retention (ROSTER_EVENT_RETENTION_DAYS): batched deletes of old events, idempotent too.
+  jobs.every('event-retention', 60 * 60_000, () => core.events.prune(new Date(Date.now() - cfg.eventRetentionDays * 86_400_000)));
 
   // Delivery runs only here, never in a request: a slow receiver costs a worker slot, not a request.
   const webhooks = startWebhookWorker(core, cfg, jobs, app.log, opts.webhooks);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { audit, isRosterError, uniqueViolation, type Actor, type Core, type Em } from '@roster/core';
-import type { PluginContext, RosterConfig } from '@roster/plugin-sdk';
+import { flushWithEvents, type PluginContext, type PluginEvents, type RosterConfig } from '@roster/plugin-sdk';
 import { WsFedConnectionEntity, type ClaimOverrides } from './entity.js';
 import { fromMetadataError, wsfedError } from './errors.js';
 import type { WsFedPluginOptions } from './options.js';
@@ -74,7 +74,9 @@ export function describeCertificates(pems: readonly string[], now: Date = new Da
  * `requireTeamAdmin` first); every change is audited in the same flush as the change itself.
  */
 export class WsFedConnections {
-  constructor(private readonly deps: { core: Core; config: RosterConfig; options: WsFedPluginOptions; logger: Logger }) {}
+  constructor(
+    private readonly deps: { core: Core; config: RosterConfig; options: WsFedPluginOptions; logger: Logger; events: PluginEvents },
+  ) {}
 
   /** Plain http for IdP endpoints, reply URLs and metadata: local test issuers only. */
   get allowHttp(): boolean {
@@ -181,7 +183,11 @@ export class WsFedConnections {
         certificates: fingerprints(conn.signingCertificates),
       },
     });
-    await this.flush(em);
+    await flushWithEvents(
+      em,
+      (tx) => this.deps.events.publish(tx, { teamId, type: 'connection.created', data: wsfedConnectionResource(conn), actor }),
+      (tx) => this.flush(tx),
+    );
     return conn;
   }
 
@@ -236,7 +242,15 @@ export class WsFedConnections {
         data: { connectionId: conn.id, changed, ...certificateDiff(before.signingCertificates, after.signingCertificates) },
       });
     }
-    await this.flush(em);
+    await flushWithEvents(
+      em,
+      // No change, no event (the admin saved the form as it was).
+      async (tx) => {
+        if (changed.length)
+          await this.deps.events.publish(tx, { teamId: conn.teamId, type: 'connection.updated', data: wsfedConnectionResource(conn), actor });
+      },
+      (tx) => this.flush(tx),
+    );
     return conn;
   }
 
@@ -248,7 +262,9 @@ export class WsFedConnections {
       target: { type: 'wsfed_connection', id: conn.id },
       data: { connectionId: conn.id, name: conn.name, idpIssuer: conn.idpIssuer, realm: conn.realm },
     });
-    await em.flush();
+    await flushWithEvents(em, (tx) =>
+      this.deps.events.publish(tx, { teamId: conn.teamId, type: 'connection.deleted', data: { id: conn.id, protocol: 'wsfed' }, actor }),
+    );
     // Sign-ins through a deleted connection stop at once, not when their sessions expire.
     await this.deps.core.sessions.revokeForConnection(conn.teamId, conn.id);
   }
@@ -449,6 +465,11 @@ export class WsFedConnections {
       throw error;
     }
   }
+}
+
+/** The `data` of `connection.*` events: what the host app needs to show, no secret. */
+function wsfedConnectionResource(c: WsFedConnectionEntity): Record<string, unknown> {
+  return { id: c.id, teamId: c.teamId, protocol: 'wsfed', name: c.name, enabled: c.enabled, idpIssuer: c.idpIssuer, realm: c.realm };
 }
 
 function present(value: string | null | undefined): value is string {

@@ -3,6 +3,7 @@ import { MemberResolver } from './member-resolver.js';
 import { GroupResolver } from './group-resolver.js';
 import { ApiTokenResolver } from './token-resolver.js';
 import { WebhookResolver } from './webhook-resolver.js';
+import { EventResolver } from './event-resolver.js';
 export * from './types.js';
 export * from './webhook-types.js';
 export {
@@ -15,4 +16,4 @@ export {
   type GqlContext,
 } from './context.js';
 export { toApiToken } from './token-resolver.js';
-export const coreResolvers = [TeamResolver, MemberResolver, GroupResolver, ApiTokenResolver, WebhookResolver] as const;
+export const coreResolvers = [TeamResolver, MemberResolver, GroupResolver, ApiTokenResolver, EventResolver, WebhookResolver] as const;

@@ -69,41 +69,36 @@ export function actorJson(actor: Actor): EventActor {
 /**
  * Common table expressions that write one event, for statements that make their change and
  * write its event at once. `from` names a CTE of the change that returns one row when the change
- * happened and none when it did not: then neither the counter nor the log is touched.
- * Bind `eventParams(…)` where the fragment stands. The statement must end its transaction
- * soon: the team's counter row stays locked until it does.
+ * happened and none when it did not: then neither the counter nor the log is touched. `data`
+ * is an SQL expression over `from`'s columns (the resource as the statement left it), merged
+ * with the event's own `data`. Bind `events.params(…)` where the fragment stands. The statement
+ * must end its transaction soon: the team's counter row stays locked until it does.
  */
-export function eventCte(from: string, name = 'ev'): string {
+export function eventCte(from: string, opts: { name?: string; data?: string } = {}): string {
+  const name = opts.name ?? 'ev';
   return `${name}_seq as (
-           insert into event_counter (scope, seq) select ?::uuid, 1 from ${from}
+           insert into event_counter (scope, seq) select ?::uuid, 1 from ${from} where ?::boolean
            on conflict (scope) do update set seq = event_counter.seq + 1
            returning seq
          ), ${name} as (
            insert into event (id, team_id, seq, type, occurred_at, data, actor, channel)
-           select ?::uuid, ?::uuid, ${name}_seq.seq, ?, ?, ?::jsonb, ?::jsonb, ? from ${name}_seq
+           select ?::uuid, ?::uuid, ${name}_seq.seq, ?, ?, ${opts.data ? `${opts.data} || ` : ''}?::jsonb, ?::jsonb, ? from ${name}_seq, ${from}
          )`;
-}
-
-/** The values of `eventCte`'s placeholders, in order. */
-export function eventParams(input: EventInput, at: Date = new Date()): unknown[] {
-  checkType(input.type);
-  return [
-    input.teamId ?? PLATFORM_SCOPE,
-    randomUUID(),
-    input.teamId,
-    input.type,
-    at,
-    JSON.stringify(input.data),
-    JSON.stringify(actorJson(input.actor)),
-    input.actor.channel,
-  ];
 }
 
 function checkType(type: string): void {
   if (!TYPE.test(type) || type.length > 100) fail('BAD_USER_INPUT', `"${type}" is not an event type (lower-case words joined by dots).`);
 }
 
-const PUBLISH_SQL = `with ${eventCte('(select 1) as one')} select 1 as ok`;
+/** Writes a run of events of one team and actor, numbered in order, in one statement. */
+const PUBLISH_SQL = `with c as (
+    insert into event_counter (scope, seq) values (?::uuid, ?::bigint)
+    on conflict (scope) do update set seq = event_counter.seq + excluded.seq
+    returning seq
+  )
+  insert into event (id, team_id, seq, type, occurred_at, data, actor, channel)
+  select (x.e->>'id')::uuid, ?::uuid, c.seq - ?::bigint + x.ord, x.e->>'type', ?, x.e->'data', ?::jsonb, ?
+  from c, jsonb_array_elements(?::jsonb) with ordinality as x(e, ord)`;
 
 export class EventLog {
   constructor(private readonly deps: { read: ReadFn; enabled?: boolean }) {}
@@ -122,14 +117,53 @@ export class EventLog {
    * just before the commit: the team's counter row is locked from here to the end.
    */
   async publish(em: Em, input: EventInput): Promise<void> {
-    if (!em.isInTransaction()) throw new Error('EventLog.publish runs in the transaction of the change it describes');
-    if (!this.enabled) return;
-    await boundRows(em, PUBLISH_SQL, eventParams(input), { prepare: true });
+    await this.publishAll(em, [input]);
   }
 
-  /** Several events of one transaction, in order. */
+  /** Several events of one transaction, in order (one statement per run of one team and actor). */
   async publishAll(em: Em, inputs: readonly EventInput[]): Promise<void> {
-    for (const input of inputs) await this.publish(em, input);
+    if (!em.isInTransaction()) throw new Error('EventLog.publish runs in the transaction of the change it describes');
+    for (const i of inputs) checkType(i.type);
+    if (!this.enabled) return;
+    const at = new Date();
+    for (let start = 0; start < inputs.length; ) {
+      const head = inputs[start]!;
+      let end = start + 1;
+      while (end < inputs.length && inputs[end]!.teamId === head.teamId && inputs[end]!.actor === head.actor) end++;
+      const run = inputs.slice(start, end).map((i) => ({ id: randomUUID(), type: i.type, data: i.data }));
+      await boundRows(
+        em,
+        PUBLISH_SQL,
+        [
+          head.teamId ?? PLATFORM_SCOPE,
+          run.length,
+          head.teamId,
+          run.length,
+          at,
+          JSON.stringify(actorJson(head.actor)),
+          head.actor.channel,
+          JSON.stringify(run),
+        ],
+        { prepare: true },
+      );
+      start = end;
+    }
+  }
+
+  /** The values of `eventCte`'s placeholders, in order. */
+  params(input: EventInput, at: Date = new Date()): unknown[] {
+    checkType(input.type);
+    return [
+      input.teamId ?? PLATFORM_SCOPE,
+      this.enabled,
+      randomUUID(),
+      input.teamId,
+      input.type,
+      at,
+      JSON.stringify(input.data),
+      JSON.stringify(actorJson(input.actor)),
+      input.actor.channel,
+    ];
   }
 
   /**
