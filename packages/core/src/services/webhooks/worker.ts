@@ -98,17 +98,20 @@ export class WebhookWorker {
           }
         }
         const free = this.concurrency - inflight.size;
-        const claimed = free > 0 ? await this.claim(free) : [];
-        if (claimed.length > 0) {
-          const targets = await this.targets(claimed);
-          for (const c of claimed) {
-            const p: Promise<void> = this.deliver(c, targets).finally(() => inflight.delete(p));
-            inflight.add(p);
+        // Refill by halves, not one slot at a time: one claim and its reads serve several requests.
+        if (inflight.size === 0 || free >= Math.ceil(this.concurrency / 2)) {
+          const claimed = await this.claim(free);
+          if (claimed.length > 0) {
+            const targets = await this.targets(claimed);
+            for (const c of claimed) {
+              const p: Promise<void> = this.deliver(c, targets).finally(() => inflight.delete(p));
+              inflight.add(p);
+            }
+            delivered += claimed.length;
+            if (claimed.length === free) continue;
           }
-          delivered += claimed.length;
-          if (claimed.length === free) continue;
+          if (inflight.size === 0) break;
         }
-        if (inflight.size === 0) break;
         await Promise.race([...inflight, new Promise((resolve) => setTimeout(resolve, FAN_OUT_EVERY_MS))]);
       }
     } finally {
@@ -255,18 +258,31 @@ export class WebhookWorker {
     }
   }
 
+  /** One statement (the hot path): the attempt logged, the delivery done, the endpoint's failure streak over. */
   private async delivered(c: Claimed, o: Outcome): Promise<void> {
-    const at = new Date(this.now());
-    await this.opts.em().transactional(async (em) => {
-      await this.logAttempt(em, c, o, at);
-      await boundRows(
-        em,
-        `update webhook_delivery set status = 'delivered', delivered_at = ?, last_status_code = ?, last_duration_ms = ?, last_error = null
-         where id = ? and status = 'pending'`,
-        [at, o.statusCode, o.durationMs, c.id],
-      );
-      await boundRows(em, 'update webhook_endpoint set failing_since = null where id = ? and failing_since is not null', [c.endpointId]);
-    });
+    await this.opts.read(
+      `with attempt as (
+         insert into webhook_attempt (id, delivery_id, attempt, at, status_code, duration_ms, error) values (?, ?, ?, ?, ?, ?, null)
+       ), done as (
+         update webhook_delivery set status = 'delivered', delivered_at = ?, last_status_code = ?, last_duration_ms = ?, last_error = null
+         where id = ? and status = 'pending'
+       )
+       update webhook_endpoint set failing_since = null where id = ? and failing_since is not null`,
+      [
+        randomUUID(),
+        c.id,
+        c.attempt,
+        new Date(this.now()),
+        o.statusCode,
+        o.durationMs,
+        new Date(this.now()),
+        o.statusCode,
+        o.durationMs,
+        c.id,
+        c.endpointId,
+      ],
+      { prepare: true },
+    );
   }
 
   private async failed(c: Claimed, o: Outcome): Promise<void> {
