@@ -371,8 +371,8 @@ describe.skipIf(!onPostgresServer())('#18.5 two nodes, one database', () => {
     receiver.mode = 'hang';
     const seen = receiver.requests.length;
     await publish(a.core, team.teamId, 30, 'test.kill');
-    // Both nodes claim up to 8 each and the receiver holds them all.
-    await eventually(() => receiver.heldCount === 16, 10_000);
+    // Each node holds at most 8 requests (and refills when 4 are free): more than 8 held means a holds some.
+    await eventually(() => receiver.heldCount >= 9, 10_000);
     // Node a dies: its connections to PostgreSQL and to the receiver end at once, nothing recorded.
     await a.roster.orm.close(true);
     a.roster.webhooks.stop();
@@ -420,7 +420,7 @@ describe.skipIf(!onPostgresServer() || !pgAvailable())('#18.5 a PostgreSQL resta
     const { id } = await createEndpoint(t!, team.ownerToken, { teamId: team.teamId, url: receiver.url, eventTypes: ['test.restart'] });
     receiver.mode = 'hang';
     await publish(t!.core, team.teamId, 20, 'test.restart');
-    await eventually(() => receiver.heldCount === 16, 10_000);
+    await eventually(() => receiver.heldCount >= 9, 10_000);
     await cluster!.restart();
     // The held requests are answered after the restart: their results are recorded on new connections, or, if
     // that fails, the lease brings the deliveries back.
