@@ -126,7 +126,9 @@ describe('#18 events on every channel', () => {
     expect(created[0]!.data).toMatchObject({ id: a, teamId: w.teamId, userName: `a@${w.slug}.example.com`, status: 'active' });
     await w.step(async () => (b = await add(`b@${w.slug}.example.com`)));
 
-    const updated = await w.step(() => gql('mutation($id: ID!) { updateMember(id: $id, input: { creditLimit: 4 }) { id } }', { id: a }, w.ownerToken));
+    const updated = await w.step(() =>
+      gql('mutation($id: ID!) { updateMember(id: $id, input: { creditLimit: 4 }) { id } }', { id: a }, w.ownerToken),
+    );
     expect(types(updated)).toEqual(['member.updated']);
     expect(updated[0]!.data).toMatchObject({ id: a, creditLimit: 4 });
 
@@ -137,7 +139,11 @@ describe('#18 events on every channel', () => {
     );
     const sales = lic.team.licenses.find((l) => l.key === 'salesperson')!;
     const joined = await w.step(() =>
-      gql('mutation($id: ID!, $m: [ID!]!) { addGroupMembers(id: $id, memberIds: $m) { id } }', { id: sales.groupId, m: [a, b] }, w.ownerToken),
+      gql(
+        'mutation($id: ID!, $m: [ID!]!) { addGroupMembers(id: $id, memberIds: $m) { id } }',
+        { id: sales.groupId, m: [a, b] },
+        w.ownerToken,
+      ),
     );
     expect(types(joined)).toEqual(['group.members_changed', 'license.granted', 'license.waitlisted']);
     expect(joined[0]!.data).toEqual({ id: sales.groupId, added: [a, b].sort(), removed: [] });
@@ -155,22 +161,33 @@ describe('#18 events on every channel', () => {
     expect(types(reactivated)).toEqual(['member.reactivated']);
 
     const seats = await w.step(() =>
-      gql('mutation($t: ID!, $l: ID!) { setLicenseSeats(teamId: $t, licenseTypeId: $l, seats: 2) { id } }', { t: w.teamId, l: sales.id }, w.ownerToken),
+      gql(
+        'mutation($t: ID!, $l: ID!) { setLicenseSeats(teamId: $t, licenseTypeId: $l, seats: 2) { id } }',
+        { t: w.teamId, l: sales.id },
+        w.ownerToken,
+      ),
     );
     expect(types(seats)).toEqual(['seats.changed', 'license.granted']);
     expect(seats[0]!.data).toMatchObject({ licenseTypeId: sales.id, seats: 2, previousSeats: 1 });
 
     let g = '';
     const group = await w.step(async () => {
-      g = (await gql<{ createGroup: { id: string } }>('mutation($t: ID!) { createGroup(teamId: $t, displayName: "G") { id } }', { t: w.teamId }, w.ownerToken))
-        .createGroup.id;
+      g = (
+        await gql<{ createGroup: { id: string } }>(
+          'mutation($t: ID!) { createGroup(teamId: $t, displayName: "G") { id } }',
+          { t: w.teamId },
+          w.ownerToken,
+        )
+      ).createGroup.id;
     });
     expect(types(group)).toEqual(['group.created']);
     expect(group[0]!.data).toMatchObject({ id: g, displayName: 'G' });
-    expect(types(await w.step(() => gql('mutation($id: ID!) { renameGroup(id: $id, displayName: "H") { id } }', { id: g }, w.ownerToken)))).toEqual([
-      'group.updated',
+    expect(
+      types(await w.step(() => gql('mutation($id: ID!) { renameGroup(id: $id, displayName: "H") { id } }', { id: g }, w.ownerToken))),
+    ).toEqual(['group.updated']);
+    expect(types(await w.step(() => gql('mutation($id: ID!) { deleteGroup(id: $id) }', { id: g }, w.ownerToken)))).toEqual([
+      'group.deleted',
     ]);
-    expect(types(await w.step(() => gql('mutation($id: ID!) { deleteGroup(id: $id) }', { id: g }, w.ownerToken)))).toEqual(['group.deleted']);
 
     const removed = await w.step(() => gql('mutation($id: ID!) { removeMember(id: $id) }', { id: b }, w.ownerToken));
     expect(types(removed)).toEqual(['license.revoked', 'member.removed']);
@@ -189,7 +206,9 @@ describe('#18 events on every channel', () => {
     expect(types(tok)).toEqual(['scim.token.created']);
     expect(tok[0]!.data).toMatchObject({ id: tokenId, name: 'okta', scope: 'scim', revoked: false });
     expect(tok[0]!.data).not.toHaveProperty('tokenHash');
-    const revoked = await w.step(() => gql('mutation($t: ID!, $id: ID!) { revokeScimToken(teamId: $t, id: $id) }', { t: w.teamId, id: tokenId }, w.ownerToken));
+    const revoked = await w.step(() =>
+      gql('mutation($t: ID!, $id: ID!) { revokeScimToken(teamId: $t, id: $id) }', { t: w.teamId, id: tokenId }, w.ownerToken),
+    );
     expect(types(revoked)).toEqual(['scim.token.revoked']);
 
     const domain = `${w.slug}.example.org`;
@@ -201,7 +220,11 @@ describe('#18 events on every channel', () => {
     w.all.length = 0;
     txt.set(`_roster-challenge.${domain}`, [[d.addVerifiedDomain.txtRecord]]);
     const verify = () =>
-      gql('mutation($t: ID!, $d: ID!) { verifyDomain(teamId: $t, domainId: $d) { id } }', { t: w.teamId, d: d.addVerifiedDomain.id }, w.ownerToken);
+      gql(
+        'mutation($t: ID!, $d: ID!) { verifyDomain(teamId: $t, domainId: $d) { id } }',
+        { t: w.teamId, d: d.addVerifiedDomain.id },
+        w.ownerToken,
+      );
     const verified = await w.step(verify);
     expect(types(verified.filter((e) => e.type.startsWith('domain.v')))).toEqual(['domain.verified']);
     expect(verified.at(-1)!.data).toMatchObject({ id: d.addVerifiedDomain.id, domain, verified: true });
@@ -228,26 +251,35 @@ describe('#18 events on every channel', () => {
 
     const patched = await w.step(async () =>
       expect(
-        (await call('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Dee' }] })).status,
+        (await call('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'displayName', value: 'Dee' }] }))
+          .status,
       ).toBeLessThan(300),
     );
     expect(types(patched)).toEqual(['member.updated']);
     expect(patched[0]!.data).toMatchObject({ displayName: 'Dee' });
     const off = await w.step(async () =>
-      expect((await call('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] })).status).toBeLessThan(300),
+      expect(
+        (await call('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] })).status,
+      ).toBeLessThan(300),
     );
     expect(types(off)).toEqual(['member.deactivated']);
     expect(off[0]!.data).toMatchObject({ id, status: 'inactive', displayName: 'Dee' });
     // The same PATCH again is no change: no event.
     expect(
-      await w.step(() => call('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] })),
+      await w.step(() =>
+        call('PATCH', `/Users/${id}`, { schemas: [PATCH], Operations: [{ op: 'replace', path: 'active', value: false }] }),
+      ),
     ).toEqual([]);
     const on = await w.step(() => call('PUT', `/Users/${id}`, { ...scimUser(`s@${w.slug}.example.com`), displayName: 'Dee' }));
     expect(types(on)).toEqual(['member.reactivated']);
 
     let gid = '';
     const group = await w.step(async () => {
-      const r = await call('POST', '/Groups', { schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'], displayName: 'Eng', members: [{ value: id }] });
+      const r = await call('POST', '/Groups', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Eng',
+        members: [{ value: id }],
+      });
       expect(r.status).toBe(201);
       gid = r.json.id as string;
     });
@@ -271,7 +303,11 @@ describe('#18 events on every channel', () => {
     expect(cli[0]!).toMatchObject({ channel: 'cli', data: { id: memberId, role: 'admin' } });
 
     const login = (password: string) =>
-      fetch(`${t.url}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email, password }) });
+      fetch(`${t.url}/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email, password }),
+      });
     const good = await w.step(async () => expect((await login('a-long-password')).status).toBe(200));
     expect(types(good)).toEqual(['signin.succeeded']);
     expect(good[0]!).toMatchObject({ channel: 'password', data: { memberId, method: 'password', email } });
@@ -296,7 +332,9 @@ describe('#18 events on every channel', () => {
       const m = await t.core.members.provision(w.teamId, { userName: `keep@${w.slug}.example.com` }, SYSTEM_ACTOR);
       const evs = await w.step(async () => {
         // One statement (a new person): member, audit and event in one.
-        await expect(t.core.members.provision(w.teamId, { userName: `rollback-me@${w.slug}.example.com` }, SYSTEM_ACTOR)).rejects.toThrow(/forced/);
+        await expect(t.core.members.provision(w.teamId, { userName: `rollback-me@${w.slug}.example.com` }, SYSTEM_ACTOR)).rejects.toThrow(
+          /forced/,
+        );
         // The transactional path (profile update).
         await expect(t.core.members.update(w.teamId, m.id, { displayName: 'rollback-me' }, SYSTEM_ACTOR)).rejects.toThrow(/forced/);
         // A group created with a member that is not in the team: fails after the group and its event were written.
@@ -307,7 +345,7 @@ describe('#18 events on every channel', () => {
       expect(types(evs)).toEqual(['member.created']);
       expect(await t.core.members.findByUserName(w.teamId, `rollback-me@${w.slug}.example.com`)).toBeNull();
       expect((await t.core.members.get(w.teamId, m.id)).user.getEntity().displayName).toBeNull();
-      expect(await t.core.read("select 1 from \"group\" where display_name = 'Doomed' and team_id = ?", [w.teamId])).toEqual([]);
+      expect(await t.core.read('select 1 from "group" where display_name = \'Doomed\' and team_id = ?', [w.teamId])).toEqual([]);
     } finally {
       await t.core.read('drop trigger if exists roster_test_fail_marked on event');
     }
@@ -383,7 +421,10 @@ describe('#18 events on every channel', () => {
       id = (
         await gql<{ createSamlConnection: { id: string } }>(
           'mutation($t: ID!, $i: SamlConnectionInput!) { createSamlConnection(teamId: $t, input: $i) { id } }',
-          { t: w.teamId, i: { name: 'Okta', idpEntityId: 'https://idp.example/e', idpSsoUrl: 'https://idp.example/sso', idpCertificates: [cert] } },
+          {
+            t: w.teamId,
+            i: { name: 'Okta', idpEntityId: 'https://idp.example/e', idpSsoUrl: 'https://idp.example/sso', idpCertificates: [cert] },
+          },
           w.ownerToken,
         )
       ).createSamlConnection.id;
@@ -411,8 +452,8 @@ describe('#18 events on every channel', () => {
       'connection.deleted',
     ]);
     // A plugin publishes its own types and the shared ones only.
-    await expect(t.core.em().transactional((em) => events.publish(em, { teamId: w.teamId, type: 'member.created', data: {}, actor: SYSTEM_ACTOR }))).rejects.toThrow(
-      /saml\./,
-    );
+    await expect(
+      t.core.em().transactional((em) => events.publish(em, { teamId: w.teamId, type: 'member.created', data: {}, actor: SYSTEM_ACTOR })),
+    ).rejects.toThrow(/saml\./);
   });
 });

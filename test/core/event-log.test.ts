@@ -20,7 +20,11 @@ async function all(teamId: string | null, after?: string | null) {
   for (;;) {
     const page = await t.core.events.list({ teamId, after: cursor, first: 7 });
     // The team's own events (team.created, the owner's member.created) are not these tests' business.
-    out.push(...page.events.filter((e) => e.type.startsWith('test.') && (!teamId || e.teamId === teamId)).map((e) => ({ seq: e.seq, n: e.data.n, type: e.type })));
+    out.push(
+      ...page.events
+        .filter((e) => e.type.startsWith('test.') && (!teamId || e.teamId === teamId))
+        .map((e) => ({ seq: e.seq, n: e.data.n, type: e.type })),
+    );
     cursor = page.endCursor;
     if (!page.hasNextPage) return { events: out, cursor };
   }

@@ -45,7 +45,9 @@ export function pluginEvents(pluginName: string, log: EventLog): PluginEvents {
   return {
     publish(em, event) {
       if (!event.type.startsWith(prefix) && !shared.includes(event.type))
-        throw new Error(`Plugin "${pluginName}" publishes "${prefix}…" event types or ${SHARED_EVENT_TYPES.join(', ')}; not "${event.type}"`);
+        throw new Error(
+          `Plugin "${pluginName}" publishes "${prefix}…" event types or ${SHARED_EVENT_TYPES.join(', ')}; not "${event.type}"`,
+        );
       return log.publish(em, event);
     },
   };
@@ -56,7 +58,11 @@ export function pluginEvents(pluginName: string, log: EventLog): PluginEvents {
  * itself (so the entities it manages are written by it), or in the caller's transaction when
  * there is one. For services that change entities first and write everything at the end.
  */
-export async function flushWithEvents(em: Em, publish: (em: Em) => Promise<void>, flush: (em: Em) => Promise<void> = (e) => e.flush()): Promise<void> {
+export async function flushWithEvents(
+  em: Em,
+  publish: (em: Em) => Promise<void>,
+  flush: (em: Em) => Promise<void> = (e) => e.flush(),
+): Promise<void> {
   if (em.isInTransaction()) {
     await flush(em);
     await publish(em);

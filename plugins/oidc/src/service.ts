@@ -4,7 +4,14 @@
  * a connection (decrypted, with the redirect URI of this deployment).
  */
 import { audit, type Actor, type Core } from '@roster/core';
-import { flushWithEvents, type PluginContext, type PluginEvents, type RosterConfig, type SignInApi, type SsoRegistry } from '@roster/plugin-sdk';
+import {
+  flushWithEvents,
+  type PluginContext,
+  type PluginEvents,
+  type RosterConfig,
+  type SignInApi,
+  type SsoRegistry,
+} from '@roster/plugin-sdk';
 import { OidcConnectionRecord } from './entity.js';
 import { failOidc } from './errors.js';
 import { generateClientKey, importClientKey } from './keys.js';
@@ -66,7 +73,16 @@ export interface OidcEnv {
 
 /** The `data` of `connection.*` events: what the host app needs to show, no secret. */
 function oidcConnectionResource(r: OidcConnectionRecord): Record<string, unknown> {
-  return { id: r.id, teamId: r.teamId, protocol: 'oidc', name: r.name, enabled: r.enabled, provider: r.provider, issuer: r.issuer, clientId: r.clientId };
+  return {
+    id: r.id,
+    teamId: r.teamId,
+    protocol: 'oidc',
+    name: r.name,
+    enabled: r.enabled,
+    provider: r.provider,
+    issuer: r.issuer,
+    clientId: r.clientId,
+  };
 }
 
 export type SignInConnection =

@@ -40,7 +40,13 @@ export function samlPlugin(options: SamlPluginInput = {}): SamlPlugin {
     entities: [SamlConnectionEntity],
     migrations: samlMigrations,
     setup(ctx) {
-      const connections = new SamlConnections({ core: ctx.core, config: ctx.config, options: ctx.options, logger: ctx.logger, events: ctx.events });
+      const connections = new SamlConnections({
+        core: ctx.core,
+        config: ctx.config,
+        options: ctx.options,
+        logger: ctx.logger,
+        events: ctx.events,
+      });
       const signIn = new SamlSignIn(connections, { core: ctx.core, config: ctx.config, options: ctx.options, signIn: ctx.signIn });
       const logout = new SamlLogout(connections, { core: ctx.core, config: ctx.config, options: ctx.options });
       services.add(connections);

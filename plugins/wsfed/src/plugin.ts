@@ -28,7 +28,13 @@ export function wsfedPlugin(options: WsFedPluginInput = {}): WsFedPlugin {
     entities: [WsFedConnectionEntity],
     migrations: wsfedMigrations,
     setup(ctx) {
-      const svc = new WsFedConnections({ core: ctx.core, config: ctx.config, options: ctx.options, logger: ctx.logger, events: ctx.events });
+      const svc = new WsFedConnections({
+        core: ctx.core,
+        config: ctx.config,
+        options: ctx.options,
+        logger: ctx.logger,
+        events: ctx.events,
+      });
       services.add(svc);
       ctx.addResolver(new WsFedTeamResolver(svc));
       ctx.addResolver(new WsFedConnectionResolver(ctx.signIn));

@@ -247,7 +247,12 @@ export class WsFedConnections {
       // No change, no event (the admin saved the form as it was).
       async (tx) => {
         if (changed.length)
-          await this.deps.events.publish(tx, { teamId: conn.teamId, type: 'connection.updated', data: wsfedConnectionResource(conn), actor });
+          await this.deps.events.publish(tx, {
+            teamId: conn.teamId,
+            type: 'connection.updated',
+            data: wsfedConnectionResource(conn),
+            actor,
+          });
       },
       (tx) => this.flush(tx),
     );

@@ -126,7 +126,7 @@ export class EventLog {
     for (const i of inputs) checkType(i.type);
     if (!this.enabled) return;
     const at = new Date();
-    for (let start = 0; start < inputs.length; ) {
+    for (let start = 0; start < inputs.length;) {
       const head = inputs[start]!;
       let end = start + 1;
       while (end < inputs.length && inputs[end]!.teamId === head.teamId && inputs[end]!.actor === head.actor) end++;
@@ -182,7 +182,8 @@ export class EventLog {
     let where: string;
     let order: string;
     if (input.teamId) {
-      if (after && (after.kind !== 'team' || after.teamId !== input.teamId)) fail('BAD_USER_INPUT', 'This cursor belongs to another events query.');
+      if (after && (after.kind !== 'team' || after.teamId !== input.teamId))
+        fail('BAD_USER_INPUT', 'This cursor belongs to another events query.');
       where = 'team_id = ?::uuid and seq > ?';
       params.push(input.teamId, after?.kind === 'team' ? after.seq : '0');
       // Qualified: the output columns of the same names are text.

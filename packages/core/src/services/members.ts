@@ -463,7 +463,12 @@ export class MemberService {
     m.updatedAt = new Date();
     await em.flush();
     // The member's event first, then the seat engine's (license.*), as on the one-statement path.
-    await this.deps.events.publish(em, { teamId, type: active ? 'member.reactivated' : 'member.deactivated', data: memberResource(m), actor });
+    await this.deps.events.publish(em, {
+      teamId,
+      type: active ? 'member.reactivated' : 'member.deactivated',
+      data: memberResource(m),
+      actor,
+    });
     if (!active) {
       await this.deps.sessions.revokeForMembership(em, m.id);
     } else {

@@ -45,7 +45,15 @@ export function groupResource(g: Group): Record<string, unknown> {
 }
 
 export function tokenResource(t: ApiToken): Record<string, unknown> {
-  return { id: t.id, teamId: t.teamId, name: t.name, scope: t.scope, prefix: t.prefix, createdBy: t.createdBy, revoked: t.revokedAt !== null };
+  return {
+    id: t.id,
+    teamId: t.teamId,
+    name: t.name,
+    scope: t.scope,
+    prefix: t.prefix,
+    createdBy: t.createdBy,
+    revoked: t.revokedAt !== null,
+  };
 }
 
 export function domainResource(d: VerifiedDomain): Record<string, unknown> {

@@ -403,7 +403,14 @@ export class SignInService {
       await this.deps.events.publish(tx, {
         teamId,
         type: 'signin.succeeded',
-        data: { memberId: membership?.id ?? null, userId: user.id, method: 'password', connectionId: 'password', subject: null, email: normal },
+        data: {
+          memberId: membership?.id ?? null,
+          userId: user.id,
+          method: 'password',
+          connectionId: 'password',
+          subject: null,
+          email: normal,
+        },
         actor,
       });
       return { ok: true as const, token, userId: user.id, membershipId: membership?.id ?? null, teamId };
