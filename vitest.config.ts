@@ -12,7 +12,7 @@ export default defineConfig({
       { find: /^graphql$/, replacement: require.resolve('graphql') },
       // Workspace packages run from their TypeScript sources in tests: no build step before `vitest`.
       { find: /^@roster\/server\/testing$/, replacement: root('./packages/server/src/testing/index.ts') },
-      { find: /^@roster\/(core|server|plugin-sdk|xml-security|cli)$/, replacement: root('./packages/$1/src/index.ts') },
+      { find: /^@roster\/(core|server|plugin-sdk|xml-security|cli|webhook-verify)$/, replacement: root('./packages/$1/src/index.ts') },
       { find: /^@roster\/plugin-(.+)$/, replacement: root('./plugins/$1/src/index.ts') },
     ],
   },

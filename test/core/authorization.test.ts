@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRoster, type TestRoster } from '@roster/server/testing';
+import { SYSTEM_ACTOR } from '@roster/core';
+import { eventually, startTestRoster, type TestRoster } from '@roster/server/testing';
 import { ADD_MEMBER, ok } from './helpers.js';
 
 /**
@@ -67,6 +68,26 @@ const newToken = async (team: Team) =>
       team.ownerToken,
     )
   ).createApiToken.token.id;
+/** A fresh endpoint; the team's earlier ones go first (a team keeps at most 20, and the matrix makes more). */
+const newWebhook = async (team: Team) => {
+  for (const e of await t.core.webhooks.list(team.teamId)) await t.core.webhooks.remove(e.id, SYSTEM_ACTOR);
+  return (await t.core.webhooks.create(team.teamId, { url: 'http://127.0.0.1:9/hooks', eventTypes: ['test.authz'] }, SYSTEM_ACTOR)).endpoint
+    .id;
+};
+/** A delivery (to a port nobody listens on): an event of the endpoint's type, fanned out by the worker. */
+const newDelivery = async (team: Team) => {
+  const endpointId = await newWebhook(team);
+  await t.core
+    .em()
+    .transactional((em) => t.core.events.publish(em, { teamId: team.teamId, type: 'test.authz', data: {}, actor: SYSTEM_ACTOR }));
+  let id: string | undefined;
+  await eventually(async () => {
+    await t.roster.webhooks.run();
+    id = (await t.core.webhooks.deliveries(endpointId, { first: 1 }))[0]?.id;
+    return id !== undefined;
+  });
+  return id!;
+};
 
 const OPS: Record<string, Op> = {
   me: { query: '{ me { login } }', level: 'anyone' },
@@ -77,6 +98,7 @@ const OPS: Record<string, Op> = {
     vars: async (x) => ({ t: x.teamId }),
   },
   teams: { query: '{ teams { id } }', level: 'platform' },
+  events: { query: 'query($t: ID) { events(teamId: $t) { edges { cursor } } }', level: 'admin', vars: async (x) => ({ t: x.teamId }) },
   member: { query: 'query($id: ID!) { member(id: $id) { id } }', level: 'member', vars: async (x) => ({ id: x.ownerId }) },
   apiTokens: { query: 'query($t: ID!) { apiTokens(teamId: $t) { id } }', level: 'admin', vars: async (x) => ({ t: x.teamId }) },
   createTeam: {
@@ -170,6 +192,42 @@ const OPS: Record<string, Op> = {
     query: 'mutation($t: ID!, $id: ID!) { revokeApiToken(teamId: $t, id: $id) }',
     level: 'admin',
     vars: async (x) => ({ t: x.teamId, id: await newToken(x) }),
+  },
+  webhookEndpoints: {
+    query: 'query($t: ID) { webhookEndpoints(teamId: $t) { id } }',
+    level: 'admin',
+    vars: async (x) => ({ t: x.teamId }),
+  },
+  webhookDeliveries: {
+    query: 'query($id: ID!) { webhookDeliveries(endpointId: $id) { id } }',
+    level: 'admin',
+    vars: async (x) => ({ id: await newWebhook(x) }),
+  },
+  createWebhookEndpoint: {
+    query:
+      'mutation($t: ID) { createWebhookEndpoint(input: { teamId: $t, url: "http://127.0.0.1:9/hooks", eventTypes: ["test.authz"] }) { secret } }',
+    level: 'admin',
+    vars: async (x) => ({ t: x.teamId }),
+  },
+  updateWebhookEndpoint: {
+    query: 'mutation($id: ID!) { updateWebhookEndpoint(id: $id, input: { description: "d" }) { id } }',
+    level: 'admin',
+    vars: async (x) => ({ id: await newWebhook(x) }),
+  },
+  deleteWebhookEndpoint: {
+    query: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) }',
+    level: 'admin',
+    vars: async (x) => ({ id: await newWebhook(x) }),
+  },
+  rotateWebhookSecret: {
+    query: 'mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }',
+    level: 'admin',
+    vars: async (x) => ({ id: await newWebhook(x) }),
+  },
+  redeliverWebhook: {
+    query: 'mutation($id: ID!) { redeliverWebhook(deliveryId: $id) { id } }',
+    level: 'admin',
+    vars: async (x) => ({ id: await newDelivery(x) }),
   },
 };
 

@@ -13,6 +13,8 @@ import { SecretBox } from './services/crypto.js';
 import { RowCache } from './services/row-cache.js';
 import { PasswordThrottle } from './services/throttle.js';
 import { SignInMethodRegistry } from './services/sign-in-methods.js';
+import { EventLog } from './services/events.js';
+import { WebhookService, type WebhookUrlCheck } from './services/webhooks/endpoints.js';
 
 export interface CoreOptions {
   orm: MikroORM;
@@ -31,6 +33,16 @@ export interface CoreOptions {
   preparedStatements?: boolean;
   /** The sign-in methods of this deployment (built from the enabled plugins); `password` is always there. */
   signInMethods?: SignInMethodRegistry;
+  /**
+   * Whether changes write their events (default on). Off only in the outbox benchmark, which
+   * measures the log's cost against the same build without it (ROSTER_EVENTS=off, bench-only).
+   */
+  events?: boolean;
+  /**
+   * Why a webhook URL may not be used, or null: the server passes the operator's outbound policy
+   * (the SSO toolkit's). Without one every webhook URL is refused.
+   */
+  webhookUrlCheck?: WebhookUrlCheck;
 }
 
 /** The composition root of the domain: every channel gets the same services. */
@@ -42,21 +54,31 @@ export function createCore(opts: CoreOptions) {
   const read: ReadFn = <T = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], o: BoundOptions = {}): Promise<T[]> =>
     runBound<T>(knex, undefined, sql, params, o);
   const hooks = new HookBus();
-  const seats = new SeatEngine();
+  const events = new EventLog({ read, enabled: opts.events !== false });
+  const seats = new SeatEngine({ events });
   const sessions = new SessionService({ em, read, ttlSeconds: opts.sessionTtlSeconds ?? 12 * 3600 });
-  const members = new MemberService({ em, seats, sessions, hooks });
-  const groups = new GroupService({ em, seats });
+  const members = new MemberService({ em, seats, sessions, hooks, events });
+  const groups = new GroupService({ em, seats, events });
   const signInMethods = opts.signInMethods ?? new SignInMethodRegistry();
-  const teams = new TeamService({ em, seats, hooks, methods: signInMethods });
-  const tokens = new TokenService({ em, read, cacheTtlMs: opts.tokenCacheTtlMs });
-  const domains = new DomainService({ em, resolveTxt: opts.resolveTxt });
+  const teams = new TeamService({ em, seats, hooks, methods: signInMethods, events });
+  const tokens = new TokenService({ em, read, events, cacheTtlMs: opts.tokenCacheTtlMs });
+  const domains = new DomainService({ em, events, resolveTxt: opts.resolveTxt });
   const throttle = new PasswordThrottle({ read, secretKey: opts.secretKey });
-  const signIn = new SignInService({ em, read, members, sessions, throttle, methods: signInMethods });
+  const secrets = new SecretBox(opts.secretKey);
+  const webhooks = new WebhookService({
+    em,
+    read,
+    secrets,
+    checkUrl: opts.webhookUrlCheck ?? (() => Promise.resolve('no outbound policy is configured for webhooks')),
+  });
+  const signIn = new SignInService({ em, read, members, sessions, throttle, methods: signInMethods, events });
   return {
     orm: opts.orm,
     em,
     read,
     hooks,
+    /** The event log (outbox): services publish in the transaction of the change; the API lists it. */
+    events,
     seats,
     sessions,
     members,
@@ -73,7 +95,9 @@ export function createCore(opts: CoreOptions) {
     /** Configuration rows (SSO connections) kept per node, invalidated by NOTIFY: see RowCache. */
     rows: new RowCache({ ttlMs: opts.rowCacheTtlMs ?? 15_000, maxEntries: 10_000 }),
     flows: new FlowStore(em, read),
-    secrets: new SecretBox(opts.secretKey),
+    secrets,
+    /** Webhook endpoints and their delivery log; delivery itself runs in WebhookWorker (the server's periodic job). */
+    webhooks,
   };
 }
 

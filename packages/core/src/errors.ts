@@ -38,6 +38,10 @@ export const ErrorCodes = {
   PLUGIN_INVALID_OPTIONS: { status: 500, message: 'A plugin was given invalid options.' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The database is not answering; try again shortly.' },
+  // Webhooks (docs/webhooks.md).
+  WEBHOOK_URL_REFUSED: { status: 400, message: 'This webhook URL is refused by the outbound policy.' },
+  WEBHOOK_EVENT_TYPES_INVALID: { status: 400, message: 'The webhook event types are not valid.' },
+  WEBHOOK_ENDPOINT_LIMIT: { status: 409, message: 'This team has as many webhook endpoints as it may.' },
 } as const;
 
 export type ErrorCode = keyof typeof ErrorCodes;

@@ -45,4 +45,30 @@ export type { ProvisionInput, UpdateInput, ProfileInput } from './services/membe
 export type { TxtResolver } from './services/domains.js';
 export { hashPassword, verifyPassword, newSecret, hashToken, SecretBox } from './services/crypto.js';
 export { audit, auditEvent } from './services/audit.js';
+export {
+  EventLog,
+  eventCte,
+  actorJson,
+  PLATFORM_SCOPE,
+  EVENTS_PAGE_DEFAULT,
+  EVENTS_PAGE_MAX,
+  type EventInput,
+  type LoggedEvent,
+  type EventActor,
+  type EventPage,
+  type ListEventsInput,
+} from './services/events.js';
 export * from './graphql/index.js';
+export {
+  WebhookService,
+  MAX_WEBHOOK_ENDPOINTS,
+  type WebhookUrlCheck,
+  type WebhookEndpointRow,
+  type WebhookDeliveryRow,
+  type WebhookAttemptRow,
+  type WebhookDeliveryStatus,
+  type WebhookEndpointInput,
+} from './services/webhooks/endpoints.js';
+export { WebhookWorker, type WebhookWorkerOptions } from './services/webhooks/worker.js';
+export { WEBHOOK_RETRY, baseDelayMs, nextAttemptAt } from './services/webhooks/schedule.js';
+export { newWebhookSecret, signatureHeader } from './services/webhooks/signing.js';

@@ -23,3 +23,4 @@ export type {
   HookEvents,
 } from '@roster/core';
 export type { SignInMethodDefinition, IdentifiedMember, TeamRef, SignInMember, SignInVerdict, MemberSignInApi } from './sign-in-methods.js';
+export { SHARED_EVENT_TYPES, pluginEvents, pluginEventPrefix, flushWithEvents, type PluginEvent, type PluginEvents } from './events.js';

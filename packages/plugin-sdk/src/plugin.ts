@@ -12,6 +12,7 @@ import type {
 import type { OutboundSettings } from './sso/outbound.js';
 import type { PluginCore } from './contract/services.js';
 import type { IdentifiedMember, MemberSignInApi, SignInMethodDefinition } from './sign-in-methods.js';
+import type { PluginEvents } from './events.js';
 
 /** Server settings a plugin may read. */
 export interface RosterConfig {
@@ -97,6 +98,8 @@ export interface PluginContext<O> {
    */
   every(name: string, intervalMs: number, task: () => Promise<unknown>): void;
   on<K extends HookName>(hook: K, handler: (event: HookEvents[K]) => void | Promise<void>): void;
+  /** The event log: publish the plugin's own event types in the transaction of the change (events.ts). */
+  readonly events: PluginEvents;
   /** The signed-in viewer of a request (session cookie or bearer API token), or null. */
   viewerOf(request: FastifyRequest): Promise<Viewer | null>;
 }

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import type { FastifyInstance } from 'fastify';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import { createCore, pendingMigrations, type Core, type Migration, type TxtResolver } from '@roster/core';
+import { createCore, pendingMigrations, type Core, type Migration, type TxtResolver, type WebhookWorker } from '@roster/core';
 import type { RosterPlugin } from '@roster/plugin-sdk';
 import type { ServerConfig } from './config.js';
 import { initOrm, migrate, pgTimeouts } from './orm.js';
@@ -20,6 +20,7 @@ import { reportHookFailures } from './hooks.js';
 import { createJobs } from './jobs.js';
 import { setupPlugins } from './plugin-context.js';
 import { signInMethodRegistry } from './sign-in-methods.js';
+import { startWebhookWorker, webhookUrlCheck, type WebhookOptions } from './webhooks.js';
 import type { GraphQLSchema } from 'graphql';
 
 export interface RosterOptions {
@@ -35,6 +36,8 @@ export interface RosterOptions {
   pluginSources?: Record<string, string>;
   /** Where the JSON log goes (default stdout); tests read it. */
   logStream?: { write(line: string): void };
+  /** Webhook delivery's clock, jitter and pace (tests). */
+  webhooks?: WebhookOptions;
 }
 
 export interface Roster {
@@ -44,6 +47,8 @@ export interface Roster {
   schema: GraphQLSchema;
   config: ServerConfig;
   databaseUrl: string;
+  /** This node's webhook delivery worker (a periodic job); tests run it by hand too. */
+  webhooks: WebhookWorker;
   listen(): Promise<string>;
   close(): Promise<void>;
 }
@@ -126,6 +131,8 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     rowCacheTtlMs: cfg.tokenCacheSeconds * 1000,
     preparedStatements: cfg.dbPreparedStatements,
     signInMethods,
+    events: cfg.events,
+    webhookUrlCheck: webhookUrlCheck(cfg),
   });
 
   if (!opts.migrate && !embedded) await warnIfPending(app, core, migrations);
@@ -162,6 +169,11 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       core.throttle.purgeExpired(),
     ]),
   );
+  // Event retention (ROSTER_EVENT_RETENTION_DAYS): batched deletes of old events, idempotent too.
+  jobs.every('event-retention', 60 * 60_000, () => core.events.prune(new Date(Date.now() - cfg.eventRetentionDays * 86_400_000)));
+
+  // Delivery runs only here, never in a request: a slow receiver costs a worker slot, not a request.
+  const webhooks = startWebhookWorker(core, cfg, jobs, app.log, opts.webhooks);
 
   const instances = await setupPlugins(loaded, { app, cfg, core, jobs, frontDoor, viewerOf });
   const resolverClasses = [...new Set([...allResolverClasses(loaded), ...instances.keys()])];
@@ -184,12 +196,14 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     schema,
     config: cfg,
     databaseUrl: url,
+    webhooks,
     async listen() {
       return app.listen({ port: cfg.port, host: cfg.host });
     },
     async close() {
       if (closed) return;
       closed = true;
+      webhooks.stop();
       await jobs.stop();
       await app.close();
       await revocations?.close();

@@ -35,6 +35,13 @@ export interface ServerConfig {
   tokenCacheSeconds: number;
   /** Named prepared statements for the hot statements; off behind PgBouncer in transaction mode before 1.21. */
   dbPreparedStatements: boolean;
+  /** Days the event log keeps an event (ROSTER_EVENT_RETENTION_DAYS); older ones are pruned by a periodic job. */
+  eventRetentionDays: number;
+  /**
+   * Whether changes write events (ROSTER_EVENTS=on|off, default on). A bench-only switch: the
+   * outbox benchmark measures SCIM with and without the log in one run; refused in production.
+   */
+  events: boolean;
   /**
    * Fastify's `trustProxy`: which proxies may name the client in `X-Forwarded-For` (`request.ip`,
    * which password throttling counts per). A hop count or a list of proxy addresses is safer than
@@ -71,6 +78,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     if (raw === undefined || raw === '') return def;
     if (raw !== 'true' && raw !== 'false') problems.push(`${name} must be "true" or "false" (got "${raw}")`);
     return raw === 'true';
+  };
+  const eventsSwitch = (): boolean => {
+    const raw = env.ROSTER_EVENTS;
+    if (raw === undefined || raw === '' || raw === 'on') return true;
+    if (raw !== 'off') problems.push(`ROSTER_EVENTS must be "on" or "off" (got "${raw}")`);
+    else if (production) problems.push('ROSTER_EVENTS=off is for the benchmarks only: production always writes its events');
+    return false;
   };
   const port = int('PORT', 4000, 0, 65535);
   const host = env.HOST || '127.0.0.1';
@@ -143,6 +157,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbConnectTimeoutMs: int('ROSTER_DB_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
     tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),
     dbPreparedStatements: bool('ROSTER_DB_PREPARED_STATEMENTS', true),
+    eventRetentionDays: int('ROSTER_EVENT_RETENTION_DAYS', 30, 1, 3650),
+    events: eventsSwitch(),
     trustProxy,
     outboundAllowPrivate: bool('ROSTER_OUTBOUND_ALLOW_PRIVATE', false),
     outboundAllowAddresses: (env.ROSTER_OUTBOUND_ALLOW_ADDRESSES ?? '')

@@ -9,3 +9,4 @@ export { frontDoorOf } from './front-door.js';
 export { migrate } from './orm.js';
 export { startEmbedded } from './database.js';
 export { seedDemo, createAdmin, demoConfig, demoPlugins, verifyDemoDomain, DEMO, DEMO_PLUGINS } from './demo.js';
+export { createPluginCore } from './plugin-core.js';

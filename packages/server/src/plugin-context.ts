@@ -7,6 +7,7 @@ import type { Jobs } from './jobs.js';
 import type { LoadedPlugin } from './plugin-host.js';
 import { setSessionCookie } from './auth.js';
 import { createPluginCore } from './plugin-core.js';
+import { pluginEvents } from '@roster/plugin-sdk';
 
 /** Every protocol plugin lists a team's connections here; home-realm discovery reads them all. */
 export function createSsoRegistry(app: FastifyInstance): SsoRegistry {
@@ -92,6 +93,7 @@ export async function setupPlugins(loaded: LoadedPlugin[], deps: PluginHostDeps)
       addResolver: (instance) => void instances.set(instance.constructor as ClassRef, instance),
       // Tagged with the plugin, so a failing hook is logged and counted under its name (hooks.ts).
       on: (hook, handler) => core.hooks.on(hook, handler, plugin.name),
+      events: pluginEvents(plugin.name, core.events),
       viewerOf,
     };
     await plugin.setup?.(ctx);

@@ -48,6 +48,7 @@ export function oidcPlugin(options: OidcPluginOptions = {}) {
         signIn: ctx.signIn,
         discovery,
         sso: ctx.sso,
+        events: ctx.events,
       });
       ctx.sso.addEntryPoints(async (teamId) =>
         (await service.enabledFor(teamId)).map((c) => ({

@@ -4,6 +4,7 @@
  * a connection (decrypted, with the redirect URI of this deployment).
  */
 import type { Actor, PluginContext, PluginCore as Core, RosterConfig, SignInApi, SsoRegistry } from '@roster/plugin-sdk';
+import { flushWithEvents, type PluginEvents } from '@roster/plugin-sdk';
 import { OidcConnectionRecord } from './entity.js';
 import { failOidc } from './errors.js';
 import { generateClientKey, importClientKey } from './keys.js';
@@ -60,6 +61,21 @@ export interface OidcEnv {
   discovery: DiscoveryCache;
   /** Every protocol plugin's SSO entry points, for home-realm discovery. */
   sso: SsoRegistry;
+  events: PluginEvents;
+}
+
+/** The `data` of `connection.*` events: what the host app needs to show, no secret. */
+function oidcConnectionResource(r: OidcConnectionRecord): Record<string, unknown> {
+  return {
+    id: r.id,
+    teamId: r.teamId,
+    protocol: 'oidc',
+    name: r.name,
+    enabled: r.enabled,
+    provider: r.provider,
+    issuer: r.issuer,
+    clientId: r.clientId,
+  };
 }
 
 export type SignInConnection =
@@ -211,7 +227,9 @@ export class OidcService {
         fields: changed,
       },
     });
-    await em.flush();
+    await flushWithEvents(em, (tx) =>
+      this.env.events.publish(tx, { teamId, type: 'connection.created', data: oidcConnectionResource(record), actor }),
+    );
     return record;
   }
 
@@ -228,7 +246,9 @@ export class OidcService {
       target: { type: 'oidc_connection', id: record.id },
       data: { issuer: record.issuer, clientId: record.clientId, fields: changed },
     });
-    await em.flush();
+    await flushWithEvents(em, (tx) =>
+      this.env.events.publish(tx, { teamId, type: 'connection.updated', data: oidcConnectionResource(record), actor }),
+    );
     return record;
   }
 
@@ -243,7 +263,9 @@ export class OidcService {
       target: { type: 'oidc_connection', id },
       data: { issuer: record.issuer, clientId: record.clientId },
     });
-    await em.flush();
+    await flushWithEvents(em, (tx) =>
+      this.env.events.publish(tx, { teamId, type: 'connection.deleted', data: { id, protocol: 'oidc' }, actor }),
+    );
     // Sign-ins through a deleted connection stop at once, not when their sessions expire.
     await this.env.core.sessions.revokeForConnection(teamId, id);
   }

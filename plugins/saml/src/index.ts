@@ -4,6 +4,7 @@ export type { SamlPluginOptions, SamlPluginInput } from './options.js';
 export { SamlErrorCodes, type SamlErrorCode } from './errors.js';
 export { SamlConnectionEntity, type AttributeOverrides } from './entity.js';
 export { samlMigrations } from './migrations.js';
+export { reportExpiringCertificates } from './certificate-expiry.js';
 export { generateSpKeyPair, selfSignedCertificate, type SpKeyPair, type SelfSignedOptions } from './sp-certificate.js';
 export type { HttpResult } from './http-result.js';
 

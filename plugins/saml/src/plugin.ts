@@ -7,6 +7,7 @@ import { parseSamlOptions, type SamlPluginInput, type SamlPluginOptions } from '
 import { samlRoutes } from './routes.js';
 import { SamlConnections } from './service.js';
 import { SamlSignIn } from './sign-in.js';
+import { CERTIFICATE_CHECK_EVERY_MS, reportExpiringCertificates } from './certificate-expiry.js';
 
 export interface SamlMetadataScheduler {
   /** Runs one refresh pass on every Roster this plugin object was set up in (tests, ops tooling). */
@@ -40,7 +41,13 @@ export function samlPlugin(options: SamlPluginInput = {}): SamlPlugin {
     migrations: samlMigrations,
     signInMethods: [{ id: 'saml', label: 'SAML 2.0', sso: true, allowedByDefault: true }],
     setup(ctx) {
-      const connections = new SamlConnections({ core: ctx.core, config: ctx.config, options: ctx.options, logger: ctx.logger });
+      const connections = new SamlConnections({
+        core: ctx.core,
+        config: ctx.config,
+        options: ctx.options,
+        logger: ctx.logger,
+        events: ctx.events,
+      });
       const signIn = new SamlSignIn(connections, { core: ctx.core, config: ctx.config, options: ctx.options, signIn: ctx.signIn });
       const logout = new SamlLogout(connections, { core: ctx.core, config: ctx.config, options: ctx.options });
       services.add(connections);
@@ -56,6 +63,11 @@ export function samlPlugin(options: SamlPluginInput = {}): SamlPlugin {
           .map((c) => ({ protocol: 'saml', connectionId: c.id, name: c.name, loginUrl: connections.urls(c.id).loginUrl })),
       );
 
+      // connection.certificate_expiring for the host app (issue 18), once per certificate.
+      ctx.every('certificate-expiry', CERTIFICATE_CHECK_EVERY_MS, async () => {
+        const n = await reportExpiringCertificates({ core: ctx.core, events: ctx.events });
+        if (n) ctx.logger.info({ published: n }, 'SAML certificates expiring soon');
+      });
       if (ctx.options.metadataRefreshIntervalSeconds > 0) {
         ctx.every('metadata-refresh', ctx.options.metadataCheckEveryMs, async () => {
           const r = await connections.refreshDue();

@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import type { Actor, PluginContext, PluginCore as Core, PluginEm as Em, RosterConfig } from '@roster/plugin-sdk';
+import { flushWithEvents, type PluginEvents } from '@roster/plugin-sdk';
 import { SamlConnectionEntity, type AttributeOverrides } from './entity.js';
 import { fromMetadataError, samlError } from './errors.js';
 import { fetchMetadata } from './metadata-fetch.js';
@@ -17,7 +18,7 @@ import { certificateInfo } from './protocol/xml.js';
 import { generateSpKeyPair } from './sp-certificate.js';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const EXPIRES_SOON_DAYS = 30;
+export const EXPIRES_SOON_DAYS = 30;
 const DAY_MS = 24 * 3600 * 1000;
 const METADATA_ACTOR: Actor = { type: 'system', channel: 'saml', label: 'SAML metadata refresh' };
 
@@ -115,6 +116,12 @@ export interface SamlServiceDeps {
   config: RosterConfig;
   options: SamlPluginOptions;
   logger: PluginContext<unknown>['logger'];
+  events: PluginEvents;
+}
+
+/** The `data` of `connection.*` events: what the host app needs to show, no secret. */
+export function samlConnectionResource(c: SamlConnectionEntity): Record<string, unknown> {
+  return { id: c.id, teamId: c.teamId, protocol: 'saml', name: c.name, enabled: c.enabled, preset: c.preset, idpEntityId: c.idpEntityId };
 }
 
 interface IdpSide {
@@ -283,7 +290,9 @@ export class SamlConnections {
         certificates: fingerprints(conn.idpCertificates),
       },
     });
-    await em.flush();
+    await flushWithEvents(em, (tx) =>
+      this.deps.events.publish(tx, { teamId, type: 'connection.created', data: samlConnectionResource(conn), actor }),
+    );
     return conn;
   }
 
@@ -314,7 +323,9 @@ export class SamlConnections {
       target: { type: 'saml_connection', id: conn.id },
       data: { changed, ...(changed.includes('idpCertificates') ? { certificates: fingerprints(conn.idpCertificates) } : {}) },
     });
-    await em.flush();
+    await flushWithEvents(em, (tx) =>
+      this.deps.events.publish(tx, { teamId: conn.teamId, type: 'connection.updated', data: samlConnectionResource(conn), actor }),
+    );
     this.changed(conn.id);
     return conn;
   }
@@ -327,7 +338,9 @@ export class SamlConnections {
       data: { name: conn.name, idpEntityId: conn.idpEntityId },
     });
     em.remove(conn);
-    await em.flush();
+    await flushWithEvents(em, (tx) =>
+      this.deps.events.publish(tx, { teamId: conn.teamId, type: 'connection.deleted', data: { id: conn.id, protocol: 'saml' }, actor }),
+    );
     this.changed(conn.id);
     // Sign-ins through a deleted connection stop at once, not when their sessions expire.
     await this.deps.core.sessions.revokeForConnection(conn.teamId, conn.id);

@@ -29,7 +29,13 @@ export function wsfedPlugin(options: WsFedPluginInput = {}): WsFedPlugin {
     migrations: wsfedMigrations,
     signInMethods: [{ id: 'wsfed', label: 'WS-Federation', sso: true, allowedByDefault: true }],
     setup(ctx) {
-      const svc = new WsFedConnections({ core: ctx.core, config: ctx.config, options: ctx.options, logger: ctx.logger });
+      const svc = new WsFedConnections({
+        core: ctx.core,
+        config: ctx.config,
+        options: ctx.options,
+        logger: ctx.logger,
+        events: ctx.events,
+      });
       services.add(svc);
       ctx.addResolver(new WsFedTeamResolver(svc));
       ctx.addResolver(new WsFedConnectionResolver(ctx.signIn));

@@ -8,6 +8,7 @@ import {
   type PluginEm as Em,
   type RosterConfig,
 } from '@roster/plugin-sdk';
+import { flushWithEvents, type PluginEvents } from '@roster/plugin-sdk';
 import { WsFedConnectionEntity, type ClaimOverrides } from './entity.js';
 import { fromMetadataError, wsfedError } from './errors.js';
 import type { WsFedPluginOptions } from './options.js';
@@ -81,7 +82,7 @@ export function describeCertificates(pems: readonly string[], now: Date = new Da
  * `requireTeamAdmin` first); every change is audited in the same flush as the change itself.
  */
 export class WsFedConnections {
-  constructor(readonly deps: { core: Core; config: RosterConfig; options: WsFedPluginOptions; logger: Logger }) {}
+  constructor(readonly deps: { core: Core; config: RosterConfig; options: WsFedPluginOptions; logger: Logger; events: PluginEvents }) {}
 
   /** Plain http for IdP endpoints, reply URLs and metadata: local test issuers only. */
   get allowHttp(): boolean {
@@ -188,7 +189,11 @@ export class WsFedConnections {
         certificates: fingerprints(conn.signingCertificates),
       },
     });
-    await this.flush(em);
+    await flushWithEvents(
+      em,
+      (tx) => this.deps.events.publish(tx, { teamId, type: 'connection.created', data: wsfedConnectionResource(conn), actor }),
+      (tx) => this.flush(tx),
+    );
     return conn;
   }
 
@@ -243,7 +248,20 @@ export class WsFedConnections {
         data: { connectionId: conn.id, changed, ...certificateDiff(before.signingCertificates, after.signingCertificates) },
       });
     }
-    await this.flush(em);
+    await flushWithEvents(
+      em,
+      // No change, no event (the admin saved the form as it was).
+      async (tx) => {
+        if (changed.length)
+          await this.deps.events.publish(tx, {
+            teamId: conn.teamId,
+            type: 'connection.updated',
+            data: wsfedConnectionResource(conn),
+            actor,
+          });
+      },
+      (tx) => this.flush(tx),
+    );
     return conn;
   }
 
@@ -255,7 +273,9 @@ export class WsFedConnections {
       target: { type: 'wsfed_connection', id: conn.id },
       data: { connectionId: conn.id, name: conn.name, idpIssuer: conn.idpIssuer, realm: conn.realm },
     });
-    await em.flush();
+    await flushWithEvents(em, (tx) =>
+      this.deps.events.publish(tx, { teamId: conn.teamId, type: 'connection.deleted', data: { id: conn.id, protocol: 'wsfed' }, actor }),
+    );
     // Sign-ins through a deleted connection stop at once, not when their sessions expire.
     await this.deps.core.sessions.revokeForConnection(conn.teamId, conn.id);
   }
@@ -456,6 +476,11 @@ export class WsFedConnections {
       throw error;
     }
   }
+}
+
+/** The `data` of `connection.*` events: what the host app needs to show, no secret. */
+function wsfedConnectionResource(c: WsFedConnectionEntity): Record<string, unknown> {
+  return { id: c.id, teamId: c.teamId, protocol: 'wsfed', name: c.name, enabled: c.enabled, idpIssuer: c.idpIssuer, realm: c.realm };
 }
 
 function present(value: string | null | undefined): value is string {

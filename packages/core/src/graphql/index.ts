@@ -2,7 +2,10 @@ import { TeamResolver } from './team-resolver.js';
 import { MemberResolver } from './member-resolver.js';
 import { GroupResolver } from './group-resolver.js';
 import { ApiTokenResolver } from './token-resolver.js';
+import { WebhookResolver } from './webhook-resolver.js';
+import { EventResolver } from './event-resolver.js';
 export * from './types.js';
+export * from './webhook-types.js';
 export {
   createContext,
   actorOf,
@@ -13,4 +16,4 @@ export {
   type GqlContext,
 } from './context.js';
 export { toApiToken } from './token-resolver.js';
-export const coreResolvers = [TeamResolver, MemberResolver, GroupResolver, ApiTokenResolver] as const;
+export const coreResolvers = [TeamResolver, MemberResolver, GroupResolver, ApiTokenResolver, EventResolver, WebhookResolver] as const;

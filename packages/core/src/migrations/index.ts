@@ -4,7 +4,18 @@ import { sessionSso } from './0003-session-sso.js';
 import { identityRule } from './0004-identity-rule.js';
 import { throttleAndNotify } from './0006-throttle-and-notify.js';
 import { signInMethods } from './0007-sign-in-methods.js';
+import { events } from './0008-events.js';
+import { webhooks } from './0009-webhooks.js';
 import type { Migration } from './types.js';
 export type { Migration } from './types.js';
 export { runMigrations, pendingMigrations, type SqlExecutor } from './runner.js';
-export const coreMigrations: Migration[] = [coreInitial, signInThrottle, sessionSso, identityRule, throttleAndNotify, signInMethods];
+export const coreMigrations: Migration[] = [
+  coreInitial,
+  signInThrottle,
+  sessionSso,
+  identityRule,
+  throttleAndNotify,
+  signInMethods,
+  events,
+  webhooks,
+];

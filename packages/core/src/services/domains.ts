@@ -4,6 +4,9 @@ import { Team, VerifiedDomain } from '../entities/index.js';
 import { fail, uniqueViolation } from '../errors.js';
 import { audit } from './audit.js';
 import type { Actor, Em } from './context.js';
+import type { EventLog } from './events.js';
+import { domainResource } from './resources.js';
+import { LockMode } from '@mikro-orm/core';
 
 export type TxtResolver = (name: string) => Promise<string[][]>;
 
@@ -12,7 +15,7 @@ export const TXT_PREFIX = 'roster-verification=';
 
 /** R4: a team claims an email domain; once verified, sign-ins for it route to the team. */
 export class DomainService {
-  constructor(private readonly deps: { em: () => Em; resolveTxt?: TxtResolver }) {}
+  constructor(private readonly deps: { em: () => Em; events: EventLog; resolveTxt?: TxtResolver }) {}
 
   async add(teamId: string, domain: string, actor: Actor): Promise<VerifiedDomain> {
     const d = domain.trim().toLowerCase().replace(/\.$/, '');
@@ -58,21 +61,29 @@ export class DomainService {
         );
       }
     }
-    v.verifiedAt = new Date();
-    v.verifiedBy = byPlatformAdmin ? 'platform-admin' : 'dns';
-    audit(em, actor, {
-      teamId,
-      action: 'domain.verified',
-      target: { type: 'domain', id: v.id },
-      data: { domain: v.domain, by: v.verifiedBy },
-    });
+    // The change and its event in one transaction; the row lock makes a concurrent verify of the
+    // same domain find it verified (one event), instead of writing it twice.
     try {
-      await em.flush();
+      return await this.deps.em().transactional(async (tx) => {
+        const d = await tx.findOne(VerifiedDomain, { id: v.id, team: teamId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!d) fail('NOT_FOUND', 'No such domain in this team.');
+        if (d.verifiedAt) return d;
+        d.verifiedAt = new Date();
+        d.verifiedBy = byPlatformAdmin ? 'platform-admin' : 'dns';
+        audit(tx, actor, {
+          teamId,
+          action: 'domain.verified',
+          target: { type: 'domain', id: d.id },
+          data: { domain: d.domain, by: d.verifiedBy },
+        });
+        await tx.flush();
+        await this.deps.events.publish(tx, { teamId, type: 'domain.verified', data: domainResource(d), actor });
+        return d;
+      });
     } catch (e) {
       if (uniqueViolation(e) === 'verified_domain_verified_uq') fail('DOMAIN_TAKEN');
       throw e;
     }
-    return v;
   }
 
   list(teamId: string): Promise<VerifiedDomain[]> {
@@ -85,6 +96,8 @@ export class DomainService {
       if (!v) fail('NOT_FOUND', 'No such domain in this team.');
       em.remove(v);
       audit(em, actor, { teamId, action: 'domain.removed', target: { type: 'domain', id: v.id }, data: { domain: v.domain } });
+      await em.flush();
+      await this.deps.events.publish(em, { teamId, type: 'domain.removed', data: { id: v.id }, actor });
     });
   }
 

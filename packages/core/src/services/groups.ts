@@ -4,6 +4,8 @@ import { fail } from '../errors.js';
 import { AUDIT_INSERT_COLUMNS, audit, auditEvent, auditValues } from './audit.js';
 import { boundRows as bound, type Actor, type Em } from './context.js';
 import type { SeatEngine } from './seats.js';
+import type { EventLog } from './events.js';
+import { groupResource } from './resources.js';
 
 /** How many unknown ids an error lists. */
 const MISSING_SHOWN = 10;
@@ -21,7 +23,7 @@ const uuidArray = (ids: string[]) => `{${ids.filter(isUuid).join(',')}}`;
  * concurrent changes to one group never lose a member; every change re-syncs license requests.
  */
 export class GroupService {
-  constructor(private readonly deps: { em: () => Em; seats: SeatEngine }) {}
+  constructor(private readonly deps: { em: () => Em; seats: SeatEngine; events: EventLog }) {}
 
   /** `em`: run inside the caller's transaction (a SCIM request that also writes its own rows), else in a new one. */
   async create(
@@ -38,6 +40,7 @@ export class GroupService {
       const g = em.create(Group, { team: em.getReference(Team, teamId), displayName: name, externalId: input.externalId ?? null });
       await em.flush();
       audit(em, actor, { teamId, action: 'group.created', target: { type: 'group', id: g.id }, data: { displayName: name } });
+      await this.deps.events.publish(em, { teamId, type: 'group.created', data: groupResource(g), actor });
       if (input.memberIds?.length) await this.changeMembers(em, teamId, g.id, { add: input.memberIds }, actor);
       return g;
     });
@@ -78,6 +81,7 @@ export class GroupService {
         g.updatedAt = new Date();
         audit(em, actor, { teamId, action: 'group.updated', target: { type: 'group', id: g.id }, data: changes });
         await em.flush();
+        await this.deps.events.publish(em, { teamId, type: 'group.updated', data: groupResource(g), actor });
       }
       return g;
     });
@@ -92,6 +96,7 @@ export class GroupService {
       ]);
       await em.execute('delete from "group" where id = ? and team_id = ?', [g.id, teamId]);
       audit(em, actor, { teamId, action: 'group.deleted', target: { type: 'group', id: g.id }, data: { displayName: g.displayName } });
+      await this.deps.events.publish(em, { teamId, type: 'group.deleted', data: { id: g.id }, actor });
       await this.deps.seats.syncMembers(
         em,
         teamId,
@@ -131,13 +136,14 @@ export class GroupService {
     );
     if (!g) fail('NOT_FOUND', 'No such group in this team.');
     this.assertMembersOfTeam(requested, g.found, actor);
-    const steps: Array<{ sql: string; params: unknown[] }> = [];
+    const steps: Array<{ sql: string; params: unknown[]; adds: boolean }> = [];
     let add = change.add;
     if (change.replace) {
       const keep = [...new Set(change.replace)];
       steps.push({
         sql: 'delete from group_member where group_id = ? and not (membership_id = any(?::uuid[])) returning membership_id',
         params: [groupId, uuidArray(keep)],
+        adds: false,
       });
       add = keep;
     }
@@ -145,6 +151,7 @@ export class GroupService {
       steps.push({
         sql: 'delete from group_member where group_id = ? and membership_id = any(?::uuid[]) returning membership_id',
         params: [groupId, uuidArray([...new Set(change.remove)])],
+        adds: false,
       });
     }
     if (add?.length) {
@@ -153,9 +160,12 @@ export class GroupService {
               select ?, ?, m.id from membership m where m.team_id = ? and m.id = any(?::uuid[])
               on conflict do nothing returning membership_id`,
         params: [teamId, groupId, teamId, uuidArray([...new Set(add)])],
+        adds: true,
       });
     }
     const touched = new Set<string>();
+    const added = new Set<string>();
+    const removed = new Set<string>();
     const ev = auditEvent(actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId } });
     for (const [i, step] of steps.entries()) {
       // The last change also bumps the group's version and writes the audit event, when anything
@@ -176,7 +186,20 @@ export class GroupService {
               [...step.params, `{${[...touched].join(',')}}`, groupId, ...auditValues(ev)],
               { prepare: true },
             );
-      rows.forEach((r) => touched.add(r.membership_id));
+      rows.forEach((r) => {
+        touched.add(r.membership_id);
+        (step.adds ? added : removed).add(r.membership_id);
+      });
+    }
+    if (touched.size) {
+      // A member removed then added back in one request (replace + add) is in the group: not removed.
+      for (const id of added) removed.delete(id);
+      await this.deps.events.publish(em, {
+        teamId,
+        type: 'group.members_changed',
+        data: { id: groupId, added: [...added].sort(), removed: [...removed].sort() },
+        actor,
+      });
     }
     if (touched.size && g.license_type_id) await this.deps.seats.syncMembers(em, teamId, [...touched], actor);
     return [...touched];
@@ -211,6 +234,7 @@ export class GroupService {
         target: { type: 'group', id: g.id },
         data: { licenseTypeId },
       });
+      await this.deps.events.publish(em, { teamId, type: 'group.updated', data: groupResource(g), actor });
       const members = await em.execute<Array<{ membership_id: string }>>('select membership_id from group_member where group_id = ?', [
         g.id,
       ]);

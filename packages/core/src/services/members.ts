@@ -8,6 +8,8 @@ import { assertIdentifierLength } from '../text.js';
 import { boundRows as bound, type Actor, type Em, type HookBus } from './context.js';
 import type { SeatEngine } from './seats.js';
 import type { SessionService } from './sessions.js';
+import { eventCte, type EventLog } from './events.js';
+import { memberResource, memberResourceSql } from './resources.js';
 
 export interface ProfileInput {
   email?: string | null;
@@ -55,7 +57,7 @@ function assertProfileLengths(input: ProfileInput): void {
 }
 
 export class MemberService {
-  constructor(private readonly deps: { em: () => Em; seats: SeatEngine; sessions: SessionService; hooks: HookBus }) {}
+  constructor(private readonly deps: { em: () => Em; seats: SeatEngine; sessions: SessionService; hooks: HookBus; events: EventLog }) {}
 
   /**
    * Adds a person to the team (R5). Who may be added is the identity rule's (identity-rule.ts):
@@ -122,6 +124,34 @@ export class MemberService {
       target: { type: 'member', id: membershipId },
       data: { userName, active },
     });
+    // Detached entities holding what is written (cheaper than merging them into an identity map
+    // nobody reads), built before the statement: its event carries the member.
+    const user = Object.assign(new User(), {
+      id: userId,
+      login,
+      email,
+      givenName: input.givenName ?? null,
+      familyName: input.familyName ?? null,
+      displayName: input.displayName ?? null,
+      platformAdmin: false,
+      createdAt: now,
+      updatedAt: now,
+    });
+    const created = Object.assign(new Membership(), {
+      id: membershipId,
+      team: Reference.createFromPK(Team, teamId),
+      user: Reference.create(user),
+      role,
+      status: active ? 'active' : 'inactive',
+      creditLimit: input.creditLimit ?? 0,
+      userName,
+      externalId: input.externalId ?? null,
+      attributes: input.attributes ?? {},
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+      deactivatedAt: active ? null : now,
+    } satisfies Partial<Membership>);
     const em = this.deps.em();
     let rows: Array<{ id: string | null }>;
     try {
@@ -141,7 +171,7 @@ export class MemberService {
          ), a as (
            ${AUDIT_INSERT_COLUMNS}
            select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from m
-         )
+         ), ${eventCte('m')}
          select (select id from m) as id`,
         [
           userId,
@@ -167,6 +197,7 @@ export class MemberService {
           now,
           active ? null : now,
           ...auditParams(ev),
+          ...this.deps.events.params({ teamId, type: 'member.created', data: memberResource(created), actor }, now),
         ],
         { prepare: true },
       );
@@ -176,33 +207,7 @@ export class MemberService {
       throw e;
     }
     if (!rows[0]?.id) return null;
-    // Detached entities holding what was written (cheaper than merging them into an identity map nobody reads).
-    const user = Object.assign(new User(), {
-      id: userId,
-      login,
-      email,
-      givenName: input.givenName ?? null,
-      familyName: input.familyName ?? null,
-      displayName: input.displayName ?? null,
-      platformAdmin: false,
-      createdAt: now,
-      updatedAt: now,
-    });
-    return Object.assign(new Membership(), {
-      id: membershipId,
-      team: Reference.createFromPK(Team, teamId),
-      user: Reference.create(user),
-      role,
-      status: active ? 'active' : 'inactive',
-      creditLimit: input.creditLimit ?? 0,
-      userName,
-      externalId: input.externalId ?? null,
-      attributes: input.attributes ?? {},
-      version: 1,
-      createdAt: now,
-      updatedAt: now,
-      deactivatedAt: active ? null : now,
-    } satisfies Partial<Membership>);
+    return created;
   }
 
   private async provisionOnce(teamId: string, input: ProvisionInput, actor: Actor): Promise<Membership> {
@@ -246,6 +251,7 @@ export class MemberService {
         data: { userName: m.userName, active: m.status === 'active', ...(existingPerson ? { existingPerson: true } : {}) },
       });
       await flushMapped(em, input.userName);
+      await this.deps.events.publish(em, { teamId, type: 'member.created', data: memberResource(m), actor });
       return m;
     });
     await this.deps.hooks.emit('memberProvisioned', { teamId, membershipId: membership.id });
@@ -292,6 +298,7 @@ export class MemberService {
         m.updatedAt = new Date();
         audit(em, actor, { teamId, action: 'member.updated', target: { type: 'member', id: m.id }, data: { fields: Object.keys(input) } });
         await flushMapped(em, input.userName ?? m.userName);
+        await this.deps.events.publish(em, { teamId, type: 'member.updated', data: memberResource(m), actor });
         return m;
       }),
     );
@@ -328,7 +335,7 @@ export class MemberService {
         `with m as (
            update membership set status = ?, deactivated_at = ?, updated_at = ?, version = version + 1
            where id = ? and team_id = ? and status <> ? and role <> 'owner'
-           returning id, version
+           returning *
          ), s as (
            -- SessionService.revokeForMembership, inlined into this statement: keep the two alike.
            update session set revoked_at = now() where ?::boolean and revoked_at is null and membership_id in (select id from m)
@@ -337,7 +344,7 @@ export class MemberService {
          ), a as (
            ${AUDIT_INSERT_COLUMNS}
            select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from m
-         )
+         ), ${eventCte('m join "user" u on u.id = m.user_id', { data: memberResourceSql('m', 'u') })}
          select m.version, array(select la.license_type_id::text from license_assignment la where la.membership_id = m.id order by la.license_type_id) as types from m`,
         [
           active ? 'active' : 'inactive',
@@ -349,6 +356,7 @@ export class MemberService {
           !active,
           active,
           ...auditParams(ev),
+          ...this.deps.events.params({ teamId, type: active ? 'member.reactivated' : 'member.deactivated', data: {}, actor }, now),
         ],
         { prepare: true },
       );
@@ -433,6 +441,7 @@ export class MemberService {
           m.updatedAt = new Date();
           audit(em, actor, { teamId, action: 'member.updated', target: { type: 'member', id: m.id }, data: { fields: [...changed] } });
           await flushMapped(em, m.userName);
+          await this.deps.events.publish(em, { teamId, type: 'member.updated', data: memberResource(m), actor });
         }
         const activeChanged = input.active !== undefined && (await this.applyActive(em, teamId, m, input.active, actor));
         if (activeChanged) changed.push('active');
@@ -453,6 +462,13 @@ export class MemberService {
     m.deactivatedAt = active ? null : new Date();
     m.updatedAt = new Date();
     await em.flush();
+    // The member's event first, then the seat engine's (license.*), as on the one-statement path.
+    await this.deps.events.publish(em, {
+      teamId,
+      type: active ? 'member.reactivated' : 'member.deactivated',
+      data: memberResource(m),
+      actor,
+    });
     if (!active) {
       await this.deps.sessions.revokeForMembership(em, m.id);
     } else {
@@ -485,12 +501,23 @@ export class MemberService {
       const m = opts.guard ? await this.lockAndGet(em, teamId, membershipId) : await this.get(teamId, membershipId, em);
       opts.guard?.(m);
       if (m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
-      const types = await em.execute<Array<{ license_type_id: string }>>(
-        'select license_type_id from license_assignment where membership_id = ?',
+      const types = await em.execute<Array<{ license_type_id: string; state: string }>>(
+        'select license_type_id, state from license_assignment where membership_id = ? order by license_type_id',
         [m.id],
       );
       await this.deps.sessions.revokeForMembership(em, m.id);
       await em.execute('delete from membership where id = ? and team_id = ?', [m.id, teamId]);
+      // The member's requests went with the membership (the seat engine never saw them go); the
+      // seats they free are handed out next.
+      await this.deps.events.publishAll(em, [
+        ...types.map((t) => ({
+          teamId,
+          type: 'license.revoked',
+          data: { memberId: m.id, licenseTypeId: t.license_type_id, state: null, reason: 'member removed' },
+          actor,
+        })),
+        { teamId, type: 'member.removed', data: { id: m.id }, actor },
+      ]);
       for (const t of types) await this.deps.seats.rebalance(em, teamId, t.license_type_id, actor);
       audit(em, actor, {
         teamId,

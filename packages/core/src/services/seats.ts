@@ -1,5 +1,6 @@
 import type { Actor, Em } from './context.js';
 import { audit } from './audit.js';
+import type { EventInput, EventLog } from './events.js';
 
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
@@ -13,17 +14,36 @@ const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
  * - Freed or added seats go to the oldest waiting request first.
  */
 export class SeatEngine {
+  constructor(private readonly deps: { events: EventLog }) {}
+
+  /**
+   * Events of a member's license (docs/events.md): `license.granted` (holds a seat now),
+   * `license.waitlisted` (requests it but waits: no free seat, seats reduced, or inactive),
+   * `license.revoked` (no longer requests it).
+   */
+  private license(
+    teamId: string,
+    type: 'granted' | 'waitlisted' | 'revoked',
+    memberId: string,
+    licenseTypeId: string,
+    actor: Actor,
+    reason?: string,
+  ): EventInput {
+    const state = type === 'granted' ? 'GRANTED' : type === 'waitlisted' ? 'PENDING_SEAT' : null;
+    return { teamId, type: `license.${type}`, data: { memberId, licenseTypeId, state, ...(reason ? { reason } : {}) }, actor };
+  }
+
   /** Brings the requests of these members in line with their linked groups, then rebalances. */
   async syncMembers(em: Em, teamId: string, membershipIds: string[], actor: Actor): Promise<void> {
     if (membershipIds.length === 0) return;
     const ids = [...new Set(membershipIds)];
-    const added = await em.execute<Array<{ license_type_id: string }>>(
+    const added = await em.execute<Array<{ license_type_id: string; membership_id: string }>>(
       `insert into license_assignment (id, team_id, membership_id, license_type_id, state, requested_at)
        select gen_random_uuid(), gm.team_id, gm.membership_id, g.license_type_id, 'PENDING_SEAT', clock_timestamp()
        from group_member gm join "group" g on g.id = gm.group_id
        where gm.team_id = ? and gm.membership_id in (${list(ids.length)}) and g.license_type_id is not null
        on conflict (membership_id, license_type_id) do nothing
-       returning license_type_id`,
+       returning license_type_id, membership_id`,
       [teamId, ...ids],
     );
     const removed = await em.execute<Array<{ license_type_id: string; membership_id: string; state: string }>>(
@@ -42,8 +62,29 @@ export class SeatEngine {
         data: { licenseTypeId: r.license_type_id, state: r.state },
       });
     }
+    await this.deps.events.publishAll(
+      em,
+      removed.map((r) => this.license(teamId, 'revoked', r.membership_id, r.license_type_id, actor, 'no linked group')),
+    );
     const types = new Set([...added, ...removed].map((r) => r.license_type_id));
     for (const t of types) await this.rebalance(em, teamId, t, actor);
+    if (added.length) {
+      // New requests the rebalance could not serve wait for a seat (the granted ones had their event).
+      const waiting = await em.execute<Array<{ license_type_id: string; membership_id: string }>>(
+        `select la.license_type_id, la.membership_id from license_assignment la
+         where la.team_id = ? and la.membership_id in (${list(ids.length)}) and la.state = 'PENDING_SEAT'
+           and la.license_type_id in (${list(types.size)})
+         order by la.license_type_id, la.requested_at, la.id`,
+        [teamId, ...ids, ...types],
+      );
+      const isNew = new Set(added.map((a) => `${a.membership_id}/${a.license_type_id}`));
+      await this.deps.events.publishAll(
+        em,
+        waiting
+          .filter((w) => isNew.has(`${w.membership_id}/${w.license_type_id}`))
+          .map((w) => this.license(teamId, 'waitlisted', w.membership_id, w.license_type_id, actor, 'no free seat')),
+      );
+    }
   }
 
   /** Rebalances every license type the member requests (after (de|re)activation). */
@@ -66,6 +107,7 @@ export class SeatEngine {
       teamId,
     ]);
     if (!type) return;
+    const events: EventInput[] = [];
     // R12: inactive members never hold a seat.
     const demoted = await em.execute<Array<{ membership_id: string }>>(
       `update license_assignment la set state = 'PENDING_SEAT', granted_at = null
@@ -81,6 +123,7 @@ export class SeatEngine {
         target: { type: 'member', id: r.membership_id },
         data: { licenseTypeId, reason: 'inactive' },
       });
+      events.push(this.license(teamId, 'waitlisted', r.membership_id, licenseTypeId, actor, 'inactive'));
     }
     const [{ granted } = { granted: 0 }] = await em.execute<Array<{ granted: number }>>(
       "select count(*)::int as granted from license_assignment where license_type_id = ? and state = 'GRANTED'",
@@ -102,6 +145,7 @@ export class SeatEngine {
           target: { type: 'member', id: r.membership_id },
           data: { licenseTypeId, reason: 'seats reduced' },
         });
+        events.push(this.license(teamId, 'waitlisted', r.membership_id, licenseTypeId, actor, 'seats reduced'));
       }
     } else if (granted < type.seats) {
       const grantedNow = await em.execute<Array<{ membership_id: string }>>(
@@ -114,7 +158,9 @@ export class SeatEngine {
       );
       for (const r of grantedNow) {
         audit(em, actor, { teamId, action: 'license.granted', target: { type: 'member', id: r.membership_id }, data: { licenseTypeId } });
+        events.push(this.license(teamId, 'granted', r.membership_id, licenseTypeId, actor));
       }
     }
+    await this.deps.events.publishAll(em, events);
   }
 }

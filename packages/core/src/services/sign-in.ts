@@ -8,6 +8,7 @@ import type { MemberService } from './members.js';
 import type { SessionService } from './sessions.js';
 import type { PasswordAttempt, PasswordSignInOutcome, PasswordThrottle } from './throttle.js';
 import type { SignInMethodRegistry } from './sign-in-methods.js';
+import { eventCte, type EventLog } from './events.js';
 
 /** What a protocol plugin asserts after it has verified a response. */
 export interface AssertedIdentity {
@@ -146,6 +147,25 @@ const MEMBER_SELECT = `select m.id as membership_id, m.team_id, m.user_id, m.sta
 
 const AUDIT_INSERT = `${AUDIT_INSERT_COLUMNS} select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb`;
 
+/** A refusal's audit trace and its `signin.refused` event, in one statement of their own. */
+const REFUSAL_INSERT = `with a as (
+    ${AUDIT_INSERT_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb) returning 1
+  ), ${eventCte('a')}
+  select 1 as ok`;
+
+/** The `data` of `signin.refused`: what was asserted and why it was refused. */
+function refusalData(ev: AuditEvent): Record<string, unknown> {
+  const d = ev.data;
+  return {
+    connectionId: d.connectionId ?? null,
+    subject: d.subject ?? null,
+    email: d.email ?? null,
+    step: d.step ?? null,
+    code: d.code ?? null,
+    reason: ev.reason,
+  };
+}
+
 /**
  * The one door to a session for SSO plugins: who an asserted identity may become
  * (identity-rule.ts), policy (R3), inactive members (R7), JIT (R5), identity linking and the
@@ -160,6 +180,7 @@ export class SignInService {
       sessions: SessionService;
       throttle: PasswordThrottle;
       methods: SignInMethodRegistry;
+      events: EventLog;
     },
   ) {}
 
@@ -170,6 +191,7 @@ export class SignInService {
     const refuse = async (code: SignInRefusalCode, reason: string, teamId: string | null): Promise<SignInOutcome> => {
       await this.insertAudit(
         auditEvent(actor, { teamId, action: 'signin.refused', outcome: 'failure', reason, data: { ...trace, step: 'policy', code } }),
+        actor,
       );
       return { ok: false, code, reason };
     };
@@ -245,8 +267,11 @@ export class SignInService {
          ), s as (
            insert into session (id, token_hash, user_id, team_id, membership_id, method, connection_id, expires_at, sso)
            values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-         )
-         ${AUDIT_INSERT}`,
+           returning id
+         ), a as (
+           ${AUDIT_INSERT}
+         ), ${eventCte('s')}
+         select 1 as ok`,
         [
           teamId,
           found.membership_id,
@@ -262,6 +287,22 @@ export class SignInService {
           expiresAt,
           id.ssoSession ? JSON.stringify(id.ssoSession) : null,
           ...auditParams(ev),
+          ...this.deps.events.params(
+            {
+              teamId,
+              type: 'signin.succeeded',
+              data: {
+                memberId: found.membership_id,
+                userId: found.user_id,
+                method: id.method,
+                connectionId: id.connectionId,
+                subject: id.subject,
+                email,
+              },
+              actor,
+            },
+            ev.at,
+          ),
         ],
         { prepare: true },
       );
@@ -296,6 +337,7 @@ export class SignInService {
           target: row ? { type: 'member', id: row.membership_id } : undefined,
           data: { ...trace, step: 'policy', code },
         }),
+        actor,
       );
       return { ok: false, code, reason };
     };
@@ -309,13 +351,42 @@ export class SignInService {
       target: { type: 'member', id: found.membership_id },
       data: { ...trace, step: 'done' },
     });
+    // One statement, so atomic without a transaction: the session, its audit trace and its event.
     await this.deps.read(
       `with s as (
          insert into session (id, token_hash, user_id, team_id, membership_id, method, connection_id, expires_at)
          values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?)
-       )
-       ${AUDIT_INSERT}`,
-      [tokenHash, found.user_id, found.team_id, found.membership_id, m.method, connectionId, expiresAt, ...auditParams(ev)],
+         returning id
+       ), a as (
+         ${AUDIT_INSERT}
+       ), ${eventCte('s')}
+       select 1 as ok`,
+      [
+        tokenHash,
+        found.user_id,
+        found.team_id,
+        found.membership_id,
+        m.method,
+        connectionId,
+        expiresAt,
+        ...auditParams(ev),
+        ...this.deps.events.params(
+          {
+            teamId: found.team_id,
+            type: 'signin.succeeded',
+            data: {
+              memberId: found.membership_id,
+              userId: found.user_id,
+              method: m.method,
+              connectionId,
+              subject: null,
+              email: row?.email ?? null,
+            },
+            actor,
+          },
+          ev.at,
+        ),
+      ],
       { prepare: true },
     );
     return { ok: true, token, userId: found.user_id, membershipId: found.membership_id, teamId: found.team_id };
@@ -393,10 +464,10 @@ export class SignInService {
     return rows[0]!;
   }
 
-  private async insertAudit(ev: AuditEvent): Promise<void> {
-    await this.deps.read(`${AUDIT_INSERT_COLUMNS} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)`, auditParams(ev), {
-      prepare: true,
-    });
+  /** Writes a refusal's audit trace and its `signin.refused` event (one statement: atomic on its own). */
+  private async insertAudit(ev: AuditEvent, actor: Actor): Promise<void> {
+    const event = this.deps.events.params({ teamId: ev.teamId, type: 'signin.refused', data: refusalData(ev), actor }, ev.at);
+    await this.deps.read(REFUSAL_INSERT, [...auditParams(ev), ...event], { prepare: true });
   }
 
   /** Records a response the plugin refused before it reached the core (bad signature, audience…). */
@@ -416,6 +487,7 @@ export class SignInService {
           ...(r.email ? { email: r.email } : {}),
         },
       }),
+      actor,
     );
   }
 
@@ -454,7 +526,7 @@ export class SignInService {
     const membership = user ? await em.findOne(Membership, { user: user.id }, { populate: ['team'] }) : null;
     const teamId = membership?.team.id ?? null;
     const refuse = async (code: SignInRefusalCode, reason: string): Promise<SignInOutcome> => {
-      await em.fork().persistAndFlush(
+      await this.insertAudit(
         auditEvent(actor, {
           teamId,
           action: 'signin.refused',
@@ -462,6 +534,7 @@ export class SignInService {
           reason,
           data: { connectionId: 'password', email: normal, step: code === 'TOO_MANY_ATTEMPTS' ? 'throttle' : 'policy', code },
         }),
+        actor,
       );
       return { ok: false, code, reason };
     };
@@ -497,6 +570,19 @@ export class SignInService {
           data: { connectionId: 'password', email: normal, step: 'done' },
         }),
       );
+      await this.deps.events.publish(tx, {
+        teamId,
+        type: 'signin.succeeded',
+        data: {
+          memberId: membership?.id ?? null,
+          userId: user.id,
+          method: 'password',
+          connectionId: 'password',
+          subject: null,
+          email: normal,
+        },
+        actor,
+      });
       return { ok: true as const, token, userId: user.id, membershipId: membership?.id ?? null, teamId };
     });
     return { ...signedIn, device: this.deps.throttle.deviceCookie(normal) };

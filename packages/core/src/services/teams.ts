@@ -4,11 +4,15 @@ import { audit } from './audit.js';
 import type { Actor, Em, HookBus } from './context.js';
 import type { SeatEngine } from './seats.js';
 import type { SignInMethodRegistry } from './sign-in-methods.js';
+import type { EventLog } from './events.js';
+import { teamResource } from './resources.js';
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 
 export class TeamService {
-  constructor(private readonly deps: { em: () => Em; seats: SeatEngine; hooks: HookBus; methods: SignInMethodRegistry }) {}
+  constructor(
+    private readonly deps: { em: () => Em; seats: SeatEngine; hooks: HookBus; methods: SignInMethodRegistry; events: EventLog },
+  ) {}
 
   /** A new team gets LivePreso's three license types, each with its app group (R11, R15). */
   async create(input: { slug: string; name: string; seats?: Partial<Record<string, number>> }, actor: Actor): Promise<Team> {
@@ -32,6 +36,7 @@ export class TeamService {
         }
         audit(em, actor, { teamId: t.id, action: 'team.created', target: { type: 'team', id: t.id }, data: { slug } });
         await em.flush();
+        await this.deps.events.publish(em, { teamId: t.id, type: 'team.created', data: teamResource(t), actor });
         return t;
       });
     } catch (e) {
@@ -86,6 +91,8 @@ export class TeamService {
         target: { type: 'team', id: teamId },
         data: { before, after: t.signInPolicy },
       });
+      await em.flush();
+      await this.deps.events.publish(em, { teamId, type: 'team.updated', data: teamResource(t), actor });
       return t;
     });
   }
@@ -103,6 +110,12 @@ export class TeamService {
         action: 'license.seats_changed',
         target: { type: 'license_type', id: lt.id },
         data: { before, after: seats },
+      });
+      await this.deps.events.publish(em, {
+        teamId,
+        type: 'seats.changed',
+        data: { licenseTypeId: lt.id, key: lt.key, name: lt.name, seats, previousSeats: before },
+        actor,
       });
       await this.deps.seats.rebalance(em, teamId, lt.id, actor);
       return lt;

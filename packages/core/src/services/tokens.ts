@@ -4,6 +4,11 @@ import { audit } from './audit.js';
 import type { Actor, Em, ReadFn } from './context.js';
 import { hashToken, newSecret } from './crypto.js';
 import { TokenCache } from './token-cache.js';
+import type { EventLog } from './events.js';
+import { tokenResource } from './resources.js';
+
+/** `scim.token.created`, `api.token.revoked`…: the event type of a token change. */
+const tokenEvent = (scope: TokenScope, what: 'created' | 'revoked') => `${scope}.token.${what}`;
 
 export interface VerifiedToken {
   id: string;
@@ -20,7 +25,7 @@ export class TokenService {
   /** Off until the host turns it on (`cache.setLive`): see TokenCache for when that is safe. */
   readonly cache: TokenCache;
 
-  constructor(private readonly deps: { em: () => Em; read: ReadFn; cacheTtlMs?: number }) {
+  constructor(private readonly deps: { em: () => Em; read: ReadFn; events: EventLog; cacheTtlMs?: number }) {
     this.cache = new TokenCache({ ttlMs: deps.cacheTtlMs ?? 15_000, maxEntries: 10_000 });
   }
 
@@ -38,6 +43,8 @@ export class TokenService {
         createdBy: actor.label ?? actor.id ?? null,
       });
       audit(em, actor, { teamId, action: 'token.created', target: { type: 'token', id: token.id }, data: { name: clean, scope } });
+      await em.flush();
+      await this.deps.events.publish(em, { teamId, type: tokenEvent(scope, 'created'), data: tokenResource(token), actor });
       return { token, secret };
     });
   }
@@ -56,6 +63,8 @@ export class TokenService {
       if (!t) fail('NOT_FOUND', 'No such live token in this team.');
       t.revokedAt = new Date();
       audit(em, actor, { teamId, action: 'token.revoked', target: { type: 'token', id: t.id }, data: { name: t.name, scope: t.scope } });
+      await em.flush();
+      await this.deps.events.publish(em, { teamId, type: tokenEvent(t.scope, 'revoked'), data: tokenResource(t), actor });
     });
     this.cache.revoked(tokenId);
   }

@@ -14,6 +14,7 @@ export {
   createOutboundFetch,
   fetchText,
   checkOutboundUrl,
+  checkOutboundHost,
   isPrivateAddress,
   OutboundFetchError,
   type OutboundPolicy,

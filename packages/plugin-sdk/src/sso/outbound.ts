@@ -129,6 +129,31 @@ export function checkOutboundUrl(
   return url;
 }
 
+/**
+ * `checkOutboundUrl`, then the host name's addresses too: for URLs stored now and fetched later
+ * (webhook endpoints), so an admin hears at once that `http://localhost/…` will be refused. The
+ * fetch checks the address it connects to again (DNS may change meanwhile).
+ */
+export async function checkOutboundHost(
+  raw: string | URL,
+  policy: Pick<OutboundPolicy, 'allowHttp' | 'allowPrivateAddresses' | 'allowAddresses'>,
+): Promise<URL> {
+  const url = checkOutboundUrl(raw, policy);
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(host) !== 0 || policy.allowPrivateAddresses) return url;
+  let addresses: LookupAddress[];
+  try {
+    addresses = await new Promise<LookupAddress[]>((resolve, reject) =>
+      dnsLookup(host, { all: true }, (e, list) => (e ? reject(e) : resolve(list))),
+    );
+  } catch {
+    throw new OutboundFetchError('address', `${host} does not resolve`);
+  }
+  const bad = addresses.find((a) => !addressAllowed(a.address, policy));
+  if (bad) throw new OutboundFetchError('address', `${host} resolves to a private or loopback address (${bad.address})`);
+  return url;
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const NULL_BODY = new Set([101, 204, 205, 304]);
 

@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import { fail } from '../errors.js';
+import { boundRows, textArrayLiteral, type Actor, type Em, type ReadFn } from './context.js';
+
+/**
+ * The event log (core/0008-events): what changed, for the host app and webhook delivery.
+ * An outbox: every event is written by `publish` in the transaction of the change it
+ * describes, so there is no event without its change and no change without its event.
+ * Ordering and cursor correctness: see the migration and docs/events.md.
+ */
+
+/** The counter scope of platform events (no team): seq is per scope. */
+export const PLATFORM_SCOPE = '00000000-0000-0000-0000-000000000000';
+
+export interface EventInput {
+  /** The team whose resource changed; null only for platform events. */
+  teamId: string | null;
+  /** `member.created`, `group.deleted`…; plugins use their own prefix (`captures.created`). */
+  type: string;
+  /** The resource as it now is, or `{ id }` when it was removed. */
+  data: Record<string, unknown>;
+  actor: Actor;
+}
+
+/** An event as the API answers it. */
+export interface LoggedEvent {
+  id: string;
+  teamId: string | null;
+  seq: number;
+  type: string;
+  occurredAt: Date;
+  data: Record<string, unknown>;
+  actor: EventActor;
+  channel: string;
+  /** Where a reader resumes after this event. */
+  cursor: string;
+}
+
+export interface EventActor {
+  type: string;
+  id: string | null;
+  label: string | null;
+}
+
+export interface EventPage {
+  events: LoggedEvent[];
+  /** The cursor to pass as `after` next time: the last event's, or `after` itself when nothing new. */
+  endCursor: string | null;
+  hasNextPage: boolean;
+}
+
+export interface ListEventsInput {
+  /** One team (ordered by its seq); omitted: every team and the platform (platform admins only). */
+  teamId?: string | null;
+  after?: string | null;
+  types?: readonly string[] | null;
+  first?: number | null;
+}
+
+export const EVENTS_PAGE_DEFAULT = 100;
+export const EVENTS_PAGE_MAX = 1000;
+
+const TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
+
+export function actorJson(actor: Actor): EventActor {
+  return { type: actor.type, id: actor.id ?? null, label: actor.label ?? null };
+}
+
+/**
+ * Common table expressions that write one event, for statements that make their change and
+ * write its event at once. `from` names a CTE of the change that returns one row when the change
+ * happened and none when it did not: then neither the counter nor the log is touched. `data`
+ * is an SQL expression over `from`'s columns (the resource as the statement left it), merged
+ * with the event's own `data`. Bind `events.params(…)` where the fragment stands. The statement
+ * must end its transaction soon: the team's counter row stays locked until it does.
+ */
+export function eventCte(from: string, opts: { name?: string; data?: string } = {}): string {
+  const name = opts.name ?? 'ev';
+  return `${name}_seq as (
+           insert into event_counter (scope, seq) select ?::uuid, 1 from ${from} where ?::boolean
+           on conflict (scope) do update set seq = event_counter.seq + 1
+           returning seq
+         ), ${name} as (
+           insert into event (id, team_id, seq, type, occurred_at, data, actor, channel)
+           select ?::uuid, ?::uuid, ${name}_seq.seq, ?, ?, ${opts.data ? `${opts.data} || ` : ''}?::jsonb, ?::jsonb, ? from ${name}_seq, ${from}
+         )`;
+}
+
+function checkType(type: string): void {
+  if (!TYPE.test(type) || type.length > 100) fail('BAD_USER_INPUT', `"${type}" is not an event type (lower-case words joined by dots).`);
+}
+
+/** Writes a run of events of one team and actor, numbered in order, in one statement. */
+const PUBLISH_SQL = `with c as (
+    insert into event_counter (scope, seq) values (?::uuid, ?::bigint)
+    on conflict (scope) do update set seq = event_counter.seq + excluded.seq
+    returning seq
+  )
+  insert into event (id, team_id, seq, type, occurred_at, data, actor, channel)
+  select (x.e->>'id')::uuid, ?::uuid, c.seq - ?::bigint + x.ord, x.e->>'type', ?, x.e->'data', ?::jsonb, ?
+  from c, jsonb_array_elements(?::jsonb) with ordinality as x(e, ord)`;
+
+export class EventLog {
+  constructor(private readonly deps: { read: ReadFn; enabled?: boolean }) {}
+
+  /**
+   * Whether changes write events. Always on but in the outbox benchmark, which measures the
+   * cost of the log against the same build without it (ROSTER_EVENTS=off, a bench-only switch).
+   */
+  get enabled(): boolean {
+    return this.deps.enabled !== false;
+  }
+
+  /**
+   * Writes one event in `em`'s transaction, which must be the transaction of the change:
+   * publishing outside one would break the outbox promise, so it is refused. Call it last,
+   * just before the commit: the team's counter row is locked from here to the end.
+   */
+  async publish(em: Em, input: EventInput): Promise<void> {
+    await this.publishAll(em, [input]);
+  }
+
+  /** Several events of one transaction, in order (one statement per run of one team and actor). */
+  async publishAll(em: Em, inputs: readonly EventInput[]): Promise<void> {
+    if (!em.isInTransaction()) throw new Error('EventLog.publish runs in the transaction of the change it describes');
+    for (const i of inputs) checkType(i.type);
+    if (!this.enabled) return;
+    const at = new Date();
+    for (let start = 0; start < inputs.length;) {
+      const head = inputs[start]!;
+      let end = start + 1;
+      while (end < inputs.length && inputs[end]!.teamId === head.teamId && inputs[end]!.actor === head.actor) end++;
+      const run = inputs.slice(start, end).map((i) => ({ id: randomUUID(), type: i.type, data: i.data }));
+      await boundRows(
+        em,
+        PUBLISH_SQL,
+        [
+          head.teamId ?? PLATFORM_SCOPE,
+          run.length,
+          head.teamId,
+          run.length,
+          at,
+          JSON.stringify(actorJson(head.actor)),
+          head.actor.channel,
+          JSON.stringify(run),
+        ],
+        { prepare: true },
+      );
+      start = end;
+    }
+  }
+
+  /** The values of `eventCte`'s placeholders, in order. */
+  params(input: EventInput, at: Date = new Date()): unknown[] {
+    checkType(input.type);
+    return [
+      input.teamId ?? PLATFORM_SCOPE,
+      this.enabled,
+      randomUUID(),
+      input.teamId,
+      input.type,
+      at,
+      JSON.stringify(input.data),
+      JSON.stringify(actorJson(input.actor)),
+      input.actor.channel,
+    ];
+  }
+
+  /**
+   * Events after a cursor, oldest first. With a team: that team's events by seq (commit order).
+   * Without: every event whose transaction is older than any still running, by (transaction,
+   * position): a later commit can never land before a cursor already handed out.
+   */
+  async list(input: ListEventsInput): Promise<EventPage> {
+    const first = input.first ?? EVENTS_PAGE_DEFAULT;
+    if (!Number.isInteger(first) || first < 1 || first > EVENTS_PAGE_MAX)
+      fail('BAD_USER_INPUT', `first must be a whole number from 1 to ${EVENTS_PAGE_MAX}.`);
+    const types = input.types?.length ? [...new Set(input.types)] : null;
+    for (const t of types ?? []) checkType(t);
+    const after = input.after ? decodeCursor(input.after) : null;
+    const params: unknown[] = [];
+    let where: string;
+    let order: string;
+    if (input.teamId) {
+      if (after && (after.kind !== 'team' || after.teamId !== input.teamId))
+        fail('BAD_USER_INPUT', 'This cursor belongs to another events query.');
+      where = 'team_id = ?::uuid and seq > ?';
+      params.push(input.teamId, after?.kind === 'team' ? after.seq : '0');
+      // Qualified: the output columns of the same names are text.
+      order = 'event.seq';
+    } else {
+      if (after && after.kind !== 'all') fail('BAD_USER_INPUT', 'This cursor belongs to another events query.');
+      where = 'tx < pg_snapshot_xmin(pg_current_snapshot()) and (tx, position) > (?::xid8, ?::bigint)';
+      params.push(after?.kind === 'all' ? after.tx : '0', after?.kind === 'all' ? after.position : '0');
+      order = 'event.tx, event.position';
+    }
+    if (types) {
+      where += ' and type = any(?::text[])';
+      params.push(textArrayLiteral(types));
+    }
+    params.push(first + 1);
+    const rows = await this.deps.read<EventRow>(
+      `select id, team_id, seq::text as seq, tx::text as tx, position::text as position, type, occurred_at, data, actor, channel
+       from event where ${where} order by ${order} limit ?`,
+      params,
+    );
+    const hasNextPage = rows.length > first;
+    const events = rows.slice(0, first).map((r) => toEvent(r, input.teamId ? 'team' : 'all'));
+    return { events, endCursor: events.at(-1)?.cursor ?? input.after ?? null, hasNextPage };
+  }
+
+  /** Retention: deletes events older than `before`, a batch at a time; answers how many went. */
+  async prune(before: Date, batch = 10_000): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const rows = await this.deps.read<{ n: number }>(
+        `with d as (delete from event where id in (select id from event where occurred_at < ? limit ?) returning 1)
+         select count(*)::int as n from d`,
+        [before, batch],
+      );
+      const n = rows[0]?.n ?? 0;
+      total += n;
+      if (n < batch) return total;
+    }
+  }
+}
+
+interface EventRow {
+  id: string;
+  team_id: string | null;
+  seq: string;
+  tx: string;
+  position: string;
+  type: string;
+  occurred_at: Date | string;
+  data: Record<string, unknown> | string;
+  actor: EventActor | string;
+  channel: string;
+}
+
+type Cursor = { kind: 'team'; teamId: string; seq: string } | { kind: 'all'; tx: string; position: string };
+
+function toEvent(r: EventRow, kind: Cursor['kind']): LoggedEvent {
+  const cursor: Cursor =
+    kind === 'team' ? { kind, teamId: r.team_id ?? PLATFORM_SCOPE, seq: r.seq } : { kind, tx: r.tx, position: r.position };
+  return {
+    id: r.id,
+    teamId: r.team_id,
+    seq: Number(r.seq),
+    type: r.type,
+    occurredAt: new Date(r.occurred_at),
+    data: typeof r.data === 'string' ? (JSON.parse(r.data) as Record<string, unknown>) : r.data,
+    actor: typeof r.actor === 'string' ? (JSON.parse(r.actor) as EventActor) : r.actor,
+    channel: r.channel,
+    cursor: encodeCursor(cursor),
+  };
+}
+
+/** Opaque to clients: `t:<team>:<seq>` or `a:<tx>:<position>` in base64url. */
+function encodeCursor(c: Cursor): string {
+  const text = c.kind === 'team' ? `t:${c.teamId}:${c.seq}` : `a:${c.tx}:${c.position}`;
+  return Buffer.from(text, 'utf8').toString('base64url');
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DIGITS = /^[0-9]{1,18}$/;
+
+function decodeCursor(cursor: string): Cursor {
+  const parts = Buffer.from(cursor, 'base64url').toString('utf8').split(':');
+  if (parts.length === 3 && parts[0] === 't' && UUID.test(parts[1]!) && DIGITS.test(parts[2]!))
+    return { kind: 'team', teamId: parts[1]!, seq: parts[2]! };
+  if (parts.length === 3 && parts[0] === 'a' && DIGITS.test(parts[1]!) && DIGITS.test(parts[2]!))
+    return { kind: 'all', tx: parts[1]!, position: parts[2]! };
+  fail('BAD_USER_INPUT', 'The events cursor is not valid.');
+}
