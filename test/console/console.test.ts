@@ -11,10 +11,16 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '@roster/core';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { oidcPlugin } from '@roster/plugin-oidc';
+import { samlPlugin } from '@roster/plugin-saml';
 import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { scimPlugin } from '@roster/plugin-scim';
 import { CONSOLE_DIR, ensureBuilt } from './build.js';
+import { IDP_ENTITY, b64, idpMetadata, readRedirectRequest, signedXml, spec } from '../../plugins/saml/test/support/test-idp.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // A clone without Chromium still passes `npm test`: the browser journeys say they were skipped.
@@ -58,7 +64,7 @@ let owner: string;
 beforeAll(async () => {
   ensureBuilt();
   await mkdir(SHOTS, { recursive: true });
-  t = await startTestRoster({ plugins: [oidcPlugin(), wsfedPlugin(), scimPlugin()] });
+  t = await startTestRoster({ plugins: [samlPlugin(), oidcPlugin(), wsfedPlugin(), scimPlugin()] });
   team = await t.createTeam(undefined, { salesperson: 5 });
   owner = `owner@${team.slug}.example.com`;
   // ~150 members, so search and paging have something to do.
@@ -116,9 +122,42 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  await new Promise((resolve) => (samlIdp ? samlIdp.close(resolve) : resolve(undefined)));
   await browser?.close();
   await t?.close();
 });
+
+/**
+ * An in-process SAML IdP a browser can reach: /sso reads Roster's AuthnRequest (HTTP-Redirect)
+ * and answers with a signed response for `samlUser`, auto-posted to the ACS the request names.
+ */
+let samlIdp: Server | undefined;
+let samlUser = '';
+async function startSamlIdp(): Promise<string> {
+  samlIdp = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/sso') return void res.writeHead(404).end();
+    const request = readRedirectRequest(`http://idp${req.url}`);
+    const xml = signedXml(
+      spec(
+        { entityId: request.issuer, acsUrl: request.acsUrl },
+        { inResponseTo: request.id, nameId: samlUser, attributes: { email: [samlUser], firstName: ['Olive'], lastName: ['Owner'] } },
+      ),
+    );
+    const relay = request.relayState ? `<input type="hidden" name="RelayState" value="${request.relayState.replace(/"/g, '&quot;')}">` : '';
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(
+        `<!doctype html><title>Test IdP</title><form method="post" action="${request.acsUrl}">` +
+          `<input type="hidden" name="SAMLResponse" value="${b64(xml)}">${relay}<button>Continue</button></form>` +
+          '<script>document.forms[0].submit()</script>',
+      );
+  });
+  await new Promise<void>((resolve) => samlIdp!.listen(0, '127.0.0.1', resolve));
+  // Another site than Roster's 127.0.0.1, as a real IdP is: a same-site IdP's POST would carry the
+  // admin's SameSite=Lax session cookie from a foreign origin, which Roster's CSRF guard refuses.
+  return `http://localhost:${(samlIdp.address() as AddressInfo).port}`;
+}
 
 /** A page that fails the test on any script error or CSP violation. */
 async function open(width: number): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
@@ -475,6 +514,79 @@ describe('admin console (#16)', () => {
       await page.getByRole('article', { name: 'Salesperson' }).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await shot(page, '390-groups');
+      expect(problems).toEqual([]);
+      await context.close();
+    },
+    120_000,
+  );
+
+  it.skipIf(!HAVE_BROWSER)(
+    '#16 SSO: an admin creates a SAML connection from an uploaded metadata file with the Okta wizard, copies the values to paste, and a test sign-in in a new tab shows its trace step by step (1280 px)',
+    async () => {
+      const sso = await t.createTeam();
+      samlUser = `owner@${sso.slug}.example.com`;
+      const idpBase = await startSamlIdp();
+      const metadataFile = join(tmpdir(), `okta-metadata-${sso.slug}.xml`);
+      await writeFile(metadataFile, idpMetadata({ entityId: IDP_ENTITY, sso: `${idpBase}/sso`, slo: null }));
+
+      const { context, page, problems } = await open(1280);
+      await signIn(page, samlUser, 'test-password');
+      await page.getByRole('heading', { name: 'Members' }).waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SSO' }).click();
+      await page.getByRole('heading', { name: 'Single sign-on' }).waitFor();
+      await page.getByText('No SSO connection yet').waitFor();
+      await page.getByText('Installed protocols: SAML 2.0, OpenID Connect, WS-Federation.').waitFor();
+      await page.getByRole('link', { name: 'Add a connection' }).click();
+      await page.getByRole('heading', { name: 'Add an SSO connection' }).waitFor();
+      for (const idp of ['Okta', 'Microsoft Entra ID', 'Google Workspace', 'OneLogin', 'Auth0', 'Duo', 'JumpCloud', 'AD FS'])
+        await page.getByRole('link', { name: new RegExp(`^${idp}`) }).waitFor();
+      await shot(page, '1280-sso-presets');
+      await page.getByRole('link', { name: /^Okta/ }).click();
+      await page.getByRole('heading', { name: /Set up Okta/ }).waitFor();
+      await page.getByRole('table', { name: 'Attributes Okta should send' }).getByText('firstName').waitFor();
+
+      await page.getByLabel('Upload a file').check();
+      await page.getByLabel('Metadata file (XML)').setInputFiles(metadataFile);
+      await page.getByText(`Read okta-metadata-${sso.slug}.xml.`).waitFor();
+      await page.getByLabel('Okta verifies its users’ email addresses').check();
+      await shot(page, '1280-sso-wizard');
+      await page.getByRole('button', { name: 'Create connection' }).click();
+
+      await page.getByRole('heading', { name: /^Okta/ }).waitFor();
+      await page.getByText('The connection was created.').waitFor();
+      const acs = (await page.getByTestId('value-ACS URL').textContent())!;
+      expect(acs).toMatch(new RegExp(`^${t.url}/saml/[^/]+/acs$`));
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
+      await page.getByRole('button', { name: 'Copy ACS URL' }).click();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(acs);
+      await page.getByTestId('value-Entity ID').waitFor();
+      await page
+        .getByRole('table', { name: 'Trusted IdP signing certificates' })
+        .getByText(/days left/)
+        .waitFor();
+
+      // The test sign-in runs in a new tab, through the IdP, back to Roster's ACS.
+      const [tab] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Test sign-in' }).click()]);
+      await tab
+        .getByRole('heading', { name: 'Test sign-in finished' })
+        .waitFor()
+        .catch(async (e: unknown) => {
+          throw new Error(`the test sign-in tab shows ${tab.url()}: ${await tab.content()}`, { cause: e });
+        });
+      await tab.close();
+      const trace = page.getByRole('list', { name: 'Sign-in steps' });
+      await page.getByText(`Test sign-in succeeded as ${samlUser}.`).waitFor();
+      await trace.getByText('Signature checked against a trusted certificate').waitFor();
+      expect(await trace.getByRole('listitem').count()).toBe(6);
+      await page.getByRole('table', { name: 'Recent sign-in attempts, newest first' }).getByText('Signed in').waitFor();
+      await shot(page, '1280-sso-test-sign-in');
+
+      // The list shows the connection with its last sign-in.
+      await page.getByRole('link', { name: '← Single sign-on' }).click();
+      await page
+        .getByRole('row', { name: /Okta/ })
+        .getByText(/^succeeded /)
+        .waitFor();
       expect(problems).toEqual([]);
       await context.close();
     },

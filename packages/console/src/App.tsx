@@ -10,6 +10,9 @@ import { Members } from './pages/Members.tsx';
 import { MemberPage } from './pages/Member.tsx';
 import { Groups } from './pages/Groups.tsx';
 import { Scim } from './pages/Scim.tsx';
+import { Sso } from './pages/Sso.tsx';
+import { SsoPresets, SsoWizard } from './pages/SsoNew.tsx';
+import { SsoConnectionPage, TEST_DONE_PATH } from './pages/SsoConnection.tsx';
 import { useTitle } from './title.ts';
 
 export function App() {
@@ -23,6 +26,8 @@ export function App() {
     if (viewer && (path === '/' || path === '/sign-in')) navigate('/members', { replace: true });
   }, [viewer, path]);
 
+  // The tab a test sign-in opened: whoever it signed in, it only says where the result is.
+  if (path === TEST_DONE_PATH) return <TestDone />;
   if (me.error) {
     return (
       <main className="centered" id="main">
@@ -77,10 +82,35 @@ function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   if (member) return <MemberPage id={decodeURIComponent(member[1])} />;
   if (path === '/groups') return <Groups teamId={viewer.team.id} />;
   if (path === '/scim') return <Scim teamId={viewer.team.id} />;
+  const sso = ssoPage(path, viewer.team.id, '/sso');
+  if (sso) return sso;
   return (
     <Notice title="Page not found">
       There is no page at this address. <Link to="/members">Go to the members list</Link>.
     </Notice>
+  );
+}
+
+/** The SSO pages under `base` (`/sso` here, a setup link's own base there), or null when the path is not one of them. */
+export function ssoPage(path: string, teamId: string, base: string): ReactNode {
+  if (path === base) return <Sso teamId={teamId} base={base} />;
+  if (path === `${base}/new`) return <SsoPresets base={base} />;
+  const rest = path.startsWith(`${base}/`) ? path.slice(base.length + 1).split('/') : [];
+  if (rest.length === 2 && rest[0] === 'new') return <SsoWizard teamId={teamId} base={base} presetId={rest[1]!} />;
+  if (rest.length === 2 && (rest[0] === 'saml' || rest[0] === 'oidc' || rest[0] === 'wsfed'))
+    return <SsoConnectionPage teamId={teamId} base={base} protocol={rest[0]} id={decodeURIComponent(rest[1]!)} />;
+  return null;
+}
+
+function TestDone() {
+  useTitle('Test sign-in finished');
+  return (
+    <main className="centered" id="main">
+      <div className="card">
+        <h1>Test sign-in finished</h1>
+        <p>The identity provider sent you back to Roster. Close this tab: the tab you started from shows each step of the sign-in.</p>
+      </div>
+    </main>
   );
 }
 

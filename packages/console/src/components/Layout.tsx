@@ -5,6 +5,7 @@ import type { Viewer } from '../operations.ts';
 const NAV = [
   { to: '/members', label: 'Members' },
   { to: '/groups', label: 'Groups & licenses' },
+  { to: '/sso', label: 'SSO' },
   { to: '/scim', label: 'SCIM' },
 ];
 
