@@ -28,6 +28,7 @@ export {
 export type { Viewer } from './services/sessions.js';
 export type { AssertedIdentity, SsoSession, SignInOutcome, ProtocolRefusal, SignInAttempt, SignInRefusalCode } from './services/sign-in.js';
 export type { VerifiedToken } from './services/tokens.js';
+export type { SetupLink, SetupScope } from './services/setup-links.js';
 export { PASSWORD_THROTTLE, type PasswordAttempt, type PasswordAttemptSource, type PasswordSignInOutcome } from './services/throttle.js';
 export { NodeCache } from './services/node-cache.js';
 export { TokenCache, TOKEN_REVOKED_CHANNEL } from './services/token-cache.js';

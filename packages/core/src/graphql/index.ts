@@ -1,3 +1,4 @@
+import { SetupLinkResolver, TeamSetupLinksResolver } from './setup-link-resolver.js';
 import { TeamResolver } from './team-resolver.js';
 import { MemberResolver } from './member-resolver.js';
 import { GroupResolver } from './group-resolver.js';
@@ -13,4 +14,12 @@ export {
   type GqlContext,
 } from './context.js';
 export { toApiToken } from './token-resolver.js';
-export const coreResolvers = [TeamResolver, MemberResolver, GroupResolver, ApiTokenResolver] as const;
+export { setupScopeViolation } from './setup-scope.js';
+export const coreResolvers = [
+  TeamResolver,
+  MemberResolver,
+  GroupResolver,
+  ApiTokenResolver,
+  SetupLinkResolver,
+  TeamSetupLinksResolver,
+] as const;
