@@ -20,6 +20,7 @@ import { samlPlugin } from '@roster/plugin-saml';
 import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { scimPlugin } from '@roster/plugin-scim';
 import { CONSOLE_DIR, ensureBuilt } from './build.js';
+import { startOp, type TestOp } from '../../plugins/oidc/test/support/op.js';
 import { IDP_ENTITY, b64, idpMetadata, readRedirectRequest, signedXml, spec } from '../../plugins/saml/test/support/test-idp.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -64,7 +65,7 @@ let owner: string;
 beforeAll(async () => {
   ensureBuilt();
   await mkdir(SHOTS, { recursive: true });
-  t = await startTestRoster({ plugins: [samlPlugin(), oidcPlugin(), wsfedPlugin(), scimPlugin()] });
+  t = await startTestRoster({ plugins: [samlPlugin(), oidcPlugin({ allowInsecureIssuers: true }), wsfedPlugin(), scimPlugin()] });
   team = await t.createTeam(undefined, { salesperson: 5 });
   owner = `owner@${team.slug}.example.com`;
   // ~150 members, so search and paging have something to do.
@@ -122,6 +123,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  await op?.close();
   await new Promise((resolve) => (samlIdp ? samlIdp.close(resolve) : resolve(undefined)));
   await browser?.close();
   await t?.close();
@@ -132,6 +134,7 @@ afterAll(async () => {
  * and answers with a signed response for `samlUser`, auto-posted to the ACS the request names.
  */
 let samlIdp: Server | undefined;
+let op: TestOp | undefined;
 let samlUser = '';
 async function startSamlIdp(): Promise<string> {
   samlIdp = createServer((req, res) => {
@@ -592,4 +595,127 @@ describe('admin console (#16)', () => {
     },
     120_000,
   );
+
+  it.skipIf(!HAVE_BROWSER)(
+    '#16 setup link: an outsider with no Roster account opens /setup/<secret>, configures OIDC against an in-process OP, tests it, creates a SCIM token and sees the first request arrive (390 px); members stay out of reach',
+    async () => {
+      const su = await t.createTeam();
+      const email = `owner@${su.slug}.example.com`;
+      op = await startOp({
+        accounts: { [email]: { email, email_verified: true, given_name: 'Olive', family_name: 'Owner' } },
+        redirectUriPrefix: `${t.url}/oidc/`,
+        clients: [
+          {
+            client_id: 'roster-setup',
+            client_secret: 'setup-secret',
+            redirect_uris: [`${t.url}/oidc/callback`],
+            token_endpoint_auth_method: 'client_secret_basic',
+          },
+        ],
+      });
+      const created = await t.gql<{ createSetupLink: { path: string; secret: string } }>(
+        'mutation($t: ID!) { createSetupLink(teamId: $t, input: { scopes: [sso, scim], note: "Acme IT" }) { path secret } }',
+        { t: su.teamId },
+        { token: su.ownerToken },
+      );
+      expect(created.errors).toBeUndefined();
+      const { path, secret } = created.data!.createSetupLink;
+
+      // A fresh browser: no session cookie, no Roster account.
+      const { context, page, problems } = await open(390);
+      await page.goto(`${t.url}${path}`);
+      expect(new URL(page.url()).pathname).toBe(`/admin/setup/${secret}`);
+      await page.getByRole('heading', { name: `Set up Team ${su.slug}` }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await shot(page, '390-setup-link-overview');
+      await page.getByRole('navigation', { name: 'Setup' }).getByRole('link', { name: 'Single sign-on' }).click();
+      await page.getByRole('link', { name: 'Add a connection' }).click();
+      await page.getByRole('link', { name: /^Other OpenID Connect provider/ }).click();
+      await page.getByLabel('Issuer').fill(op.issuer);
+      await page.getByLabel('Client ID').fill('roster-setup');
+      await page.getByLabel('Client secret').fill('setup-secret');
+      await page.getByRole('button', { name: 'Create connection' }).click();
+      await page.getByText('The connection was created.').waitFor();
+      expect(await page.getByTestId('value-Redirect URI').textContent()).toMatch(new RegExp(`^${t.url}/oidc/[^/]+/callback$`));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+      await page.getByLabel('Your email at the IdP (optional)').fill(email);
+      const [tab] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Test sign-in' }).click()]);
+      await tab
+        .getByRole('heading', { name: 'Test sign-in finished' })
+        .waitFor()
+        .catch(async (e: unknown) => {
+          throw new Error(`the test sign-in tab shows ${tab.url()}: ${await tab.content()}`, { cause: e });
+        });
+      await tab.close();
+      await page.getByText(`Test sign-in succeeded as ${email}.`).waitFor();
+      await page.getByRole('list', { name: 'Sign-in steps' }).getByText('Code exchanged for tokens').waitFor();
+      await shot(page, '390-setup-link-oidc-tested');
+
+      // SCIM: a token, then the first request from "the IdP" turns the waiting step green.
+      await page.getByRole('navigation', { name: 'Setup' }).getByRole('link', { name: 'SCIM provisioning' }).click();
+      await page.getByLabel('Token name').fill('Okta');
+      await page.keyboard.press('Enter');
+      const scimSecret = (await page.getByTestId('scim-secret').textContent())!;
+      await page.getByText('Waiting for the first request from your IdP…').waitFor();
+      await shot(page, '390-setup-link-scim-waiting');
+      const baseUrl = (await page.getByTestId('scim-base-url').textContent())!;
+      const first = await fetch(`${baseUrl}/Users?count=1`, { headers: { authorization: `Bearer ${scimSecret}` } });
+      expect(first.status).toBe(200);
+      await first.arrayBuffer();
+      await page.getByText(/The first request from your IdP with “Okta” arrived/).waitFor();
+      await shot(page, '390-setup-link-scim-connected');
+
+      // The link reaches nothing else: a page outside it says so, the API refuses members (a 403 the browser logs).
+      expect(problems).toEqual([]);
+      await page.goto(`${t.url}/admin/setup/${secret}/members`);
+      await page.getByRole('heading', { name: 'Not part of this setup' }).waitFor();
+      const members = await page.evaluate(
+        async ([s, teamId]) =>
+          (
+            await fetch('/graphql', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'roster-setup-link': s! },
+              body: JSON.stringify({ query: 'query($t: ID!) { team(id: $t) { members { totalCount } } }', variables: { t: teamId } }),
+            })
+          ).json(),
+        [secret, su.teamId],
+      );
+      expect(members.errors[0].extensions.code).toBe('SETUP_LINK_OUT_OF_SCOPE');
+      await context.close();
+    },
+    120_000,
+  );
+
+  it.skipIf(!HAVE_BROWSER)('#16 setup link: an expired and a revoked link are refused in words (1280 px)', async () => {
+    const sx = await t.createTeam();
+    const make = async () =>
+      (
+        await t.gql<{ createSetupLink: { secret: string; link: { id: string } } }>(
+          'mutation($t: ID!) { createSetupLink(teamId: $t, input: { scopes: [sso] }) { secret link { id } } }',
+          { t: sx.teamId },
+          { token: sx.ownerToken },
+        )
+      ).data!.createSetupLink;
+    const expired = await make();
+    await t.core.read("update setup_link set expires_at = now() - interval '1 hour' where id = ?", [expired.link.id]);
+    const revoked = await make();
+    const r = await t.gql(
+      'mutation($t: ID!, $id: ID!) { revokeSetupLink(teamId: $t, id: $id) }',
+      { t: sx.teamId, id: revoked.link.id },
+      { token: sx.ownerToken },
+    );
+    expect(r.errors).toBeUndefined();
+
+    const { context, page } = await open(1280);
+    await page.goto(`${t.url}/setup/${expired.secret}`);
+    await page.getByRole('heading', { name: 'This setup link can’t be used' }).waitFor();
+    await page.getByRole('alert').getByText('This setup link has expired.').waitFor();
+    await page.getByRole('alert').getByText('SETUP_LINK_EXPIRED').waitFor();
+    await shot(page, '1280-setup-link-expired');
+    await page.goto(`${t.url}/admin/setup/${revoked.secret}/sso`);
+    await page.getByRole('alert').getByText('This setup link was revoked.').waitFor();
+    await shot(page, '1280-setup-link-revoked');
+    await context.close();
+  });
 });

@@ -10,14 +10,20 @@ import { Members } from './pages/Members.tsx';
 import { MemberPage } from './pages/Member.tsx';
 import { Groups } from './pages/Groups.tsx';
 import { Scim } from './pages/Scim.tsx';
-import { Sso } from './pages/Sso.tsx';
-import { SsoPresets, SsoWizard } from './pages/SsoNew.tsx';
-import { SsoConnectionPage, TEST_DONE_PATH } from './pages/SsoConnection.tsx';
+import { TEST_DONE_PATH } from './pages/SsoConnection.tsx';
+import { ssoPage } from './sso/routes.tsx';
 import { useTitle } from './title.ts';
+import { SetupPortal } from './pages/SetupPortal.tsx';
 
 export function App() {
-  const [me, refetchMe] = useQuery({ query: MeQuery });
   const { path } = useLocation();
+  // A setup link's page needs no Roster account: it talks to the API with the link, not a session.
+  if (path.startsWith('/setup/')) return <SetupPortal path={path} />;
+  return <AdminApp path={path} />;
+}
+
+function AdminApp({ path }: { path: string }) {
+  const [me, refetchMe] = useQuery({ query: MeQuery });
   const viewer = me.data?.me;
   const reloadViewer = () => refetchMe({ requestPolicy: 'network-only' });
 
@@ -89,17 +95,6 @@ function Page({ path, viewer }: { path: string; viewer: Viewer }) {
       There is no page at this address. <Link to="/members">Go to the members list</Link>.
     </Notice>
   );
-}
-
-/** The SSO pages under `base` (`/sso` here, a setup link's own base there), or null when the path is not one of them. */
-export function ssoPage(path: string, teamId: string, base: string): ReactNode {
-  if (path === base) return <Sso teamId={teamId} base={base} />;
-  if (path === `${base}/new`) return <SsoPresets base={base} />;
-  const rest = path.startsWith(`${base}/`) ? path.slice(base.length + 1).split('/') : [];
-  if (rest.length === 2 && rest[0] === 'new') return <SsoWizard teamId={teamId} base={base} presetId={rest[1]!} />;
-  if (rest.length === 2 && (rest[0] === 'saml' || rest[0] === 'oidc' || rest[0] === 'wsfed'))
-    return <SsoConnectionPage teamId={teamId} base={base} protocol={rest[0]} id={decodeURIComponent(rest[1]!)} />;
-  return null;
 }
 
 function TestDone() {

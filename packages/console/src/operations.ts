@@ -412,6 +412,19 @@ export const DeleteWsFedConnection = graphql(`
   }
 `);
 
+export const SetupLinkQuery = graphql(`
+  query SetupLink {
+    setupLink {
+      scopes
+      expiresAt
+      team {
+        id
+        name
+      }
+    }
+  }
+`);
+
 export type Viewer = NonNullable<ResultOf<typeof MeQuery>['me']>;
 export type MemberDetail = NonNullable<ResultOf<typeof MemberQuery>['member']>;
 export type MemberRow = ResultOf<typeof MembersQuery>['team']['members']['edges'][number]['node'];

@@ -17,6 +17,7 @@ const POLL_MS = 1500;
 
 export function SsoConnectionPage({ teamId, base, protocol, id }: { teamId: string; base: string; protocol: Protocol; id: string }) {
   const [testing, setTesting] = useState<{ after: string | null } | null>(null);
+  const [hint, setHint] = useState('');
   const { connections, error, loaded, refetch } = useSsoConnections(teamId, testing !== null);
   const { query } = useLocation();
   const conn = connections.find((c) => c.protocol === protocol && c.id === id);
@@ -55,7 +56,8 @@ export function SsoConnectionPage({ teamId, base, protocol, id }: { teamId: stri
     setTesting({ after: latest?.at ?? null });
     const url = new URL(conn.loginUrl);
     url.searchParams.set('return_to', href(TEST_DONE_PATH));
-    window.open(url.toString(), '_blank', 'noopener');
+    if (hint.trim()) url.searchParams.set('login_hint', hint.trim());
+    window.open(url.toString(), '_blank', 'noopener,noreferrer');
   };
 
   return (
@@ -115,9 +117,21 @@ export function SsoConnectionPage({ teamId, base, protocol, id }: { teamId: stri
           Opens a real sign-in through {conn.idpLabel} in a new tab. Sign in there as yourself; this page then shows what Roster did with
           the answer, step by step.
         </p>
-        <button type="button" className="button button-primary" onClick={onTest}>
-          Test sign-in
-        </button>
+        <form
+          className="inline-form"
+          onSubmit={(e) => {
+            e.preventDefault();
+            onTest();
+          }}
+        >
+          <div className="field field-grow">
+            <label htmlFor="login-hint">Your email at the IdP (optional)</label>
+            <input id="login-hint" type="email" value={hint} autoComplete="email" onChange={(e) => setHint(e.target.value)} />
+          </div>
+          <button type="submit" className="button button-primary">
+            Test sign-in
+          </button>
+        </form>
         {testing && !arrived && (
           <p className="waiting" role="status">
             Waiting for the sign-in to come back from {conn.idpLabel}…
