@@ -3,7 +3,8 @@
  * PGlite). Each journey saves screenshots under test-output/console/ for a reviewer.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -175,8 +176,33 @@ async function open(width: number): Promise<{ context: BrowserContext; page: Pag
   return { context, page, problems };
 }
 
-/** What a person sees: the whole page, or only the first screen for long lists. */
-const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+// axe-core (pinned) runs in the page through the DevTools protocol, which the console's CSP does not restrict.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** #16 quality bar: no serious or critical axe-core violation on the page as it is now. */
+async function accessible(page: Page, name: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(violations, `axe-core on ${name}`).toEqual([]);
+}
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** What a person sees (the whole page, or only the first screen for long lists), checked by axe-core first. */
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await accessible(page, name);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+}
 
 /** Keyboard only: type, Enter, type, Enter. */
 async function signIn(page: Page, email: string, password: string): Promise<void> {
@@ -210,6 +236,16 @@ describe('admin console (#16)', () => {
     expect(within.status).toBe(0);
     const over = spawnSync(process.execPath, ['scripts/size.mjs', '--limit', '1024'], { cwd: CONSOLE_DIR, encoding: 'utf8' });
     expect(over.status).toBe(1);
+  });
+
+  it.skipIf(!HAVE_BROWSER)('#16: the axe-core check fails on a serious violation (an unlabelled field)', async () => {
+    const { context, page } = await open(1280);
+    await page.goto(`${t.url}/admin`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await accessible(page, 'sign-in');
+    await page.evaluate(() => document.querySelector('main')!.append(document.createElement('input')));
+    await expect(accessible(page, 'sign-in with an unlabelled field')).rejects.toThrow(/label/);
+    await context.close();
   });
 
   it.skipIf(!HAVE_BROWSER)(
