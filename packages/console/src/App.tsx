@@ -14,6 +14,7 @@ import { TEST_DONE_PATH } from './pages/SsoConnection.tsx';
 import { ssoPage } from './sso/routes.tsx';
 import { useTitle } from './title.ts';
 import { SetupPortal } from './pages/SetupPortal.tsx';
+import { SetupLinks } from './pages/SetupLinks.tsx';
 
 export function App() {
   const { path } = useLocation();
@@ -88,6 +89,7 @@ function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   if (member) return <MemberPage id={decodeURIComponent(member[1])} />;
   if (path === '/groups') return <Groups teamId={viewer.team.id} />;
   if (path === '/scim') return <Scim teamId={viewer.team.id} />;
+  if (path === '/setup-links') return <SetupLinks teamId={viewer.team.id} />;
   const sso = ssoPage(path, viewer.team.id, '/sso');
   if (sso) return sso;
   return (

@@ -425,6 +425,46 @@ export const SetupLinkQuery = graphql(`
   }
 `);
 
+export const SetupLinksQuery = graphql(`
+  query SetupLinks($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      setupLinks {
+        id
+        scopes
+        note
+        createdBy
+        createdAt
+        expiresAt
+        lastUsedAt
+      }
+    }
+  }
+`);
+
+export const CreateSetupLink = graphql(`
+  mutation CreateSetupLink($teamId: ID!, $input: CreateSetupLinkInput!) {
+    createSetupLink(teamId: $teamId, input: $input) {
+      path
+      link {
+        id
+        scopes
+        note
+        createdBy
+        createdAt
+        expiresAt
+        lastUsedAt
+      }
+    }
+  }
+`);
+
+export const RevokeSetupLink = graphql(`
+  mutation RevokeSetupLink($teamId: ID!, $id: ID!) {
+    revokeSetupLink(teamId: $teamId, id: $id)
+  }
+`);
+
 export type Viewer = NonNullable<ResultOf<typeof MeQuery>['me']>;
 export type MemberDetail = NonNullable<ResultOf<typeof MemberQuery>['member']>;
 export type MemberRow = ResultOf<typeof MembersQuery>['team']['members']['edges'][number]['node'];
@@ -435,3 +475,4 @@ export type SignInAttemptRow = ResultOf<typeof SamlConnectionsQuery>['team']['sa
 export type SamlConnectionRow = ResultOf<typeof SamlConnectionsQuery>['team']['samlConnections'][number];
 export type OidcConnectionRow = ResultOf<typeof OidcConnectionsQuery>['team']['oidcConnections'][number];
 export type WsFedConnectionRow = ResultOf<typeof WsFedConnectionsQuery>['team']['wsfedConnections'][number];
+export type SetupLinkRow = ResultOf<typeof SetupLinksQuery>['team']['setupLinks'][number];

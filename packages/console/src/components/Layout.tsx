@@ -7,6 +7,7 @@ const NAV = [
   { to: '/groups', label: 'Groups & licenses' },
   { to: '/sso', label: 'SSO' },
   { to: '/scim', label: 'SCIM' },
+  { to: '/setup-links', label: 'Setup links' },
 ];
 
 export function Layout({ viewer, onSignOut, children }: { viewer: Viewer; onSignOut: () => void; children: ReactNode }) {
