@@ -3,7 +3,8 @@
  * PGlite). Each journey saves screenshots under test-output/console/ for a reviewer.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,10 +12,17 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '@roster/core';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { oidcPlugin } from '@roster/plugin-oidc';
+import { samlPlugin } from '@roster/plugin-saml';
 import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { scimPlugin } from '@roster/plugin-scim';
 import { CONSOLE_DIR, ensureBuilt } from './build.js';
+import { startOp, type TestOp } from '../../plugins/oidc/test/support/op.js';
+import { IDP_ENTITY, b64, idpMetadata, readRedirectRequest, signedXml, spec } from '../../plugins/saml/test/support/test-idp.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 // A clone without Chromium still passes `npm test`: the browser journeys say they were skipped.
@@ -58,7 +66,7 @@ let owner: string;
 beforeAll(async () => {
   ensureBuilt();
   await mkdir(SHOTS, { recursive: true });
-  t = await startTestRoster({ plugins: [oidcPlugin(), wsfedPlugin(), scimPlugin()] });
+  t = await startTestRoster({ plugins: [samlPlugin(), oidcPlugin({ allowInsecureIssuers: true }), wsfedPlugin(), scimPlugin()] });
   team = await t.createTeam(undefined, { salesperson: 5 });
   owner = `owner@${team.slug}.example.com`;
   // ~150 members, so search and paging have something to do.
@@ -116,9 +124,44 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  await op?.close();
+  await new Promise((resolve) => (samlIdp ? samlIdp.close(resolve) : resolve(undefined)));
   await browser?.close();
   await t?.close();
 });
+
+/**
+ * An in-process SAML IdP a browser can reach: /sso reads Roster's AuthnRequest (HTTP-Redirect)
+ * and answers with a signed response for `samlUser`, auto-posted to the ACS the request names.
+ */
+let samlIdp: Server | undefined;
+let op: TestOp | undefined;
+let samlUser = '';
+async function startSamlIdp(): Promise<string> {
+  samlIdp = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== '/sso') return void res.writeHead(404).end();
+    const request = readRedirectRequest(`http://idp${req.url}`);
+    const xml = signedXml(
+      spec(
+        { entityId: request.issuer, acsUrl: request.acsUrl },
+        { inResponseTo: request.id, nameId: samlUser, attributes: { email: [samlUser], firstName: ['Olive'], lastName: ['Owner'] } },
+      ),
+    );
+    const relay = request.relayState ? `<input type="hidden" name="RelayState" value="${request.relayState.replace(/"/g, '&quot;')}">` : '';
+    res
+      .writeHead(200, { 'content-type': 'text/html; charset=utf-8' })
+      .end(
+        `<!doctype html><title>Test IdP</title><form method="post" action="${request.acsUrl}">` +
+          `<input type="hidden" name="SAMLResponse" value="${b64(xml)}">${relay}<button>Continue</button></form>` +
+          '<script>document.forms[0].submit()</script>',
+      );
+  });
+  await new Promise<void>((resolve) => samlIdp!.listen(0, '127.0.0.1', resolve));
+  // Another site than Roster's 127.0.0.1, as a real IdP is: a same-site IdP's POST would carry the
+  // admin's SameSite=Lax session cookie from a foreign origin, which Roster's CSRF guard refuses.
+  return `http://localhost:${(samlIdp.address() as AddressInfo).port}`;
+}
 
 /** A page that fails the test on any script error or CSP violation. */
 async function open(width: number): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
@@ -133,8 +176,33 @@ async function open(width: number): Promise<{ context: BrowserContext; page: Pag
   return { context, page, problems };
 }
 
-/** What a person sees: the whole page, or only the first screen for long lists. */
-const shot = (page: Page, name: string, fullPage = true) => page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+// axe-core (pinned) runs in the page through the DevTools protocol, which the console's CSP does not restrict.
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** #16 quality bar: no serious or critical axe-core violation on the page as it is now. */
+async function accessible(page: Page, name: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
+    const result = await axe.run(document);
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  });
+  expect(violations, `axe-core on ${name}`).toEqual([]);
+}
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: Array<{ target: string[] }>;
+}
+
+/** What a person sees (the whole page, or only the first screen for long lists), checked by axe-core first. */
+async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+  await accessible(page, name);
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
+}
 
 /** Keyboard only: type, Enter, type, Enter. */
 async function signIn(page: Page, email: string, password: string): Promise<void> {
@@ -168,6 +236,16 @@ describe('admin console (#16)', () => {
     expect(within.status).toBe(0);
     const over = spawnSync(process.execPath, ['scripts/size.mjs', '--limit', '1024'], { cwd: CONSOLE_DIR, encoding: 'utf8' });
     expect(over.status).toBe(1);
+  });
+
+  it.skipIf(!HAVE_BROWSER)('#16: the axe-core check fails on a serious violation (an unlabelled field)', async () => {
+    const { context, page } = await open(1280);
+    await page.goto(`${t.url}/admin`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await accessible(page, 'sign-in');
+    await page.evaluate(() => document.querySelector('main')!.append(document.createElement('input')));
+    await expect(accessible(page, 'sign-in with an unlabelled field')).rejects.toThrow(/label/);
+    await context.close();
   });
 
   it.skipIf(!HAVE_BROWSER)(
@@ -476,6 +554,213 @@ describe('admin console (#16)', () => {
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await shot(page, '390-groups');
       expect(problems).toEqual([]);
+      await context.close();
+    },
+    120_000,
+  );
+
+  it.skipIf(!HAVE_BROWSER)(
+    '#16 SSO: an admin creates a SAML connection from an uploaded metadata file with the Okta wizard, copies the values to paste, and a test sign-in in a new tab shows its trace step by step (1280 px)',
+    async () => {
+      const sso = await t.createTeam();
+      samlUser = `owner@${sso.slug}.example.com`;
+      const idpBase = await startSamlIdp();
+      const metadataFile = join(tmpdir(), `okta-metadata-${sso.slug}.xml`);
+      await writeFile(metadataFile, idpMetadata({ entityId: IDP_ENTITY, sso: `${idpBase}/sso`, slo: null }));
+
+      const { context, page, problems } = await open(1280);
+      await signIn(page, samlUser, 'test-password');
+      await page.getByRole('heading', { name: 'Members' }).waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'SSO' }).click();
+      await page.getByRole('heading', { name: 'Single sign-on' }).waitFor();
+      await page.getByText('No SSO connection yet').waitFor();
+      await page.getByText('Installed protocols: SAML 2.0, OpenID Connect, WS-Federation.').waitFor();
+      await page.getByRole('link', { name: 'Add a connection' }).click();
+      await page.getByRole('heading', { name: 'Add an SSO connection' }).waitFor();
+      for (const idp of ['Okta', 'Microsoft Entra ID', 'Google Workspace', 'OneLogin', 'Auth0', 'Duo', 'JumpCloud', 'AD FS'])
+        await page.getByRole('link', { name: new RegExp(`^${idp}`) }).waitFor();
+      await shot(page, '1280-sso-presets');
+      await page.getByRole('link', { name: /^Okta/ }).click();
+      await page.getByRole('heading', { name: /Set up Okta/ }).waitFor();
+      await page.getByRole('table', { name: 'Attributes Okta should send' }).getByText('firstName').waitFor();
+
+      await page.getByLabel('Upload a file').check();
+      await page.getByLabel('Metadata file (XML)').setInputFiles(metadataFile);
+      await page.getByText(`Read okta-metadata-${sso.slug}.xml.`).waitFor();
+      await page.getByLabel('Okta verifies its users’ email addresses').check();
+      await shot(page, '1280-sso-wizard');
+      await page.getByRole('button', { name: 'Create connection' }).click();
+
+      await page.getByRole('heading', { name: /^Okta/ }).waitFor();
+      await page.getByText('The connection was created.').waitFor();
+      const acs = (await page.getByTestId('value-ACS URL').textContent())!;
+      expect(acs).toMatch(new RegExp(`^${t.url}/saml/[^/]+/acs$`));
+      await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: t.url });
+      await page.getByRole('button', { name: 'Copy ACS URL' }).click();
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(acs);
+      await page.getByTestId('value-Entity ID').waitFor();
+      await page
+        .getByRole('table', { name: 'Trusted IdP signing certificates' })
+        .getByText(/days left/)
+        .waitFor();
+
+      // The test sign-in runs in a new tab, through the IdP, back to Roster's ACS.
+      const [tab] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Test sign-in' }).click()]);
+      await tab
+        .getByRole('heading', { name: 'Test sign-in finished' })
+        .waitFor()
+        .catch(async (e: unknown) => {
+          throw new Error(`the test sign-in tab shows ${tab.url()}: ${await tab.content()}`, { cause: e });
+        });
+      await tab.close();
+      const trace = page.getByRole('list', { name: 'Sign-in steps' });
+      await page.getByText(`Test sign-in succeeded as ${samlUser}.`).waitFor();
+      await trace.getByText('Signature checked against a trusted certificate').waitFor();
+      expect(await trace.getByRole('listitem').count()).toBe(6);
+      await page.getByRole('table', { name: 'Recent sign-in attempts, newest first' }).getByText('Signed in').waitFor();
+      await shot(page, '1280-sso-test-sign-in');
+
+      // The list shows the connection with its last sign-in.
+      await page.getByRole('link', { name: '← Single sign-on' }).click();
+      await page
+        .getByRole('row', { name: /Okta/ })
+        .getByText(/^succeeded /)
+        .waitFor();
+      expect(problems).toEqual([]);
+      await context.close();
+    },
+    120_000,
+  );
+
+  it.skipIf(!HAVE_BROWSER)(
+    '#16 setup link: an outsider with no Roster account opens /setup/<secret>, configures OIDC against an in-process OP, tests it, creates a SCIM token and sees the first request arrive (390 px); members stay out of reach',
+    async () => {
+      const su = await t.createTeam();
+      const email = `owner@${su.slug}.example.com`;
+      op = await startOp({
+        accounts: { [email]: { email, email_verified: true, given_name: 'Olive', family_name: 'Owner' } },
+        redirectUriPrefix: `${t.url}/oidc/`,
+        clients: [
+          {
+            client_id: 'roster-setup',
+            client_secret: 'setup-secret',
+            redirect_uris: [`${t.url}/oidc/callback`],
+            token_endpoint_auth_method: 'client_secret_basic',
+          },
+        ],
+      });
+      const created = await t.gql<{ createSetupLink: { path: string; secret: string } }>(
+        'mutation($t: ID!) { createSetupLink(teamId: $t, input: { scopes: [sso, scim], note: "Acme IT" }) { path secret } }',
+        { t: su.teamId },
+        { token: su.ownerToken },
+      );
+      expect(created.errors).toBeUndefined();
+      const { path, secret } = created.data!.createSetupLink;
+
+      // A fresh browser: no session cookie, no Roster account.
+      const { context, page, problems } = await open(390);
+      await page.goto(`${t.url}${path}`);
+      expect(new URL(page.url()).pathname).toBe(`/admin/setup/${secret}`);
+      await page.getByRole('heading', { name: `Set up Team ${su.slug}` }).waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await shot(page, '390-setup-link-overview');
+      await page.getByRole('navigation', { name: 'Setup' }).getByRole('link', { name: 'Single sign-on' }).click();
+      await page.getByRole('link', { name: 'Add a connection' }).click();
+      await page.getByRole('link', { name: /^Other OpenID Connect provider/ }).click();
+      await page.getByLabel('Issuer').fill(op.issuer);
+      await page.getByLabel('Client ID').fill('roster-setup');
+      await page.getByLabel('Client secret').fill('setup-secret');
+      await page.getByRole('button', { name: 'Create connection' }).click();
+      await page.getByText('The connection was created.').waitFor();
+      expect(await page.getByTestId('value-Redirect URI').textContent()).toMatch(new RegExp(`^${t.url}/oidc/[^/]+/callback$`));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+
+      await page.getByLabel('Your email at the IdP (optional)').fill(email);
+      const [tab] = await Promise.all([context.waitForEvent('page'), page.getByRole('button', { name: 'Test sign-in' }).click()]);
+      await tab
+        .getByRole('heading', { name: 'Test sign-in finished' })
+        .waitFor()
+        .catch(async (e: unknown) => {
+          throw new Error(`the test sign-in tab shows ${tab.url()}: ${await tab.content()}`, { cause: e });
+        });
+      await tab.close();
+      await page.getByText(`Test sign-in succeeded as ${email}.`).waitFor();
+      await page.getByRole('list', { name: 'Sign-in steps' }).getByText('Code exchanged for tokens').waitFor();
+      await shot(page, '390-setup-link-oidc-tested');
+
+      // SCIM: a token, then the first request from "the IdP" turns the waiting step green.
+      await page.getByRole('navigation', { name: 'Setup' }).getByRole('link', { name: 'SCIM provisioning' }).click();
+      await page.getByLabel('Token name').fill('Okta');
+      await page.keyboard.press('Enter');
+      const scimSecret = (await page.getByTestId('scim-secret').textContent())!;
+      await page.getByText('Waiting for the first request from your IdP…').waitFor();
+      await shot(page, '390-setup-link-scim-waiting');
+      const baseUrl = (await page.getByTestId('scim-base-url').textContent())!;
+      const first = await fetch(`${baseUrl}/Users?count=1`, { headers: { authorization: `Bearer ${scimSecret}` } });
+      expect(first.status).toBe(200);
+      await first.arrayBuffer();
+      await page.getByText(/The first request from your IdP with “Okta” arrived/).waitFor();
+      await shot(page, '390-setup-link-scim-connected');
+
+      // The link reaches nothing else: a page outside it says so, the API refuses members (a 403 the browser logs).
+      expect(problems).toEqual([]);
+      await page.goto(`${t.url}/admin/setup/${secret}/members`);
+      await page.getByRole('heading', { name: 'Not part of this setup' }).waitFor();
+      const members = await page.evaluate(
+        async ([s, teamId]) =>
+          (
+            await fetch('/graphql', {
+              method: 'POST',
+              headers: { 'content-type': 'application/json', 'roster-setup-link': s! },
+              body: JSON.stringify({ query: 'query($t: ID!) { team(id: $t) { members { totalCount } } }', variables: { t: teamId } }),
+            })
+          ).json(),
+        [secret, su.teamId],
+      );
+      expect(members.errors[0].extensions.code).toBe('SETUP_LINK_OUT_OF_SCOPE');
+      await context.close();
+    },
+    120_000,
+  );
+
+  it.skipIf(!HAVE_BROWSER)(
+    '#16 setup link: an admin creates one on the Setup links page and revokes it; a revoked and an expired link are refused in words (1280 px)',
+    async () => {
+      const sx = await t.createTeam();
+      const expired = (
+        await t.gql<{ createSetupLink: { secret: string; link: { id: string } } }>(
+          'mutation($t: ID!) { createSetupLink(teamId: $t, input: { scopes: [sso] }) { secret link { id } } }',
+          { t: sx.teamId },
+          { token: sx.ownerToken },
+        )
+      ).data!.createSetupLink;
+      await t.core.read("update setup_link set expires_at = now() - interval '1 hour' where id = ?", [expired.link.id]);
+
+      const { context, page } = await open(1280);
+      await signIn(page, `owner@${sx.slug}.example.com`, 'test-password');
+      await page.getByRole('heading', { name: 'Members' }).waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Setup links' }).click();
+      await page.getByText('No live setup link.').waitFor();
+      await page.getByLabel('SCIM provisioning').uncheck();
+      await page.getByLabel('Note (who it is for)').fill('Acme IT');
+      await page.getByRole('button', { name: 'Create link' }).click();
+      const url = (await page.getByTestId('setup-link-url').textContent())!;
+      expect(url).toMatch(new RegExp(`^${t.url}/setup/rsl_`));
+      const row = page.getByRole('row', { name: /Acme IT/ });
+      await row.getByText('SSO', { exact: true }).waitFor();
+      await shot(page, '1280-setup-links');
+      await row.getByRole('button', { name: 'Revoke the link Acme IT' }).click();
+      await page.getByRole('status').getByText('The setup link was revoked').waitFor();
+      await page.getByText('No live setup link.').waitFor();
+
+      await page.goto(url);
+      await page.getByRole('heading', { name: 'This setup link can’t be used' }).waitFor();
+      await page.getByRole('alert').getByText('This setup link was revoked.').waitFor();
+      await shot(page, '1280-setup-link-revoked');
+      await page.goto(`${t.url}/setup/${expired.secret}`);
+      await page.getByRole('alert').getByText('This setup link has expired.').waitFor();
+      await page.getByRole('alert').getByText('SETUP_LINK_EXPIRED').waitFor();
+      await shot(page, '1280-setup-link-expired');
       await context.close();
     },
     120_000,

@@ -89,9 +89,31 @@ const newDelivery = async (team: Team) => {
   return id!;
 };
 
+const newSetupLink = async (team: Team) =>
+  (
+    await ok<{ createSetupLink: { link: { id: string } } }>(
+      t,
+      'mutation($t: ID!) { createSetupLink(teamId: $t, input: { scopes: [sso] }) { link { id } } }',
+      { t: team.teamId },
+      team.ownerToken,
+    )
+  ).createSetupLink.link.id;
+
 const OPS: Record<string, Op> = {
   me: { query: '{ me { login } }', level: 'anyone' },
   signInMethods: { query: '{ signInMethods { id } }', level: 'anyone' },
+  // Null unless the request carries a setup link (test/core/setup-links.test.ts).
+  setupLink: { query: '{ setupLink { expiresAt } }', level: 'anyone' },
+  createSetupLink: {
+    query: 'mutation($t: ID!) { createSetupLink(teamId: $t, input: { scopes: [sso, scim] }) { secret } }',
+    level: 'admin',
+    vars: async (x) => ({ t: x.teamId }),
+  },
+  revokeSetupLink: {
+    query: 'mutation($t: ID!, $id: ID!) { revokeSetupLink(teamId: $t, id: $id) }',
+    level: 'admin',
+    vars: async (x) => ({ t: x.teamId, id: await newSetupLink(x) }),
+  },
   team: {
     query: 'query($t: ID!) { team(id: $t) { id members { totalCount } groups { id } licenses { id } } }',
     level: 'member',
@@ -234,6 +256,7 @@ const OPS: Record<string, Op> = {
 const ADMIN_FIELDS = {
   auditEvents: 'query($t: ID!) { team(id: $t) { auditEvents { edges { node { id } } } } }',
   domains: 'query($t: ID!) { team(id: $t) { domains { id } } }',
+  setupLinks: 'query($t: ID!) { team(id: $t) { setupLinks { id } } }',
 };
 
 const AUTH_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND'];

@@ -10,11 +10,21 @@ import { Members } from './pages/Members.tsx';
 import { MemberPage } from './pages/Member.tsx';
 import { Groups } from './pages/Groups.tsx';
 import { Scim } from './pages/Scim.tsx';
+import { TEST_DONE_PATH } from './pages/SsoConnection.tsx';
+import { ssoPage } from './sso/routes.tsx';
 import { useTitle } from './title.ts';
+import { SetupPortal } from './pages/SetupPortal.tsx';
+import { SetupLinks } from './pages/SetupLinks.tsx';
 
 export function App() {
-  const [me, refetchMe] = useQuery({ query: MeQuery });
   const { path } = useLocation();
+  // A setup link's page needs no Roster account: it talks to the API with the link, not a session.
+  if (path.startsWith('/setup/')) return <SetupPortal path={path} />;
+  return <AdminApp path={path} />;
+}
+
+function AdminApp({ path }: { path: string }) {
+  const [me, refetchMe] = useQuery({ query: MeQuery });
   const viewer = me.data?.me;
   const reloadViewer = () => refetchMe({ requestPolicy: 'network-only' });
 
@@ -23,6 +33,8 @@ export function App() {
     if (viewer && (path === '/' || path === '/sign-in')) navigate('/members', { replace: true });
   }, [viewer, path]);
 
+  // The tab a test sign-in opened: whoever it signed in, it only says where the result is.
+  if (path === TEST_DONE_PATH) return <TestDone />;
   if (me.error) {
     return (
       <main className="centered" id="main">
@@ -77,10 +89,25 @@ function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   if (member) return <MemberPage id={decodeURIComponent(member[1])} />;
   if (path === '/groups') return <Groups teamId={viewer.team.id} />;
   if (path === '/scim') return <Scim teamId={viewer.team.id} />;
+  if (path === '/setup-links') return <SetupLinks teamId={viewer.team.id} />;
+  const sso = ssoPage(path, viewer.team.id, '/sso');
+  if (sso) return sso;
   return (
     <Notice title="Page not found">
       There is no page at this address. <Link to="/members">Go to the members list</Link>.
     </Notice>
+  );
+}
+
+function TestDone() {
+  useTitle('Test sign-in finished');
+  return (
+    <main className="centered" id="main">
+      <div className="card">
+        <h1>Test sign-in finished</h1>
+        <p>The identity provider sent you back to Roster. Close this tab: the tab you started from shows each step of the sign-in.</p>
+      </div>
+    </main>
   );
 }
 

@@ -246,9 +246,233 @@ export const RevokeScimToken = graphql(`
   }
 `);
 
+export const SamlConnectionsQuery = graphql(`
+  query SamlConnections($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      samlConnections {
+        id
+        name
+        enabled
+        preset
+        setupHint
+        entityId
+        acsUrl
+        metadataUrl
+        loginUrl
+        idpEntityId
+        idpMetadataUrl
+        metadataError
+        trustEmails
+        createdAt
+        certificateExpiresSoon
+        certificates {
+          subject
+          notAfter
+          daysLeft
+          expired
+          expiresSoon
+          fingerprintSha256
+        }
+        attributeMapping {
+          email
+          givenName
+          familyName
+          groups
+        }
+        attempts(limit: 10) {
+          at
+          outcome
+          step
+          reason
+          email
+          subject
+        }
+      }
+    }
+  }
+`);
+
+export const OidcConnectionsQuery = graphql(`
+  query OidcConnections($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      oidcConnections {
+        id
+        name
+        enabled
+        provider
+        issuer
+        clientId
+        redirectUri
+        loginUrl
+        createdAt
+        claimMapping {
+          email
+          givenName
+          familyName
+          groups
+        }
+        attempts(limit: 10) {
+          at
+          outcome
+          step
+          reason
+          email
+          subject
+        }
+      }
+    }
+  }
+`);
+
+export const WsFedConnectionsQuery = graphql(`
+  query WsFedConnections($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      wsfedConnections {
+        id
+        name
+        enabled
+        claimPreset
+        realm
+        replyUrl
+        loginUrl
+        idpIssuer
+        metadataUrl
+        metadataError
+        trustEmails
+        createdAt
+        certificates {
+          subject
+          notAfter
+          daysLeft: daysUntilExpiry
+          expired
+          expiresSoon: expiryWarning
+          fingerprintSha256
+        }
+        claimMapping {
+          email
+          givenName
+          familyName
+          groups
+        }
+        attempts(limit: 10) {
+          at
+          outcome
+          step
+          reason
+          email
+          subject
+        }
+      }
+    }
+  }
+`);
+
+export const CreateSamlConnection = graphql(`
+  mutation CreateSamlConnection($teamId: ID!, $input: SamlConnectionInput!) {
+    createSamlConnection(teamId: $teamId, input: $input) {
+      id
+    }
+  }
+`);
+
+export const CreateOidcConnection = graphql(`
+  mutation CreateOidcConnection($teamId: ID!, $input: CreateOidcConnectionInput!) {
+    createOidcConnection(teamId: $teamId, input: $input) {
+      id
+    }
+  }
+`);
+
+export const CreateWsFedConnection = graphql(`
+  mutation CreateWsFedConnection($teamId: ID!, $input: WsFedConnectionInput!) {
+    createWsFedConnection(teamId: $teamId, input: $input) {
+      id
+    }
+  }
+`);
+
+export const DeleteSamlConnection = graphql(`
+  mutation DeleteSamlConnection($id: ID!) {
+    deleteSamlConnection(id: $id)
+  }
+`);
+
+export const DeleteOidcConnection = graphql(`
+  mutation DeleteOidcConnection($id: ID!) {
+    deleteOidcConnection(id: $id)
+  }
+`);
+
+export const DeleteWsFedConnection = graphql(`
+  mutation DeleteWsFedConnection($id: ID!) {
+    deleteWsFedConnection(id: $id)
+  }
+`);
+
+export const SetupLinkQuery = graphql(`
+  query SetupLink {
+    setupLink {
+      scopes
+      expiresAt
+      team {
+        id
+        name
+      }
+    }
+  }
+`);
+
+export const SetupLinksQuery = graphql(`
+  query SetupLinks($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      setupLinks {
+        id
+        scopes
+        note
+        createdBy
+        createdAt
+        expiresAt
+        lastUsedAt
+      }
+    }
+  }
+`);
+
+export const CreateSetupLink = graphql(`
+  mutation CreateSetupLink($teamId: ID!, $input: CreateSetupLinkInput!) {
+    createSetupLink(teamId: $teamId, input: $input) {
+      path
+      link {
+        id
+        scopes
+        note
+        createdBy
+        createdAt
+        expiresAt
+        lastUsedAt
+      }
+    }
+  }
+`);
+
+export const RevokeSetupLink = graphql(`
+  mutation RevokeSetupLink($teamId: ID!, $id: ID!) {
+    revokeSetupLink(teamId: $teamId, id: $id)
+  }
+`);
+
 export type Viewer = NonNullable<ResultOf<typeof MeQuery>['me']>;
 export type MemberDetail = NonNullable<ResultOf<typeof MemberQuery>['member']>;
 export type MemberRow = ResultOf<typeof MembersQuery>['team']['members']['edges'][number]['node'];
 export type LicenseRow = ResultOf<typeof GroupsAndLicensesQuery>['team']['licenses'][number];
 export type GroupRow = ResultOf<typeof GroupsAndLicensesQuery>['team']['groups'][number];
 export type ScimTokenRow = ResultOf<typeof ScimQuery>['team']['scim']['tokens'][number];
+export type SignInAttemptRow = ResultOf<typeof SamlConnectionsQuery>['team']['samlConnections'][number]['attempts'][number];
+export type SamlConnectionRow = ResultOf<typeof SamlConnectionsQuery>['team']['samlConnections'][number];
+export type OidcConnectionRow = ResultOf<typeof OidcConnectionsQuery>['team']['oidcConnections'][number];
+export type WsFedConnectionRow = ResultOf<typeof WsFedConnectionsQuery>['team']['wsfedConnections'][number];
+export type SetupLinkRow = ResultOf<typeof SetupLinksQuery>['team']['setupLinks'][number];

@@ -6,6 +6,7 @@ import { MemberService } from './services/members.js';
 import { GroupService } from './services/groups.js';
 import { TeamService } from './services/teams.js';
 import { TokenService } from './services/tokens.js';
+import { SetupLinkService } from './services/setup-links.js';
 import { DomainService, type TxtResolver } from './services/domains.js';
 import { SignInService } from './services/sign-in.js';
 import { FlowStore, ReplayGuard } from './services/stores.js';
@@ -85,6 +86,8 @@ export function createCore(opts: CoreOptions) {
     groups,
     teams,
     tokens,
+    /** Self-serve setup links for a customer's IT admin (#16). */
+    setupLinks: new SetupLinkService({ em, read }),
     domains,
     signIn,
     /** Declared sign-in methods (R3): what team policies may list, and which count as SSO. */

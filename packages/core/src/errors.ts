@@ -37,6 +37,11 @@ export const ErrorCodes = {
   PLUGIN_MISSING_DEPENDENCY: { status: 500, message: 'A plugin depends on a plugin that is not enabled.' },
   PLUGIN_INVALID_OPTIONS: { status: 500, message: 'A plugin was given invalid options.' },
   CONFIG_INVALID: { status: 500, message: 'The configuration is not valid.' },
+  // Self-serve setup links (#16): the link itself, and what it may reach.
+  SETUP_LINK_INVALID: { status: 401, message: 'This setup link does not exist. Check that it was copied whole, or ask for a new one.' },
+  SETUP_LINK_EXPIRED: { status: 401, message: 'This setup link has expired. Ask the person who sent it for a new one.' },
+  SETUP_LINK_REVOKED: { status: 401, message: 'This setup link was revoked. Ask the person who sent it for a new one.' },
+  SETUP_LINK_OUT_OF_SCOPE: { status: 403, message: 'A setup link reaches only its team’s SSO and SCIM configuration.' },
   SERVICE_UNAVAILABLE: { status: 503, message: 'The database is not answering; try again shortly.' },
   // Webhooks (docs/webhooks.md).
   WEBHOOK_URL_REFUSED: { status: 400, message: 'This webhook URL is refused by the outbound policy.' },

@@ -37,6 +37,7 @@ export {
   type PolicyRefusal,
 } from './services/sign-in-methods.js';
 export type { VerifiedToken } from './services/tokens.js';
+export type { SetupLink, SetupScope } from './services/setup-links.js';
 export { PASSWORD_THROTTLE, type PasswordAttempt, type PasswordAttemptSource, type PasswordSignInOutcome } from './services/throttle.js';
 export { NodeCache } from './services/node-cache.js';
 export { TokenCache, TOKEN_REVOKED_CHANNEL } from './services/token-cache.js';

@@ -127,5 +127,13 @@ export async function consoleRoutes(app: FastifyInstance, opts: { dir?: string |
     };
     scope.get(CONSOLE_PREFIX, serve);
     scope.get(`${CONSOLE_PREFIX}/*`, serve);
+    // A setup link (#16, `createSetupLink`'s path) is the console's setup page. The secret stays in
+    // the path the browser already has; no-store keeps the redirect out of caches.
+    scope.get('/setup/:secret', async (request: FastifyRequest<{ Params: { secret: string } }>, reply: FastifyReply) =>
+      reply
+        .code(302)
+        .header('cache-control', 'no-store')
+        .redirect(`${CONSOLE_PREFIX}/setup/${encodeURIComponent(request.params.secret)}`),
+    );
   });
 }

@@ -6,7 +6,19 @@ import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastif
 import type { FastifyInstance } from 'fastify';
 import { GraphQLError, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
-import { databaseUnavailable, isRosterError, createContext, type Core, type GqlContext, type Viewer } from '@roster/core';
+import {
+  actorOf,
+  auditEvent,
+  databaseUnavailable,
+  ErrorCodes,
+  isRosterError,
+  createContext,
+  setupScopeViolation,
+  type Core,
+  type GqlContext,
+  type Viewer,
+} from '@roster/core';
+import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyRequest } from 'fastify';
 import { graphqlLimitsHook, type GraphqlLimits } from './graphql-limits.js';
 import { textRulePlugin } from './graphql-text.js';
@@ -35,7 +47,14 @@ const PASS_THROUGH = new Set([
   'QUERY_TOO_COMPLEX',
   'LIST_TOO_LONG',
   'SERVICE_UNAVAILABLE',
+  'SETUP_LINK_INVALID',
+  'SETUP_LINK_EXPIRED',
+  'SETUP_LINK_REVOKED',
+  'SETUP_LINK_OUT_OF_SCOPE',
 ]);
+
+/** The header a setup link's page sends its secret in; only GraphQL reads it (never `viewerOf`, so no plugin route sees a setup viewer). */
+export const SETUP_LINK_HEADER = 'roster-setup-link';
 
 export async function mountGraphql(
   app: FastifyInstance,
@@ -57,7 +76,7 @@ export async function mountGraphql(
     // The cost limits run before Apollo (graphql-limits.ts); the parser's own bound stays as a second guard.
     parseOptions: { maxTokens: opts.limits.maxTokens },
     // Roster sets no cache hints; the default cache-control plugin would wrap every field for nothing.
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginCacheControlDisabled(), textRulePlugin()],
+    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginCacheControlDisabled(), textRulePlugin(), setupScopePlugin(opts.core)],
     // Coded domain errors pass with their code; anything unexpected is masked and logged.
     formatError(formatted, error) {
       const original = unwrapResolverError(error);
@@ -88,8 +107,12 @@ export async function mountGraphql(
   await app.register(async (scope) => {
     scope.addHook('preHandler', graphqlLimitsHook(opts.limits));
     await scope.register(fastifyApollo(apollo), {
-      context: async (request: FastifyRequest) =>
-        createContext(opts.core, await viewerOrUnavailable(opts.viewerOf, request), String(request.id)),
+      context: async (request: FastifyRequest) => {
+        const setup = request.headers[SETUP_LINK_HEADER];
+        const viewer =
+          typeof setup === 'string' ? await setupViewer(opts.core, setup, request) : await viewerOrUnavailable(opts.viewerOf, request);
+        return createContext(opts.core, viewer, String(request.id));
+      },
     });
   });
   return apollo;
@@ -109,4 +132,62 @@ async function viewerOrUnavailable(
       extensions: { code: 'SERVICE_UNAVAILABLE', http: { status: 503 } },
     });
   }
+}
+
+/**
+ * A setup link's holder (#16): admin of the link's team for the link's scopes only. A link that
+ * does not open (unknown, expired, revoked) refuses the request with its code (401), audited.
+ */
+async function setupViewer(core: Core, secret: string, request: FastifyRequest): Promise<Viewer> {
+  const opened = await core.setupLinks.open(secret.trim(), String(request.id));
+  if (!opened.ok) {
+    throw new GraphQLError(ErrorCodes[opened.code].message, { extensions: { code: opened.code, http: { status: 401 } } });
+  }
+  const link = opened.link;
+  return {
+    userId: `setup:${link.id}`,
+    login: 'setup link',
+    platformAdmin: false,
+    teamId: link.teamId,
+    membershipId: null,
+    role: 'admin',
+    via: 'setup',
+    setupLinkId: link.id,
+    setupScopes: link.scopes,
+  };
+}
+
+/**
+ * Keeps a setup link's viewer to its scopes: an operation reaching any field outside them is
+ * refused whole, before any resolver runs, with SETUP_LINK_OUT_OF_SCOPE (403), audited (R19).
+ */
+function setupScopePlugin(core: Core): ApolloServerPlugin<GqlContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ contextValue, document, schema }) {
+          const v = contextValue.viewer;
+          if (v?.via !== 'setup') return;
+          const field = setupScopeViolation(schema, document, v.setupScopes ?? []);
+          if (!field) return;
+          await core
+            .em()
+            .fork()
+            .persistAndFlush(
+              auditEvent(actorOf(contextValue), {
+                teamId: v.teamId,
+                action: 'setup_link.scope.refused',
+                outcome: 'failure',
+                reason: `${field} is outside the link's scopes (${(v.setupScopes ?? []).join(', ')})`,
+                target: { type: 'setup_link', id: v.setupLinkId ?? '' },
+                data: { code: 'SETUP_LINK_OUT_OF_SCOPE', field },
+              }),
+            );
+          throw new GraphQLError(ErrorCodes.SETUP_LINK_OUT_OF_SCOPE.message, {
+            extensions: { code: 'SETUP_LINK_OUT_OF_SCOPE', http: { status: 403 }, details: { field } },
+          });
+        },
+      };
+    },
+  };
 }

@@ -5,7 +5,9 @@ import type { Viewer } from '../operations.ts';
 const NAV = [
   { to: '/members', label: 'Members' },
   { to: '/groups', label: 'Groups & licenses' },
+  { to: '/sso', label: 'SSO' },
   { to: '/scim', label: 'SCIM' },
+  { to: '/setup-links', label: 'Setup links' },
 ];
 
 export function Layout({ viewer, onSignOut, children }: { viewer: Viewer; onSignOut: () => void; children: ReactNode }) {

@@ -1,5 +1,5 @@
 import { SuccessMessage } from '../components/SuccessMessage.tsx';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
 import { CopyButton } from '../components/CopyButton.tsx';
@@ -10,6 +10,7 @@ import { useTitle } from '../title.ts';
 // Revoking returns a Boolean, and an empty token list names no type: say which type's
 // queries must refetch after a change.
 const TOKEN_TYPES = { additionalTypenames: ['ScimToken'] };
+const FIRST_REQUEST_POLL_MS = 2000;
 
 /**
  * What an IdP admin pastes into Okta or Entra ID: the base URL and a bearer token. The secret
@@ -19,13 +20,22 @@ const TOKEN_TYPES = { additionalTypenames: ['ScimToken'] };
 export function Scim({ teamId }: { teamId: string }) {
   useTitle('SCIM provisioning');
   const context = useMemo(() => TOKEN_TYPES, []);
-  const [result] = useQuery({ query: ScimQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
+  const [result, refetch] = useQuery({ query: ScimQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
   const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [error, setError] = useState<CombinedError | null>(null);
   const [done, setDone] = useState<string | null>(null);
+  // The token whose first request we wait for: the IdP's "Test connection" or first push.
+  const [waitFor, setWaitFor] = useState<string | null>(null);
   const [creation, create] = useMutation(CreateScimToken);
   const scim = result.data?.team.scim;
+  const awaited = waitFor ? scim?.tokens.find((tk) => tk.id === waitFor) : undefined;
+  const arrived = !!awaited?.lastUsedAt;
+  useEffect(() => {
+    if (!waitFor || arrived) return;
+    const timer = window.setInterval(() => refetch({ requestPolicy: 'network-only' }), FIRST_REQUEST_POLL_MS);
+    return () => window.clearInterval(timer);
+  }, [waitFor, arrived, refetch]);
 
   const onCreate = async () => {
     setError(null);
@@ -37,6 +47,7 @@ export function Scim({ teamId }: { teamId: string }) {
       return;
     }
     setCreated({ name: r.data.createScimToken.token.name, secret: r.data.createScimToken.secret });
+    setWaitFor(r.data.createScimToken.token.id);
     setName('');
   };
 
@@ -70,6 +81,24 @@ export function Scim({ teamId }: { teamId: string }) {
               I have copied it
             </button>
           </p>
+        </section>
+      )}
+
+      {awaited && (
+        <section className="panel section" aria-labelledby="first-h">
+          <h2 id="first-h">First request</h2>
+          {arrived ? (
+            <div className="alert alert-success" role="status">
+              <p>
+                ✓ The first request from your IdP with “{awaited.name}” arrived {formatDate(awaited.lastUsedAt)}. Provisioning is connected.
+              </p>
+            </div>
+          ) : (
+            <p className="waiting" role="status">
+              Waiting for the first request from your IdP… Paste the base URL and the secret into it, then press its “Test connection”
+              (Okta, Entra ID) or assign a user.
+            </p>
+          )}
         </section>
       )}
 

@@ -18,6 +18,8 @@ export function createContext(core: Core, viewer: Viewer | null, requestId: stri
 export function actorOf(ctx: GqlContext): Actor {
   const v = ctx.viewer;
   if (!v) return { type: 'system', channel: 'graphql', requestId: ctx.requestId };
+  if (v.via === 'setup')
+    return { type: 'token', id: v.setupLinkId, label: 'setup link', channel: 'graphql', requestId: ctx.requestId, isAdminConsole: true };
   return v.via === 'token'
     ? { type: 'token', id: v.tokenId, label: v.tokenName, channel: 'graphql', requestId: ctx.requestId, isAdminConsole: true }
     : { type: 'user', id: v.userId, label: v.login, channel: 'graphql', requestId: ctx.requestId, isAdminConsole: true };

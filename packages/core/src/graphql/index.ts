@@ -1,3 +1,4 @@
+import { SetupLinkResolver, TeamSetupLinksResolver } from './setup-link-resolver.js';
 import { TeamResolver } from './team-resolver.js';
 import { MemberResolver } from './member-resolver.js';
 import { GroupResolver } from './group-resolver.js';
@@ -16,4 +17,14 @@ export {
   type GqlContext,
 } from './context.js';
 export { toApiToken } from './token-resolver.js';
-export const coreResolvers = [TeamResolver, MemberResolver, GroupResolver, ApiTokenResolver, EventResolver, WebhookResolver] as const;
+export { setupScopeViolation } from './setup-scope.js';
+export const coreResolvers = [
+  TeamResolver,
+  MemberResolver,
+  GroupResolver,
+  ApiTokenResolver,
+  EventResolver,
+  WebhookResolver,
+  SetupLinkResolver,
+  TeamSetupLinksResolver,
+] as const;

@@ -6,6 +6,7 @@ import { throttleAndNotify } from './0006-throttle-and-notify.js';
 import { signInMethods } from './0007-sign-in-methods.js';
 import { events } from './0008-events.js';
 import { webhooks } from './0009-webhooks.js';
+import { setupLinks } from './0010-setup-links.js';
 import type { Migration } from './types.js';
 export type { Migration } from './types.js';
 export { runMigrations, pendingMigrations, type SqlExecutor } from './runner.js';
@@ -18,4 +19,5 @@ export const coreMigrations: Migration[] = [
   signInMethods,
   events,
   webhooks,
+  setupLinks,
 ];

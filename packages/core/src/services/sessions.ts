@@ -11,10 +11,16 @@ export interface Viewer {
   membershipId: string | null;
   role: 'owner' | 'admin' | 'member' | null;
   /** How the request authenticated. */
-  via: 'session' | 'token';
+  via: 'session' | 'token' | 'setup';
   sessionId?: string;
   tokenId?: string;
   tokenName?: string;
+  /**
+   * A setup link's viewer (`via: 'setup'`): admin of its one team, but only for these areas;
+   * every GraphQL field outside them is refused (graphql/setup-scope.ts).
+   */
+  setupLinkId?: string;
+  setupScopes?: readonly ('sso' | 'scim')[];
 }
 
 /**

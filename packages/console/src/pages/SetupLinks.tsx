@@ -1,0 +1,131 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useMutation, useQuery, type CombinedError } from 'urql';
+import { CopyField } from '../components/CopyField.tsx';
+import { DataTable } from '../components/DataTable.tsx';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { SuccessMessage } from '../components/SuccessMessage.tsx';
+import { formatDate } from '../format.ts';
+import { CreateSetupLink, RevokeSetupLink, SetupLinksQuery, type SetupLinkRow } from '../operations.ts';
+import { useTitle } from '../title.ts';
+
+const LINK_TYPES = { additionalTypenames: ['SetupLink'] };
+const SCOPE_LABEL: Record<string, string> = { sso: 'SSO', scim: 'SCIM' };
+
+/**
+ * Setup links for a customer's IT admin: SSO and / or SCIM of this team only, no Roster account
+ * needed. The link is shown once (only its hash is kept), like a token's secret.
+ */
+export function SetupLinks({ teamId }: { teamId: string }) {
+  useTitle('Setup links');
+  const context = useMemo(() => LINK_TYPES, []);
+  const [result] = useQuery({ query: SetupLinksQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
+  const [sso, setSso] = useState(true);
+  const [scim, setScim] = useState(true);
+  const [days, setDays] = useState(7);
+  const [note, setNote] = useState('');
+  const [url, setUrl] = useState<string | null>(null);
+  const [error, setError] = useState<CombinedError | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [creation, create] = useMutation(CreateSetupLink);
+  const [, revoke] = useMutation(RevokeSetupLink);
+  const links = result.data?.team.setupLinks;
+
+  const onCreate = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setDone(null);
+    const scopes = [...(sso ? (['sso'] as const) : []), ...(scim ? (['scim'] as const) : [])];
+    const r = await create({ teamId, input: { scopes, expiresInDays: days, note: note.trim() || null } }, LINK_TYPES);
+    if (r.error || !r.data) return setError(r.error ?? null);
+    setUrl(window.location.origin + r.data.createSetupLink.path);
+    setNote('');
+  };
+  const onRevoke = async (link: SetupLinkRow) => {
+    setError(null);
+    const r = await revoke({ teamId, id: link.id }, LINK_TYPES);
+    if (r.error) return setError(r.error);
+    setDone('The setup link was revoked; opening it now says so.');
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>Setup links</h1>
+      </div>
+      <p>
+        Send one to your customer’s IT admin: it opens the SSO wizards and / or SCIM setup of this team only, with no Roster account, until
+        it expires or you revoke it.
+      </p>
+      <SuccessMessage message={done} />
+      <ErrorMessage error={error} title="The change was refused" />
+      <ErrorMessage error={result.error} title="Setup links could not be loaded" />
+      {url && (
+        <section className="secret" aria-labelledby="link-h">
+          <h2 id="link-h">New setup link</h2>
+          <p>
+            <strong>Copy it now: it will not be shown again.</strong>
+          </p>
+          <CopyField label="setup link" value={url} testId="setup-link-url" />
+          <button type="button" className="button button-quiet" onClick={() => setUrl(null)}>
+            I have copied it
+          </button>
+        </section>
+      )}
+      <section className="panel section" aria-labelledby="new-link-h">
+        <h2 id="new-link-h">New link</h2>
+        <form onSubmit={(e) => void onCreate(e)}>
+          <fieldset className="field">
+            <legend>It may set up</legend>
+            <div className="radio-row">
+              <label className="checkbox">
+                <input type="checkbox" checked={sso} onChange={(e) => setSso(e.target.checked)} /> Single sign-on
+              </label>
+              <label className="checkbox">
+                <input type="checkbox" checked={scim} onChange={(e) => setScim(e.target.checked)} /> SCIM provisioning
+              </label>
+            </div>
+          </fieldset>
+          <div className="inline-form">
+            <div className="field field-narrow">
+              <label htmlFor="link-days">Valid for (days)</label>
+              <input id="link-days" type="number" min={1} max={30} value={days} onChange={(e) => setDays(Number(e.target.value))} />
+            </div>
+            <div className="field field-grow">
+              <label htmlFor="link-note">Note (who it is for)</label>
+              <input id="link-note" value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} />
+            </div>
+            <button type="submit" className="button button-primary" disabled={(!sso && !scim) || creation.fetching}>
+              Create link
+            </button>
+          </div>
+        </form>
+      </section>
+      <section className="section" aria-labelledby="links-h">
+        <h2 id="links-h">Live links</h2>
+        {links && links.length === 0 && <p className="muted">No live setup link.</p>}
+        {links && links.length > 0 && (
+          <DataTable<SetupLinkRow>
+            caption="Live setup links, newest first"
+            rows={links}
+            rowKey={(l) => l.id}
+            columns={[
+              { label: 'Note', cell: (l) => l.note ?? '—' },
+              { label: 'Scope', cell: (l) => l.scopes.map((s) => SCOPE_LABEL[s] ?? s).join(' + ') },
+              { label: 'Expires', cell: (l) => formatDate(l.expiresAt) },
+              { label: 'Last opened', cell: (l) => (l.lastUsedAt ? formatDate(l.lastUsedAt) : 'never') },
+              {
+                label: 'Actions',
+                hideLabel: true,
+                cell: (l) => (
+                  <button type="button" className="button button-danger-quiet" onClick={() => void onRevoke(l)}>
+                    Revoke<span className="visually-hidden"> the link {l.note ?? formatDate(l.createdAt)}</span>
+                  </button>
+                ),
+              },
+            ]}
+          />
+        )}
+      </section>
+    </>
+  );
+}

@@ -1,0 +1,149 @@
+import { useMemo, type ReactNode } from 'react';
+import { Provider, useQuery } from 'urql';
+import { createClient } from '../client.ts';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { formatDate } from '../format.ts';
+import { SetupLinkQuery } from '../operations.ts';
+import { Link, useLocation } from '../router.tsx';
+import { ssoPage } from '../sso/routes.tsx';
+import { useTitle } from '../title.ts';
+import { Scim } from './Scim.tsx';
+
+/** The header the API reads a setup link from (packages/server/src/graphql.ts). */
+const SETUP_HEADER = 'roster-setup-link';
+
+/**
+ * The page a setup link opens (`/admin/setup/<secret>`), for a customer's IT admin with no Roster
+ * account: its own GraphQL client sends the link instead of a session, and the API lets it reach
+ * the team's SSO and / or SCIM configuration only. The same SSO wizards and SCIM page as the
+ * admin console, under this link's path.
+ */
+export function SetupPortal({ path }: { path: string }) {
+  const secret = path.split('/')[2] ?? '';
+  const client = useMemo(() => createClient({ [SETUP_HEADER]: decodeURIComponent(secret) }), [secret]);
+  return (
+    <Provider value={client}>
+      <Portal base={`/setup/${secret}`} path={path} />
+    </Provider>
+  );
+}
+
+function Portal({ base, path }: { base: string; path: string }) {
+  const [result] = useQuery({ query: SetupLinkQuery });
+  const link = result.data?.setupLink;
+
+  if (result.error) {
+    const code = result.error.graphQLErrors[0]?.extensions?.code;
+    const refused = code === 'SETUP_LINK_EXPIRED' || code === 'SETUP_LINK_REVOKED' || code === 'SETUP_LINK_INVALID';
+    return (
+      <Shell>
+        <h1>{refused ? 'This setup link can’t be used' : 'Setup could not start'}</h1>
+        <ErrorMessage error={result.error} title={refused ? 'The link was refused' : 'Roster answered with an error'} />
+      </Shell>
+    );
+  }
+  if (!result.data)
+    return (
+      <p className="boot" role="status">
+        Loading setup…
+      </p>
+    );
+  if (!link)
+    return (
+      <Shell>
+        <h1>This setup link can’t be used</h1>
+        <p>Ask the person who sent you the link for a new one.</p>
+      </Shell>
+    );
+
+  const teamId = link.team.id;
+  const sso = link.scopes.includes('sso');
+  const scim = link.scopes.includes('scim');
+  const steps = [
+    ...(sso ? [{ to: `${base}/sso`, label: 'Single sign-on' }] : []),
+    ...(scim ? [{ to: `${base}/scim`, label: 'SCIM provisioning' }] : []),
+  ];
+  const page =
+    (sso && ssoPage(path, teamId, `${base}/sso`)) ||
+    (scim && path === `${base}/scim` ? <Scim teamId={teamId} /> : null) ||
+    (path === base ? <Overview team={link.team.name} steps={steps} /> : <NotHere base={base} />);
+
+  return (
+    <Shell
+      nav={steps}
+      aside={
+        <>
+          Setting up <strong>{link.team.name}</strong> · link valid until {formatDate(link.expiresAt)}
+        </>
+      }
+    >
+      {page}
+    </Shell>
+  );
+}
+
+function Shell({ children, nav = [], aside }: { children: ReactNode; nav?: Array<{ to: string; label: string }>; aside?: ReactNode }) {
+  const { path } = useLocation();
+  return (
+    <>
+      <a className="skip-link" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <div className="topbar-inner">
+          <span className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              R
+            </span>
+            Roster <span className="brand-sub">setup</span>
+          </span>
+          {nav.length > 0 && (
+            <nav aria-label="Setup" className="nav">
+              {nav.map((item) => (
+                <Link key={item.to} to={item.to} aria-current={path.startsWith(item.to) ? 'page' : undefined}>
+                  {item.label}
+                </Link>
+              ))}
+            </nav>
+          )}
+        </div>
+      </header>
+      <main id="main" tabIndex={-1} className="content">
+        {aside && <p className="muted">{aside}</p>}
+        {children}
+      </main>
+    </>
+  );
+}
+
+function Overview({ team, steps }: { team: string; steps: Array<{ to: string; label: string }> }) {
+  useTitle(`Set up ${team}`);
+  return (
+    <>
+      <h1>Set up {team}</h1>
+      <p>
+        You were sent this link to connect {team}’s Roster account to your identity provider. No Roster account is needed; the link works
+        until it expires or is revoked, and only for the steps below.
+      </p>
+      <ol className="setup-steps">
+        {steps.map((s) => (
+          <li key={s.to}>
+            <Link to={s.to}>{s.label}</Link>
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
+
+function NotHere({ base }: { base: string }) {
+  useTitle('Not part of this setup');
+  return (
+    <div className="empty">
+      <h1>Not part of this setup</h1>
+      <p>
+        This link doesn’t open that page. <Link to={base}>Back to the setup steps</Link>
+      </p>
+    </div>
+  );
+}
