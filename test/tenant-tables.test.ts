@@ -26,11 +26,20 @@ const GLOBAL_TABLES: Record<string, string> = {
   flow_state: 'pending sign-ins, written before the team is known',
   // Password guessing is counted per login and per source address, whichever team (if any).
   sign_in_throttle: 'password throttle counters per login / address, across teams',
+  email_link_rate: 'email-link request counters per address / source address, counted before (and whether or not) a team matches',
+  // The event log's per-team counters are keyed by `scope`: the team's id, or the platform's own scope.
+  event_counter: 'one row per team keyed by scope (the team id, or the platform scope for platform-wide events)',
+  webhook_fanout: "the fan-out cursor over the whole event log: one row, every team's events",
 };
 
 let t: TestRoster;
 beforeAll(async () => {
-  t = await startTestRoster({ plugins: pluginsByName(Object.keys(PLUGIN_FACTORIES)), roster: { migrate: true } });
+  t = await startTestRoster({
+    plugins: pluginsByName(Object.keys(PLUGIN_FACTORIES)),
+    // email-link will not start without an SMTP server to send through; nothing is sent here.
+    pluginOptions: { 'email-link': { smtpUrl: 'smtp://127.0.0.1:2525' } },
+    roster: { migrate: true },
+  });
 });
 afterAll(async () => {
   await t?.close();

@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD_THROTTLE } from '@roster/core';
+import { definePlugin, type RosterPlugin } from '@roster/plugin-sdk';
 import { onPostgresServer, startTestRoster, type TestRoster } from '../src/testing/index.js';
 import { send, type Answer } from './support/http.js';
 
@@ -12,9 +13,17 @@ let a: TestRoster;
 let b: TestRoster | null = null;
 let teamId: string;
 
+/** An SSO method for the "SSO never goes through the password throttle" check, allowed in new teams. */
+const sso = (): RosterPlugin<unknown> =>
+  definePlugin({
+    name: 'throttle-sso',
+    version: '0.0.0',
+    signInMethods: [{ id: 'corp-sso', label: 'Corporate SSO', sso: true, allowedByDefault: true }],
+  }) as RosterPlugin<unknown>;
+
 beforeAll(async () => {
-  a = await startTestRoster();
-  if (onPostgresServer()) b = await startTestRoster({ databaseUrl: a.roster.databaseUrl });
+  a = await startTestRoster({ plugins: [sso()] });
+  if (onPostgresServer()) b = await startTestRoster({ plugins: [sso()], databaseUrl: a.roster.databaseUrl });
   ({ teamId } = await a.createTeam());
 });
 afterAll(async () => {
@@ -138,7 +147,7 @@ describe('password throttle (#13.3, #13.10)', () => {
       teamId,
       connectionId: 'sso-test',
       protocol: 'saml',
-      method: 'sso',
+      method: 'corp-sso',
       subject: email,
       email,
       emailVerified: true,

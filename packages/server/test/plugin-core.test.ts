@@ -26,7 +26,21 @@ describe('#15.4: ctx.core is the SDK contract', () => {
 
   it('#15.4: holds the SDK interfaces only — no ORM, raw SQL runner of the core, node cache or core object', () => {
     expect(Object.keys(core).sort()).toEqual(
-      ['audit', 'db', 'domains', 'flows', 'groups', 'members', 'replay', 'rows', 'secrets', 'sessions', 'teams', 'tokens'].sort(),
+      [
+        'audit',
+        'db',
+        'domains',
+        'flows',
+        'groups',
+        'members',
+        'replay',
+        'rows',
+        'secrets',
+        'sessions',
+        'signInMethods',
+        'teams',
+        'tokens',
+      ].sort(),
     );
     for (const name of ['orm', 'em', 'read', 'hooks', 'seats', 'signIn', 'throttle']) expect(name in core).toBe(false);
     expect(core.members).not.toBe(t.core.members);

@@ -153,7 +153,7 @@ export async function connectDemoTeam(input: {
       ).createWsFedConnection.id;
 
   await gql(
-    'mutation($t: ID!) { setSignInPolicy(teamId: $t, policy: { methods: [password, sso], ssoRequired: false, jitProvisioning: false }) { id } }',
+    'mutation($t: ID!) { setSignInPolicy(teamId: $t, policy: { methods: ["password", "saml", "oidc", "wsfed"], ssoRequired: false, jitProvisioning: false }) { id } }',
     { t: team.id },
   );
 

@@ -64,6 +64,8 @@ create index webhook_delivery_event_idx on webhook_delivery (event_id);
 create table webhook_attempt (
   id uuid primary key,
   delivery_id uuid not null references webhook_delivery (id) on delete cascade,
+  -- The delivery's team (null for platform-wide endpoints): every tenant table carries it (test/tenant-tables).
+  team_id uuid,
   attempt integer not null,
   at timestamptz not null,
   status_code integer,

@@ -262,7 +262,8 @@ export class WebhookWorker {
   private async delivered(c: Claimed, o: Outcome): Promise<void> {
     await this.opts.read(
       `with attempt as (
-         insert into webhook_attempt (id, delivery_id, attempt, at, status_code, duration_ms, error) values (?, ?, ?, ?, ?, ?, null)
+         insert into webhook_attempt (id, delivery_id, team_id, attempt, at, status_code, duration_ms, error)
+         select ?, d.id, d.team_id, ?, ?, ?, ?, null from webhook_delivery d where d.id = ?
        ), done as (
          update webhook_delivery set status = 'delivered', delivered_at = ?, last_status_code = ?, last_duration_ms = ?, last_error = null
          where id = ? and status = 'pending'
@@ -270,11 +271,11 @@ export class WebhookWorker {
        update webhook_endpoint set failing_since = null where id = ? and failing_since is not null`,
       [
         randomUUID(),
-        c.id,
         c.attempt,
         new Date(this.now()),
         o.statusCode,
         o.durationMs,
+        c.id,
         new Date(this.now()),
         o.statusCode,
         o.durationMs,
@@ -330,8 +331,9 @@ export class WebhookWorker {
   private async logAttempt(em: Em, c: Claimed, o: Outcome, at: Date): Promise<void> {
     await boundRows(
       em,
-      'insert into webhook_attempt (id, delivery_id, attempt, at, status_code, duration_ms, error) values (?, ?, ?, ?, ?, ?, ?)',
-      [randomUUID(), c.id, c.attempt, at, o.statusCode, o.durationMs, o.error],
+      `insert into webhook_attempt (id, delivery_id, team_id, attempt, at, status_code, duration_ms, error)
+       select ?, d.id, d.team_id, ?, ?, ?, ?, ? from webhook_delivery d where d.id = ?`,
+      [randomUUID(), c.attempt, at, o.statusCode, o.durationMs, o.error, c.id],
     );
   }
 }
