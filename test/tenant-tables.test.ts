@@ -26,6 +26,10 @@ const GLOBAL_TABLES: Record<string, string> = {
   flow_state: 'pending sign-ins, written before the team is known',
   // Password guessing is counted per login and per source address, whichever team (if any).
   sign_in_throttle: 'password throttle counters per login / address, across teams',
+  // The event log's bookkeeping (core/0008, 0009, 0012).
+  event_counter: "per-team sequence counters keyed by scope: the team's id, or the all-zero id for platform events",
+  event_sequencer: 'one row: the lock and commit horizon of the event sequencer, which numbers every team',
+  webhook_fanout: 'one row: the fan-out cursor over the whole event log (platform-wide endpoints hear every team)',
 };
 
 let t: TestRoster;
