@@ -30,11 +30,19 @@ const GLOBAL_TABLES: Record<string, string> = {
   event_counter: "per-team sequence counters keyed by scope: the team's id, or the all-zero id for platform events",
   event_sequencer: 'one row: the lock and commit horizon of the event sequencer, which numbers every team',
   webhook_fanout: 'one row: the fan-out cursor over the whole event log (platform-wide endpoints hear every team)',
+  webhook_attempt: "a delivery's attempt log, reached through webhook_delivery (which carries team_id; null for platform-wide endpoints)",
+  // Like sign_in_throttle: counted per address / login before any team is known.
+  email_link_rate: 'email-link send-rate counters per address or source IP, before any team is known',
 };
 
 let t: TestRoster;
 beforeAll(async () => {
-  t = await startTestRoster({ plugins: pluginsByName(Object.keys(PLUGIN_FACTORIES)), roster: { migrate: true } });
+  t = await startTestRoster({
+    plugins: pluginsByName(Object.keys(PLUGIN_FACTORIES)),
+    roster: { migrate: true },
+    // email-link will not start without an SMTP server; none is reached here.
+    pluginOptions: { 'email-link': { smtpUrl: 'smtp://127.0.0.1:1' } },
+  });
 });
 afterAll(async () => {
   await t?.close();
