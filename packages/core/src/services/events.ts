@@ -98,7 +98,7 @@ const PUBLISH_SQL = `insert into event (id, team_id, type, occurred_at, data, ac
  * counter, and moves the horizon to this snapshot's xmin (every committed event below it is now
  * numbered). Unnumbered events are at or past the previous horizon: an index range scan.
  */
-const SEQUENCE_SQL = `with todo as (
+export const SEQUENCE_SQL = `with todo as (
     select e.id, coalesce(e.team_id, ?::uuid) as scope, e.tx, e.position
     from event e, event_sequencer s
     where s.id = 1 and e.tx >= s.horizon and e.seq is null
