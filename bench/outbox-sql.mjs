@@ -2,7 +2,8 @@
 // statements per second PostgreSQL runs on this machine with and without the `member.created`
 // event, and what numbering those events afterwards (the sequencer, core/0012) costs.
 // Run after `pnpm run build`: node bench/outbox-sql.mjs  (PGBENCH_SECONDS, PGBENCH_CLIENTS)
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,7 +34,7 @@ with u as (
   event
     ? `, ev as (
   insert into event (id, team_id, type, occurred_at, data, actor, channel)
-  select gen_random_uuid(), '${TEAM}', 'member.created', now(), jsonb_build_object('id', m.id) || '{"teamId":"${TEAM}","userId":"7d1c2c0e-0f6b-4b45-9a53-1c4b8f4e8f11","userName":"p@bench.test","email":"p@bench.test","givenName":"Given","familyName":"Family","displayName":null,"externalId":null,"role":"member","status":"active","creditLimit":0,"attributes":{},"version":1}'::jsonb, '{"type":"token","id":"t","label":"okta"}'::jsonb, 'scim' from m where true
+  select gen_random_uuid(), '${TEAM}', 'member.created', now(), jsonb_build_object('id', m.id) || '{"teamId": "${TEAM}","userId": "7d1c2c0e-0f6b-4b45-9a53-1c4b8f4e8f11","userName": "p@bench.test","email": "p@bench.test","givenName": "Given","familyName": "Family","displayName": null,"externalId": null,"role": "member","status": "active","creditLimit": 0,"attributes": {},"version": 1}'::jsonb, '{"type": "token","id": "t","label": "okta"}'::jsonb, 'scim' from m where true
 )`
     : ''
 }
@@ -48,31 +49,52 @@ try {
   migrator.release();
   await pool.query(`insert into team (id, slug, name, sign_in_policy) values ('${TEAM}', 'bench', 'Bench', '{}')`);
   const dir = mkdtempSync(join(tmpdir(), 'roster-pgbench-'));
-  const run = (name, event) => {
+  // The sequencer as a node runs it (every second), during the events-on runs: its cost is in their rate.
+  const sequencer = await pool.connect();
+  const sequence = async () => {
+    await sequencer.query('begin');
+    await sequencer.query('select 1 from event_sequencer where id = 1 for update');
+    const r = await sequencer.query(SEQUENCE_SQL.replace('?::uuid', '$1::uuid'), [PLATFORM_SCOPE]);
+    await sequencer.query('commit');
+    return r.rows[0].n;
+  };
+  const run = async (name, event) => {
     const file = join(dir, `${name}.sql`);
     writeFileSync(file, create(event));
-    const out = execFileSync('pgbench', ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', file, cluster.url], {
-      encoding: 'utf8',
-    });
-    const tps = Number(/tps = ([0-9.]+)/.exec(out)?.[1]);
-    console.log(`${name}: ${tps.toFixed(0)} statements/s`);
+    let going = true;
+    let numbered = 0;
+    const loop = (async () => {
+      while (going && event) {
+        numbered += await sequence();
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    })();
+    const { stdout } = await promisify(execFile)(
+      'pgbench',
+      ['-n', '-M', 'prepared', '-c', String(clients), '-j', '2', '-T', String(seconds), '-f', file, cluster.url],
+      { encoding: 'utf8' },
+    );
+    going = false;
+    await loop;
+    if (event) numbered += await sequence();
+    const tps = Number(/tps = ([0-9.]+)/.exec(stdout)?.[1]);
+    console.log(`${name}: ${tps.toFixed(0)} statements/s${event ? ` (sequencer numbered ${numbered})` : ''}`);
     return tps;
   };
   const results = {};
   // Alternate, twice each: the machine is shared.
   for (const round of [1, 2]) {
-    results[`off${round}`] = run('events-off', false);
-    results[`on${round}`] = run('events-on', true);
+    results[`off${round}`] = await run('events-off', false);
+    results[`on${round}`] = await run('events-on', true);
   }
+  // A backlog (nobody numbering for 10,000 events), then one run: the sequencer's cost per event, alone.
+  await pool.query(`insert into event (id, team_id, type, data, actor, channel)
+    select gen_random_uuid(), '${TEAM}', 'test.backlog', '{"id": 1}', '{"type": "system"}', 'system' from generate_series(1, 10000)`);
   const [{ n }] = (await pool.query('select count(*)::int as n from event where seq is null')).rows;
   const started = process.hrtime.bigint();
-  const client = await pool.connect();
-  await client.query('begin');
-  await client.query('select 1 from event_sequencer where id = 1 for update');
-  await client.query(SEQUENCE_SQL.replace('?::uuid', '$1::uuid'), [PLATFORM_SCOPE]);
-  await client.query('commit');
-  client.release();
+  await sequence();
   const ms = Number(process.hrtime.bigint() - started) / 1e6;
+  sequencer.release();
   console.log(`sequencer: numbered ${n} events in one run in ${ms.toFixed(0)} ms (${((ms * 1000) / n).toFixed(1)} µs each)`);
   console.log(JSON.stringify({ clients, seconds, ...results, sequenced: n, sequencerMs: ms }));
   // The plans of the log's queries on what pgbench wrote (one team, so the worst case for a team read).
@@ -89,8 +111,12 @@ try {
       [tx, position],
     ],
     'reader: anything to number?': [
-      `select exists (select 1 from event e, event_sequencer s where s.id = 1 and e.tx >= s.horizon and e.seq is null and e.team_id = $1::uuid) as pending`,
+      `select exists (select 1 from event e where e.tx >= (select horizon from event_sequencer where id = 1) and e.seq is null and e.team_id = $1::uuid) as pending`,
       [TEAM],
+    ],
+    'sequencer: what to number': [
+      `select e.id from event e where e.tx >= (select horizon from event_sequencer where id = 1) and e.seq is null`,
+      [],
     ],
     'webhook bodies by id': [`select id from event where id = any($1::uuid[])`, ['{00000000-0000-4000-8000-000000000001}']],
   };

@@ -30,7 +30,9 @@ import type { Migration } from './types.js';
  * Existing rows keep their seq; the counter keeps counting from them (its `scope` keeps its name,
  * so nodes of the previous version still write during a rolling deploy).
  * Indexes: the (team_id, seq) index only holds numbered rows (a writer adds no entry to it);
- * (team_id, type, seq) goes: a types filter walks the team's seq index (docs/benchmarks.md).
+ * (team_id, type, seq) goes: a types filter walks the team's seq index (docs/benchmarks.md);
+ * a small partial index finds the unnumbered rows (without it the planner cannot bound
+ * `tx >= horizon` and scans the table).
  */
 export const eventSequencer: Migration = {
   name: 'core/0012-event-sequencer',
@@ -39,6 +41,8 @@ alter table event alter column seq drop not null;
 drop index event_team_type_seq_idx;
 drop index event_team_seq_uq;
 create unique index event_team_seq_uq on event (team_id, seq) where seq is not null;
+-- What the sequencer and a reader's "anything to number?" look for: only unnumbered rows stay live in it.
+create index event_unnumbered_idx on event (tx, position) where seq is null;
 
 create table event_sequencer (
   id integer primary key check (id = 1),

@@ -96,12 +96,12 @@ const PUBLISH_SQL = `insert into event (id, team_id, type, occurred_at, data, ac
  * so that its snapshot follows the lock: numbers every committed event that has no seq yet, per
  * team (the platform's events under PLATFORM_SCOPE) in (tx, position) order after the team's
  * counter, and moves the horizon to this snapshot's xmin (every committed event below it is now
- * numbered). Unnumbered events are at or past the previous horizon: an index range scan.
+ * numbered). Unnumbered events are found through the partial index `event_unnumbered_idx`.
  */
 export const SEQUENCE_SQL = `with todo as (
     select e.id, coalesce(e.team_id, ?::uuid) as scope, e.tx, e.position
-    from event e, event_sequencer s
-    where s.id = 1 and e.tx >= s.horizon and e.seq is null
+    from event e
+    where e.tx >= (select horizon from event_sequencer where id = 1) and e.seq is null
   ), numbered as (
     select id, scope, row_number() over (partition by scope order by tx, position) as n, count(*) over (partition by scope) as total
     from todo
@@ -121,13 +121,13 @@ export const SEQUENCE_SQL = `with todo as (
 
 /** Whether a reader must run the sequencer first: a committed event of its team that has no seq yet. */
 const TEAM_PENDING_SQL = `select exists (
-    select 1 from event e, event_sequencer s where s.id = 1 and e.tx >= s.horizon and e.seq is null and e.team_id = ?::uuid
+    select 1 from event e where e.tx >= (select horizon from event_sequencer where id = 1) and e.seq is null and e.team_id = ?::uuid
   ) as pending`;
 
 /** Whether a cross-team reader must run the sequencer first: an event between the horizon and today's xmin. */
 const ALL_PENDING_SQL = `select exists (
-    select 1 from event e, event_sequencer s
-    where s.id = 1 and e.tx >= s.horizon and e.tx < pg_snapshot_xmin(pg_current_snapshot())
+    select 1 from event e
+    where e.tx >= (select horizon from event_sequencer where id = 1) and e.tx < pg_snapshot_xmin(pg_current_snapshot())
   ) as pending`;
 
 export class EventLog {
