@@ -124,7 +124,13 @@ try {
     const plan = (await pool.query(`explain (costs off) ${sql}`, params)).rows.map((r) => r['QUERY PLAN']);
     console.log(`-- ${name}\n${plan.join('\n')}`);
   }
-  console.log((await pool.query(`select indexrelname as index, pg_size_pretty(pg_relation_size(indexrelid)) as size from pg_stat_user_indexes where relname = 'event'`)).rows);
+  console.log(
+    (
+      await pool.query(
+        `select indexrelname as index, pg_size_pretty(pg_relation_size(indexrelid)) as size from pg_stat_user_indexes where relname = 'event'`,
+      )
+    ).rows,
+  );
   await pool.end();
 } finally {
   cluster.stop();

@@ -161,18 +161,9 @@ export class EventLog {
       let end = start + 1;
       while (end < inputs.length && inputs[end]!.teamId === head.teamId && inputs[end]!.actor === head.actor) end++;
       const run = inputs.slice(start, end).map((i) => ({ id: randomUUID(), type: i.type, data: i.data }));
-      await boundRows(
-        em,
-        PUBLISH_SQL,
-        [
-          head.teamId,
-          at,
-          JSON.stringify(actorJson(head.actor)),
-          head.actor.channel,
-          JSON.stringify(run),
-        ],
-        { prepare: true },
-      );
+      await boundRows(em, PUBLISH_SQL, [head.teamId, at, JSON.stringify(actorJson(head.actor)), head.actor.channel, JSON.stringify(run)], {
+        prepare: true,
+      });
       start = end;
     }
   }
