@@ -26,10 +26,12 @@ const GLOBAL_TABLES: Record<string, string> = {
   flow_state: 'pending sign-ins, written before the team is known',
   // Password guessing is counted per login and per source address, whichever team (if any).
   sign_in_throttle: 'password throttle counters per login / address, across teams',
-  email_link_rate: 'email-link request counters per address / source address, counted before (and whether or not) a team matches',
-  // The event log's per-team counters are keyed by `scope`: the team's id, or the platform's own scope.
-  event_counter: 'one row per team keyed by scope (the team id, or the platform scope for platform-wide events)',
-  webhook_fanout: "the fan-out cursor over the whole event log: one row, every team's events",
+  // The event log's bookkeeping (core/0008, 0009, 0012).
+  event_counter: "per-team sequence counters keyed by scope: the team's id, or the all-zero id for platform events",
+  event_sequencer: 'one row: the lock and commit horizon of the event sequencer, which numbers every team',
+  webhook_fanout: 'one row: the fan-out cursor over the whole event log (platform-wide endpoints hear every team)',
+  // Like sign_in_throttle: counted per address / login before any team is known.
+  email_link_rate: 'email-link send-rate counters per address or source IP, before any team is known',
 };
 
 let t: TestRoster;

@@ -117,6 +117,52 @@ describe('#18.1 event log', () => {
     }
   });
 
+  it.skipIf(!onPostgresServer())(
+    '#18.4 (core/0012): a writer waits for no other writer of its team; a reader sees what committed, numbered in commit order',
+    async () => {
+      const team = await t.createTeam();
+      const before = await all(team.teamId);
+      let releaseA!: () => void;
+      const held = new Promise<void>((resolve) => (releaseA = resolve));
+      let aPublished!: () => void;
+      const published = new Promise<void>((resolve) => (aPublished = resolve));
+      // A publishes first (so its transaction id is the smaller) and stays open.
+      const a = t.core.em().transactional(async (em) => {
+        await publish(em, team.teamId, 'test.a', 'a');
+        aPublished();
+        await held;
+      });
+      await published;
+      // B, same team, commits while A is open: with a counter row locked by A it would wait here.
+      const b = t.core.em().transactional((em) => publish(em, team.teamId, 'test.b', 'b'));
+      await expect(Promise.race([b.then(() => 'committed'), new Promise((r) => setTimeout(() => r('blocked'), 3000))])).resolves.toBe(
+        'committed',
+      );
+      const mid = await all(team.teamId, before.cursor);
+      expect(mid.events.map((e) => e.n)).toEqual(['b']);
+      releaseA();
+      await a;
+      const after = await all(team.teamId, mid.cursor);
+      // A committed after B had been read: it comes after B (commit order), and the cursor did not skip it.
+      expect(after.events.map((e) => e.n)).toEqual(['a']);
+      expect(after.events[0]!.seq).toBe(mid.events[0]!.seq + 1);
+    },
+  );
+
+  it('#18.4 (core/0012): sequencer runs started at once on several connections number each event once, without gaps', async () => {
+    const team = await t.createTeam();
+    const before = await all(team.teamId);
+    for (let i = 0; i < 20; i++) await t.core.em().transactional((em) => publish(em, team.teamId, 'test.numbered', i));
+    await Promise.all(Array.from({ length: 6 }, (_, i) => t.core.events.sequence({ wait: i % 2 === 0 })));
+    const [left] = await t.core.read<{ n: number }>('select count(*)::int as n from event where seq is null and team_id = ?', [
+      team.teamId,
+    ]);
+    expect(left!.n).toBe(0);
+    const { events } = await all(team.teamId, before.cursor);
+    expect(events.map((e) => e.n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => events[0]!.seq + i));
+  });
+
   it('#18.1: retention prunes events older than the cut-off', async () => {
     const team = await t.createTeam();
     await t.core.em().transactional((em) => publish(em, team.teamId, 'test.old', 1));

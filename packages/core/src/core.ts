@@ -55,7 +55,7 @@ export function createCore(opts: CoreOptions) {
   const read: ReadFn = <T = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], o: BoundOptions = {}): Promise<T[]> =>
     runBound<T>(knex, undefined, sql, params, o);
   const hooks = new HookBus();
-  const events = new EventLog({ read, enabled: opts.events !== false });
+  const events = new EventLog({ read, em, enabled: opts.events !== false });
   const seats = new SeatEngine({ events });
   const sessions = new SessionService({ em, read, ttlSeconds: opts.sessionTtlSeconds ?? 12 * 3600 });
   const members = new MemberService({ em, seats, sessions, hooks, events });

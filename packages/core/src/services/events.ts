@@ -67,22 +67,18 @@ export function actorJson(actor: Actor): EventActor {
 }
 
 /**
- * Common table expressions that write one event, for statements that make their change and
+ * A common table expression that writes one event, for statements that make their change and
  * write its event at once. `from` names a CTE of the change that returns one row when the change
- * happened and none when it did not: then neither the counter nor the log is touched. `data`
- * is an SQL expression over `from`'s columns (the resource as the statement left it), merged
- * with the event's own `data`. Bind `events.params(…)` where the fragment stands. The statement
- * must end its transaction soon: the team's counter row stays locked until it does.
+ * happened and none when it did not: then nothing is written. `data` is an SQL expression over
+ * `from`'s columns (the resource as the statement left it), merged with the event's own `data`.
+ * Bind `events.params(…)` where the fragment stands. The event gets its seq after commit, from
+ * the sequencer (core/0012): nothing here is shared with other writers.
  */
 export function eventCte(from: string, opts: { name?: string; data?: string } = {}): string {
   const name = opts.name ?? 'ev';
-  return `${name}_seq as (
-           insert into event_counter (scope, seq) select ?::uuid, 1 from ${from} where ?::boolean
-           on conflict (scope) do update set seq = event_counter.seq + 1
-           returning seq
-         ), ${name} as (
-           insert into event (id, team_id, seq, type, occurred_at, data, actor, channel)
-           select ?::uuid, ?::uuid, ${name}_seq.seq, ?, ?, ${opts.data ? `${opts.data} || ` : ''}?::jsonb, ?::jsonb, ? from ${name}_seq, ${from}
+  return `${name} as (
+           insert into event (id, team_id, type, occurred_at, data, actor, channel)
+           select ?::uuid, ?::uuid, ?, ?, ${opts.data ? `${opts.data} || ` : ''}?::jsonb, ?::jsonb, ? from ${from} where ?::boolean
          )`;
 }
 
@@ -90,18 +86,52 @@ function checkType(type: string): void {
   if (!TYPE.test(type) || type.length > 100) fail('BAD_USER_INPUT', `"${type}" is not an event type (lower-case words joined by dots).`);
 }
 
-/** Writes a run of events of one team and actor, numbered in order, in one statement. */
-const PUBLISH_SQL = `with c as (
-    insert into event_counter (scope, seq) values (?::uuid, ?::bigint)
+/** Writes a run of events of one team and actor, in order (their positions follow it), in one statement. */
+const PUBLISH_SQL = `insert into event (id, team_id, type, occurred_at, data, actor, channel)
+  select (x.e->>'id')::uuid, ?::uuid, x.e->>'type', ?, x.e->'data', ?::jsonb, ?
+  from jsonb_array_elements(?::jsonb) with ordinality as x(e, ord) order by x.ord`;
+
+/**
+ * One sequencer run (core/0012), under the `event_sequencer` row lock, in a statement of its own
+ * so that its snapshot follows the lock: numbers every committed event that has no seq yet, per
+ * team (the platform's events under PLATFORM_SCOPE) in (tx, position) order after the team's
+ * counter, and moves the horizon to this snapshot's xmin (every committed event below it is now
+ * numbered). Unnumbered events are found through the partial index `event_unnumbered_idx`.
+ */
+export const SEQUENCE_SQL = `with todo as (
+    select e.id, coalesce(e.team_id, ?::uuid) as scope, e.tx, e.position
+    from event e
+    where e.tx >= (select horizon from event_sequencer where id = 1) and e.seq is null
+  ), numbered as (
+    select id, scope, row_number() over (partition by scope order by tx, position) as n, count(*) over (partition by scope) as total
+    from todo
+  ), counted as (
+    insert into event_counter (scope, seq) select scope, max(total) from numbered group by scope
     on conflict (scope) do update set seq = event_counter.seq + excluded.seq
-    returning seq
+    returning scope, seq
+  ), numbering as (
+    update event e set seq = c.seq - x.total + x.n
+    from numbered x join counted c on c.scope = x.scope
+    where e.id = x.id
+    returning 1
+  ), moved as (
+    update event_sequencer set horizon = greatest(horizon, pg_snapshot_xmin(pg_current_snapshot())) where id = 1
   )
-  insert into event (id, team_id, seq, type, occurred_at, data, actor, channel)
-  select (x.e->>'id')::uuid, ?::uuid, c.seq - ?::bigint + x.ord, x.e->>'type', ?, x.e->'data', ?::jsonb, ?
-  from c, jsonb_array_elements(?::jsonb) with ordinality as x(e, ord)`;
+  select count(*)::int as n from numbering`;
+
+/** Whether a reader must run the sequencer first: a committed event of its team that has no seq yet. */
+const TEAM_PENDING_SQL = `select exists (
+    select 1 from event e where e.tx >= (select horizon from event_sequencer where id = 1) and e.seq is null and e.team_id = ?::uuid
+  ) as pending`;
+
+/** Whether a cross-team reader must run the sequencer first: an event between the horizon and today's xmin. */
+const ALL_PENDING_SQL = `select exists (
+    select 1 from event e
+    where e.tx >= (select horizon from event_sequencer where id = 1) and e.tx < pg_snapshot_xmin(pg_current_snapshot())
+  ) as pending`;
 
 export class EventLog {
-  constructor(private readonly deps: { read: ReadFn; enabled?: boolean }) {}
+  constructor(private readonly deps: { read: ReadFn; em: () => Em; enabled?: boolean }) {}
 
   /**
    * Whether changes write events. Always on but in the outbox benchmark, which measures the
@@ -113,8 +143,8 @@ export class EventLog {
 
   /**
    * Writes one event in `em`'s transaction, which must be the transaction of the change:
-   * publishing outside one would break the outbox promise, so it is refused. Call it last,
-   * just before the commit: the team's counter row is locked from here to the end.
+   * publishing outside one would break the outbox promise, so it is refused. It takes no lock:
+   * the event is numbered after commit (`sequence`).
    */
   async publish(em: Em, input: EventInput): Promise<void> {
     await this.publishAll(em, [input]);
@@ -131,21 +161,9 @@ export class EventLog {
       let end = start + 1;
       while (end < inputs.length && inputs[end]!.teamId === head.teamId && inputs[end]!.actor === head.actor) end++;
       const run = inputs.slice(start, end).map((i) => ({ id: randomUUID(), type: i.type, data: i.data }));
-      await boundRows(
-        em,
-        PUBLISH_SQL,
-        [
-          head.teamId ?? PLATFORM_SCOPE,
-          run.length,
-          head.teamId,
-          run.length,
-          at,
-          JSON.stringify(actorJson(head.actor)),
-          head.actor.channel,
-          JSON.stringify(run),
-        ],
-        { prepare: true },
-      );
+      await boundRows(em, PUBLISH_SQL, [head.teamId, at, JSON.stringify(actorJson(head.actor)), head.actor.channel, JSON.stringify(run)], {
+        prepare: true,
+      });
       start = end;
     }
   }
@@ -154,8 +172,6 @@ export class EventLog {
   params(input: EventInput, at: Date = new Date()): unknown[] {
     checkType(input.type);
     return [
-      input.teamId ?? PLATFORM_SCOPE,
-      this.enabled,
       randomUUID(),
       input.teamId,
       input.type,
@@ -163,13 +179,33 @@ export class EventLog {
       JSON.stringify(input.data),
       JSON.stringify(actorJson(input.actor)),
       input.actor.channel,
+      this.enabled,
     ];
   }
 
   /**
+   * Numbers the committed events that have no seq yet (core/0012), one run at a time across
+   * nodes. `wait: false` (the periodic job, fan-out) skips when another run holds the lock;
+   * `wait: true` (a reader that must see what committed before it) waits for that run and then
+   * runs itself, since the other run's snapshot may be older than the reader's. Answers how
+   * many events it numbered.
+   */
+  async sequence(opts: { wait: boolean } = { wait: false }): Promise<number> {
+    return this.deps.em().transactional(async (em) => {
+      const lock = await boundRows(em, `select 1 from event_sequencer where id = 1 for update${opts.wait ? '' : ' skip locked'}`, [], {
+        prepare: true,
+      });
+      if (lock.length === 0) return 0;
+      const [r] = await boundRows<{ n: number }>(em, SEQUENCE_SQL, [PLATFORM_SCOPE], { prepare: true });
+      return r?.n ?? 0;
+    });
+  }
+
+  /**
    * Events after a cursor, oldest first. With a team: that team's events by seq (commit order).
-   * Without: every event whose transaction is older than any still running, by (transaction,
-   * position): a later commit can never land before a cursor already handed out.
+   * Without: every event below the sequencer's horizon, by (transaction, position): a later
+   * commit can never land before a cursor already handed out. Either way, events committed
+   * before the call are numbered first (the sequencer, synchronously, when some are not).
    */
   async list(input: ListEventsInput): Promise<EventPage> {
     const first = input.first ?? EVENTS_PAGE_DEFAULT;
@@ -178,6 +214,12 @@ export class EventLog {
     const types = input.types?.length ? [...new Set(input.types)] : null;
     for (const t of types ?? []) checkType(t);
     const after = input.after ? decodeCursor(input.after) : null;
+    const [pending] = await this.deps.read<{ pending: boolean }>(
+      input.teamId ? TEAM_PENDING_SQL : ALL_PENDING_SQL,
+      input.teamId ? [input.teamId] : [],
+      { prepare: true },
+    );
+    if (pending?.pending) await this.sequence({ wait: true });
     const params: unknown[] = [];
     let where: string;
     let order: string;
@@ -190,7 +232,7 @@ export class EventLog {
       order = 'event.seq';
     } else {
       if (after && after.kind !== 'all') fail('BAD_USER_INPUT', 'This cursor belongs to another events query.');
-      where = 'tx < pg_snapshot_xmin(pg_current_snapshot()) and (tx, position) > (?::xid8, ?::bigint)';
+      where = 'tx < (select horizon from event_sequencer where id = 1) and (tx, position) > (?::xid8, ?::bigint)';
       params.push(after?.kind === 'all' ? after.tx : '0', after?.kind === 'all' ? after.position : '0');
       order = 'event.tx, event.position';
     }

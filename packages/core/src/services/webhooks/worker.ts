@@ -126,12 +126,14 @@ export class WebhookWorker {
   }
 
   /**
-   * Turns the next events behind the commit horizon into deliveries, one per matching enabled
-   * endpoint (its team's, and platform-wide ones), and moves the cursor. Another node holding
-   * the cursor row means it is doing this right now: skip.
+   * Turns the next events behind the sequencer's horizon (numbered, final) into deliveries, one
+   * per matching enabled endpoint (its team's, and platform-wide ones), and moves the cursor.
+   * Another node holding the cursor row means it is doing this right now: skip.
    */
   async fanOut(): Promise<{ events: number; deliveries: number }> {
     const now = new Date(this.now());
+    // Number what committed since the last run, so the payloads carry their seq (skipped if another node is at it).
+    await this.opts.events.sequence();
     return this.opts.em().transactional(async (em) => {
       const [cursor] = await boundRows<{ after_tx: string; after_position: string }>(
         em,
@@ -142,7 +144,7 @@ export class WebhookWorker {
       const batch = await boundRows<{ id: string; tx: string; position: string }>(
         em,
         `select id, tx::text as tx, position::text as position from event
-         where tx < pg_snapshot_xmin(pg_current_snapshot()) and (tx, position) > (?::xid8, ?::bigint)
+         where tx < (select horizon from event_sequencer where id = 1) and (tx, position) > (?::xid8, ?::bigint)
          order by tx, position limit ?`,
         [cursor.after_tx, cursor.after_position, this.opts.fanOutBatch ?? 500],
       );
