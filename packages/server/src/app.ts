@@ -169,10 +169,11 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
       core.throttle.purgeExpired(),
     ]),
   );
-  // Event retention (ROSTER_EVENT_RETENTION_DAYS): batched deletes of old events, idempotent too.
   // The event sequencer (core/0012): numbers committed events per team, one node at a time (the
-  // others skip). Readers and webhook fan-out also run it when they need to, so this bounds the lag.
-  jobs.every('event-sequencer', 1000, () => core.events.sequence());
+  // others skip). Readers and webhook fan-out also run it when they need to, so this bounds the lag;
+  // it keeps webhook delivery's pace (tests that count statements slow both).
+  jobs.every('event-sequencer', opts.webhooks?.intervalMs ?? 1000, () => core.events.sequence());
+  // Event retention (ROSTER_EVENT_RETENTION_DAYS): batched deletes of old events, idempotent too.
   jobs.every('event-retention', 60 * 60_000, () => core.events.prune(new Date(Date.now() - cfg.eventRetentionDays * 86_400_000)));
 
   // Delivery runs only here, never in a request: a slow receiver costs a worker slot, not a request.
