@@ -74,6 +74,14 @@ describe('#19 tenant tables', () => {
     expect(Object.keys(GLOBAL_TABLES).filter((name) => !withoutTeam.includes(name))).toEqual([]);
   });
 
+  it('#15.4: the read contract is views in roster_api, which this check does not count as tables', async () => {
+    const views = await t.core.read<{ table_name: string }>(
+      `select table_name from information_schema.views where table_schema = 'roster_api' order by table_name`,
+    );
+    expect(views.map((v) => v.table_name)).toEqual(['group', 'group_member', 'license', 'member', 'member_license']);
+    expect((await tables()).all).not.toContain('member');
+  });
+
   it('#19: a new table without team_id is caught', async () => {
     await t.core.read('create table tenant_tables_probe (id uuid primary key, note text)');
     try {

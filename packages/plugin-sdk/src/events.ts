@@ -31,6 +31,13 @@ export interface PluginEvents {
    * commit: the team's sequence is held from here to the end of the transaction.
    */
   publish(em: Em, event: PluginEvent): Promise<void>;
+  /**
+   * `publish`, unless the log already holds an event of the same team and type whose `data`
+   * contains `match` (e.g. `{ id, fingerprintSha256 }`: one warning per certificate however
+   * many nodes look). Nodes trying at once take turns (a lock held to the end of `em`'s
+   * transaction), so exactly one publishes. Answers whether this call published.
+   */
+  publishOnce(em: Em, event: PluginEvent, match: Record<string, unknown>): Promise<boolean>;
 }
 
 /** A plugin's own event prefix: its name with dashes as underscores (`example-captures` → `example_captures.`). */
@@ -42,13 +49,18 @@ export function pluginEventPrefix(pluginName: string): string {
 export function pluginEvents(pluginName: string, log: EventLog): PluginEvents {
   const prefix = pluginEventPrefix(pluginName);
   const shared: readonly string[] = SHARED_EVENT_TYPES;
+  const check = (event: PluginEvent): void => {
+    if (!event.type.startsWith(prefix) && !shared.includes(event.type))
+      throw new Error(`Plugin "${pluginName}" publishes "${prefix}…" event types or ${SHARED_EVENT_TYPES.join(', ')}; not "${event.type}"`);
+  };
   return {
     publish(em, event) {
-      if (!event.type.startsWith(prefix) && !shared.includes(event.type))
-        throw new Error(
-          `Plugin "${pluginName}" publishes "${prefix}…" event types or ${SHARED_EVENT_TYPES.join(', ')}; not "${event.type}"`,
-        );
+      check(event);
       return log.publish(em, event);
+    },
+    publishOnce(em, event, match) {
+      check(event);
+      return log.publishOnce(em, event, match);
     },
   };
 }

@@ -10,9 +10,9 @@ const ACTOR: Actor = { type: 'system', channel: 'saml', label: 'certificate-expi
 /**
  * Publishes `connection.certificate_expiring` once per certificate (the IdP's signing
  * certificates and the connection's own SP certificate) from EXPIRES_SOON_DAYS before it
- * expires, so the host app can warn the team before sign-in breaks. Every node runs it: a
- * transaction-scoped advisory lock per certificate and a look-up in the log make the warning
- * appear once, whoever runs first. Answers how many warnings it published.
+ * expires, so the host app can warn the team before sign-in breaks. Every node runs it:
+ * `publishOnce` (keyed by connection and fingerprint) makes the warning appear once, whoever
+ * runs first. Answers how many warnings it published.
  */
 export async function reportExpiringCertificates(deps: { core: Core; events: PluginEvents }, now: Date = new Date()): Promise<number> {
   const connections = await deps.core.db
@@ -26,32 +26,29 @@ export async function reportExpiringCertificates(deps: { core: Core; events: Plu
     ].filter((v) => v.expiresSoon);
     for (const cert of certificates) {
       await deps.core.db.em().transactional(async (em) => {
-        await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`saml-certificate-expiring:${c.id}:${cert.fingerprintSha256}`]);
-        const seen = await em.execute(
-          `select 1 from event where team_id = ? and type = 'connection.certificate_expiring'
-             and data->>'id' = ? and data->>'fingerprintSha256' = ? limit 1`,
-          [c.teamId, c.id, cert.fingerprintSha256],
-        );
-        if (seen.length) return;
-        await deps.events.publish(em, {
-          teamId: c.teamId,
-          type: 'connection.certificate_expiring',
-          data: {
-            id: c.id,
+        const once = await deps.events.publishOnce(
+          em,
+          {
             teamId: c.teamId,
-            protocol: 'saml',
-            name: c.name,
-            certificate: cert.role,
-            fingerprintSha256: cert.fingerprintSha256,
-            subject: cert.subject,
-            notAfter: cert.notAfter.toISOString(),
-            daysLeft: cert.daysLeft,
-            expired: cert.expired,
-            warnDays: EXPIRES_SOON_DAYS,
+            type: 'connection.certificate_expiring',
+            data: {
+              id: c.id,
+              teamId: c.teamId,
+              protocol: 'saml',
+              name: c.name,
+              certificate: cert.role,
+              fingerprintSha256: cert.fingerprintSha256,
+              subject: cert.subject,
+              notAfter: cert.notAfter.toISOString(),
+              daysLeft: cert.daysLeft,
+              expired: cert.expired,
+              warnDays: EXPIRES_SOON_DAYS,
+            },
+            actor: ACTOR,
           },
-          actor: ACTOR,
-        });
-        published++;
+          { id: c.id, fingerprintSha256: cert.fingerprintSha256 },
+        );
+        if (once) published++;
       });
     }
   }

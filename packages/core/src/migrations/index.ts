@@ -7,6 +7,7 @@ import { signInMethods } from './0007-sign-in-methods.js';
 import { events } from './0008-events.js';
 import { webhooks } from './0009-webhooks.js';
 import { setupLinks } from './0010-setup-links.js';
+import { pluginReadViews } from './0011-plugin-read-views.js';
 import { eventSequencer } from './0012-event-sequencer.js';
 import type { Migration } from './types.js';
 export type { Migration } from './types.js';
@@ -21,5 +22,6 @@ export const coreMigrations: Migration[] = [
   events,
   webhooks,
   setupLinks,
+  pluginReadViews,
   eventSequencer,
 ];

@@ -150,6 +150,30 @@ export class EventLog {
     await this.publishAll(em, [input]);
   }
 
+  /**
+   * Publishes the event unless the log already holds one of the same team and type whose data
+   * contains `match` (one warning per certificate, not one per node and pass); true when it
+   * published. A transaction-scoped advisory lock on (team, type, match) makes nodes trying at
+   * once take turns, so exactly one writes it. The look-up filters the team's events (rare callers:
+   * the hourly certificate check; the log is bounded by retention).
+   */
+  async publishOnce(em: Em, input: EventInput, match: Record<string, unknown>): Promise<boolean> {
+    if (!em.isInTransaction()) throw new Error('EventLog.publishOnce runs in the transaction of the change it describes');
+    checkType(input.type);
+    const matchJson = JSON.stringify(match);
+    await boundRows(em, 'select pg_advisory_xact_lock(hashtext(?))', [`event-once:${input.teamId ?? ''}:${input.type}:${matchJson}`]);
+    const seen = await boundRows(
+      em,
+      input.teamId === null
+        ? 'select 1 from event where team_id is null and type = ? and data @> ?::jsonb limit 1'
+        : 'select 1 from event where team_id = ?::uuid and type = ? and data @> ?::jsonb limit 1',
+      input.teamId === null ? [input.type, matchJson] : [input.teamId, input.type, matchJson],
+    );
+    if (seen.length > 0) return false;
+    await this.publish(em, input);
+    return true;
+  }
+
   /** Several events of one transaction, in order (one statement per run of one team and actor). */
   async publishAll(em: Em, inputs: readonly EventInput[]): Promise<void> {
     if (!em.isInTransaction()) throw new Error('EventLog.publish runs in the transaction of the change it describes');

@@ -1,6 +1,7 @@
 /**
- * Where each filterable / sortable SCIM attribute lives in SQL. The user query joins
- * `membership m` and `"user" u`; the group query reads `"group" g`. Hot lookups hit indexes:
+ * Where each filterable / sortable SCIM attribute lives in SQL, over the read contract's views
+ * (core/0011, #15.4): the user query reads `roster_api.member m`, the group query
+ * `roster_api."group" g`. The views are inlined, so hot lookups hit the core's indexes:
  * `userName` → membership_team_user_name_uq (team_id, lower(user_name)), `externalId` →
  * membership_team_external_idx, `id` → the primary key, group `displayName` →
  * group_team_name_idx (team_id, lower(display_name)), group `externalId` → scim/0001's
@@ -32,10 +33,10 @@ export const USER_COLUMNS: ColumnMap = {
   id: { sql: 'm.id', type: 'uuid' },
   username: text('m.user_name'),
   externalid: { sql: 'm.external_id', type: 'string', caseExact: true },
-  displayname: text('u.display_name'),
-  active: { sql: "(m.status = 'active')", type: 'boolean' },
-  'name.givenname': text('u.given_name'),
-  'name.familyname': text('u.family_name'),
+  displayname: text('m.display_name'),
+  active: { sql: 'm.active', type: 'boolean' },
+  'name.givenname': text('m.given_name'),
+  'name.familyname': text('m.family_name'),
   'name.formatted': text(`m.attributes->'name'->>'formatted'`),
   'name.middlename': text(`m.attributes->'name'->>'middleName'`),
   'name.honorificprefix': text(`m.attributes->'name'->>'honorificPrefix'`),
@@ -53,8 +54,8 @@ export const USER_COLUMNS: ColumnMap = {
   phonenumbers: multi('phoneNumbers', ['value', 'display', 'type', 'primary']),
   addresses: multi('addresses', ['formatted', 'streetAddress', 'locality', 'region', 'postalCode', 'country', 'type', 'primary']),
   groups: {
-    from: 'group_member gf join "group" gg on gg.id = gf.group_id',
-    where: 'gf.membership_id = m.id',
+    from: 'roster_api.group_member gf join roster_api."group" gg on gg.id = gf.group_id',
+    where: 'gf.member_id = m.id',
     sub: { value: { sql: 'gf.group_id', type: 'uuid' }, display: text('gg.display_name') },
   },
   [`${ENT}:employeenumber`]: ext('employeeNumber'),
@@ -64,8 +65,8 @@ export const USER_COLUMNS: ColumnMap = {
   [`${ENT}:department`]: ext('department'),
   [`${ENT}:manager.value`]: text(`m.attributes->'${ENTERPRISE_USER_SCHEMA_ID}'->'manager'->>'value'`),
   [`${LIC}:licenses`]: {
-    from: 'license_assignment lf join license_type lft on lft.id = lf.license_type_id',
-    where: 'lf.membership_id = m.id',
+    from: 'roster_api.member_license lf join roster_api.license lft on lft.id = lf.license_id',
+    where: 'lf.member_id = m.id',
     sub: {
       value: { sql: 'lft.key', type: 'string', caseExact: true },
       display: text('lft.name'),
@@ -80,5 +81,5 @@ export const GROUP_COLUMNS: ColumnMap = {
   externalid: { sql: 'g.external_id', type: 'string', caseExact: true },
   'meta.created': { sql: 'g.created_at', type: 'datetime' },
   'meta.lastmodified': { sql: 'g.updated_at', type: 'datetime' },
-  members: { from: 'group_member gf', where: 'gf.group_id = g.id', sub: { value: { sql: 'gf.membership_id', type: 'uuid' } } },
+  members: { from: 'roster_api.group_member gf', where: 'gf.group_id = g.id', sub: { value: { sql: 'gf.member_id', type: 'uuid' } } },
 };

@@ -30,21 +30,23 @@ export interface StoredGroup {
   refs?: Array<{ value: string; display: string | null }>;
 }
 
-const FIELDS = 'g.id, g.display_name, g.external_id, g.license_type_id, g.version, g.created_at, g.updated_at';
-const MEMBERS = `(select coalesce(json_agg(json_build_object('id', gm.membership_id, 'display', coalesce(d.display, u.display_name, m.user_name)) order by gm.created_at, gm.membership_id), '[]'::json)
-  from group_member gm join membership m on m.id = gm.membership_id join "user" u on u.id = m.user_id
-  left join scim_group_member_display d on d.group_id = gm.group_id and d.membership_id = gm.membership_id
+const FIELDS = 'g.id, g.display_name, g.external_id, g.license_id, g.version, g.created_at, g.updated_at';
+const MEMBERS = `(select coalesce(json_agg(json_build_object('id', gm.member_id, 'display', coalesce(d.display, m.display_name, m.user_name)) order by gm.created_at, gm.member_id), '[]'::json)
+  from roster_api.group_member gm join roster_api.member m on m.id = gm.member_id
+  left join scim_group_member_display d on d.group_id = gm.group_id and d.membership_id = gm.member_id
   where gm.group_id = g.id) as members,
   (select coalesce(json_agg(json_build_object('value', r.value, 'display', r.display) order by r.created_at, r.value), '[]'::json)
   from scim_group_member_ref r where r.group_id = g.id) as refs`;
 const SELECT_WITH_MEMBERS = `${FIELDS},\n  ${MEMBERS}`;
+/** The read contract's view (core/0011), never the core's table (#15.4). */
+const GROUP = 'roster_api."group" g';
 
 function toStored(r: Row): StoredGroup {
   const g: StoredGroup = {
     id: String(r.id),
     displayName: String(r.display_name),
     externalId: asString(r.external_id),
-    licenseTypeId: asString(r.license_type_id),
+    licenseTypeId: asString(r.license_id),
     createdAt: asDate(r.created_at),
     updatedAt: asDate(r.updated_at),
     version: Number(r.version),
@@ -56,7 +58,7 @@ function toStored(r: Row): StoredGroup {
 
 export async function findGroup(sql: Sql, teamId: string, id: string, withMembers: boolean): Promise<StoredGroup | null> {
   const rows = await sql.rows(
-    `select ${withMembers ? SELECT_WITH_MEMBERS : FIELDS} from "group" g where g.id = ? and g.team_id = ?`,
+    `select ${withMembers ? SELECT_WITH_MEMBERS : FIELDS} from roster_api."group" g where g.id = ? and g.team_id = ?`,
     [id, teamId],
     true,
   );
@@ -71,9 +73,9 @@ export async function listGroups(
 ): Promise<{ total: number; records: StoredGroup[] }> {
   const { total, rows } = await page(sql, q, {
     select: withMembers ? SELECT_WITH_MEMBERS : FIELDS,
-    from: '"group" g',
+    from: GROUP,
     teamWhere: 'g.team_id = ?',
-    countFrom: '"group" g',
+    countFrom: GROUP,
     tieBreak: 'g.created_at, g.id',
     teamId,
   });
@@ -91,8 +93,8 @@ export async function lockGroup(
   ids: readonly string[],
 ): Promise<{ version: number; known: Set<string> } | null> {
   const rows = await sql.rows(
-    `select g.version, array(select mm.id::text from membership mm where mm.team_id = g.team_id and mm.id = any(?::uuid[])) as known
-     from "group" g where g.id = ? and g.team_id = ? for update of g`,
+    `select g.version, array(select mm.id::text from roster_api.member mm where mm.team_id = g.team_id and mm.id = any(?::uuid[])) as known
+     from roster_api."group" g where g.id = ? and g.team_id = ? for update of g`,
     [uuidArray(ids), groupId, teamId],
     true,
   );
@@ -104,7 +106,7 @@ export async function lockGroup(
 export async function knownMembers(sql: Sql, teamId: string, ids: readonly string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const rows = await sql.rows(
-    'select id::text as id from membership where team_id = ? and id = any(?::uuid[])',
+    'select id::text as id from roster_api.member where team_id = ? and id = any(?::uuid[])',
     [teamId, uuidArray(ids)],
     true,
   );
@@ -121,9 +123,9 @@ export async function saveDisplays(
   if (displays.length === 0) return;
   await sql.rows(
     `insert into scim_group_member_display (team_id, group_id, membership_id, display)
-     select ?, gm.group_id, gm.membership_id, x.display
+     select ?, gm.group_id, gm.member_id, x.display
      from jsonb_to_recordset(?::jsonb) as x(id uuid, display text)
-     join group_member gm on gm.group_id = ? and gm.membership_id = x.id
+     join roster_api.group_member gm on gm.group_id = ? and gm.member_id = x.id
      on conflict (group_id, membership_id) do update set display = excluded.display
      where scim_group_member_display.display is distinct from excluded.display`,
     [teamId, JSON.stringify(displays), groupId],

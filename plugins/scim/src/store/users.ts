@@ -12,13 +12,14 @@ export interface UserIncludes {
   licenses: boolean;
 }
 
-const FIELDS = `m.id, m.user_name, m.status, m.external_id, m.attributes, m.version, m.created_at, m.updated_at,
-  u.email, u.given_name, u.family_name, u.display_name`;
+const FIELDS = `m.id, m.user_name, m.active, m.external_id, m.attributes, m.version, m.created_at, m.updated_at,
+  m.email, m.given_name, m.family_name, m.display_name`;
 const GROUPS = `(select coalesce(json_agg(json_build_object('id', g.id, 'displayName', g.display_name) order by g.created_at, g.id), '[]'::json)
-  from group_member gm join "group" g on g.id = gm.group_id where gm.membership_id = m.id) as groups`;
+  from roster_api.group_member gm join roster_api."group" g on g.id = gm.group_id where gm.member_id = m.id) as groups`;
 const LICENSES = `(select coalesce(json_agg(json_build_object('key', lt.key, 'name', lt.name, 'state', la.state, 'grantedAt', la.granted_at) order by lt.key), '[]'::json)
-  from license_assignment la join license_type lt on lt.id = la.license_type_id where la.membership_id = m.id) as licenses`;
-const FROM = 'membership m join "user" u on u.id = m.user_id';
+  from roster_api.member_license la join roster_api.license lt on lt.id = la.license_id where la.member_id = m.id) as licenses`;
+/** The read contract's views (core/0011), never the core's tables (#15.4). */
+const FROM = 'roster_api.member m';
 
 // The four select lists, built once.
 const SELECTS = new Map<string, string>(
@@ -46,7 +47,7 @@ function toRecord(r: Row): UserRecord {
   const rec: UserRecord = {
     id: String(r.id),
     userName: String(r.user_name),
-    active: r.status === 'active',
+    active: r.active === true,
     externalId: asString(r.external_id),
     displayName: asString(r.display_name),
     givenName: asString(r.given_name),
@@ -103,7 +104,7 @@ export async function listUsers(
     select: selectFor(inc),
     from: FROM,
     teamWhere: 'm.team_id = ?',
-    countFrom: 'membership m',
+    countFrom: FROM,
     tieBreak: 'm.created_at, m.id',
     teamId,
   });
