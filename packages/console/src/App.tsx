@@ -15,6 +15,12 @@ import { ssoPage } from './sso/routes.tsx';
 import { useTitle } from './title.ts';
 import { SetupPortal } from './pages/SetupPortal.tsx';
 import { SetupLinks } from './pages/SetupLinks.tsx';
+import { SignInPolicyPage } from './pages/SignInPolicy.tsx';
+import { Domains } from './pages/Domains.tsx';
+import { ApiTokens } from './pages/ApiTokens.tsx';
+import { AuditLog } from './pages/AuditLog.tsx';
+import { Webhooks } from './pages/Webhooks.tsx';
+import { WebhookEndpointPage } from './pages/WebhookEndpoint.tsx';
 
 export function App() {
   const { path } = useLocation();
@@ -90,6 +96,13 @@ function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   if (path === '/groups') return <Groups teamId={viewer.team.id} />;
   if (path === '/scim') return <Scim teamId={viewer.team.id} />;
   if (path === '/setup-links') return <SetupLinks teamId={viewer.team.id} />;
+  if (path === '/sign-in-policy') return <SignInPolicyPage teamId={viewer.team.id} />;
+  if (path === '/domains') return <Domains teamId={viewer.team.id} />;
+  if (path === '/api-tokens') return <ApiTokens teamId={viewer.team.id} />;
+  if (path === '/audit') return <AuditLog teamId={viewer.team.id} />;
+  if (path === '/webhooks') return <Webhooks teamId={viewer.team.id} />;
+  const webhook = /^\/webhooks\/([^/]+)$/.exec(path);
+  if (webhook) return <WebhookEndpointPage teamId={viewer.team.id} id={decodeURIComponent(webhook[1])} />;
   const sso = ssoPage(path, viewer.team.id, '/sso');
   if (sso) return sso;
   return (

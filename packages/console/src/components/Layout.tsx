@@ -8,6 +8,11 @@ const NAV = [
   { to: '/sso', label: 'SSO' },
   { to: '/scim', label: 'SCIM' },
   { to: '/setup-links', label: 'Setup links' },
+  { to: '/sign-in-policy', label: 'Sign-in policy' },
+  { to: '/domains', label: 'Domains' },
+  { to: '/api-tokens', label: 'API tokens' },
+  { to: '/webhooks', label: 'Webhooks' },
+  { to: '/audit', label: 'Audit log' },
 ];
 
 export function Layout({ viewer, onSignOut, children }: { viewer: Viewer; onSignOut: () => void; children: ReactNode }) {
