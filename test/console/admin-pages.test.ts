@@ -1,11 +1,15 @@
 /**
  * Issue #16, the team admin's remaining pages in a real Chromium against a real Roster
- * (PostgreSQL, then PGlite): sign-in policy, verified domains, API tokens, audit log.
+ * (PostgreSQL, then PGlite): sign-in policy, verified domains, API tokens, audit log, webhooks
+ * (against a real receiver on loopback, which the test kit's outbound policy allows), platform admin.
  * Screenshots under test-output/console/, each checked by axe-core first.
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { SYSTEM_ACTOR } from '@roster/core';
+import { createAdmin } from '@roster/server';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
 import { oidcPlugin } from '@roster/plugin-oidc';
 import { samlPlugin } from '@roster/plugin-saml';
@@ -14,6 +18,21 @@ import { HAVE_BROWSER, launchBrowser, openPage, shot, signInAt } from './browser
 
 let t: TestRoster;
 let browser: Browser;
+/** A webhook receiver: answers 500 to its first request, then 204; keeps what it received. */
+let receiver: Server | undefined;
+const received: Array<{ headers: IncomingHttpHeaders; body: string }> = [];
+async function startReceiver(): Promise<string> {
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(received.length === 1 ? 500 : 204).end();
+    });
+  });
+  await new Promise<void>((resolve) => receiver!.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/roster`;
+}
 /** The DNS the domain check reads: what the test "publishes". */
 const dns = new Map<string, string[][]>();
 
@@ -27,6 +46,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve(undefined)));
   await browser?.close();
   await t?.close();
 });
@@ -179,13 +199,13 @@ describe('admin console: policy, domains, API tokens, audit log (#16)', () => {
 
       await page.getByLabel('Outcome').selectOption('failure');
       await page.getByRole('cell', { name: 'signin.refused' }).first().waitFor();
-      expect(await page.getByRole('cell', { name: 'member.provisioned' }).count()).toBe(0);
+      await expect.poll(() => page.getByRole('cell', { name: 'member.provisioned' }).count()).toBe(0);
       expect(new URL(page.url()).searchParams.get('outcome')).toBe('failure');
       await page.getByLabel('Outcome').selectOption('');
 
       await page.getByLabel('Action').selectOption({ label: 'Members' });
       await page.getByRole('cell', { name: 'member.provisioned' }).first().waitFor();
-      expect(await page.getByRole('cell', { name: 'signin.refused' }).count()).toBe(0);
+      await expect.poll(() => page.getByRole('cell', { name: 'signin.refused' }).count()).toBe(0);
       await page.getByLabel('Action').selectOption('');
 
       await page.getByLabel('Actor').fill('nobody-at-all');
@@ -204,6 +224,108 @@ describe('admin console: policy, domains, API tokens, audit log (#16)', () => {
       await shot(page, '390-sign-in-policy');
       expect(problems).toEqual([]);
       await close();
+    },
+    120_000,
+  );
+  it.skipIf(!HAVE_BROWSER)(
+    '#16.5: webhooks: an endpoint for chosen event types, its secret once, a real receiver’s 500 in the delivery log with its timing, redelivered to a 204, disabled with the reason shown (1280 px)',
+    async () => {
+      const url = await startReceiver();
+      const { page, problems, team, close } = await asOwner(1280);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByText('No endpoint yet.').waitFor();
+      await page.getByLabel('URL').fill(url);
+      await page.getByLabel('Description').fill('Billing app');
+      await page.getByRole('checkbox', { name: /Every event/ }).uncheck();
+      await page.getByRole('checkbox', { name: 'member.created' }).check();
+      await page.getByRole('button', { name: 'Create endpoint' }).click();
+      const secret = (await page.getByTestId('webhook-secret').textContent())!;
+      expect(secret).toMatch(/^whsec_/);
+      await page.getByRole('row', { name: /Billing app/ }).getByText('member.created').waitFor();
+      await shot(page, '1280-webhooks');
+      await page.getByRole('link', { name: url }).click();
+      await page.getByRole('heading', { name: url }).waitFor();
+      await page.getByText('No delivery yet').waitFor();
+
+      // An event of the chosen type: the worker sends it within a second; the receiver answers 500.
+      const added = await t.gql(
+        'mutation($t: ID!, $e: String!) { addMember(teamId: $t, input: { email: $e }) { id } }',
+        { t: team.teamId, e: `hook@${team.slug}.example.com` },
+        { token: team.ownerToken },
+      );
+      expect(added.errors).toBeUndefined();
+      await expect
+        .poll(
+          async () => {
+            await page.getByRole('button', { name: 'Refresh' }).click();
+            return page.getByRole('cell', { name: 'HTTP 500' }).count();
+          },
+          { timeout: 20_000, interval: 1000 },
+        )
+        .toBe(1);
+      expect(received[0]!.headers['webhook-signature']).toMatch(/^v1,/);
+      expect(JSON.parse(received[0]!.body).type).toBe('member.created');
+      const row = page.getByRole('row', { name: /member\.created/ });
+      await row.getByText('Pending').waitFor();
+      await row.getByText(/^\d+ ms$/).waitFor();
+
+      await row.getByRole('button', { name: /^Redeliver member\.created/ }).click();
+      await row.getByText('Delivered', { exact: true }).waitFor({ timeout: 20_000 });
+      await row.getByRole('cell', { name: 'HTTP 204' }).waitFor();
+      await row.getByText('2 attempts').click();
+      await row.getByText(/HTTP 500 in \d+ ms/).waitFor();
+      await row.getByText(/HTTP 204 in \d+ ms/).waitFor();
+      expect(received.map((r) => r.headers['webhook-id'])).toEqual([received[0]!.headers['webhook-id'], received[0]!.headers['webhook-id']]);
+      await shot(page, '1280-webhook-deliveries');
+
+      await page.getByRole('button', { name: 'Rotate secret' }).click();
+      const rotated = (await page.getByTestId('webhook-secret').textContent())!;
+      expect(rotated).toMatch(/^whsec_/);
+      expect(rotated).not.toBe(secret);
+      await page.getByRole('button', { name: 'Disable' }).click();
+      await page.getByTestId('endpoint-state').getByText('Disabled: disabled by an admin').waitFor();
+      await page.getByRole('button', { name: 'Enable' }).waitFor();
+      await shot(page, '1280-webhook-disabled');
+      expect(problems).toEqual([]);
+      await close();
+    },
+    120_000,
+  );
+
+  it.skipIf(!HAVE_BROWSER)(
+    '#16.6: a platform admin finds a team, creates one and opens its pages under /teams/<id> (390 px, the list at 1280 px)',
+    async () => {
+      const existing = await t.createTeam();
+      await createAdmin(t.core, null, 'ops@platform.example', 'ops-password-1');
+      const { context, page, problems } = await openPage(browser, 390);
+      await signInAt(page, t.url, 'ops@platform.example', 'ops-password-1');
+      await page.getByRole('heading', { name: 'Teams' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe('/admin/teams');
+      await page.getByLabel('Find a team').fill(existing.slug);
+      await page.getByText(/^1 of \d+ teams$/).waitFor();
+      await shot(page, '390-teams');
+
+      const slug = `acme-${existing.slug.slice(2)}`;
+      await page.getByLabel('Name', { exact: true }).fill('Acme Rockets');
+      await page.getByLabel('Slug').fill(slug);
+      await page.getByRole('button', { name: 'Create team' }).click();
+      await page.getByRole('heading', { name: 'Members' }).waitFor();
+      const teamId = /\/admin\/teams\/([^/]+)\/members$/.exec(new URL(page.url()).pathname)![1]!;
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await nav.getByRole('link', { name: 'Audit log' }).click();
+      await page.getByRole('cell', { name: 'team.created' }).waitFor();
+      expect(new URL(page.url()).pathname).toBe(`/admin/teams/${teamId}/audit`);
+      await shot(page, '390-platform-team-audit', false);
+      // A reload keeps the team: the URL names it.
+      await page.reload();
+      await page.getByRole('cell', { name: 'team.created' }).waitFor();
+
+      await nav.getByRole('link', { name: 'All teams' }).click();
+      await page.getByRole('link', { name: 'Acme Rockets' }).waitFor();
+      await page.setViewportSize({ width: 1280, height: 900 });
+      await shot(page, '1280-teams', false);
+      expect(problems).toEqual([]);
+      await context.close();
     },
     120_000,
   );

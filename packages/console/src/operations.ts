@@ -712,6 +712,38 @@ export const RedeliverWebhook = graphql(`
   }
 `);
 
+export const TeamsQuery = graphql(`
+  query Teams {
+    teams {
+      id
+      name
+      slug
+      createdAt
+    }
+  }
+`);
+
+export const TeamQuery = graphql(`
+  query Team($id: ID!) {
+    team(id: $id) {
+      id
+      name
+      slug
+    }
+  }
+`);
+
+export const CreateTeam = graphql(`
+  mutation CreateTeam($name: String!, $slug: String!) {
+    createTeam(name: $name, slug: $slug) {
+      id
+      name
+      slug
+      createdAt
+    }
+  }
+`);
+
 export type MemberRow = ResultOf<typeof MembersQuery>['team']['members']['edges'][number]['node'];
 export type LicenseRow = ResultOf<typeof GroupsAndLicensesQuery>['team']['licenses'][number];
 export type GroupRow = ResultOf<typeof GroupsAndLicensesQuery>['team']['groups'][number];
@@ -727,3 +759,4 @@ export type ApiTokenRow = ResultOf<typeof ApiTokensQuery>['apiTokens'][number];
 export type AuditEventRow = ResultOf<typeof AuditEventsQuery>['team']['auditEvents']['edges'][number]['node'];
 export type WebhookEndpointRow = ResultOf<typeof WebhookEndpointsQuery>['webhookEndpoints'][number];
 export type WebhookDeliveryRow = ResultOf<typeof WebhookDeliveriesQuery>['webhookDeliveries'][number];
+export type TeamRow = ResultOf<typeof TeamsQuery>['teams'][number];

@@ -33,7 +33,7 @@ function answer(statusCode: number | null | undefined, error: string | null | un
 export function WebhookEndpointPage({ teamId, id }: { teamId: string; id: string }) {
   const context = useMemo(() => ENDPOINT_TYPES, []);
   const deliveryContext = useMemo(() => DELIVERY_TYPES, []);
-  const [endpoints] = useQuery({ query: WebhookEndpointsQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
+  const [endpoints, refetchEndpoints] = useQuery({ query: WebhookEndpointsQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
   const [deliveries, refetch] = useQuery({
     query: WebhookDeliveriesQuery,
     variables: { endpointId: id, first: DELIVERIES },
@@ -57,6 +57,11 @@ export function WebhookEndpointPage({ teamId, id }: { teamId: string; id: string
     const timer = window.setInterval(() => refetch({ requestPolicy: 'network-only' }), POLL_MS);
     return () => window.clearInterval(timer);
   }, [waiting, refetch]);
+  // A delivery's outcome changes the endpoint's state (failing since…): read it again when one settles.
+  const settled = deliveries.data?.webhookDeliveries.filter((d) => d.status !== 'pending').length ?? 0;
+  useEffect(() => {
+    if (settled > 0) refetchEndpoints({ requestPolicy: 'network-only' });
+  }, [settled, waiting, refetchEndpoints]);
 
   const run = async (action: () => Promise<{ error?: CombinedError }>, message: string) => {
     setError(null);
