@@ -51,7 +51,9 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function asOwner(width: number): Promise<{ page: Page; problems: string[]; team: Awaited<ReturnType<TestRoster['createTeam']>>; close: () => Promise<void> }> {
+async function asOwner(
+  width: number,
+): Promise<{ page: Page; problems: string[]; team: Awaited<ReturnType<TestRoster['createTeam']>>; close: () => Promise<void> }> {
   const team = await t.createTeam();
   const { context, page, problems } = await openPage(browser, width);
   await signInAt(page, t.url, `owner@${team.slug}.example.com`, 'test-password');
@@ -98,11 +100,17 @@ describe('admin console: policy, domains, API tokens, audit log (#16)', () => {
       await page.getByRole('button', { name: 'Save policy' }).click();
       await page.getByRole('status').getByText('The sign-in policy was saved').waitFor();
       await shot(page, '1280-sign-in-policy');
-      expect(await policyOf(team.teamId, team.ownerToken)).toEqual({ methods: ['password', 'saml'], ssoRequired: true, jitProvisioning: true });
+      expect(await policyOf(team.teamId, team.ownerToken)).toEqual({
+        methods: ['password', 'saml'],
+        ssoRequired: true,
+        jitProvisioning: true,
+      });
 
       // Past the page's guard (a stale page, a script): the server refuses and the page says why.
       await page.evaluate(() => {
-        const saml = Array.from(document.querySelectorAll('label')).find((l) => l.textContent?.trim().startsWith('SAML'))!.querySelector('input')!;
+        const saml = Array.from(document.querySelectorAll('label'))
+          .find((l) => l.textContent?.trim().startsWith('SAML'))!
+          .querySelector('input')!;
         saml.disabled = false;
         saml.click();
       });
@@ -160,7 +168,8 @@ describe('admin console: policy, domains, API tokens, audit log (#16)', () => {
       await page.getByRole('button', { name: 'Copy Secret of “billing service”' }).waitFor();
       await page.getByRole('row', { name: /billing service/ }).waitFor();
       await shot(page, '1280-api-token-created');
-      const asToken = () => t.gql<{ team: { name: string } }>('query($id: ID!) { team(id: $id) { name } }', { id: team.teamId }, { token: secret });
+      const asToken = () =>
+        t.gql<{ team: { name: string } }>('query($id: ID!) { team(id: $id) { name } }', { id: team.teamId }, { token: secret });
       expect((await asToken()).data?.team.name).toBeTruthy();
       await page.getByRole('button', { name: 'I have copied it' }).click();
       expect(await page.getByTestId('api-token-secret').count()).toBe(0);
@@ -180,7 +189,11 @@ describe('admin console: policy, domains, API tokens, audit log (#16)', () => {
       const { page, problems, team, close } = await asOwner(390);
       // 60 provisioned members: more events than a page holds (50).
       for (let i = 0; i < 60; i++)
-        await t.core.members.provision(team.teamId, { userName: `p${i}@${team.slug}.example.com`, email: `p${i}@${team.slug}.example.com` }, SYSTEM_ACTOR);
+        await t.core.members.provision(
+          team.teamId,
+          { userName: `p${i}@${team.slug}.example.com`, email: `p${i}@${team.slug}.example.com` },
+          SYSTEM_ACTOR,
+        );
       const refused = await fetch(`${t.url}/auth/login`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
@@ -241,7 +254,10 @@ describe('admin console: policy, domains, API tokens, audit log (#16)', () => {
       await page.getByRole('button', { name: 'Create endpoint' }).click();
       const secret = (await page.getByTestId('webhook-secret').textContent())!;
       expect(secret).toMatch(/^whsec_/);
-      await page.getByRole('row', { name: /Billing app/ }).getByText('member.created').waitFor();
+      await page
+        .getByRole('row', { name: /Billing app/ })
+        .getByText('member.created')
+        .waitFor();
       await shot(page, '1280-webhooks');
       await page.getByRole('link', { name: url }).click();
       await page.getByRole('heading', { name: url }).waitFor();
@@ -275,7 +291,10 @@ describe('admin console: policy, domains, API tokens, audit log (#16)', () => {
       await row.getByText('2 attempts').click();
       await row.getByText(/HTTP 500 in \d+ ms/).waitFor();
       await row.getByText(/HTTP 204 in \d+ ms/).waitFor();
-      expect(received.map((r) => r.headers['webhook-id'])).toEqual([received[0]!.headers['webhook-id'], received[0]!.headers['webhook-id']]);
+      expect(received.map((r) => r.headers['webhook-id'])).toEqual([
+        received[0]!.headers['webhook-id'],
+        received[0]!.headers['webhook-id'],
+      ]);
       await shot(page, '1280-webhook-deliveries');
 
       await page.getByRole('button', { name: 'Rotate secret' }).click();

@@ -103,9 +103,7 @@ function PlatformTeam({ viewer, teamId, path, onSignOut }: { viewer: Viewer; tea
 function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   if (!viewer.team) {
     return (
-      <Notice title="No team">
-        You are signed in without a team. Ask a team admin to add you, or a platform admin to make you one.
-      </Notice>
+      <Notice title="No team">You are signed in without a team. Ask a team admin to add you, or a platform admin to make you one.</Notice>
     );
   }
   if (viewer.member?.role === 'member') {

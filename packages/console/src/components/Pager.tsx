@@ -4,7 +4,13 @@ import { useState, type ReactNode } from 'react';
  * Forward keyset paging (the API's `after` cursors): the cursors seen are kept to step back,
  * since the API pages forward only. `reset` starts again when the filters change.
  */
-export function useCursors(): { after: string | null; index: number; next: (cursor: string | null) => void; previous: () => void; reset: () => void } {
+export function useCursors(): {
+  after: string | null;
+  index: number;
+  next: (cursor: string | null) => void;
+  previous: () => void;
+  reset: () => void;
+} {
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   return {
     after: cursors[cursors.length - 1],
@@ -15,7 +21,19 @@ export function useCursors(): { after: string | null; index: number; next: (curs
   };
 }
 
-export function Pager({ label, hasPrevious, hasNext, onPrevious, onNext }: { label: ReactNode; hasPrevious: boolean; hasNext: boolean; onPrevious: () => void; onNext: () => void }) {
+export function Pager({
+  label,
+  hasPrevious,
+  hasNext,
+  onPrevious,
+  onNext,
+}: {
+  label: ReactNode;
+  hasPrevious: boolean;
+  hasNext: boolean;
+  onPrevious: () => void;
+  onNext: () => void;
+}) {
   return (
     <nav className="pager" aria-label="Pages">
       <span className="muted">{label}</span>

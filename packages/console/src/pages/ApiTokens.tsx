@@ -53,7 +53,12 @@ export function ApiTokens({ teamId }: { teamId: string }) {
       <ErrorMessage error={error} title="The change was refused" />
       <ErrorMessage error={result.error} title="API tokens could not be loaded" />
       {created && (
-        <ShownOnce title={`Secret of “${created.name}”`} value={created.secret} testId="api-token-secret" onDismiss={() => setCreated(null)}>
+        <ShownOnce
+          title={`Secret of “${created.name}”`}
+          value={created.secret}
+          testId="api-token-secret"
+          onDismiss={() => setCreated(null)}
+        >
           Keep it in your app’s secret store.
         </ShownOnce>
       )}

@@ -45,8 +45,8 @@ export function Domains({ teamId }: { teamId: string }) {
         <h1>Verified domains</h1>
       </div>
       <p>
-        Sign-ins with an email in a verified domain go to this team’s SSO, and SSO may link or create members with those emails. Prove
-        each domain is yours with a DNS TXT record.
+        Sign-ins with an email in a verified domain go to this team’s SSO, and SSO may link or create members with those emails. Prove each
+        domain is yours with a DNS TXT record.
       </p>
       <SuccessMessage message={done} />
       <ErrorMessage error={error} title="That didn’t work" />

@@ -118,8 +118,8 @@ export function SignInPolicyPage({ teamId }: { teamId: string }) {
                 : 'Turns off every method that is not SSO, for admins too. Check a test sign-in works first.'}
             </p>
             <label className="checkbox">
-              <input type="checkbox" checked={jit} aria-describedby="jit-why" onChange={(e) => setJit(e.target.checked)} /> Create members on
-              their first SSO sign-in (just in time)
+              <input type="checkbox" checked={jit} aria-describedby="jit-why" onChange={(e) => setJit(e.target.checked)} /> Create members
+              on their first SSO sign-in (just in time)
             </label>
             <p className="hint" id="jit-why">
               Only for email addresses in the team’s verified domains, unless a connection trusts its IdP’s emails.

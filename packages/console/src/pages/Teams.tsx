@@ -50,7 +50,9 @@ export function Teams() {
         <h1>Teams</h1>
         {result.data && (
           <p className="muted" aria-live="polite">
-            {teams?.length === result.data.teams.length ? `${result.data.teams.length} teams` : `${teams?.length ?? 0} of ${result.data.teams.length} teams`}
+            {teams?.length === result.data.teams.length
+              ? `${result.data.teams.length} teams`
+              : `${teams?.length ?? 0} of ${result.data.teams.length} teams`}
           </p>
         )}
       </div>

@@ -33,7 +33,12 @@ function answer(statusCode: number | null | undefined, error: string | null | un
 export function WebhookEndpointPage({ teamId, id }: { teamId: string; id: string }) {
   const context = useMemo(() => ENDPOINT_TYPES, []);
   const deliveryContext = useMemo(() => DELIVERY_TYPES, []);
-  const [endpoints, refetchEndpoints] = useQuery({ query: WebhookEndpointsQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
+  const [endpoints, refetchEndpoints] = useQuery({
+    query: WebhookEndpointsQuery,
+    variables: { teamId },
+    requestPolicy: 'cache-and-network',
+    context,
+  });
   const [deliveries, refetch] = useQuery({
     query: WebhookDeliveriesQuery,
     variables: { endpointId: id, first: DELIVERIES },
@@ -138,7 +143,9 @@ export function WebhookEndpointPage({ teamId, id }: { teamId: string; id: string
             onClick={() =>
               void run(
                 () => update({ id, input: { enabled: !endpoint.enabled } }, DELIVERY_TYPES),
-                endpoint.enabled ? 'The endpoint is disabled: events wait until it is enabled again.' : 'The endpoint is enabled; waiting deliveries go now.',
+                endpoint.enabled
+                  ? 'The endpoint is disabled: events wait until it is enabled again.'
+                  : 'The endpoint is enabled; waiting deliveries go now.',
               )
             }
           >
@@ -203,7 +210,10 @@ export function WebhookEndpointPage({ teamId, id }: { teamId: string; id: string
               { label: 'Event', cell: (d) => <code>{d.eventType}</code> },
               { label: 'Status', cell: (d) => <span className={`badge ${STATUS_BADGE[d.status]}`}>{STATUS_LABEL[d.status]}</span> },
               { label: 'Last answer', cell: (d) => answer(d.lastStatusCode, d.lastError) },
-              { label: 'Time', cell: (d) => (d.lastDurationMs === null || d.lastDurationMs === undefined ? '—' : `${d.lastDurationMs} ms`) },
+              {
+                label: 'Time',
+                cell: (d) => (d.lastDurationMs === null || d.lastDurationMs === undefined ? '—' : `${d.lastDurationMs} ms`),
+              },
               {
                 label: 'Attempts',
                 cell: (d) => (
@@ -229,9 +239,15 @@ export function WebhookEndpointPage({ teamId, id }: { teamId: string; id: string
                   <button
                     type="button"
                     className="button"
-                    onClick={() => void run(() => redeliver({ deliveryId: d.id }, DELIVERY_TYPES), `The ${d.eventType} event is sent again.`)}
+                    onClick={() =>
+                      void run(() => redeliver({ deliveryId: d.id }, DELIVERY_TYPES), `The ${d.eventType} event is sent again.`)
+                    }
                   >
-                    Redeliver<span className="visually-hidden"> {d.eventType} of {formatDate(d.createdAt)}</span>
+                    Redeliver
+                    <span className="visually-hidden">
+                      {' '}
+                      {d.eventType} of {formatDate(d.createdAt)}
+                    </span>
                   </button>
                 ),
               },

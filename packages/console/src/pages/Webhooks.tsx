@@ -11,7 +11,10 @@ import { EVENT_TYPES, EVERY_TYPE } from '../webhooks/event-types.ts';
 
 export const ENDPOINT_TYPES = { additionalTypenames: ['WebhookEndpoint'] };
 
-export function endpointState(e: Pick<WebhookEndpointRow, 'enabled' | 'disabledReason' | 'failingSince'>): { label: string; badge: string } {
+export function endpointState(e: Pick<WebhookEndpointRow, 'enabled' | 'disabledReason' | 'failingSince'>): {
+  label: string;
+  badge: string;
+} {
   if (!e.enabled) return { label: `Disabled: ${e.disabledReason ?? 'no reason given'}`, badge: 'badge-inactive' };
   if (e.failingSince) return { label: `Failing since ${formatDate(e.failingSince)}`, badge: 'badge-pending' };
   return { label: 'Enabled', badge: 'badge-active' };
@@ -103,7 +106,13 @@ export function Webhooks({ teamId }: { teamId: string }) {
         <form onSubmit={(e) => void onCreate(e)}>
           <div className="field">
             <label htmlFor="webhook-url">URL</label>
-            <input id="webhook-url" type="url" value={url} placeholder="https://app.example.com/hooks/roster" onChange={(e) => setUrl(e.target.value)} />
+            <input
+              id="webhook-url"
+              type="url"
+              value={url}
+              placeholder="https://app.example.com/hooks/roster"
+              onChange={(e) => setUrl(e.target.value)}
+            />
           </div>
           <div className="field">
             <label htmlFor="webhook-description">Description</label>
@@ -112,8 +121,8 @@ export function Webhooks({ teamId }: { teamId: string }) {
           <fieldset className="field">
             <legend>Events to send</legend>
             <label className="checkbox">
-              <input type="checkbox" checked={every} onChange={(e) => toggle(EVERY_TYPE, e.target.checked)} /> Every event, including
-              types added later
+              <input type="checkbox" checked={every} onChange={(e) => toggle(EVERY_TYPE, e.target.checked)} /> Every event, including types
+              added later
             </label>
             {!every && (
               <div className="event-groups">

@@ -9,7 +9,14 @@ export const EVENT_TYPES: Array<{ group: string; types: string[] }> = [
   { group: 'Sign-ins', types: ['signin.succeeded', 'signin.refused'] },
   {
     group: 'Connections and tokens',
-    types: ['connection.created', 'connection.updated', 'connection.deleted', 'connection.certificate_expiring', 'scim.token.created', 'scim.token.revoked'],
+    types: [
+      'connection.created',
+      'connection.updated',
+      'connection.deleted',
+      'connection.certificate_expiring',
+      'scim.token.created',
+      'scim.token.revoked',
+    ],
   },
   { group: 'Team', types: ['team.updated', 'domain.verified', 'domain.removed'] },
 ];
