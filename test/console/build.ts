@@ -21,6 +21,7 @@ export function ensureBuilt(): void {
   const index = join(DIST, 'index.html');
   const sources = ['src', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'].map((p) => join(CONSOLE_DIR, p));
   if (existsSync(index) && statSync(index).mtimeMs >= Math.max(newest(SCHEMA), ...sources.map(newest))) return;
-  const r = spawnSync('pnpm', ['run', 'build'], { cwd: CONSOLE_DIR, encoding: 'utf8' });
+  // vitest sets NODE_ENV=test, which Vite would keep: React's development build (twice the bytes) would be served and measured.
+  const r = spawnSync('pnpm', ['run', 'build'], { cwd: CONSOLE_DIR, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
   if (r.status !== 0) throw new Error(`Building the console failed:\n${r.stdout}\n${r.stderr}`);
 }

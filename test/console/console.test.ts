@@ -3,12 +3,9 @@
  * PGlite). Each journey saves screenshots under test-output/console/ for a reviewer.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { mkdir, readFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SYSTEM_ACTOR } from '@roster/core';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
@@ -21,24 +18,11 @@ import { samlPlugin } from '@roster/plugin-saml';
 import { wsfedPlugin } from '@roster/plugin-wsfed';
 import { scimPlugin } from '@roster/plugin-scim';
 import { CONSOLE_DIR, ensureBuilt } from './build.js';
+import { HAVE_BROWSER, accessible, launchBrowser, openPage, shot, signInAt } from './browser.js';
 import { startOp, type TestOp } from '../../plugins/oidc/test/support/op.js';
 import { IDP_ENTITY, b64, idpMetadata, readRedirectRequest, signedXml, spec } from '../../plugins/saml/test/support/test-idp.js';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-// A clone without Chromium still passes `npm test`: the browser journeys say they were skipped.
-// CI installs Chromium (.ci/run) and never skips them.
-const HAVE_BROWSER = existsSync(CHROMIUM);
-if (!HAVE_BROWSER) {
-  if (process.env.CI)
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: CI runs the console's browser journeys (apt-get install -y chromium, or set CHROMIUM_PATH).`,
-    );
-  console.warn(
-    `Skipping the admin console's browser journeys: no Chromium at ${CHROMIUM} (apt-get install -y chromium, or set CHROMIUM_PATH).`,
-  );
-}
 const IDP_CERT = new URL('../../plugins/wsfed/test/fixtures/idp-signing.cert.pem', import.meta.url);
-const SHOTS = fileURLToPath(new URL('../../test-output/console/', import.meta.url));
 const FIRST = [
   'Ada',
   'Alan',
@@ -65,7 +49,6 @@ let owner: string;
 
 beforeAll(async () => {
   ensureBuilt();
-  await mkdir(SHOTS, { recursive: true });
   t = await startTestRoster({ plugins: [samlPlugin(), oidcPlugin({ allowInsecureIssuers: true }), wsfedPlugin(), scimPlugin()] });
   team = await t.createTeam(undefined, { salesperson: 5 });
   owner = `owner@${team.slug}.example.com`;
@@ -107,20 +90,7 @@ beforeAll(async () => {
   );
   expect(added.errors).toBeUndefined();
   if (!HAVE_BROWSER) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  browser = await launchBrowser();
 }, 300_000);
 
 afterAll(async () => {
@@ -163,54 +133,12 @@ async function startSamlIdp(): Promise<string> {
   return `http://localhost:${(samlIdp.address() as AddressInfo).port}`;
 }
 
-/** A page that fails the test on any script error or CSP violation. */
-async function open(width: number): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
-  const context = await browser.newContext({ viewport: { width, height: width > 600 ? 900 : 844 }, deviceScaleFactor: 1 });
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  const problems: string[] = [];
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of 401/.test(m.text())) problems.push(`console: ${m.text()}`);
-  });
-  return { context, page, problems };
+function open(width: number) {
+  return openPage(browser, width);
 }
 
-// axe-core (pinned) runs in the page through the DevTools protocol, which the console's CSP does not restrict.
-const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-/** #16 quality bar: no serious or critical axe-core violation on the page as it is now. */
-async function accessible(page: Page, name: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(ctx: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document);
-    return result.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.impact} ${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
-  expect(violations, `axe-core on ${name}`).toEqual([]);
-}
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: Array<{ target: string[] }>;
-}
-
-/** What a person sees (the whole page, or only the first screen for long lists), checked by axe-core first. */
-async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-  await accessible(page, name);
-  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage });
-}
-
-/** Keyboard only: type, Enter, type, Enter. */
-async function signIn(page: Page, email: string, password: string): Promise<void> {
-  await page.goto(`${t.url}/admin`);
-  await page.getByLabel('Work email').fill(email);
-  await page.keyboard.press('Enter');
-  await page.getByLabel('Password').fill(password);
-  await page.keyboard.press('Enter');
+function signIn(page: Page, email: string, password: string): Promise<void> {
+  return signInAt(page, t.url, email, password);
 }
 
 describe('admin console (#16)', () => {

@@ -2,9 +2,9 @@ import { useEffect, type ReactNode } from 'react';
 import { useQuery } from 'urql';
 import { ErrorMessage } from './components/ErrorMessage.tsx';
 import { Layout } from './components/Layout.tsx';
-import { MeQuery, type Viewer } from './operations.ts';
+import { MeQuery, TeamQuery, type Viewer } from './operations.ts';
 import { signOut } from './auth.ts';
-import { Link, href, navigate, useLocation } from './router.tsx';
+import { Link, href, navigate, scopedTeamId, useLocation } from './router.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Members } from './pages/Members.tsx';
 import { MemberPage } from './pages/Member.tsx';
@@ -15,6 +15,13 @@ import { ssoPage } from './sso/routes.tsx';
 import { useTitle } from './title.ts';
 import { SetupPortal } from './pages/SetupPortal.tsx';
 import { SetupLinks } from './pages/SetupLinks.tsx';
+import { SignInPolicyPage } from './pages/SignInPolicy.tsx';
+import { Domains } from './pages/Domains.tsx';
+import { ApiTokens } from './pages/ApiTokens.tsx';
+import { AuditLog } from './pages/AuditLog.tsx';
+import { Webhooks } from './pages/Webhooks.tsx';
+import { WebhookEndpointPage } from './pages/WebhookEndpoint.tsx';
+import { Teams } from './pages/Teams.tsx';
 
 export function App() {
   const { path } = useLocation();
@@ -28,10 +35,13 @@ function AdminApp({ path }: { path: string }) {
   const viewer = me.data?.me;
   const reloadViewer = () => refetchMe({ requestPolicy: 'network-only' });
 
-  // Signed in on the sign-in page (or at the root): go to the members list.
+  // Signed in on the sign-in page (or at the root): the members list, or a platform admin's teams.
+  const teamId = scopedTeamId();
   useEffect(() => {
-    if (viewer && (path === '/' || path === '/sign-in')) navigate('/members', { replace: true });
-  }, [viewer, path]);
+    if (!viewer || !(path === '/' || path === '/sign-in')) return;
+    if (!viewer.team && viewer.platformAdmin && !teamId) navigate('/teams', { replace: true, unscoped: true });
+    else navigate('/members', { replace: true });
+  }, [viewer, path, teamId]);
 
   // The tab a test sign-in opened: whoever it signed in, it only says where the result is.
   if (path === TEST_DONE_PATH) return <TestDone />;
@@ -59,12 +69,33 @@ function AdminApp({ path }: { path: string }) {
   // A fresh page load after sign-out: nothing of the session's data stays in memory.
   const onSignOut = async () => {
     await signOut();
-    window.location.assign(href('/sign-in'));
+    window.location.assign(href('/sign-in', { unscoped: true }));
   };
 
+  // A platform admin works on the team the URL names (`/teams/<id>/…`), or picks one.
+  if (viewer.platformAdmin && !viewer.team) {
+    return teamId ? (
+      <PlatformTeam viewer={viewer} teamId={teamId} path={path} onSignOut={() => void onSignOut()} />
+    ) : (
+      <Layout viewer={viewer} team={null} onSignOut={() => void onSignOut()}>
+        <Teams />
+      </Layout>
+    );
+  }
   return (
-    <Layout viewer={viewer} onSignOut={() => void onSignOut()}>
+    <Layout viewer={viewer} team={viewer.team} onSignOut={() => void onSignOut()}>
       <Page path={path} viewer={viewer} />
+    </Layout>
+  );
+}
+
+function PlatformTeam({ viewer, teamId, path, onSignOut }: { viewer: Viewer; teamId: string; path: string; onSignOut: () => void }) {
+  const [result] = useQuery({ query: TeamQuery, variables: { id: teamId } });
+  const team = result.data?.team ?? null;
+  return (
+    <Layout viewer={viewer} team={team} onSignOut={onSignOut}>
+      <ErrorMessage error={result.error} title="The team could not be opened" />
+      {team && <Page path={path} viewer={{ ...viewer, team }} />}
     </Layout>
   );
 }
@@ -72,9 +103,7 @@ function AdminApp({ path }: { path: string }) {
 function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   if (!viewer.team) {
     return (
-      <Notice title="No team">
-        You are signed in as a platform admin without a team. Choosing a team here is not built yet; use the GraphQL API.
-      </Notice>
+      <Notice title="No team">You are signed in without a team. Ask a team admin to add you, or a platform admin to make you one.</Notice>
     );
   }
   if (viewer.member?.role === 'member') {
@@ -90,6 +119,13 @@ function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   if (path === '/groups') return <Groups teamId={viewer.team.id} />;
   if (path === '/scim') return <Scim teamId={viewer.team.id} />;
   if (path === '/setup-links') return <SetupLinks teamId={viewer.team.id} />;
+  if (path === '/sign-in-policy') return <SignInPolicyPage teamId={viewer.team.id} />;
+  if (path === '/domains') return <Domains teamId={viewer.team.id} />;
+  if (path === '/api-tokens') return <ApiTokens teamId={viewer.team.id} />;
+  if (path === '/audit') return <AuditLog teamId={viewer.team.id} />;
+  if (path === '/webhooks') return <Webhooks teamId={viewer.team.id} />;
+  const webhook = /^\/webhooks\/([^/]+)$/.exec(path);
+  if (webhook) return <WebhookEndpointPage teamId={viewer.team.id} id={decodeURIComponent(webhook[1])} />;
   const sso = ssoPage(path, viewer.team.id, '/sso');
   if (sso) return sso;
   return (

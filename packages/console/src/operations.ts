@@ -467,6 +467,283 @@ export const RevokeSetupLink = graphql(`
 
 export type Viewer = NonNullable<ResultOf<typeof MeQuery>['me']>;
 export type MemberDetail = NonNullable<ResultOf<typeof MemberQuery>['member']>;
+export const SignInPolicyQuery = graphql(`
+  query SignInPolicy($teamId: ID!) {
+    signInMethods {
+      id
+      label
+      sso
+      declaredBy
+    }
+    team(id: $teamId) {
+      id
+      signInPolicy {
+        methods
+        ssoRequired
+        jitProvisioning
+      }
+    }
+  }
+`);
+
+export const SetSignInPolicy = graphql(`
+  mutation SetSignInPolicy($teamId: ID!, $policy: SignInPolicyInput!) {
+    setSignInPolicy(teamId: $teamId, policy: $policy) {
+      id
+      signInPolicy {
+        methods
+        ssoRequired
+        jitProvisioning
+      }
+    }
+  }
+`);
+
+export const DomainsQuery = graphql(`
+  query Domains($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      domains {
+        id
+        domain
+        txtRecord
+        verified
+        verifiedAt
+      }
+    }
+  }
+`);
+
+export const AddDomain = graphql(`
+  mutation AddDomain($teamId: ID!, $domain: String!) {
+    addVerifiedDomain(teamId: $teamId, domain: $domain) {
+      id
+      domain
+      txtRecord
+      verified
+      verifiedAt
+    }
+  }
+`);
+
+export const VerifyDomain = graphql(`
+  mutation VerifyDomain($teamId: ID!, $domainId: ID!) {
+    verifyDomain(teamId: $teamId, domainId: $domainId) {
+      id
+      domain
+      txtRecord
+      verified
+      verifiedAt
+    }
+  }
+`);
+
+export const RemoveDomain = graphql(`
+  mutation RemoveDomain($teamId: ID!, $domainId: ID!) {
+    removeDomain(teamId: $teamId, domainId: $domainId)
+  }
+`);
+
+export const ApiTokensQuery = graphql(`
+  query ApiTokens($teamId: ID!) {
+    apiTokens(teamId: $teamId) {
+      id
+      name
+      prefix
+      scope
+      createdAt
+      lastUsedAt
+    }
+  }
+`);
+
+export const CreateApiToken = graphql(`
+  mutation CreateApiToken($teamId: ID!, $name: String!) {
+    createApiToken(teamId: $teamId, name: $name) {
+      secret
+      token {
+        id
+        name
+        prefix
+      }
+    }
+  }
+`);
+
+export const RevokeApiToken = graphql(`
+  mutation RevokeApiToken($teamId: ID!, $id: ID!) {
+    revokeApiToken(teamId: $teamId, id: $id)
+  }
+`);
+
+export const AuditEventsQuery = graphql(`
+  query AuditEvents(
+    $teamId: ID!
+    $first: Int!
+    $after: String
+    $action: String
+    $actor: String
+    $outcome: String
+    $since: DateTimeISO
+    $until: DateTimeISO
+  ) {
+    team(id: $teamId) {
+      id
+      auditEvents(first: $first, after: $after, action: $action, actor: $actor, outcome: $outcome, since: $since, until: $until) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          cursor
+          node {
+            id
+            at
+            action
+            outcome
+            reason
+            actorType
+            actorId
+            actorLabel
+            channel
+            targetType
+            targetId
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const WebhookEndpointsQuery = graphql(`
+  query WebhookEndpoints($teamId: ID) {
+    webhookEndpoints(teamId: $teamId) {
+      id
+      url
+      description
+      eventTypes
+      enabled
+      disabledReason
+      disabledAt
+      failingSince
+      previousSecretExpiresAt
+      createdAt
+    }
+  }
+`);
+
+export const WebhookDeliveriesQuery = graphql(`
+  query WebhookDeliveries($endpointId: ID!, $first: Int!, $before: ID, $status: WebhookDeliveryStatus) {
+    webhookDeliveries(endpointId: $endpointId, first: $first, before: $before, status: $status) {
+      id
+      eventId
+      eventType
+      status
+      attempts
+      createdAt
+      deliveredAt
+      nextAttemptAt
+      lastStatusCode
+      lastDurationMs
+      lastError
+      log {
+        attempt
+        at
+        statusCode
+        durationMs
+        error
+      }
+    }
+  }
+`);
+
+export const CreateWebhookEndpoint = graphql(`
+  mutation CreateWebhookEndpoint($input: CreateWebhookEndpointInput!) {
+    createWebhookEndpoint(input: $input) {
+      secret
+      endpoint {
+        id
+        url
+      }
+    }
+  }
+`);
+
+export const UpdateWebhookEndpoint = graphql(`
+  mutation UpdateWebhookEndpoint($id: ID!, $input: UpdateWebhookEndpointInput!) {
+    updateWebhookEndpoint(id: $id, input: $input) {
+      id
+      url
+      description
+      eventTypes
+      enabled
+      disabledReason
+      disabledAt
+      failingSince
+    }
+  }
+`);
+
+export const DeleteWebhookEndpoint = graphql(`
+  mutation DeleteWebhookEndpoint($id: ID!) {
+    deleteWebhookEndpoint(id: $id)
+  }
+`);
+
+export const RotateWebhookSecret = graphql(`
+  mutation RotateWebhookSecret($id: ID!) {
+    rotateWebhookSecret(id: $id) {
+      secret
+      endpoint {
+        id
+        previousSecretExpiresAt
+      }
+    }
+  }
+`);
+
+export const RedeliverWebhook = graphql(`
+  mutation RedeliverWebhook($deliveryId: ID!) {
+    redeliverWebhook(deliveryId: $deliveryId) {
+      id
+      status
+      nextAttemptAt
+    }
+  }
+`);
+
+export const TeamsQuery = graphql(`
+  query Teams {
+    teams {
+      id
+      name
+      slug
+      createdAt
+    }
+  }
+`);
+
+export const TeamQuery = graphql(`
+  query Team($id: ID!) {
+    team(id: $id) {
+      id
+      name
+      slug
+    }
+  }
+`);
+
+export const CreateTeam = graphql(`
+  mutation CreateTeam($name: String!, $slug: String!) {
+    createTeam(name: $name, slug: $slug) {
+      id
+      name
+      slug
+      createdAt
+    }
+  }
+`);
+
 export type MemberRow = ResultOf<typeof MembersQuery>['team']['members']['edges'][number]['node'];
 export type LicenseRow = ResultOf<typeof GroupsAndLicensesQuery>['team']['licenses'][number];
 export type GroupRow = ResultOf<typeof GroupsAndLicensesQuery>['team']['groups'][number];
@@ -476,3 +753,10 @@ export type SamlConnectionRow = ResultOf<typeof SamlConnectionsQuery>['team']['s
 export type OidcConnectionRow = ResultOf<typeof OidcConnectionsQuery>['team']['oidcConnections'][number];
 export type WsFedConnectionRow = ResultOf<typeof WsFedConnectionsQuery>['team']['wsfedConnections'][number];
 export type SetupLinkRow = ResultOf<typeof SetupLinksQuery>['team']['setupLinks'][number];
+export type SignInMethodRow = ResultOf<typeof SignInPolicyQuery>['signInMethods'][number];
+export type DomainRow = ResultOf<typeof DomainsQuery>['team']['domains'][number];
+export type ApiTokenRow = ResultOf<typeof ApiTokensQuery>['apiTokens'][number];
+export type AuditEventRow = ResultOf<typeof AuditEventsQuery>['team']['auditEvents']['edges'][number]['node'];
+export type WebhookEndpointRow = ResultOf<typeof WebhookEndpointsQuery>['webhookEndpoints'][number];
+export type WebhookDeliveryRow = ResultOf<typeof WebhookDeliveriesQuery>['webhookDeliveries'][number];
+export type TeamRow = ResultOf<typeof TeamsQuery>['teams'][number];

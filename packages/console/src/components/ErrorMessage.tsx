@@ -30,7 +30,7 @@ export function ErrorMessage({ error, title = 'That didn’t work' }: { error: C
       </ul>
       {signedOut && (
         <p>
-          <a href={href('/sign-in')}>Sign in again</a>
+          <a href={href('/sign-in', { unscoped: true })}>Sign in again</a>
         </p>
       )}
     </div>

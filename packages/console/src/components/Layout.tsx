@@ -8,9 +8,25 @@ const NAV = [
   { to: '/sso', label: 'SSO' },
   { to: '/scim', label: 'SCIM' },
   { to: '/setup-links', label: 'Setup links' },
+  { to: '/sign-in-policy', label: 'Sign-in policy' },
+  { to: '/domains', label: 'Domains' },
+  { to: '/api-tokens', label: 'API tokens' },
+  { to: '/webhooks', label: 'Webhooks' },
+  { to: '/audit', label: 'Audit log' },
 ];
 
-export function Layout({ viewer, onSignOut, children }: { viewer: Viewer; onSignOut: () => void; children: ReactNode }) {
+/** `team`: the team whose pages these are (a platform admin's pick, or the viewer's own); null on the teams list. */
+export function Layout({
+  viewer,
+  team,
+  onSignOut,
+  children,
+}: {
+  viewer: Viewer;
+  team: { name: string; slug: string } | null;
+  onSignOut: () => void;
+  children: ReactNode;
+}) {
   const { path } = useLocation();
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
@@ -27,19 +43,24 @@ export function Layout({ viewer, onSignOut, children }: { viewer: Viewer; onSign
       </a>
       <header className="topbar">
         <div className="topbar-inner">
-          <Link to="/members" className="brand">
+          <Link to={team ? '/members' : '/teams'} unscoped={!team} className="brand">
             <span className="brand-mark" aria-hidden="true">
               R
             </span>
             Roster <span className="brand-sub">admin</span>
           </Link>
-          {viewer.team && (
-            <span className="team-name" title={viewer.team.slug}>
-              {viewer.team.name}
+          {team && (
+            <span className="team-name" title={team.slug}>
+              {team.name}
             </span>
           )}
           <nav aria-label="Main" className="nav">
-            {NAV.map((item) => (
+            {viewer.platformAdmin && (
+              <Link to="/teams" unscoped aria-current={!team ? 'page' : undefined}>
+                All teams
+              </Link>
+            )}
+            {(team ? NAV : []).map((item) => (
               <Link key={item.to} to={item.to} aria-current={path.startsWith(item.to) ? 'page' : undefined}>
                 {item.label}
               </Link>

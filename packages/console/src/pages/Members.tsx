@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
 import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { Pager, useCursors } from '../components/Pager.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { MembersQuery } from '../operations.ts';
 import { Link, navigate, useLocation } from '../router.tsx';
@@ -20,8 +21,8 @@ export function Members({ teamId }: { teamId: string }) {
   const search = query.get('q') ?? '';
   const status = (['active', 'inactive'].includes(query.get('status') ?? '') ? query.get('status') : null) as Status | null;
   const [typed, setTyped] = useState(search);
-  const [cursors, setCursors] = useState<Array<string | null>>([null]);
-  const after = cursors[cursors.length - 1];
+  const pages = useCursors();
+  const after = pages.after;
 
   // Typing settles for a moment before the search runs.
   useEffect(() => {
@@ -35,7 +36,7 @@ export function Members({ teamId }: { teamId: string }) {
     if (q.trim()) params.set('q', q.trim());
     if (s) params.set('status', s);
     const qs = params.toString();
-    setCursors([null]);
+    pages.reset();
     navigate(`/members${qs ? `?${qs}` : ''}`, { replace: true });
   }
 
@@ -46,7 +47,7 @@ export function Members({ teamId }: { teamId: string }) {
     requestPolicy: 'cache-and-network',
   });
   const members = result.data?.team.members;
-  const pageIndex = cursors.length - 1;
+  const pageIndex = pages.index;
   const from = pageIndex * PAGE_SIZE;
 
   return (
@@ -138,24 +139,17 @@ export function Members({ teamId }: { teamId: string }) {
       )}
 
       {members && members.totalCount > 0 && (
-        <nav className="pager" aria-label="Pages">
-          <span className="muted">
-            {from + 1}–{from + members.edges.length} of {members.totalCount}
-          </span>
-          <div className="pager-buttons">
-            <button type="button" className="button" disabled={pageIndex === 0} onClick={() => setCursors(cursors.slice(0, -1))}>
-              Previous
-            </button>
-            <button
-              type="button"
-              className="button"
-              disabled={!members.pageInfo.hasNextPage}
-              onClick={() => setCursors([...cursors, members.pageInfo.endCursor])}
-            >
-              Next
-            </button>
-          </div>
-        </nav>
+        <Pager
+          label={
+            <>
+              {from + 1}–{from + members.edges.length} of {members.totalCount}
+            </>
+          }
+          hasPrevious={pageIndex > 0}
+          hasNext={members.pageInfo.hasNextPage}
+          onPrevious={pages.previous}
+          onNext={() => pages.next(members.pageInfo.endCursor)}
+        />
       )}
     </>
   );

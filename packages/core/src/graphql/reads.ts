@@ -143,14 +143,24 @@ export async function licenseSummaries(core: Core, teamId: string): Promise<Lice
 export async function auditPage(
   core: Core,
   teamId: string,
-  opts: { first: number; after?: string | null; action?: string | null; channel?: string | null; targetId?: string | null },
+  opts: {
+    first: number;
+    after?: string | null;
+    action?: string | null;
+    channel?: string | null;
+    targetId?: string | null;
+    actor?: string | null;
+    outcome?: string | null;
+    since?: Date | null;
+    until?: Date | null;
+  },
 ) {
   if (!Number.isInteger(opts.first) || opts.first < 1 || opts.first > 500) fail('BAD_USER_INPUT', 'first must be between 1 and 500');
   const where = ['team_id = ?'];
   const params: unknown[] = [teamId];
   if (opts.action) {
     where.push('action like ?');
-    params.push(`${opts.action.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
+    params.push(`${like(opts.action)}%`);
   }
   if (opts.channel) {
     where.push('channel = ?');
@@ -159,6 +169,22 @@ export async function auditPage(
   if (opts.targetId) {
     where.push('target_id = ?');
     params.push(opts.targetId);
+  }
+  if (opts.actor) {
+    where.push('(actor_id = ? or actor_label ilike ?)');
+    params.push(opts.actor, `%${like(opts.actor)}%`);
+  }
+  if (opts.outcome) {
+    where.push('outcome = ?');
+    params.push(opts.outcome);
+  }
+  if (opts.since) {
+    where.push('at >= ?::timestamptz');
+    params.push(opts.since.toISOString());
+  }
+  if (opts.until) {
+    where.push('at < ?::timestamptz');
+    params.push(opts.until.toISOString());
   }
   const cursor = decode(opts.after, 2);
   if (cursor) {
@@ -188,4 +214,9 @@ export async function auditPage(
     }),
   }));
   return { edges, pageInfo: { hasNextPage: rows.length > opts.first, endCursor: edges.at(-1)?.cursor ?? null } };
+}
+
+/** A LIKE pattern's literal part: `%`, `_` and `\` match themselves. */
+function like(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

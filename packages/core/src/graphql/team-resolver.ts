@@ -31,6 +31,10 @@ class AuditArgs {
   @Field(() => String, { nullable: true, description: 'Prefix of the action, e.g. "member." or "signin.refused".' }) action?: string;
   @Field(() => String, { nullable: true }) channel?: string;
   @Field(() => ID, { nullable: true }) targetId?: string;
+  @Field(() => String, { nullable: true, description: 'The actor’s id, or part of their label (login, email), any case.' }) actor?: string;
+  @Field(() => String, { nullable: true, description: '"success" or "failure".' }) outcome?: string;
+  @Field(() => Date, { nullable: true, description: 'Events at or after this time.' }) since?: Date;
+  @Field(() => Date, { nullable: true, description: 'Events before this time.' }) until?: Date;
 }
 
 export function toGroup(g: Group): GroupType {

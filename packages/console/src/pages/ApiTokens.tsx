@@ -1,0 +1,112 @@
+import { useMemo, useState, type FormEvent } from 'react';
+import { useMutation, useQuery, type CombinedError } from 'urql';
+import { DataTable } from '../components/DataTable.tsx';
+import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { ShownOnce } from '../components/ShownOnce.tsx';
+import { SuccessMessage } from '../components/SuccessMessage.tsx';
+import { formatDate } from '../format.ts';
+import { ApiTokensQuery, CreateApiToken, RevokeApiToken, type ApiTokenRow } from '../operations.ts';
+import { useTitle } from '../title.ts';
+
+const TOKEN_TYPES = { additionalTypenames: ['ApiToken'] };
+
+/** Tokens for the host app's calls to /graphql (Authorization: Bearer), acting as this team's admin. */
+export function ApiTokens({ teamId }: { teamId: string }) {
+  useTitle('API tokens');
+  const context = useMemo(() => TOKEN_TYPES, []);
+  const [result] = useQuery({ query: ApiTokensQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
+  const [name, setName] = useState('');
+  const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
+  const [error, setError] = useState<CombinedError | null>(null);
+  const [done, setDone] = useState<string | null>(null);
+  const [creation, create] = useMutation(CreateApiToken);
+  const [, revoke] = useMutation(RevokeApiToken);
+  const tokens = result.data?.apiTokens;
+
+  const onCreate = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(null);
+    setDone(null);
+    const r = await create({ teamId, name: name.trim() }, TOKEN_TYPES);
+    if (r.error || !r.data) return setError(r.error ?? null);
+    setCreated({ name: r.data.createApiToken.token.name, secret: r.data.createApiToken.secret });
+    setName('');
+  };
+  const onRevoke = async (token: ApiTokenRow) => {
+    setError(null);
+    setCreated(null);
+    const r = await revoke({ teamId, id: token.id }, TOKEN_TYPES);
+    if (r.error) return setError(r.error);
+    setDone(`“${token.name}” was revoked: requests with it are refused from now on.`);
+  };
+
+  return (
+    <>
+      <div className="page-head">
+        <h1>API tokens</h1>
+      </div>
+      <p>
+        Your app calls Roster’s GraphQL API at <code>/graphql</code> with <code>Authorization: Bearer &lt;token&gt;</code>, as an admin of
+        this team.
+      </p>
+      <SuccessMessage message={done} />
+      <ErrorMessage error={error} title="The change was refused" />
+      <ErrorMessage error={result.error} title="API tokens could not be loaded" />
+      {created && (
+        <ShownOnce
+          title={`Secret of “${created.name}”`}
+          value={created.secret}
+          testId="api-token-secret"
+          onDismiss={() => setCreated(null)}
+        >
+          Keep it in your app’s secret store.
+        </ShownOnce>
+      )}
+      <section className="panel section" aria-labelledby="new-api-token-h">
+        <h2 id="new-api-token-h">New token</h2>
+        <form className="inline-form" onSubmit={(e) => void onCreate(e)}>
+          <div className="field field-grow">
+            <label htmlFor="api-token-name">Token name</label>
+            <input
+              id="api-token-name"
+              value={name}
+              maxLength={200}
+              placeholder="e.g. billing service"
+              onChange={(e) => setName(e.target.value)}
+            />
+          </div>
+          <button type="submit" className="button button-primary" disabled={!name.trim() || creation.fetching}>
+            Create token
+          </button>
+        </form>
+      </section>
+      <section className="section" aria-labelledby="api-tokens-h">
+        <h2 id="api-tokens-h">Live tokens</h2>
+        {tokens && tokens.length === 0 && <p className="muted">No live API token.</p>}
+        {tokens && tokens.length > 0 && (
+          <DataTable<ApiTokenRow>
+            caption="Live API tokens"
+            rows={tokens}
+            rowKey={(tk) => tk.id}
+            columns={[
+              { label: 'Name', cell: (tk) => tk.name },
+              { label: 'Starts with', cell: (tk) => <code>{tk.prefix}…</code> },
+              { label: 'Scope', cell: (tk) => tk.scope },
+              { label: 'Created', cell: (tk) => formatDate(tk.createdAt) },
+              { label: 'Last used', cell: (tk) => (tk.lastUsedAt ? formatDate(tk.lastUsedAt) : 'never') },
+              {
+                label: 'Actions',
+                hideLabel: true,
+                cell: (tk) => (
+                  <button type="button" className="button button-danger-quiet" onClick={() => void onRevoke(tk)}>
+                    Revoke<span className="visually-hidden"> {tk.name}</span>
+                  </button>
+                ),
+              },
+            ]}
+          />
+        )}
+      </section>
+    </>
+  );
+}
