@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateKeyPairPem } from './certificate.js';
+import { generateKeyPairPem } from '@roster/plugin-sdk';
 
 /** What the test IdPs sign with, generated once per data folder and kept beside the database. */
 export interface DemoIdpKeys {

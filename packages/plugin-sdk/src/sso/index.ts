@@ -1,4 +1,5 @@
 // The SSO toolkit every protocol plugin builds on (SAML, OpenID Connect, WS-Federation, yours).
+export { generateKeyPairPem, selfSignedCertificate, type KeyPairPem, type SelfSignedOptions } from './certificate.js';
 export { parseCookieHeader, serializeCookie, type CookieAttributes } from './cookie.js';
 export {
   SsoFlows,

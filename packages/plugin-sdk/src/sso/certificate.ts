@@ -2,11 +2,13 @@ import { createPrivateKey, createPublicKey, createSign, generateKeyPair, randomB
 import { promisify } from 'node:util';
 
 /**
- * A self-signed X.509 certificate for the test IdPs' signing key. A copy of the SAML plugin's
- * `sp-certificate.ts` (node:crypto reads X.509 but cannot write it): a plugin imports only the
- * SDK and protocol libraries, never another plugin, and a dependency for ~100 lines of DER is not
- * worth it. SAML and WS-Fed trust a certificate by its key as pasted, so self-signed is what a
- * real IdP hands out too.
+ * A key pair and its self-signed X.509 certificate, for whatever a protocol plugin signs with: a
+ * SAML SP's per-connection key (R18: SP metadata carries the signing and encryption certificate),
+ * a test IdP's signing key. node:crypto reads X.509 but cannot write it, so the certificate is
+ * DER-encoded here: a fixed, minimal v3 profile (RSA-2048, sha256WithRSAEncryption, CN + O,
+ * basicConstraints cA=false, keyUsage digitalSignature + keyEncipherment). SAML and WS-Fed trust a
+ * certificate by its key as pinned in metadata, never by a CA chain, so self-signed is what every
+ * SP and IdP hands out (Okta, Entra and ADFS all accept it).
  */
 export interface KeyPairPem {
   privateKeyPem: string;
