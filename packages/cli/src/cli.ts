@@ -8,6 +8,7 @@ import {
   allMigrations,
   createAdmin,
   createRoster,
+  defaultConsoleDir,
   demoConfig,
   frontDoorOf,
   loadConfig,
@@ -17,7 +18,8 @@ import {
   resolvePlugins,
   seedDemo,
 } from '@roster/server';
-import { PLUGIN_FACTORIES } from './registry.js';
+import { PLUGIN_FACTORIES, pluginDirs } from './registry.js';
+import { buildConsole, consoleBuiltFor, consoleEntries, consoleSources, sameSet, type ConsoleEntry } from './console-build.js';
 import { newPlugin } from './new-plugin.js';
 import { demoCommand } from './demo-scim/index.js';
 import { wireDemoIdps } from './demo-idp.js';
@@ -29,11 +31,34 @@ const USAGE = `roster <command>
   create-team --slug S --name N          create a team
   create-admin --email E --password P [--team SLUG]   team admin, or platform admin without --team
   schema                                 print the GraphQL SDL of the configured plugin set
+  build-console [--demo]                 build the admin console with the console sections of the configured plugin set
+  console-plugins [--demo]               print the plugins' console modules the console build composes (JSON)
   new-plugin NAME [--dir D]              write a new plugin package (route, resolver, migration, test) into D (default ./NAME)
   demo scim --as okta|entra [--users N] [--groups N]  an IdP-shaped SCIM provisioning cycle (demo scim --help)
 
 Plugins: ROSTER_PLUGINS (first-party names, package names, paths) or roster.config.{js,mjs,json};
 options from the config file and ROSTER_PLUGIN_<NAME>_<OPTION> (see packages/plugin-sdk/README.md).`;
+
+/**
+ * The console shows the sections of the plugins it was built with: a build made for another set
+ * (ROSTER_PLUGINS or roster.config.* changed, or `--demo`) is rebuilt here when its sources are
+ * (a checkout, outside production; Vite alone, about a second), else said loudly.
+ */
+function consoleForThisSet(entries: ConsoleEntry[], production: boolean): void {
+  const dist = defaultConsoleDir();
+  if (!dist) return;
+  const built = consoleBuiltFor(dist);
+  if (sameSet(built, entries)) return;
+  const names = entries.map((e) => e.name).join(', ') || 'no plugin';
+  if (!production && consoleSources()) {
+    console.log(`Building the admin console for this plugin set (console sections of: ${names})…`);
+    buildConsole(entries);
+    return;
+  }
+  console.warn(
+    `roster: the admin console in ${dist} was built for ${built ? built.join(', ') || 'no plugin' : 'an unknown plugin set'}, not for this one (${names}): run \`roster build-console\` with the same ROSTER_PLUGINS / roster.config.* as \`roster serve\`.`,
+  );
+}
 
 async function main(): Promise<void> {
   // The simulator speaks HTTP to a running Roster and has options of its own: it needs no server here.
@@ -63,7 +88,7 @@ async function main(): Promise<void> {
     console.log(`\nNext: cd ${written.dir} && npm install && npm test (see its README.md).`);
     return;
   }
-  const known = ['serve', 'seed', 'create-team', 'create-admin', 'migrate', 'schema'];
+  const known = ['serve', 'seed', 'create-team', 'create-admin', 'migrate', 'schema', 'build-console', 'console-plugins'];
   if (!known.includes(command ?? '')) {
     console.log(USAGE);
     process.exitCode = command ? 1 : 0;
@@ -77,9 +102,22 @@ async function main(): Promise<void> {
     defaults: DEFAULT_PLUGINS,
     extra: values.demo ? DEMO_PLUGINS : [],
     options: config.pluginOptions,
+    firstPartyDirs: pluginDirs(),
   });
   for (const v of set.unusedVariables) console.warn(`roster: ${v} names no enabled plugin; it is ignored.`);
   const plugins = set.plugins;
+  if (command === 'console-plugins') {
+    // stdout is the JSON's alone: the console's Vite build reads it.
+    process.stdout.write(`${JSON.stringify(consoleEntries(set))}\n`);
+    return;
+  }
+  if (command === 'build-console') {
+    const entries = consoleEntries(set);
+    buildConsole(entries, { typecheck: true });
+    console.log(`Admin console built with the console sections of: ${entries.map((e) => e.name).join(', ') || 'no plugin'}.`);
+    return;
+  }
+  if (command === 'serve') consoleForThisSet(consoleEntries(set), config.production);
   if (command === 'schema') {
     // The SDL is what the plugins' setup builds: boot them on a throwaway in-memory database.
     const roster = await createRoster({

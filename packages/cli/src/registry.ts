@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import type { RosterPlugin } from '@roster/plugin-sdk';
+import { findPackageDir } from '@roster/server';
 import { capturesPlugin } from '@roster/plugin-example-captures';
 import { demoIdpPlugin } from '@roster/plugin-demo-idp';
 import { emailLinkPlugin } from '@roster/plugin-email-link';
@@ -20,6 +22,31 @@ export const PLUGIN_FACTORIES: Record<string, () => RosterPlugin<unknown>> = {
   saml: () => samlPlugin() as RosterPlugin<unknown>,
   scim: () => scimPlugin() as RosterPlugin<unknown>,
 };
+
+/** The package of each first-party plugin, by the same names. */
+const PLUGIN_PACKAGES: Record<string, string> = {
+  'example-captures': '@roster/plugin-example-captures',
+  'demo-idp': '@roster/plugin-demo-idp',
+  'email-link': '@roster/plugin-email-link',
+  wsfed: '@roster/plugin-wsfed',
+  oidc: '@roster/plugin-oidc',
+  saml: '@roster/plugin-saml',
+  scim: '@roster/plugin-scim',
+};
+
+/**
+ * The folder of each first-party plugin's package, as this package's dependencies resolve
+ * (`loadPluginSet`'s `firstPartyDirs`): its package.json declares its console module, if any.
+ */
+export function pluginDirs(): Record<string, string> {
+  const here = fileURLToPath(new URL('.', import.meta.url));
+  const dirs: Record<string, string> = {};
+  for (const [name, pkg] of Object.entries(PLUGIN_PACKAGES)) {
+    const dir = findPackageDir(pkg, here);
+    if (dir) dirs[name] = dir;
+  }
+  return dirs;
+}
 
 export function pluginsByName(names: string[]): RosterPlugin<unknown>[] {
   return names.map((n) => {

@@ -1,18 +1,16 @@
 import { useEffect, type ReactNode } from 'react';
 import { useQuery } from 'urql';
-import { ErrorMessage } from './components/ErrorMessage.tsx';
+import { ErrorMessage, Link, href, navigate, scopedTeamId, useLocation, useTitle } from '@roster/console-sdk';
 import { Layout } from './components/Layout.tsx';
 import { MeQuery, TeamQuery, type Viewer } from './operations.ts';
 import { signOut } from './auth.ts';
-import { Link, href, navigate, scopedTeamId, useLocation } from './router.tsx';
 import { SignIn } from './pages/SignIn.tsx';
 import { Members } from './pages/Members.tsx';
 import { MemberPage } from './pages/Member.tsx';
 import { Groups } from './pages/Groups.tsx';
-import { Scim } from './pages/Scim.tsx';
 import { TEST_DONE_PATH } from './pages/SsoConnection.tsx';
 import { ssoPage } from './sso/routes.tsx';
-import { useTitle } from './title.ts';
+import { LoadedPlugins, pageAt, useConsolePlugins } from './plugins.tsx';
 import { SetupPortal } from './pages/SetupPortal.tsx';
 import { SetupLinks } from './pages/SetupLinks.tsx';
 import { SignInPolicyPage } from './pages/SignInPolicy.tsx';
@@ -74,18 +72,24 @@ function AdminApp({ path }: { path: string }) {
 
   // A platform admin works on the team the URL names (`/teams/<id>/…`), or picks one.
   if (viewer.platformAdmin && !viewer.team) {
-    return teamId ? (
-      <PlatformTeam viewer={viewer} teamId={teamId} path={path} onSignOut={() => void onSignOut()} />
-    ) : (
-      <Layout viewer={viewer} team={null} onSignOut={() => void onSignOut()}>
-        <Teams />
-      </Layout>
+    return (
+      <LoadedPlugins names={me.data.plugins.map((p) => p.name)}>
+        {teamId ? (
+          <PlatformTeam viewer={viewer} teamId={teamId} path={path} onSignOut={() => void onSignOut()} />
+        ) : (
+          <Layout viewer={viewer} team={null} onSignOut={() => void onSignOut()}>
+            <Teams />
+          </Layout>
+        )}
+      </LoadedPlugins>
     );
   }
   return (
-    <Layout viewer={viewer} team={viewer.team} onSignOut={() => void onSignOut()}>
-      <Page path={path} viewer={viewer} />
-    </Layout>
+    <LoadedPlugins names={me.data.plugins.map((p) => p.name)}>
+      <Layout viewer={viewer} team={viewer.team} onSignOut={() => void onSignOut()}>
+        <Page path={path} viewer={viewer} />
+      </Layout>
+    </LoadedPlugins>
   );
 }
 
@@ -101,6 +105,7 @@ function PlatformTeam({ viewer, teamId, path, onSignOut }: { viewer: Viewer; tea
 }
 
 function Page({ path, viewer }: { path: string; viewer: Viewer }) {
+  const plugins = useConsolePlugins();
   if (!viewer.team) {
     return (
       <Notice title="No team">You are signed in without a team. Ask a team admin to add you, or a platform admin to make you one.</Notice>
@@ -117,7 +122,6 @@ function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   const member = /^\/members\/([^/]+)$/.exec(path);
   if (member) return <MemberPage id={decodeURIComponent(member[1])} />;
   if (path === '/groups') return <Groups teamId={viewer.team.id} />;
-  if (path === '/scim') return <Scim teamId={viewer.team.id} />;
   if (path === '/setup-links') return <SetupLinks teamId={viewer.team.id} />;
   if (path === '/sign-in-policy') return <SignInPolicyPage teamId={viewer.team.id} />;
   if (path === '/domains') return <Domains teamId={viewer.team.id} />;
@@ -126,8 +130,11 @@ function Page({ path, viewer }: { path: string; viewer: Viewer }) {
   if (path === '/webhooks') return <Webhooks teamId={viewer.team.id} />;
   const webhook = /^\/webhooks\/([^/]+)$/.exec(path);
   if (webhook) return <WebhookEndpointPage teamId={viewer.team.id} id={decodeURIComponent(webhook[1])} />;
-  const sso = ssoPage(path, viewer.team.id, '/sso');
+  const sso = ssoPage(path, viewer.team.id, '/sso', plugins.sso);
   if (sso) return sso;
+  // A plugin's page (composed at build time, its plugin loaded by the server).
+  const page = pageAt(plugins.pages, path);
+  if (page) return <page.component key={page.path} teamId={viewer.team.id} path={path} base={page.path} />;
   return (
     <Notice title="Page not found">
       There is no page at this address. <Link to="/members">Go to the members list</Link>.

@@ -5,10 +5,4 @@ export function memberName(m: Pick<MemberRow, 'displayName' | 'givenName' | 'fam
   return m.displayName || full || m.userName;
 }
 
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-export function formatDate(iso: string | null | undefined): string {
-  return iso ? dateFormat.format(new Date(iso)) : '—';
-}
-
 export const ROLE_LABEL: Record<string, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };

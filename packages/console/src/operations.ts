@@ -1,5 +1,5 @@
-/** Every GraphQL operation the console sends, in one place. */
-import { graphql, type ResultOf } from './graphql.ts';
+/** Every GraphQL operation of the console's own pages, in one place (the plugins' are in their console modules). */
+import { graphql, type ResultOf } from '@roster/console-sdk';
 
 export const MeQuery = graphql(`
   query Me {
@@ -18,6 +18,9 @@ export const MeQuery = graphql(`
         userName
         displayName
       }
+    }
+    plugins {
+      name
     }
   }
 `);
@@ -207,211 +210,6 @@ export const UnlinkGroup = graphql(`
   }
 `);
 
-export const ScimQuery = graphql(`
-  query Scim($teamId: ID!) {
-    team(id: $teamId) {
-      id
-      scim {
-        baseUrl
-        tokens {
-          id
-          name
-          prefix
-          createdAt
-          lastUsedAt
-        }
-      }
-    }
-  }
-`);
-
-export const CreateScimToken = graphql(`
-  mutation CreateScimToken($teamId: ID!, $name: String!) {
-    createScimToken(teamId: $teamId, name: $name) {
-      secret
-      token {
-        id
-        name
-        prefix
-        createdAt
-        lastUsedAt
-      }
-    }
-  }
-`);
-
-export const RevokeScimToken = graphql(`
-  mutation RevokeScimToken($teamId: ID!, $id: ID!) {
-    revokeScimToken(teamId: $teamId, id: $id)
-  }
-`);
-
-export const SamlConnectionsQuery = graphql(`
-  query SamlConnections($teamId: ID!) {
-    team(id: $teamId) {
-      id
-      samlConnections {
-        id
-        name
-        enabled
-        preset
-        setupHint
-        entityId
-        acsUrl
-        metadataUrl
-        loginUrl
-        idpEntityId
-        idpMetadataUrl
-        metadataError
-        trustEmails
-        createdAt
-        certificateExpiresSoon
-        certificates {
-          subject
-          notAfter
-          daysLeft
-          expired
-          expiresSoon
-          fingerprintSha256
-        }
-        attributeMapping {
-          email
-          givenName
-          familyName
-          groups
-        }
-        attempts(limit: 10) {
-          at
-          outcome
-          step
-          reason
-          email
-          subject
-        }
-      }
-    }
-  }
-`);
-
-export const OidcConnectionsQuery = graphql(`
-  query OidcConnections($teamId: ID!) {
-    team(id: $teamId) {
-      id
-      oidcConnections {
-        id
-        name
-        enabled
-        provider
-        issuer
-        clientId
-        redirectUri
-        loginUrl
-        createdAt
-        claimMapping {
-          email
-          givenName
-          familyName
-          groups
-        }
-        attempts(limit: 10) {
-          at
-          outcome
-          step
-          reason
-          email
-          subject
-        }
-      }
-    }
-  }
-`);
-
-export const WsFedConnectionsQuery = graphql(`
-  query WsFedConnections($teamId: ID!) {
-    team(id: $teamId) {
-      id
-      wsfedConnections {
-        id
-        name
-        enabled
-        claimPreset
-        realm
-        replyUrl
-        loginUrl
-        idpIssuer
-        metadataUrl
-        metadataError
-        trustEmails
-        createdAt
-        certificates {
-          subject
-          notAfter
-          daysLeft: daysUntilExpiry
-          expired
-          expiresSoon: expiryWarning
-          fingerprintSha256
-        }
-        claimMapping {
-          email
-          givenName
-          familyName
-          groups
-        }
-        attempts(limit: 10) {
-          at
-          outcome
-          step
-          reason
-          email
-          subject
-        }
-      }
-    }
-  }
-`);
-
-export const CreateSamlConnection = graphql(`
-  mutation CreateSamlConnection($teamId: ID!, $input: SamlConnectionInput!) {
-    createSamlConnection(teamId: $teamId, input: $input) {
-      id
-    }
-  }
-`);
-
-export const CreateOidcConnection = graphql(`
-  mutation CreateOidcConnection($teamId: ID!, $input: CreateOidcConnectionInput!) {
-    createOidcConnection(teamId: $teamId, input: $input) {
-      id
-    }
-  }
-`);
-
-export const CreateWsFedConnection = graphql(`
-  mutation CreateWsFedConnection($teamId: ID!, $input: WsFedConnectionInput!) {
-    createWsFedConnection(teamId: $teamId, input: $input) {
-      id
-    }
-  }
-`);
-
-export const DeleteSamlConnection = graphql(`
-  mutation DeleteSamlConnection($id: ID!) {
-    deleteSamlConnection(id: $id)
-  }
-`);
-
-export const DeleteOidcConnection = graphql(`
-  mutation DeleteOidcConnection($id: ID!) {
-    deleteOidcConnection(id: $id)
-  }
-`);
-
-export const DeleteWsFedConnection = graphql(`
-  mutation DeleteWsFedConnection($id: ID!) {
-    deleteWsFedConnection(id: $id)
-  }
-`);
-
 export const SetupLinkQuery = graphql(`
   query SetupLink {
     setupLink {
@@ -421,6 +219,9 @@ export const SetupLinkQuery = graphql(`
         id
         name
       }
+    }
+    plugins {
+      name
     }
   }
 `);
@@ -747,11 +548,6 @@ export const CreateTeam = graphql(`
 export type MemberRow = ResultOf<typeof MembersQuery>['team']['members']['edges'][number]['node'];
 export type LicenseRow = ResultOf<typeof GroupsAndLicensesQuery>['team']['licenses'][number];
 export type GroupRow = ResultOf<typeof GroupsAndLicensesQuery>['team']['groups'][number];
-export type ScimTokenRow = ResultOf<typeof ScimQuery>['team']['scim']['tokens'][number];
-export type SignInAttemptRow = ResultOf<typeof SamlConnectionsQuery>['team']['samlConnections'][number]['attempts'][number];
-export type SamlConnectionRow = ResultOf<typeof SamlConnectionsQuery>['team']['samlConnections'][number];
-export type OidcConnectionRow = ResultOf<typeof OidcConnectionsQuery>['team']['oidcConnections'][number];
-export type WsFedConnectionRow = ResultOf<typeof WsFedConnectionsQuery>['team']['wsfedConnections'][number];
 export type SetupLinkRow = ResultOf<typeof SetupLinksQuery>['team']['setupLinks'][number];
 export type SignInMethodRow = ResultOf<typeof SignInPolicyQuery>['signInMethods'][number];
 export type DomainRow = ResultOf<typeof DomainsQuery>['team']['domains'][number];

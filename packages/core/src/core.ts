@@ -44,6 +44,8 @@ export interface CoreOptions {
    * (the SSO toolkit's). Without one every webhook URL is refused.
    */
   webhookUrlCheck?: WebhookUrlCheck;
+  /** The plugins the host loaded (name and version), for `Query.plugins`. */
+  plugins?: ReadonlyArray<{ name: string; version: string }>;
 }
 
 /** The composition root of the domain: every channel gets the same services. */
@@ -101,6 +103,8 @@ export function createCore(opts: CoreOptions) {
     secrets,
     /** Webhook endpoints and their delivery log; delivery itself runs in WebhookWorker (the server's periodic job). */
     webhooks,
+    /** The plugins the host loaded: what the admin console may show sections for. */
+    plugins: opts.plugins ?? [],
   };
 }
 

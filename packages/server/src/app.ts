@@ -38,6 +38,8 @@ export interface RosterOptions {
   logStream?: { write(line: string): void };
   /** Webhook delivery's clock, jitter and pace (tests). */
   webhooks?: WebhookOptions;
+  /** The admin console's build folder (default: the workspace package's `dist/`; null: none). */
+  consoleDir?: string | null;
 }
 
 export interface Roster {
@@ -133,6 +135,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     signInMethods,
     events: cfg.events,
     webhookUrlCheck: webhookUrlCheck(cfg),
+    plugins: loaded.map(({ plugin }) => ({ name: plugin.name, version: plugin.version })),
   });
 
   if (!opts.migrate && !embedded) await warnIfPending(app, core, migrations);
@@ -156,7 +159,7 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     cfg,
     loaded.map(({ plugin }) => plugin),
   );
-  await consoleRoutes(app);
+  await consoleRoutes(app, { dir: opts.consoleDir });
 
   const jobs = createJobs(app.log);
   // Housekeeping: expired one-time keys, flow state and sessions. Idempotent deletes, so any

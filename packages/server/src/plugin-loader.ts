@@ -18,6 +18,11 @@ export interface PluginSet {
   configFile: string | null;
   /** `ROSTER_PLUGIN_*` variables that name no enabled plugin (a typo, or a plugin left off): worth a warning. */
   unusedVariables: string[];
+  /**
+   * By plugin name, the file of its admin console module (`"roster": { "console": "./console/index.tsx" }`
+   * in its package.json): what the console's build composes. Plugins without one are absent.
+   */
+  consoleEntries: Record<string, string>;
 }
 
 export interface LoadPluginsOptions {
@@ -27,6 +32,8 @@ export interface LoadPluginsOptions {
   cwd?: string;
   /** Plugins known by a short name (the CLI's first-party set). */
   firstParty?: Record<string, PluginFactory>;
+  /** The package folder of each first-party plugin, by the same names: where its console module is declared. */
+  firstPartyDirs?: Record<string, string>;
   /** The list when neither `ROSTER_PLUGINS` nor the configuration file chose one. */
   defaults?: string[];
   /** Added to the defaults (never to a chosen list): the demo's plugins. */
@@ -79,9 +86,10 @@ export async function loadPluginSet(opts: LoadPluginsOptions = {}): Promise<Plug
 
   const plugins: RosterPlugin<unknown>[] = [];
   const sources: Record<string, string> = {};
+  const consoleEntries: Record<string, string> = {};
   const fileOptions: Record<string, Record<string, unknown>> = {};
   for (const entry of entries) {
-    const { plugin, source } = await loadOne(entry, firstParty);
+    const { plugin, source, dir } = await loadOne(entry, firstParty, opts.firstPartyDirs ?? {});
     if (sources[plugin.name] !== undefined)
       throw new RosterError(
         'PLUGIN_DUPLICATE',
@@ -91,6 +99,8 @@ export async function loadPluginSet(opts: LoadPluginsOptions = {}): Promise<Plug
       );
     plugins.push(plugin);
     sources[plugin.name] = source;
+    const consoleEntry = dir ? consoleEntryOf(dir) : null;
+    if (consoleEntry) consoleEntries[plugin.name] = consoleEntry;
     fileOptions[plugin.name] = entry.fileOptions;
   }
 
@@ -103,7 +113,17 @@ export async function loadPluginSet(opts: LoadPluginsOptions = {}): Promise<Plug
     const merged = mergeOptions(mergeOptions(fileOptions[p.name] ?? {}, byPlugin[p.name] ?? {}), opts.options?.[p.name]);
     if (merged !== undefined && !(isPlainObject(merged) && Object.keys(merged).length === 0)) options[p.name] = merged;
   }
-  return { plugins, options, sources, configFile: config?.file ?? null, unusedVariables: unused };
+  return { plugins, options, sources, configFile: config?.file ?? null, unusedVariables: unused, consoleEntries };
+}
+
+/** The console module a package declares (`roster.console`, relative to its folder), or null. */
+function consoleEntryOf(dir: string): string | null {
+  try {
+    const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { roster?: { console?: unknown } };
+    return typeof pkg.roster?.console === 'string' ? resolve(dir, pkg.roster.console) : null;
+  } catch {
+    return null;
+  }
 }
 
 /** `ROSTER_PLUGINS`: comma-separated, blanks ignored. */
@@ -169,15 +189,19 @@ async function readConfigFile(env: NodeJS.ProcessEnv, cwd: string): Promise<Conf
 // ---------------------------------------------------------------------------------------------
 // Resolving and importing one plugin
 
+/** `dir`: the package folder the plugin came from (its console module is declared there), when there is one. */
 async function loadOne(
   entry: Entry,
   firstParty: Record<string, PluginFactory>,
-): Promise<{ plugin: RosterPlugin<unknown>; source: string }> {
+  firstPartyDirs: Record<string, string>,
+): Promise<{ plugin: RosterPlugin<unknown>; source: string; dir: string | null }> {
   const where = `"${entry.spec}" (from ${entry.origin})`;
   const known = Object.keys(firstParty);
   const make = Object.hasOwn(firstParty, entry.spec) ? firstParty[entry.spec] : undefined;
-  if (make) return { plugin: asPlugin(make(), where), source: 'first-party' };
-  const file = isPathSpec(entry.spec) ? resolvePath(entry.spec, entry.base, where) : resolvePackage(entry.spec, entry.base, where, known);
+  if (make) return { plugin: asPlugin(make(), where), source: 'first-party', dir: firstPartyDirs[entry.spec] ?? null };
+  const { file, dir } = isPathSpec(entry.spec)
+    ? resolvePath(entry.spec, entry.base, where)
+    : resolvePackage(entry.spec, entry.base, where, known);
   let mod: { default?: unknown };
   try {
     // By its real path, as Node resolves a linked package (npm link, pnpm): its own imports are
@@ -198,7 +222,7 @@ async function loadOne(
       });
     }
   }
-  return { plugin: asPlugin(exported, where), source: isPathSpec(entry.spec) ? file : entry.spec };
+  return { plugin: asPlugin(exported, where), source: isPathSpec(entry.spec) ? file : entry.spec, dir };
 }
 
 /** `./x`, `../x`, `/abs/x`, `C:\x`, `file:///x`: a path; anything else is a package name. */
@@ -206,34 +230,41 @@ function isPathSpec(spec: string): boolean {
   return spec.startsWith('.') || spec.startsWith('file:') || isAbsolute(spec);
 }
 
-function resolvePath(spec: string, base: string, where: string): string {
+/** A folder is a package (its folder is `dir`); a single file has no package.json of its own to declare a console module. */
+function resolvePath(spec: string, base: string, where: string): { file: string; dir: string | null } {
   const path = spec.startsWith('file:') ? new URL(spec).pathname : resolve(base, spec);
   if (!existsSync(path))
     throw bootError('PLUGIN_NOT_FOUND', `Plugin ${where}: there is no file ${path}. Fix the path (relative paths start from ${base}).`);
-  if (statSync(path).isDirectory()) return packageEntry(path, '.', where);
-  return path;
+  if (statSync(path).isDirectory()) return { file: packageEntry(path, '.', where), dir: path };
+  return { file: path, dir: null };
 }
 
 const PACKAGE_NAME = /^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/.+)?$/i;
 
 /** Node's lookup of a bare specifier: `node_modules/<name>` in `base` and every folder above it. */
-function resolvePackage(spec: string, base: string, where: string, known: string[]): string {
+function resolvePackage(spec: string, base: string, where: string, known: string[]): { file: string; dir: string } {
   const firstParty = known.length ? `first-party plugins: ${known.join(', ')}` : 'no first-party plugins here';
   if (!PACKAGE_NAME.test(spec))
     throw bootError('PLUGIN_NOT_FOUND', `Plugin ${where} is not a known name (${firstParty}), a package name or a path (./…).`, { spec });
   const parts = spec.split('/');
   const name = spec.startsWith('@') ? parts.slice(0, 2).join('/') : parts[0]!;
   const subpath = `.${spec.slice(name.length)}`;
-  for (let dir = resolve(base); ; dir = dirname(dir)) {
-    const candidate = join(dir, 'node_modules', name);
-    if (existsSync(join(candidate, 'package.json'))) return packageEntry(candidate, subpath, where);
-    if (dirname(dir) === dir) break;
-  }
+  const found = findPackageDir(name, base);
+  if (found) return { file: packageEntry(found, subpath, where), dir: found };
   throw bootError(
     'PLUGIN_NOT_FOUND',
     `Plugin ${where} is not one of the ${firstParty}, and no package "${name}" is installed in node_modules of ${resolve(base)} or above: install it there (npm install ${name}), or give a path (./…).`,
     { spec },
   );
+}
+
+/** Node's lookup of a package's folder: `node_modules/<name>` in `base` and every folder above it; null when none. */
+export function findPackageDir(name: string, base: string): string | null {
+  for (let dir = resolve(base); ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dirname(dir) === dir) return null;
+  }
 }
 
 /** The file a package exports at `subpath` for `import` (conditions import, node, default), else its main / index.js. */

@@ -1,12 +1,14 @@
 import { useEffect, useRef, type ReactNode } from 'react';
-import { Link, useLocation } from '../router.tsx';
+import { Link, useLocation } from '@roster/console-sdk';
 import type { Viewer } from '../operations.ts';
+import { useConsolePlugins } from '../plugins.tsx';
 
-const NAV = [
+/** The console's own pages; the plugins' pages (and SSO, when a protocol is loaded) come after Groups. */
+const BEFORE_PLUGINS = [
   { to: '/members', label: 'Members' },
   { to: '/groups', label: 'Groups & licenses' },
-  { to: '/sso', label: 'SSO' },
-  { to: '/scim', label: 'SCIM' },
+];
+const AFTER_PLUGINS = [
   { to: '/setup-links', label: 'Setup links' },
   { to: '/sign-in-policy', label: 'Sign-in policy' },
   { to: '/domains', label: 'Domains' },
@@ -28,6 +30,13 @@ export function Layout({
   children: ReactNode;
 }) {
   const { path } = useLocation();
+  const plugins = useConsolePlugins();
+  const nav = [
+    ...BEFORE_PLUGINS,
+    ...(plugins.sso.length > 0 ? [{ to: '/sso', label: 'SSO' }] : []),
+    ...plugins.pages.map((p) => ({ to: p.path, label: p.label })),
+    ...AFTER_PLUGINS,
+  ];
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);
   // After an in-app navigation, focus moves to the new page's content (where a page load would
@@ -60,7 +69,7 @@ export function Layout({
                 All teams
               </Link>
             )}
-            {(team ? NAV : []).map((item) => (
+            {(team ? nav : []).map((item) => (
               <Link key={item.to} to={item.to} aria-current={path.startsWith(item.to) ? 'page' : undefined}>
                 {item.label}
               </Link>

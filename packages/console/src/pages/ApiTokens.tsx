@@ -1,12 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { DataTable } from '../components/DataTable.tsx';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { ShownOnce } from '../components/ShownOnce.tsx';
-import { SuccessMessage } from '../components/SuccessMessage.tsx';
-import { formatDate } from '../format.ts';
+import { DataTable, ErrorMessage, ShownOnce, SuccessMessage, formatDate, useTitle } from '@roster/console-sdk';
 import { ApiTokensQuery, CreateApiToken, RevokeApiToken, type ApiTokenRow } from '../operations.ts';
-import { useTitle } from '../title.ts';
 
 const TOKEN_TYPES = { additionalTypenames: ['ApiToken'] };
 

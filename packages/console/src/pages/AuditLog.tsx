@@ -1,12 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
-import { DataTable } from '../components/DataTable.tsx';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { DataTable, ErrorMessage, formatDate, navigate, useLocation, useTitle } from '@roster/console-sdk';
 import { Pager, useCursors } from '../components/Pager.tsx';
-import { formatDate } from '../format.ts';
 import { AuditEventsQuery, type AuditEventRow } from '../operations.ts';
-import { navigate, useLocation } from '../router.tsx';
-import { useTitle } from '../title.ts';
 
 const PAGE_SIZE = 50;
 /** Action prefixes worth a filter of their own (the API matches by prefix). */

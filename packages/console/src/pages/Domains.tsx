@@ -1,11 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { CopyField } from '../components/CopyField.tsx';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { SuccessMessage } from '../components/SuccessMessage.tsx';
-import { formatDate } from '../format.ts';
+import { CopyField, ErrorMessage, SuccessMessage, formatDate, useTitle } from '@roster/console-sdk';
 import { AddDomain, DomainsQuery, RemoveDomain, VerifyDomain, type DomainRow } from '../operations.ts';
-import { useTitle } from '../title.ts';
 
 const DOMAIN_TYPES = { additionalTypenames: ['Domain'] };
 

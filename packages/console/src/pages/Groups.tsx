@@ -1,9 +1,7 @@
-import { SuccessMessage } from '../components/SuccessMessage.tsx';
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { ErrorMessage, SuccessMessage, useTitle } from '@roster/console-sdk';
 import { GroupsAndLicensesQuery, LinkGroupToLicense, SetLicenseSeats, UnlinkGroup, type GroupRow, type LicenseRow } from '../operations.ts';
-import { useTitle } from '../title.ts';
 
 type Outcome = { error: CombinedError | null; done: string | null };
 type Report = (o: Outcome) => void;

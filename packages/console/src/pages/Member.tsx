@@ -1,12 +1,9 @@
-import { SuccessMessage } from '../components/SuccessMessage.tsx';
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { ErrorMessage, Link, SuccessMessage, formatDate, navigate, useTitle } from '@roster/console-sdk';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { ChangeRole, DeactivateMember, MemberQuery, ReactivateMember, RemoveMember, type MemberDetail } from '../operations.ts';
-import { Link, navigate } from '../router.tsx';
-import { ROLE_LABEL, formatDate, memberName } from '../format.ts';
-import { useTitle } from '../title.ts';
+import { ROLE_LABEL, memberName } from '../format.ts';
 
 type Role = MemberDetail['role'];
 const ROLES: Role[] = ['owner', 'admin', 'member'];

@@ -1,12 +1,10 @@
 import { useEffect, useState } from 'react';
 import { useQuery } from 'urql';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
+import { ErrorMessage, Link, navigate, useLocation, useTitle } from '@roster/console-sdk';
 import { Pager, useCursors } from '../components/Pager.tsx';
 import { StatusBadge } from '../components/StatusBadge.tsx';
 import { MembersQuery } from '../operations.ts';
-import { Link, navigate, useLocation } from '../router.tsx';
 import { ROLE_LABEL, memberName } from '../format.ts';
-import { useTitle } from '../title.ts';
 
 const PAGE_SIZE = 25;
 type Status = 'active' | 'inactive';

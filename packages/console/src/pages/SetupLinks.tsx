@@ -1,12 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { CopyField } from '../components/CopyField.tsx';
-import { DataTable } from '../components/DataTable.tsx';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { SuccessMessage } from '../components/SuccessMessage.tsx';
-import { formatDate } from '../format.ts';
+import { DataTable, ErrorMessage, ShownOnce, SuccessMessage, formatDate, useTitle } from '@roster/console-sdk';
 import { CreateSetupLink, RevokeSetupLink, SetupLinksQuery, type SetupLinkRow } from '../operations.ts';
-import { useTitle } from '../title.ts';
 
 const LINK_TYPES = { additionalTypenames: ['SetupLink'] };
 const SCOPE_LABEL: Record<string, string> = { sso: 'SSO', scim: 'SCIM' };
@@ -60,16 +55,9 @@ export function SetupLinks({ teamId }: { teamId: string }) {
       <ErrorMessage error={error} title="The change was refused" />
       <ErrorMessage error={result.error} title="Setup links could not be loaded" />
       {url && (
-        <section className="secret" aria-labelledby="link-h">
-          <h2 id="link-h">New setup link</h2>
-          <p>
-            <strong>Copy it now: it will not be shown again.</strong>
-          </p>
-          <CopyField label="setup link" value={url} testId="setup-link-url" />
-          <button type="button" className="button button-quiet" onClick={() => setUrl(null)}>
-            I have copied it
-          </button>
-        </section>
+        <ShownOnce title="New setup link" value={url} testId="setup-link-url" copyLabel="Copy setup link" onDismiss={() => setUrl(null)}>
+          Send it to the person who sets up your identity provider.
+        </ShownOnce>
       )}
       <section className="panel section" aria-labelledby="new-link-h">
         <h2 id="new-link-h">New link</h2>

@@ -1,13 +1,10 @@
 import { useMemo, type ReactNode } from 'react';
 import { Provider, useQuery } from 'urql';
+import { ErrorMessage, Link, formatDate, useLocation, useTitle } from '@roster/console-sdk';
 import { createClient } from '../client.ts';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { formatDate } from '../format.ts';
 import { SetupLinkQuery } from '../operations.ts';
-import { Link, useLocation } from '../router.tsx';
 import { ssoPage } from '../sso/routes.tsx';
-import { useTitle } from '../title.ts';
-import { Scim } from './Scim.tsx';
+import { LoadedPlugins, pageAt, useConsolePlugins } from '../plugins.tsx';
 
 /** The header the API reads a setup link from (packages/server/src/graphql.ts). */
 const SETUP_HEADER = 'roster-setup-link';
@@ -56,16 +53,31 @@ function Portal({ base, path }: { base: string; path: string }) {
       </Shell>
     );
 
+  return (
+    <LoadedPlugins names={result.data.plugins.map((p) => p.name)}>
+      <Steps base={base} path={path} link={link} />
+    </LoadedPlugins>
+  );
+}
+
+/**
+ * The link's steps: single sign-on (the SSO wizards of every loaded protocol) for the `sso`
+ * scope, and each plugin page whose `setupScope` the link has (SCIM's page for `scim`).
+ */
+function Steps({ base, path, link }: { base: string; path: string; link: { scopes: string[]; expiresAt: string; team: { id: string; name: string } } }) {
+  const plugins = useConsolePlugins();
   const teamId = link.team.id;
-  const sso = link.scopes.includes('sso');
-  const scim = link.scopes.includes('scim');
+  const sso = link.scopes.includes('sso') && plugins.sso.length > 0;
+  const pages = plugins.pages.filter((p) => p.setupScope && link.scopes.includes(p.setupScope));
   const steps = [
     ...(sso ? [{ to: `${base}/sso`, label: 'Single sign-on' }] : []),
-    ...(scim ? [{ to: `${base}/scim`, label: 'SCIM provisioning' }] : []),
+    ...pages.map((p) => ({ to: `${base}${p.path}`, label: p.setupLabel ?? p.label })),
   ];
+  const rest = path.slice(base.length);
+  const own = path.startsWith(`${base}/`) ? pageAt(pages, rest) : undefined;
   const page =
-    (sso && ssoPage(path, teamId, `${base}/sso`)) ||
-    (scim && path === `${base}/scim` ? <Scim teamId={teamId} /> : null) ||
+    (sso && ssoPage(path, teamId, `${base}/sso`, plugins.sso)) ||
+    (own ? <own.component key={own.path} teamId={teamId} path={rest} base={`${base}${own.path}`} /> : null) ||
     (path === base ? <Overview team={link.team.name} steps={steps} /> : <NotHere base={base} />);
 
   return (

@@ -1,10 +1,8 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useClient } from 'urql';
+import { href, useTitle, type ResultOf } from '@roster/console-sdk';
 import { signInWithPassword } from '../auth.ts';
-import { href } from '../router.tsx';
 import { SignInOptionsQuery } from '../operations.ts';
-import type { ResultOf } from '../graphql.ts';
-import { useTitle } from '../title.ts';
 
 type Options = NonNullable<ResultOf<typeof SignInOptionsQuery>['signInOptions']>;
 type Step = { kind: 'email' } | { kind: 'choose'; options: Options | null } | { kind: 'redirecting'; to: string };

@@ -1,9 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { SuccessMessage } from '../components/SuccessMessage.tsx';
+import { ErrorMessage, SuccessMessage, useTitle } from '@roster/console-sdk';
 import { SetSignInPolicy, SignInPolicyQuery, type SignInMethodRow } from '../operations.ts';
-import { useTitle } from '../title.ts';
 
 /**
  * Why a box can't change, or null. The server refuses a policy that leaves nobody a way in

@@ -1,15 +1,11 @@
-import { DataTable } from '../components/DataTable.tsx';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { formatDate } from '../format.ts';
-import { Link } from '../router.tsx';
-import { useSsoConnections, type SsoConnection } from '../sso/connections.ts';
-import { PROTOCOL_LABEL } from '../sso/presets.ts';
-import { useTitle } from '../title.ts';
+import { DataTable, ErrorMessage, Link, formatDate, useTitle, type SsoConnection } from '@roster/console-sdk';
+import { useSsoConnections } from '../sso/connections.ts';
 
 /** Every SSO connection of the team, whatever its protocol; `base` is where the SSO pages live (`/sso`, or a setup link's). */
 export function Sso({ teamId, base }: { teamId: string; base: string }) {
   useTitle('Single sign-on');
   const { connections, installed, error, loaded } = useSsoConnections(teamId);
+  const labelOf = (id: string) => installed.find((p) => p.id === id)?.label ?? id;
   return (
     <>
       <div className="page-head">
@@ -24,7 +20,7 @@ export function Sso({ teamId, base }: { teamId: string; base: string }) {
           Loading…
         </p>
       )}
-      {loaded && <p className="hint">Installed protocols: {installed.map((p) => PROTOCOL_LABEL[p]).join(', ') || 'none'}.</p>}
+      {loaded && <p className="hint">Installed protocols: {installed.map((p) => p.label).join(', ') || 'none'}.</p>}
       {loaded && connections.length === 0 && !error && (
         <div className="empty">
           <p>No SSO connection yet. Add one: the wizard says what to paste into your identity provider.</p>
@@ -46,7 +42,7 @@ export function Sso({ teamId, base }: { teamId: string; base: string }) {
                 </>
               ),
             },
-            { label: 'Protocol', cell: (c) => PROTOCOL_LABEL[c.protocol] },
+            { label: 'Protocol', cell: (c) => labelOf(c.protocol) },
             {
               label: 'Status',
               cell: (c) => (

@@ -1,26 +1,33 @@
 import { useEffect, useState } from 'react';
 import { useMutation, type CombinedError } from 'urql';
-import { CopyField } from '../components/CopyField.tsx';
-import { DataTable } from '../components/DataTable.tsx';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { formatDate } from '../format.ts';
-import { DeleteOidcConnection, DeleteSamlConnection, DeleteWsFedConnection, type SignInAttemptRow } from '../operations.ts';
-import { Link, href, navigate, useLocation } from '../router.tsx';
-import { useSsoConnections, type Certificate, type SsoConnection } from '../sso/connections.ts';
-import { PROTOCOL_LABEL, type Protocol } from '../sso/presets.ts';
+import {
+  CopyField,
+  DataTable,
+  ErrorMessage,
+  Link,
+  formatDate,
+  href,
+  navigate,
+  useLocation,
+  useTitle,
+  type Certificate,
+  type SignInAttempt,
+  type SsoConnection,
+  type SsoProtocol,
+} from '@roster/console-sdk';
 import { traceSteps } from '../sso/trace.ts';
-import { useTitle } from '../title.ts';
 
 /** Where a test sign-in's tab lands: a page that says to go back (App renders it signed in or not). */
 export const TEST_DONE_PATH = '/sso-test-done';
 const POLL_MS = 1500;
 
-export function SsoConnectionPage({ teamId, base, protocol, id }: { teamId: string; base: string; protocol: Protocol; id: string }) {
+/** One connection of `protocol` (the route keys this page by protocol: it calls that protocol's hook). */
+export function SsoConnectionPage({ teamId, base, protocol, id }: { teamId: string; base: string; protocol: SsoProtocol; id: string }) {
   const [testing, setTesting] = useState<{ after: string | null } | null>(null);
   const [hint, setHint] = useState('');
-  const { connections, error, loaded, refetch } = useSsoConnections(teamId, testing !== null);
+  const { connections, error, loaded, refetch } = protocol.useConnections(teamId, { poll: testing !== null, pause: false });
   const { query } = useLocation();
-  const conn = connections.find((c) => c.protocol === protocol && c.id === id);
+  const conn = connections.find((c) => c.id === id);
   useTitle(conn ? conn.name : 'SSO connection');
 
   // While a test sign-in runs in the other tab, ask for the attempts until a newer one appears.
@@ -72,7 +79,7 @@ export function SsoConnectionPage({ teamId, base, protocol, id }: { teamId: stri
         </h1>
       </div>
       <p className="muted">
-        {PROTOCOL_LABEL[conn.protocol]} · {conn.idpLabel} · IdP <code>{conn.idp}</code> · created {formatDate(conn.createdAt)}
+        {protocol.label} · {conn.idpLabel} · IdP <code>{conn.idp}</code> · created {formatDate(conn.createdAt)}
       </p>
       {query.get('created') && (
         <div className="alert alert-success" role="status">
@@ -137,7 +144,7 @@ export function SsoConnectionPage({ teamId, base, protocol, id }: { teamId: stri
             Waiting for the sign-in to come back from {conn.idpLabel}…
           </p>
         )}
-        {testing && arrived && latest && <Trace protocol={conn.protocol} attempt={latest} />}
+        {testing && arrived && latest && <Trace protocol={protocol} attempt={latest} />}
       </section>
 
       <section className="section" aria-labelledby="attempts-h">
@@ -145,7 +152,7 @@ export function SsoConnectionPage({ teamId, base, protocol, id }: { teamId: stri
         {conn.attempts.length === 0 ? (
           <p className="muted">No sign-in through this connection yet.</p>
         ) : (
-          <DataTable<SignInAttemptRow>
+          <DataTable<SignInAttempt>
             caption="Recent sign-in attempts, newest first"
             rows={conn.attempts}
             rowKey={(a) => `${a.at}-${a.outcome}-${a.step ?? ''}`}
@@ -166,7 +173,7 @@ export function SsoConnectionPage({ teamId, base, protocol, id }: { teamId: stri
         )}
       </section>
 
-      <DeleteConnection conn={conn} base={base} />
+      <DeleteConnection conn={conn} protocol={protocol} base={base} />
     </>
   );
 }
@@ -224,7 +231,7 @@ function Certificates({ certificates }: { certificates: Certificate[] }) {
 }
 
 /** The attempt a test sign-in produced, as the steps Roster went through: passed, the one that refused, and those never reached. */
-function Trace({ protocol, attempt }: { protocol: Protocol; attempt: SignInAttemptRow }) {
+function Trace({ protocol, attempt }: { protocol: SsoProtocol; attempt: SignInAttempt }) {
   const steps = traceSteps(protocol, attempt);
   const ok = attempt.outcome === 'success';
   return (
@@ -245,16 +252,12 @@ function Trace({ protocol, attempt }: { protocol: Protocol; attempt: SignInAttem
   );
 }
 
-function DeleteConnection({ conn, base }: { conn: SsoConnection; base: string }) {
+function DeleteConnection({ conn, protocol, base }: { conn: SsoConnection; protocol: SsoProtocol; base: string }) {
   const [confirm, setConfirm] = useState(false);
   const [error, setError] = useState<CombinedError | null>(null);
-  const [saml, delSaml] = useMutation(DeleteSamlConnection);
-  const [oidc, delOidc] = useMutation(DeleteOidcConnection);
-  const [wsfed, delWsFed] = useMutation(DeleteWsFedConnection);
-  const context = { additionalTypenames: ['SamlConnection', 'OidcConnection', 'WsFedConnection'] };
+  const [deletion, del] = useMutation(protocol.deleteConnection);
   const onDelete = async () => {
-    const del = conn.protocol === 'saml' ? delSaml : conn.protocol === 'oidc' ? delOidc : delWsFed;
-    const r = await del({ id: conn.id }, context);
+    const r = await del({ id: conn.id }, { additionalTypenames: [protocol.typename] });
     if (r.error) return setError(r.error);
     navigate(base);
   };
@@ -272,7 +275,7 @@ function DeleteConnection({ conn, base }: { conn: SsoConnection; base: string })
           <button
             type="button"
             className="button button-danger"
-            disabled={saml.fetching || oidc.fetching || wsfed.fetching}
+            disabled={deletion.fetching}
             onClick={() => void onDelete()}
             autoFocus
           >

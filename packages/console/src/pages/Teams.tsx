@@ -1,11 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { DataTable } from '../components/DataTable.tsx';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { formatDate } from '../format.ts';
+import { DataTable, ErrorMessage, Link, formatDate, navigate, useTitle } from '@roster/console-sdk';
 import { CreateTeam, TeamsQuery, type TeamRow } from '../operations.ts';
-import { Link, navigate } from '../router.tsx';
-import { useTitle } from '../title.ts';
 
 const TEAM_TYPES = { additionalTypenames: ['Team'] };
 

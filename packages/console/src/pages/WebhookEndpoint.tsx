@@ -1,10 +1,5 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { DataTable } from '../components/DataTable.tsx';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { ShownOnce } from '../components/ShownOnce.tsx';
-import { SuccessMessage } from '../components/SuccessMessage.tsx';
-import { formatDate } from '../format.ts';
 import {
   DeleteWebhookEndpoint,
   RedeliverWebhook,
@@ -14,8 +9,7 @@ import {
   WebhookEndpointsQuery,
   type WebhookDeliveryRow,
 } from '../operations.ts';
-import { Link, navigate } from '../router.tsx';
-import { useTitle } from '../title.ts';
+import { DataTable, ErrorMessage, Link, ShownOnce, SuccessMessage, formatDate, navigate, useTitle } from '@roster/console-sdk';
 import { ENDPOINT_TYPES, endpointState } from './Webhooks.tsx';
 
 const DELIVERY_TYPES = { additionalTypenames: ['WebhookDelivery', 'WebhookEndpoint'] };

@@ -1,12 +1,7 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { DataTable } from '../components/DataTable.tsx';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { ShownOnce } from '../components/ShownOnce.tsx';
-import { formatDate } from '../format.ts';
+import { DataTable, ErrorMessage, Link, ShownOnce, formatDate, useTitle } from '@roster/console-sdk';
 import { CreateWebhookEndpoint, WebhookEndpointsQuery, type WebhookEndpointRow } from '../operations.ts';
-import { Link } from '../router.tsx';
-import { useTitle } from '../title.ts';
 import { EVENT_TYPES, EVERY_TYPE } from '../webhooks/event-types.ts';
 
 export const ENDPOINT_TYPES = { additionalTypenames: ['WebhookEndpoint'] };

@@ -5,6 +5,7 @@ import { GroupResolver } from './group-resolver.js';
 import { ApiTokenResolver } from './token-resolver.js';
 import { WebhookResolver } from './webhook-resolver.js';
 import { EventResolver } from './event-resolver.js';
+import { PluginInfoResolver } from './plugin-info-resolver.js';
 export * from './types.js';
 export * from './webhook-types.js';
 export {
@@ -27,4 +28,5 @@ export const coreResolvers = [
   WebhookResolver,
   SetupLinkResolver,
   TeamSetupLinksResolver,
+  PluginInfoResolver,
 ] as const;

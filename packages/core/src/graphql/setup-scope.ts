@@ -20,8 +20,8 @@ interface Area {
 }
 
 const ALWAYS: Area = {
-  fields: ['Query.setupLink', 'Query.team', 'Team.id', 'Team.name', 'Team.slug'],
-  types: ['SetupLinkAccess'],
+  fields: ['Query.setupLink', 'Query.team', 'Query.plugins', 'Team.id', 'Team.name', 'Team.slug'],
+  types: ['SetupLinkAccess', 'PluginInfo'],
 };
 
 const AREAS: Record<SetupScope, Area> = {

@@ -1,11 +1,7 @@
-import { SuccessMessage } from '../components/SuccessMessage.tsx';
 import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { ErrorMessage } from '../components/ErrorMessage.tsx';
-import { CopyButton } from '../components/CopyButton.tsx';
-import { CreateScimToken, RevokeScimToken, ScimQuery, type ScimTokenRow } from '../operations.ts';
-import { formatDate } from '../format.ts';
-import { useTitle } from '../title.ts';
+import { CopyButton, ErrorMessage, ShownOnce, SuccessMessage, formatDate, useTitle, type PageProps } from '@roster/console-sdk';
+import { CreateScimToken, RevokeScimToken, ScimQuery, type ScimTokenRow } from './operations.ts';
 
 // Revoking returns a Boolean, and an empty token list names no type: say which type's
 // queries must refetch after a change.
@@ -17,7 +13,7 @@ const FIRST_REQUEST_POLL_MS = 2000;
  * of a new token is in the mutation's answer only, so it lives in this page's state until the
  * admin dismisses it, and is never fetched again.
  */
-export function Scim({ teamId }: { teamId: string }) {
+export function Scim({ teamId }: PageProps) {
   useTitle('SCIM provisioning');
   const context = useMemo(() => TOKEN_TYPES, []);
   const [result, refetch] = useQuery({ query: ScimQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
@@ -66,22 +62,15 @@ export function Scim({ teamId }: { teamId: string }) {
       )}
 
       {created && (
-        <section className="secret" aria-labelledby="secret-h">
-          <h2 id="secret-h">Secret of “{created.name}”</h2>
-          <p>
-            <strong>Copy it now: it will not be shown again.</strong> Roster keeps only its hash. Paste it as the bearer token (“Secret
-            token” in Entra ID, “API token” in Okta).
-          </p>
-          <div className="copy-row">
-            <code data-testid="scim-secret">{created.secret}</code>
-            <CopyButton text={created.secret} label="Copy secret" />
-          </div>
-          <p>
-            <button type="button" className="button button-quiet" onClick={() => setCreated(null)}>
-              I have copied it
-            </button>
-          </p>
-        </section>
+        <ShownOnce
+          title={`Secret of “${created.name}”`}
+          value={created.secret}
+          testId="scim-secret"
+          copyLabel="Copy secret"
+          onDismiss={() => setCreated(null)}
+        >
+          Paste it as the bearer token (“Secret token” in Entra ID, “API token” in Okta).
+        </ShownOnce>
       )}
 
       {awaited && (

@@ -9,12 +9,15 @@ export function ShownOnce({
   title,
   value,
   testId,
+  copyLabel = `Copy ${title}`,
   onDismiss,
   children,
 }: {
   title: string;
   value: string;
   testId?: string;
+  /** The copy button's name (default `Copy <title>`). */
+  copyLabel?: string;
   onDismiss: () => void;
   children?: ReactNode;
 }) {
@@ -26,7 +29,7 @@ export function ShownOnce({
       </p>
       <div className="copy-row">
         <code data-testid={testId}>{value}</code>
-        <CopyButton text={value} label={`Copy ${title}`} />
+        <CopyButton text={value} label={copyLabel} />
       </div>
       <p>
         <button type="button" className="button button-quiet" onClick={onDismiss}>
