@@ -37,7 +37,7 @@ async function startReceiver(): Promise<string> {
 const dns = new Map<string, string[][]>();
 
 beforeAll(async () => {
-  ensureBuilt();
+  await ensureBuilt();
   t = await startTestRoster({
     plugins: [samlPlugin(), oidcPlugin({ allowInsecureIssuers: true })],
     roster: { resolveTxt: async (name: string) => dns.get(name) ?? [] },

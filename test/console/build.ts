@@ -1,27 +1,45 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { PLUGIN_FACTORIES, buildConsole, consoleBuiltFor, consoleEntries, pluginDirs, sameSet } from '@roster/cli';
+import { DEFAULT_PLUGINS, loadPluginSet } from '@roster/server';
 
 export const CONSOLE_DIR = fileURLToPath(new URL('../../packages/console', import.meta.url));
 export const DIST = join(CONSOLE_DIR, 'dist');
-const SCHEMA = fileURLToPath(new URL('../../schema/schema.graphql', import.meta.url));
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
 
 function newest(path: string): number {
+  if (!existsSync(path)) return 0;
   const s = statSync(path);
   if (!s.isDirectory()) return s.mtimeMs;
   return Math.max(s.mtimeMs, ...readdirSync(path).map((name) => newest(join(path, name))));
 }
 
+/** What a console build is made from: its sources, its SDK's, every first-party plugin's console module, the schema. */
+function sourcesChangedAt(): number {
+  const console = ['src', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'].map((p) => join(CONSOLE_DIR, p));
+  const plugins = readdirSync(join(REPO, 'plugins')).map((p) => join(REPO, 'plugins', p, 'console'));
+  return Math.max(...[...console, join(REPO, 'packages/console-sdk/src'), ...plugins, join(REPO, 'schema/schema.graphql')].map(newest));
+}
+
 /**
- * Builds the console when dist/ is missing or older than its sources, so the browser test
- * always drives the code in the tree (npm test and .ci/run need no separate step).
+ * Builds the console when its build is missing, older than its sources, or made for another
+ * plugin set, so the browser tests always drive the code in the tree (npm test and .ci/run need
+ * no separate step). `plugins`: first-party names, resolved as `roster serve` resolves
+ * ROSTER_PLUGINS (default: the default set); `outDir`: another folder than `dist/` (a second
+ * build, for another set). The default build runs the console's full build (tsc included); others Vite only.
  */
-export function ensureBuilt(): void {
-  const index = join(DIST, 'index.html');
-  const sources = ['src', 'index.html', 'vite.config.ts', 'package.json', 'tsconfig.json'].map((p) => join(CONSOLE_DIR, p));
-  if (existsSync(index) && statSync(index).mtimeMs >= Math.max(newest(SCHEMA), ...sources.map(newest))) return;
-  // vitest sets NODE_ENV=test, which Vite would keep: React's development build (twice the bytes) would be served and measured.
-  const r = spawnSync('pnpm', ['run', 'build'], { cwd: CONSOLE_DIR, encoding: 'utf8', env: { ...process.env, NODE_ENV: 'production' } });
-  if (r.status !== 0) throw new Error(`Building the console failed:\n${r.stdout}\n${r.stderr}`);
+export async function ensureBuilt(opts: { plugins?: string[]; outDir?: string } = {}): Promise<string> {
+  const outDir = opts.outDir ?? DIST;
+  const set = await loadPluginSet({
+    env: { ROSTER_PLUGINS: (opts.plugins ?? DEFAULT_PLUGINS).join(',') },
+    cwd: REPO,
+    firstParty: PLUGIN_FACTORIES,
+    firstPartyDirs: pluginDirs(),
+  });
+  const entries = consoleEntries(set);
+  const index = join(outDir, 'index.html');
+  if (existsSync(index) && statSync(index).mtimeMs >= sourcesChangedAt() && sameSet(consoleBuiltFor(outDir), entries)) return outDir;
+  buildConsole(entries, { outDir, typecheck: outDir === DIST });
+  return outDir;
 }

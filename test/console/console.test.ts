@@ -48,7 +48,7 @@ let team: { teamId: string; slug: string; ownerToken: string; ownerId: string };
 let owner: string;
 
 beforeAll(async () => {
-  ensureBuilt();
+  await ensureBuilt();
   t = await startTestRoster({ plugins: [samlPlugin(), oidcPlugin({ allowInsecureIssuers: true }), wsfedPlugin(), scimPlugin()] });
   team = await t.createTeam(undefined, { salesperson: 5 });
   owner = `owner@${team.slug}.example.com`;

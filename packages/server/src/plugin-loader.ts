@@ -120,7 +120,10 @@ export async function loadPluginSet(opts: LoadPluginsOptions = {}): Promise<Plug
 function consoleEntryOf(dir: string): string | null {
   try {
     const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { roster?: { console?: unknown } };
-    return typeof pkg.roster?.console === 'string' ? resolve(dir, pkg.roster.console) : null;
+    if (typeof pkg.roster?.console !== 'string') return null;
+    // By its real path (a linked package): the bundler then finds one copy of what it imports.
+    const file = resolve(dir, pkg.roster.console);
+    return existsSync(file) ? realpathSync(file) : file;
   } catch {
     return null;
   }
