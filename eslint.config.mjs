@@ -24,7 +24,7 @@ export default tseslint.config(
   {
     // The SDK is the whole contract (#15.4): a plugin reaches the host only through
     // @roster/plugin-sdk, so the core may change its internals without breaking one.
-    files: ['plugins/**/*.ts', 'plugins/**/*.mjs', 'plugins/**/*.js'],
+    files: ['plugins/**/*.ts', 'plugins/**/*.tsx', 'plugins/**/*.mjs', 'plugins/**/*.js'],
     rules: {
       'no-restricted-imports': [
         'error',
@@ -33,6 +33,28 @@ export default tseslint.config(
           patterns: [
             { group: ['@roster/core/*'], message: 'Plugins use @roster/plugin-sdk only (packages/plugin-sdk/README.md).' },
             { group: ['**/packages/core/**'], message: 'Plugins use @roster/plugin-sdk only (packages/plugin-sdk/README.md).' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // A plugin's console module (#16) runs in the admin console: it reaches the console through
+    // @roster/console-sdk (with react and urql) only, never the console's internals, and, being
+    // browser code, never the core or the server-side SDK.
+    files: ['plugins/*/console/**/*.ts', 'plugins/*/console/**/*.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: '@roster/core', message: 'A plugin’s console module uses @roster/console-sdk (packages/console/README.md).' },
+            { name: '@roster/plugin-sdk', message: 'Server-side SDK: a console module uses @roster/console-sdk.' },
+            { name: '@roster/console', message: 'Console internals: a console module uses @roster/console-sdk.' },
+          ],
+          patterns: [
+            { group: ['@roster/core/*', '@roster/console/*', '@roster/plugin-sdk/*', '@roster/console-sdk/*'], message: 'Import @roster/console-sdk itself.' },
+            { group: ['**/packages/**', '../src/**', '../../**'], message: 'A console module imports its own files, @roster/console-sdk, react and urql only.' },
           ],
         },
       ],

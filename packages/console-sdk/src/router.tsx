@@ -4,6 +4,7 @@
  * (`/admin`), so `navigate('/members')` goes to `/admin/members`.
  */
 import { useSyncExternalStore, type AnchorHTMLAttributes, type MouseEvent } from 'react';
+import type {} from './env.d.ts';
 
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, '');
 const listeners = new Set<() => void>();
