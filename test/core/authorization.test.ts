@@ -102,6 +102,8 @@ const newSetupLink = async (team: Team) =>
 const OPS: Record<string, Op> = {
   me: { query: '{ me { login } }', level: 'anyone' },
   signInMethods: { query: '{ signInMethods { id } }', level: 'anyone' },
+  // The front page lists the same to anyone; the console hides sections of plugins not loaded.
+  plugins: { query: '{ plugins { name version } }', level: 'anyone' },
   // Null unless the request carries a setup link (test/core/setup-links.test.ts).
   setupLink: { query: '{ setupLink { expiresAt } }', level: 'anyone' },
   createSetupLink: {

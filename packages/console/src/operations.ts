@@ -514,8 +514,8 @@ export const RedeliverWebhook = graphql(`
 `);
 
 export const TeamsQuery = graphql(`
-  query Teams {
-    teams {
+  query Teams($search: String) {
+    teams(search: $search) {
       id
       name
       slug

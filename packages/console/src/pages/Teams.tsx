@@ -16,21 +16,23 @@ function slugOf(name: string): string {
 }
 
 /**
- * Platform admins: every team (the API lists up to 1000, oldest first; finding filters them in
- * the page), create one, and open a team's pages under `/teams/<id>`.
+ * Platform admins: every team (the API lists up to 1000, oldest first), find one (the API
+ * searches names and slugs, so any team is found however many there are), create one, and open
+ * a team's pages under `/teams/<id>`.
  */
 export function Teams() {
   useTitle('Teams');
   const context = useMemo(() => TEAM_TYPES, []);
-  const [result] = useQuery({ query: TeamsQuery, context });
+  const [result] = useQuery({ query: TeamsQuery, variables: { search: null }, context });
   const [find, setFind] = useState('');
+  const needle = find.trim();
+  const [found] = useQuery({ query: TeamsQuery, variables: { search: needle }, context, pause: !needle });
   const [name, setName] = useState('');
   const [slug, setSlug] = useState('');
   const [slugEdited, setSlugEdited] = useState(false);
   const [error, setError] = useState<CombinedError | null>(null);
   const [creation, create] = useMutation(CreateTeam);
-  const needle = find.trim().toLowerCase();
-  const teams = result.data?.teams.filter((tm) => !needle || tm.name.toLowerCase().includes(needle) || tm.slug.includes(needle));
+  const teams = needle ? found.data?.teams : result.data?.teams;
 
   const onCreate = async (e: FormEvent) => {
     e.preventDefault();
@@ -44,11 +46,9 @@ export function Teams() {
     <>
       <div className="page-head">
         <h1>Teams</h1>
-        {result.data && (
+        {result.data && teams && (
           <p className="muted" aria-live="polite">
-            {teams?.length === result.data.teams.length
-              ? `${result.data.teams.length} teams`
-              : `${teams?.length ?? 0} of ${result.data.teams.length} teams`}
+            {needle ? `${teams.length} of ${result.data.teams.length} teams` : `${result.data.teams.length} teams`}
           </p>
         )}
       </div>
@@ -58,7 +58,7 @@ export function Teams() {
           <input id="team-find" type="search" placeholder="Name or slug" value={find} onChange={(e) => setFind(e.target.value)} />
         </div>
       </form>
-      <ErrorMessage error={result.error} title="Teams could not be loaded" />
+      <ErrorMessage error={result.error ?? found.error} title="Teams could not be loaded" />
       {teams && teams.length === 0 && <p className="empty">No team matches “{find}”.</p>}
       {teams && teams.length > 0 && (
         <DataTable<TeamRow>

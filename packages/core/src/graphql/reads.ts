@@ -217,6 +217,6 @@ export async function auditPage(
 }
 
 /** A LIKE pattern's literal part: `%`, `_` and `\` match themselves. */
-function like(text: string): string {
+export function like(text: string): string {
   return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -1,6 +1,6 @@
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, requirePlatformAdmin, requireTeamAdmin, requireTeamMember, requireViewer, type GqlContext } from './context.js';
-import { auditPage, licenseSummaries, memberById, membersPage, toTeam } from './reads.js';
+import { auditPage, licenseSummaries, like, memberById, membersPage, toTeam } from './reads.js';
 import {
   AuditEventConnection,
   DomainType,
@@ -65,10 +65,18 @@ export class TeamResolver {
     return toTeam(await ctx.core.teams.get(id));
   }
 
-  @Query(() => [TeamType], { description: 'Platform admins only.' })
-  async teams(@Ctx() ctx: GqlContext): Promise<TeamType[]> {
+  @Query(() => [TeamType], {
+    description:
+      'Platform admins only. Oldest first, at most 1000; `search` keeps the teams whose name or slug contains it (case-insensitive), so any team can be found however many there are.',
+  })
+  async teams(
+    @Arg('search', () => String, { nullable: true }) search: string | null | undefined,
+    @Ctx() ctx: GqlContext,
+  ): Promise<TeamType[]> {
     requirePlatformAdmin(ctx);
-    const rows = await ctx.core.em().find(Team, {}, { orderBy: { createdAt: 'asc' }, limit: 1000 });
+    const needle = search?.trim();
+    const where = needle ? { $or: [{ name: { $ilike: `%${like(needle)}%` } }, { slug: { $ilike: `%${like(needle)}%` } }] } : {};
+    const rows = await ctx.core.em().find(Team, where, { orderBy: { createdAt: 'asc' }, limit: 1000 });
     return rows.map(toTeam);
   }
 
