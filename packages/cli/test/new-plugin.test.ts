@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, realpath, rm, symlink } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, realpath, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { newPlugin } from '../src/new-plugin.js';
+import { buildConsole, consoleBuiltFor } from '../src/console-build.js';
 
 /**
  * `roster new-plugin` writes a package from packages/cli/template/plugin; the package's own test
@@ -25,6 +26,9 @@ for (const [name, from] of [
   ['vitest', root],
 ] as const)
   await symlink(await realpath(join(from, 'node_modules', name)), join(pkg, 'node_modules', name), 'dir');
+// The console SDK too: the console module's tsconfig extends it (the bundler reads that file).
+await mkdir(join(pkg, 'node_modules', '@roster'), { recursive: true });
+await symlink(fileURLToPath(new URL('../../console-sdk', import.meta.url)), join(pkg, 'node_modules', '@roster', 'console-sdk'), 'dir');
 
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -35,6 +39,8 @@ describe('roster new-plugin', () => {
     expect(written.files).toEqual([
       '.gitignore',
       'README.md',
+      'console/index.tsx',
+      'console/tsconfig.json',
       'package.json',
       'src/index.ts',
       'src/resolver.ts',
@@ -51,6 +57,22 @@ describe('roster new-plugin', () => {
     expect(index).not.toMatch(/__[A-Z]+__/);
     expect(JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8'))).toMatchObject({ name: 'roster-plugin-hello-world' });
   });
+
+  it('#16 Plugins: the new plugin brings an admin console page, which the console build composes', async () => {
+    const manifest = JSON.parse(await readFile(join(pkg, 'package.json'), 'utf8')) as { roster?: { console?: string } };
+    expect(manifest.roster?.console).toBe('./console/index.tsx');
+    const page = await readFile(join(pkg, 'console/index.tsx'), 'utf8');
+    expect(page).toContain("path: '/hello-world'");
+    expect(page).not.toMatch(/__[A-Z]+__/);
+    // Composed like any plugin of a set: a build with it carries its page and its query.
+    const out = join(dir, 'console-build');
+    buildConsole([{ name: 'hello-world', entry: join(pkg, 'console/index.tsx') }], { outDir: out });
+    expect(consoleBuiltFor(out)).toEqual(['hello-world']);
+    const assets = await readdir(join(out, 'assets'));
+    const js = await readFile(join(out, 'assets', assets.find((f) => f.endsWith('.js'))!), 'utf8');
+    expect(js).toContain('helloWorldGreeting');
+    expect(js).toContain('/hello-world');
+  }, 120_000);
 
   it('#15 (scaffold): refuses a bad name and a folder that is not empty', async () => {
     await expect(newPlugin('Hello', join(dir, 'x'))).rejects.toThrow(/not a plugin name/);
