@@ -53,8 +53,14 @@ export default tseslint.config(
             { name: '@roster/console', message: 'Console internals: a console module uses @roster/console-sdk.' },
           ],
           patterns: [
-            { group: ['@roster/core/*', '@roster/console/*', '@roster/plugin-sdk/*', '@roster/console-sdk/*'], message: 'Import @roster/console-sdk itself.' },
-            { group: ['**/packages/**', '../src/**', '../../**'], message: 'A console module imports its own files, @roster/console-sdk, react and urql only.' },
+            {
+              group: ['@roster/core/*', '@roster/console/*', '@roster/plugin-sdk/*', '@roster/console-sdk/*'],
+              message: 'Import @roster/console-sdk itself.',
+            },
+            {
+              group: ['**/packages/**', '../src/**', '../../**'],
+              message: 'A console module imports its own files, @roster/console-sdk, react and urql only.',
+            },
           ],
         },
       ],

@@ -47,7 +47,8 @@ async function roster(plugins: 'with' | 'without', consoleDir: string): Promise<
 
 describe('a plugin’s own console page (#16 Plugins)', () => {
   it('#16 Plugins: each build records the plugin set it composed', async () => {
-    const recorded = async (dir: string) => (JSON.parse(await readFile(join(dir, 'roster-plugins.json'), 'utf8')) as { plugins: string[] }).plugins;
+    const recorded = async (dir: string) =>
+      (JSON.parse(await readFile(join(dir, 'roster-plugins.json'), 'utf8')) as { plugins: string[] }).plugins;
     expect(await recorded(withoutCaptures)).toEqual(['scim', 'saml', 'oidc', 'wsfed']);
     expect(await recorded(WITH_CAPTURES)).toEqual(['scim', 'saml', 'oidc', 'wsfed', 'example-captures']);
   });

@@ -18,7 +18,8 @@ describe('teams(search) (#16 platform admin)', () => {
     const admin = await t.platformAdminToken();
     await t.createTeam('zq-acme-rockets');
     await t.createTeam('zq-globex');
-    const find = async (search: string | null) => (await ok<{ teams: Array<{ slug: string }> }>(t, TEAMS, { search }, admin)).teams.map((x) => x.slug);
+    const find = async (search: string | null) =>
+      (await ok<{ teams: Array<{ slug: string }> }>(t, TEAMS, { search }, admin)).teams.map((x) => x.slug);
 
     expect(await find('ACME-ROCK')).toEqual(['zq-acme-rockets']);
     expect(await find('zq-')).toEqual(['zq-acme-rockets', 'zq-globex']);

@@ -69,7 +69,14 @@ describe('roster new-plugin', () => {
     buildConsole([{ name: 'hello-world', entry: join(pkg, 'console/index.tsx') }], { outDir: out });
     expect(consoleBuiltFor(out)).toEqual(['hello-world']);
     const assets = await readdir(join(out, 'assets'));
-    const js = await readFile(join(out, 'assets', assets.find((f) => f.endsWith('.js'))!), 'utf8');
+    const js = await readFile(
+      join(
+        out,
+        'assets',
+        assets.find((f) => f.endsWith('.js'))!,
+      ),
+      'utf8',
+    );
     expect(js).toContain('helloWorldGreeting');
     expect(js).toContain('/hello-world');
   }, 120_000);

@@ -64,28 +64,35 @@ describe('#16 Plugins: a console module uses @roster/console-sdk only', async ()
     );
   });
 
-  it.each(withConsole)('#16 Plugins: $dir declares @roster/console-sdk, react and urql as optional peers, never @roster/console', async ({ dir }) => {
-    const m = (await manifest(dir)) as Manifest & { peerDependenciesMeta?: Record<string, { optional?: boolean }> };
-    for (const name of ['@roster/console-sdk', 'react', 'urql']) {
-      expect(m.peerDependencies?.[name], `${dir}: ${name} as a peer dependency`).toBeDefined();
-      expect(m.peerDependenciesMeta?.[name]?.optional, `${dir}: ${name} optional (a server without the console needs none)`).toBe(true);
-      expect(m.dependencies?.[name], `${dir}: ${name} not as a dependency`).toBeUndefined();
-    }
-    for (const deps of [m.dependencies, m.devDependencies, m.peerDependencies]) expect(deps?.['@roster/console']).toBeUndefined();
-  });
-
-  it.each(withConsole)('#16 Plugins: every import of $dir/$entry and its files is its own, @roster/console-sdk, react or urql', async ({ dir, entry }) => {
-    const root = `${repo}${dir}/${entry.replace(/^\.\//, '').split('/')[0]}`;
-    const files = (await readdir(root, { recursive: true })).filter((f) => /\.(ts|tsx)$/.test(f));
-    expect(files.length).toBeGreaterThan(0);
-    const refused: string[] = [];
-    for (const file of files) {
-      const source = await readFile(`${root}/${file}`, 'utf8');
-      for (const [, spec] of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)) {
-        const own = spec!.startsWith('./') || (spec!.startsWith('../') && !relative(root, join(root, dirname(file), spec!)).startsWith('..'));
-        if (!own && !ALLOWED.some((a) => a.test(spec!))) refused.push(`${file}: ${spec}`);
+  it.each(withConsole)(
+    '#16 Plugins: $dir declares @roster/console-sdk, react and urql as optional peers, never @roster/console',
+    async ({ dir }) => {
+      const m = (await manifest(dir)) as Manifest & { peerDependenciesMeta?: Record<string, { optional?: boolean }> };
+      for (const name of ['@roster/console-sdk', 'react', 'urql']) {
+        expect(m.peerDependencies?.[name], `${dir}: ${name} as a peer dependency`).toBeDefined();
+        expect(m.peerDependenciesMeta?.[name]?.optional, `${dir}: ${name} optional (a server without the console needs none)`).toBe(true);
+        expect(m.dependencies?.[name], `${dir}: ${name} not as a dependency`).toBeUndefined();
       }
-    }
-    expect(refused).toEqual([]);
-  });
+      for (const deps of [m.dependencies, m.devDependencies, m.peerDependencies]) expect(deps?.['@roster/console']).toBeUndefined();
+    },
+  );
+
+  it.each(withConsole)(
+    '#16 Plugins: every import of $dir/$entry and its files is its own, @roster/console-sdk, react or urql',
+    async ({ dir, entry }) => {
+      const root = `${repo}${dir}/${entry.replace(/^\.\//, '').split('/')[0]}`;
+      const files = (await readdir(root, { recursive: true })).filter((f) => /\.(ts|tsx)$/.test(f));
+      expect(files.length).toBeGreaterThan(0);
+      const refused: string[] = [];
+      for (const file of files) {
+        const source = await readFile(`${root}/${file}`, 'utf8');
+        for (const [, spec] of source.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"]([^'"]+)['"]/g)) {
+          const own =
+            spec!.startsWith('./') || (spec!.startsWith('../') && !relative(root, join(root, dirname(file), spec!)).startsWith('..'));
+          if (!own && !ALLOWED.some((a) => a.test(spec!))) refused.push(`${file}: ${spec}`);
+        }
+      }
+      expect(refused).toEqual([]);
+    },
+  );
 });

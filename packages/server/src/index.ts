@@ -1,7 +1,15 @@
 export { createRoster, type Roster, type RosterOptions } from './app.js';
 export { loadConfig, DEFAULT_PLUGINS, type ServerConfig } from './config.js';
 export { resolvePlugins, allMigrations } from './plugin-host.js';
-export { loadPluginSet, pluginList, findPackageDir, CONFIG_FILES, type PluginSet, type PluginFactory, type LoadPluginsOptions } from './plugin-loader.js';
+export {
+  loadPluginSet,
+  pluginList,
+  findPackageDir,
+  CONFIG_FILES,
+  type PluginSet,
+  type PluginFactory,
+  type LoadPluginsOptions,
+} from './plugin-loader.js';
 export { ServerErrorCodes, type ServerErrorCode } from './errors.js';
 export { SERVER_VERSION } from './version.js';
 export { printSchemaOf } from './graphql.js';

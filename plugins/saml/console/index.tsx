@@ -4,7 +4,14 @@
  * with the values to paste into the IdP, and the steps of a sign-in trace.
  */
 import { useMutation } from 'urql';
-import { MetadataForm, defineConsolePlugin, mappingOf, useConnectionsQuery, type SsoConnection, type SsoProtocol } from '@roster/console-sdk';
+import {
+  MetadataForm,
+  defineConsolePlugin,
+  mappingOf,
+  useConnectionsQuery,
+  type SsoConnection,
+  type SsoProtocol,
+} from '@roster/console-sdk';
 import { CreateSamlConnection, DeleteSamlConnection, SamlConnectionsQuery, type SamlConnectionRow } from './operations.ts';
 import { SAML_PRESETS } from './presets.ts';
 

@@ -4,7 +4,15 @@
  * form, its connections with the reply URL and realm to paste, and the steps of a sign-in trace.
  */
 import { useMutation } from 'urql';
-import { MetadataForm, defineConsolePlugin, mappingOf, useConnectionsQuery, type SsoConnection, type SsoPreset, type SsoProtocol } from '@roster/console-sdk';
+import {
+  MetadataForm,
+  defineConsolePlugin,
+  mappingOf,
+  useConnectionsQuery,
+  type SsoConnection,
+  type SsoPreset,
+  type SsoProtocol,
+} from '@roster/console-sdk';
 import { CreateWsFedConnection, DeleteWsFedConnection, WsFedConnectionsQuery, type WsFedConnectionRow } from './operations.ts';
 
 const MS = 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims';

@@ -64,7 +64,15 @@ function Portal({ base, path }: { base: string; path: string }) {
  * The link's steps: single sign-on (the SSO wizards of every loaded protocol) for the `sso`
  * scope, and each plugin page whose `setupScope` the link has (SCIM's page for `scim`).
  */
-function Steps({ base, path, link }: { base: string; path: string; link: { scopes: string[]; expiresAt: string; team: { id: string; name: string } } }) {
+function Steps({
+  base,
+  path,
+  link,
+}: {
+  base: string;
+  path: string;
+  link: { scopes: string[]; expiresAt: string; team: { id: string; name: string } };
+}) {
   const plugins = useConsolePlugins();
   const teamId = link.team.id;
   const sso = link.scopes.includes('sso') && plugins.sso.length > 0;

@@ -272,13 +272,7 @@ function DeleteConnection({ conn, protocol, base }: { conn: SsoConnection; proto
       ) : (
         <div className="confirm" role="group" aria-label={`Confirm deleting ${conn.name}`}>
           <p>Sign-ins through {conn.name} stop at once.</p>
-          <button
-            type="button"
-            className="button button-danger"
-            disabled={deletion.fetching}
-            onClick={() => void onDelete()}
-            autoFocus
-          >
+          <button type="button" className="button button-danger" disabled={deletion.fetching} onClick={() => void onDelete()} autoFocus>
             Delete {conn.name}
           </button>
           <button type="button" className="button" onClick={() => setConfirm(false)}>

@@ -14,7 +14,10 @@ export function useSsoConnections(teamId: string, poll = false) {
   const results = COMPOSED_SSO.map(({ plugin, protocol }) => protocol.useConnections(teamId, { poll, pause: !loaded.has(plugin) }));
   const installed: SsoProtocol[] = COMPOSED_SSO.filter(({ plugin }) => loaded.has(plugin)).map(({ protocol }) => protocol);
   // Each protocol's list and refetch are memoised by its hook: they are the dependencies.
-  const connections = useMemo(() => results.flatMap((r) => r.connections), results.map((r) => r.connections));
+  const connections = useMemo(
+    () => results.flatMap((r) => r.connections),
+    results.map((r) => r.connections),
+  );
   const error = results.map((r) => r.error).find((e) => e) ?? null;
   const loadedAll = results.every((r) => r.loaded);
   const refetches = results.map((r) => r.refetch);
