@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, realpath, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PLUGIN_FACTORIES } from '@roster/cli';
+import { PLUGIN_FACTORIES, pluginDirs } from '@roster/cli';
 import { DEFAULT_PLUGINS, ServerErrorCodes, loadPluginSet, resolvePlugins, type LoadPluginsOptions } from '@roster/server';
 import { startTestRoster } from '@roster/server/testing';
 
@@ -50,8 +50,10 @@ const files: Record<string, string> = {
     type: 'module',
     exports: { '.': { import: './index.mjs' } },
     peerDependencies: { '@roster/plugin-sdk': '^0.1.0' },
+    roster: { console: './console/index.tsx' },
   }),
   'acme-hello/index.mjs': ACME,
+  'acme-hello/console/index.tsx': 'export default { pages: [] };',
   'plugins/not-a-plugin.mjs': 'export default "hello";',
   'plugins/no-default.mjs': 'export const plugin = { name: "x", version: "1" };',
   'plugins/throws.mjs': 'throw new Error("cannot start: no licence key");',
@@ -236,5 +238,18 @@ describe('loading plugins (ROSTER_PLUGINS, roster.config, ROSTER_PLUGIN_*)', () 
     // A range that includes it passes, pre-releases of the server included.
     expect(resolvePlugins(future.plugins, {}, '9.1.0')).toHaveLength(1);
     expect(resolvePlugins(future.plugins, {}, '9.2.0-rc.1')).toHaveLength(1);
+  });
+
+  it('#16 Plugins: the set names each plugin’s console module (package.json `roster.console`): by package name, by folder, first-party; a single file has none', async () => {
+    const entry = await realpath(join(dir, 'acme-hello/console/index.tsx'));
+    const byName = await load({ ROSTER_PLUGINS: 'acme-roster-hello' }, { cwd: app });
+    expect(byName.consoleEntries).toEqual({ 'acme-hello': entry });
+    const byFolder = await load({ ROSTER_PLUGINS: join(dir, 'acme-hello') });
+    expect(byFolder.consoleEntries).toEqual({ 'acme-hello': entry });
+    const byFile = await load({ ROSTER_PLUGINS: join(dir, 'acme-hello/index.mjs') });
+    expect(byFile.consoleEntries).toEqual({});
+    const firstParty = await load({ ROSTER_PLUGINS: 'scim,demo-idp,example-captures' }, { firstPartyDirs: pluginDirs() });
+    expect(Object.keys(firstParty.consoleEntries)).toEqual(['scim', 'example-captures']);
+    expect(firstParty.consoleEntries.scim).toMatch(/plugins\/scim\/console\/index\.tsx$/);
   });
 });
