@@ -1,5 +1,5 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PLUGIN_FACTORIES, buildConsole, consoleBuiltFor, consoleEntries, pluginDirs, sameSet } from '@roster/cli';
 import { DEFAULT_PLUGINS, loadPluginSet } from '@roster/server';
@@ -31,8 +31,13 @@ function sourcesChangedAt(): number {
  */
 export async function ensureBuilt(opts: { plugins?: string[]; outDir?: string } = {}): Promise<string> {
   const outDir = opts.outDir ?? DIST;
+  // Test files run in parallel: one builds a folder while the others wait, then find it fresh.
+  return withLock(outDir, () => buildIfStale(outDir, opts.plugins));
+}
+
+async function buildIfStale(outDir: string, plugins: string[] | undefined): Promise<string> {
   const set = await loadPluginSet({
-    env: { ROSTER_PLUGINS: (opts.plugins ?? DEFAULT_PLUGINS).join(',') },
+    env: { ROSTER_PLUGINS: (plugins ?? DEFAULT_PLUGINS).join(',') },
     cwd: REPO,
     firstParty: PLUGIN_FACTORIES,
     firstPartyDirs: pluginDirs(),
@@ -42,4 +47,24 @@ export async function ensureBuilt(opts: { plugins?: string[]; outDir?: string } 
   if (existsSync(index) && statSync(index).mtimeMs >= sourcesChangedAt() && sameSet(consoleBuiltFor(outDir), entries)) return outDir;
   buildConsole(entries, { outDir, typecheck: outDir === DIST });
   return outDir;
+}
+
+/** A lock folder beside `path` (mkdir is atomic); one left by a killed run is taken over after 5 minutes. */
+async function withLock<T>(path: string, fn: () => Promise<T>): Promise<T> {
+  const lock = `${path}.lock`;
+  mkdirSync(dirname(lock), { recursive: true });
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch {
+      if (existsSync(lock) && Date.now() - statSync(lock).mtimeMs > 300_000) rmSync(lock, { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
 }
