@@ -411,6 +411,40 @@ describe('#18 events on every channel', () => {
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0]! + i));
   });
 
+  it('#18.2: publishOnce keys on team, type and match (key order aside), and stays once after the log is pruned', async () => {
+    const w = await watchedTeam();
+    const events = pluginEvents('saml', t.core.events);
+    const once = (match: Record<string, unknown>) =>
+      t.core
+        .em()
+        .transactional((em) =>
+          events.publishOnce(
+            em,
+            { teamId: w.teamId, type: 'connection.certificate_expiring', data: { id: 'c1' }, actor: SYSTEM_ACTOR },
+            match,
+          ),
+        );
+    expect(await once({ id: 'c1', fingerprintSha256: 'AA' })).toBe(true);
+    expect(await once({ fingerprintSha256: 'AA', id: 'c1' })).toBe(false);
+    expect(await once({ id: 'c1', fingerprintSha256: 'BB' })).toBe(true);
+    // Retention deletes old events; the warning is still not repeated.
+    await t.core.read('delete from event where team_id = ?', [w.teamId]);
+    expect(await once({ id: 'c1', fingerprintSha256: 'AA' })).toBe(false);
+    // Another team's identical key is its own.
+    const other = await watchedTeam();
+    expect(
+      await t.core
+        .em()
+        .transactional((em) =>
+          events.publishOnce(
+            em,
+            { teamId: other.teamId, type: 'connection.certificate_expiring', data: {}, actor: SYSTEM_ACTOR },
+            { id: 'c1', fingerprintSha256: 'AA' },
+          ),
+        ),
+    ).toBe(true);
+  });
+
   it('#18.2: SSO plugins publish connection.created / updated / deleted, and certificate_expiring once per certificate', async () => {
     const w = await watchedTeam();
     const keys = await generateSpKeyPair({ commonName: 'idp' });

@@ -27,15 +27,15 @@ export interface PluginEvents {
   /**
    * Writes the event in `em`'s transaction, which must be the one of the change it describes
    * (`em.transactional(async (em) => { …change…; await ctx.events.publish(em, event) })`):
-   * no event without its change, no change without its event. Publish last, just before the
-   * commit: the team's sequence is held from here to the end of the transaction.
+   * no event without its change, no change without its event. It takes no lock shared with other
+   * writers: the team's sequence number is given after commit (core/0012).
    */
   publish(em: Em, event: PluginEvent): Promise<void>;
   /**
-   * `publish`, unless the log already holds an event of the same team and type whose `data`
-   * contains `match` (e.g. `{ id, fingerprintSha256 }`: one warning per certificate however
-   * many nodes look). Nodes trying at once take turns (a lock held to the end of `em`'s
-   * transaction), so exactly one publishes. Answers whether this call published.
+   * `publish`, unless an event of the same team and type was already published once with this
+   * `match` (e.g. `{ id, fingerprintSha256 }`: one warning per certificate however many nodes
+   * look; key order does not matter). Nodes trying at once take turns on the key (held to the
+   * end of `em`'s transaction), so exactly one publishes. Answers whether this call published.
    */
   publishOnce(em: Em, event: PluginEvent, match: Record<string, unknown>): Promise<boolean>;
 }

@@ -1,4 +1,4 @@
-// The slice of oidc-provider 9 (which ships no types) that the demo OpenID Provider uses.
+// The slice of oidc-provider 9 (which ships no types) that the demo OpenID Provider and the OIDC tests use (one copy: the root tsconfig checks both).
 declare module 'oidc-provider' {
   import type { IncomingMessage, ServerResponse } from 'node:http';
 

@@ -1,4 +1,4 @@
-// The `saml` package (auth0/node-saml) ships no types; only what the demo IdPs use.
+// The `saml` package (auth0/node-saml) ships no types; only what the demo IdPs and the WS-Fed tests use (one copy: the root tsconfig checks both).
 declare module 'saml' {
   interface AssertionOptions {
     key: string | Buffer;

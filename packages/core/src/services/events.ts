@@ -58,6 +58,17 @@ export interface ListEventsInput {
 }
 
 export const EVENTS_PAGE_DEFAULT = 100;
+
+/** JSON with object keys sorted at every depth: one spelling per value. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
 export const EVENTS_PAGE_MAX = 1000;
 
 const TYPE = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$/;
@@ -151,25 +162,25 @@ export class EventLog {
   }
 
   /**
-   * Publishes the event unless the log already holds one of the same team and type whose data
-   * contains `match` (one warning per certificate, not one per node and pass); true when it
-   * published. A transaction-scoped advisory lock on (team, type, match) makes nodes trying at
-   * once take turns, so exactly one writes it. The look-up filters the team's events (rare callers:
-   * the hourly certificate check; the log is bounded by retention).
+   * Publishes the event unless one of the same team and type was already published with this
+   * `match` (one warning per certificate, not one per node and pass); true when it published.
+   * The match is a key in `event_once` (core/0018): one index probe whatever the log's size,
+   * nodes trying at once take turns on it, and it outlives the log's retention.
    */
   async publishOnce(em: Em, input: EventInput, match: Record<string, unknown>): Promise<boolean> {
     if (!em.isInTransaction()) throw new Error('EventLog.publishOnce runs in the transaction of the change it describes');
     checkType(input.type);
-    const matchJson = JSON.stringify(match);
-    await boundRows(em, 'select pg_advisory_xact_lock(hashtext(?))', [`event-once:${input.teamId ?? ''}:${input.type}:${matchJson}`]);
-    const seen = await boundRows(
+    if (!this.enabled) return true;
+    // The key is a primary key (core/0018): a concurrent transaction with the same key waits on
+    // the index entry until this one ends, then finds it taken. Keys are canonical JSON, so
+    // `{ a, b }` and `{ b, a }` are one key.
+    const key = `${input.teamId ?? 'platform'}:${input.type}:${canonicalJson(match)}`;
+    const taken = await boundRows(
       em,
-      input.teamId === null
-        ? 'select 1 from event where team_id is null and type = ? and data @> ?::jsonb limit 1'
-        : 'select 1 from event where team_id = ?::uuid and type = ? and data @> ?::jsonb limit 1',
-      input.teamId === null ? [input.type, matchJson] : [input.teamId, input.type, matchJson],
+      'insert into event_once (key, team_id, event_type) values (?, ?::uuid, ?) on conflict (key) do nothing returning 1 as taken',
+      [key, input.teamId, input.type],
     );
-    if (seen.length > 0) return false;
+    if (taken.length === 0) return false;
     await this.publish(em, input);
     return true;
   }
