@@ -7,6 +7,7 @@ import { signInMethods } from './0007-sign-in-methods.js';
 import { events } from './0008-events.js';
 import { webhooks } from './0009-webhooks.js';
 import { setupLinks } from './0010-setup-links.js';
+import { membersPage } from './0013-members-page.js';
 import type { Migration } from './types.js';
 export type { Migration } from './types.js';
 export { runMigrations, pendingMigrations, type SqlExecutor } from './runner.js';
@@ -20,4 +21,5 @@ export const coreMigrations: Migration[] = [
   events,
   webhooks,
   setupLinks,
+  membersPage,
 ];
