@@ -16,7 +16,10 @@ const {
 } = await client.query('select team_id from membership group by team_id order by count(*) desc limit 1');
 const {
   rows: [{ token_hash: hash }],
-} = await client.query(`select s.token_hash from session s join membership m on m.id = s.membership_id where m.team_id = $1 and m.role = 'owner' limit 1`, [teamId]);
+} = await client.query(
+  `select s.token_hash from session s join membership m on m.id = s.membership_id where m.team_id = $1 and m.role = 'owner' limit 1`,
+  [teamId],
+);
 const { rows: page } = await client.query(SQL.page, [teamId, 101]);
 const ids = page.slice(0, 100).map((r) => r.id);
 const statements = [

@@ -30,7 +30,12 @@ const GLOBAL_TABLES: Record<string, string> = {
 
 let t: TestRoster;
 beforeAll(async () => {
-  t = await startTestRoster({ plugins: pluginsByName(Object.keys(PLUGIN_FACTORIES)), roster: { migrate: true } });
+  t = await startTestRoster({
+    plugins: pluginsByName(Object.keys(PLUGIN_FACTORIES)),
+    roster: { migrate: true },
+    // email-link will not start without an SMTP server; none is reached while the tables are read.
+    pluginOptions: { 'email-link': { smtpUrl: 'smtp://127.0.0.1:1' } },
+  });
 });
 afterAll(async () => {
   await t?.close();

@@ -29,7 +29,8 @@ export const SQL = {
 
 export default {
   name: 'members-page-best',
-  description: 'members page (as members-page) against a hand-written best-SQL baseline: 2 statements, keyset page, kept count, JSON aggregation',
+  description:
+    'members page (as members-page) against a hand-written best-SQL baseline: 2 statements, keyset page, kept count, JSON aggregation',
 
   setup() {
     return {};

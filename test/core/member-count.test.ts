@@ -45,7 +45,7 @@ describe('#19.1 kept member count', () => {
     expect(await counts(team.teamId, team.ownerToken)).toEqual({ all: 13, active: 13, inactive: 0 });
     await Promise.all(added.slice(0, 5).map((a) => ok(t, DEACTIVATE, { id: a.addMember.id }, team.ownerToken)));
     expect(await counts(team.teamId, team.ownerToken)).toEqual({ all: 13, active: 8, inactive: 5 });
-    await ok(t, REACTIVATE, { id: added[0].addMember.id }, team.ownerToken);
+    await ok(t, REACTIVATE, { id: added[0]!.addMember.id }, team.ownerToken);
     expect(await counts(team.teamId, team.ownerToken)).toEqual({ all: 13, active: 9, inactive: 4 });
     expect(await counts(team.teamId, team.ownerToken)).toEqual(await realCounts(team.teamId));
   });
@@ -60,7 +60,9 @@ describe('#19.1 kept member count', () => {
       [team.teamId, team.teamId, team.teamId],
     );
     expect(await counts(team.teamId, team.ownerToken)).toEqual(await realCounts(team.teamId));
-    await t.core.read(`update membership set status = 'inactive' where team_id = ? and role = 'member' and status = 'active'`, [team.teamId]);
+    await t.core.read(`update membership set status = 'inactive' where team_id = ? and role = 'member' and status = 'active'`, [
+      team.teamId,
+    ]);
     expect(await counts(team.teamId, team.ownerToken)).toEqual(await realCounts(team.teamId));
     await t.core.read(`delete from membership where team_id = ? and role = 'member' and user_name like 'bulk-1%'`, [team.teamId]);
     const after = await counts(team.teamId, team.ownerToken);
