@@ -20,15 +20,15 @@ const FIRST = 100;
 
 // The statements Roster issues for this query (packages/core/src/services/sessions.ts,
 // graphql/reads.ts, graphql/loaders.ts; the team lookup is MikroORM's findOne), with $n placeholders.
-const SQL = {
+export const SQL = {
   session: `select s.id, s.user_id, s.team_id, s.membership_id, u.login, u.platform_admin, m.role, m.status
        from session s join "user" u on u.id = s.user_id left join membership m on m.id = s.membership_id
        where s.token_hash = $1 and s.revoked_at is null and s.expires_at > now()`,
   team: 'select "t0".* from "team" as "t0" where "t0"."id" = $1 limit 1',
   page: `select m.id, m.team_id, m.user_id, m.user_name, m.role, m.status, m.credit_limit, m.external_id, m.attributes,
   m.created_at, m.updated_at, m.deactivated_at, u.email, u.given_name, u.family_name, u.display_name from membership m join "user" u on u.id = m.user_id where m.team_id = $1 order by m.created_at, m.id limit $2`,
-  // The same count Roster runs without a search filter (the user join is only for searching names).
-  count: 'select count(*)::int as n from membership m where m.team_id = $1',
+  // The count Roster runs without a filter: the per-status counts kept by migration core/0013.
+  count: 'select coalesce(sum(n), 0)::int as n from member_count where team_id = $1',
   groups: (n) => `select gm.membership_id, g.id, g.display_name, g.license_type_id from group_member gm join "group" g on g.id = gm.group_id
        where gm.membership_id in (${placeholders(n)}) order by g.display_name`,
   licenses: (n) => `select la.membership_id, la.license_type_id, lt.key, lt.name, la.state, la.requested_at, la.granted_at

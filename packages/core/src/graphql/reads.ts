@@ -47,6 +47,11 @@ export function toTeam(t: Team): TeamType {
   return Object.assign(new TeamType(), { id: t.id, slug: t.slug, name: t.name, signInPolicy: t.signInPolicy, createdAt: t.createdAt });
 }
 
+/** Whether a filter's count is the kept per-status count: no filter, or a status alone. */
+function keptCount(filter: MembersFilter | undefined): boolean {
+  return !filter?.groupId && !filter?.licenseTypeId && !filter?.licenseState && !filter?.search?.trim();
+}
+
 /** One page of members: two statements (page + count), whatever the filter. */
 export async function membersPage(core: Core, teamId: string, filter: MembersFilter | undefined, first: number, after?: string | null) {
   if (!Number.isInteger(first) || first < 1 || first > 500) fail('BAD_USER_INPUT', 'first must be between 1 and 500');
@@ -95,11 +100,17 @@ export async function membersPage(core: Core, teamId: string, filter: MembersFil
       `select ${MEMBER_COLUMNS} from membership m join "user" u on u.id = m.user_id where ${sqlWhere} order by m.created_at, m.id limit ?`,
       [...params, first + 1],
     ),
-    // The join is needed only to search names; counting members of a team needs membership alone.
-    core.read<{ n: number }>(
-      `select count(*)::int as n from ${filter?.search?.trim() ? 'membership m join "user" u on u.id = m.user_id' : 'membership m'} where ${countWhere}`,
-      countParams,
-    ),
+    keptCount(filter)
+      ? // A team's members per status are kept in member_count (migration 0013): a few rows, not a scan.
+        core.read<{ n: number }>(
+          `select coalesce(sum(n), 0)::int as n from member_count where team_id = ?${filter?.status ? ' and status = ?' : ''}`,
+          filter?.status ? [teamId, filter.status] : [teamId],
+        )
+      : // The join is needed only to search names; other filters need membership alone.
+        core.read<{ n: number }>(
+          `select count(*)::int as n from ${filter?.search?.trim() ? 'membership m join "user" u on u.id = m.user_id' : 'membership m'} where ${countWhere}`,
+          countParams,
+        ),
   ]);
   const page = rows.slice(0, first);
   const edges = page.map((r) => ({ cursor: encode([new Date(r.created_at as string).toISOString(), r.id as string]), node: toMember(r) }));

@@ -9,6 +9,7 @@ import { webhooks } from './0009-webhooks.js';
 import { setupLinks } from './0010-setup-links.js';
 import { pluginReadViews } from './0011-plugin-read-views.js';
 import { eventSequencer } from './0012-event-sequencer.js';
+import { membersPage } from './0013-members-page.js';
 import type { Migration } from './types.js';
 export type { Migration } from './types.js';
 export { runMigrations, pendingMigrations, type SqlExecutor } from './runner.js';
@@ -24,4 +25,5 @@ export const coreMigrations: Migration[] = [
   setupLinks,
   pluginReadViews,
   eventSequencer,
+  membersPage,
 ];
