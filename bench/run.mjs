@@ -3,6 +3,7 @@
 //
 //   npm run bench                          # build, then every scenario
 //   BENCH_SECONDS=5 BENCH_ROUNDS=1 node bench/run.mjs members-page
+import './lib/production-env.mjs'; // first: before anything imports graphql
 import { runInfo } from './lib/run-info.mjs';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -72,7 +72,12 @@ export function createLoaders(core: Core) {
     const by = new Map(rows.map((r) => [r.group_id, r.n]));
     return ids.map((id) => by.get(id) ?? 0);
   });
-  return { groupsOfMember, licensesOfMember, groupMemberCount };
+  /**
+   * What a members page already read with its page (one statement): the member resolvers answer
+   * from here synchronously, without a batch or a promise per member.
+   */
+  const known = { groups: new Map<string, GroupRef[]>(), licenses: new Map<string, AssignmentRef[]>() };
+  return { groupsOfMember, licensesOfMember, groupMemberCount, known };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
