@@ -116,6 +116,8 @@ describe('#19 members page', () => {
       { groupId, status: 'inactive' },
       { licenseTypeId: salesperson.id },
       { licenseTypeId: salesperson.id, licenseState: 'PENDING_SEAT' },
+      { search: 'smith', status: 'inactive' },
+      { search: '.example.com\nann' }, // each text is matched on its own, never across two of them
       { search: 'nobody-matches-this' },
     ];
     for (const filter of filters) {
@@ -136,7 +138,12 @@ describe('#19 members page', () => {
     const [at, id] = Buffer.from(last.cursor, 'base64url').toString('utf8').split('|');
     expect(id).toBe(last.node.id);
     expect(new Date(at!).toISOString()).toBe(at);
-    const after = await ok<Page>(t, PAGE, { id: team.teamId, first: 10, after: last.cursor, filter: { status: 'active' } }, team.ownerToken);
+    const after = await ok<Page>(
+      t,
+      PAGE,
+      { id: team.teamId, first: 10, after: last.cursor, filter: { status: 'active' } },
+      team.ownerToken,
+    );
     expect(after.team.members.edges).toEqual([]);
     expect(after.team.members.pageInfo).toEqual({ hasNextPage: false, endCursor: null });
     expect(after.team.members.totalCount).toBe((await expected({ status: 'active' })).length);
@@ -187,8 +194,9 @@ describe('#19 members page', () => {
   });
 
   it('#19: a page is the viewer lookup and one named prepared statement; a team read for its own fields, or by a platform admin, adds the team lookup', async () => {
-    const proto = (t.roster.orm.em.getConnection().getKnex().client as { driver: { Client: { prototype: { query: (...a: unknown[]) => unknown } } } })
-      .driver.Client.prototype;
+    const proto = (
+      t.roster.orm.em.getConnection().getKnex().client as { driver: { Client: { prototype: { query: (...a: unknown[]) => unknown } } } }
+    ).driver.Client.prototype;
     const original = proto.query;
     const seen: Array<{ name?: string; text: string }> = [];
     proto.query = function (this: unknown, ...args: unknown[]) {
@@ -200,10 +208,14 @@ describe('#19 members page', () => {
       seen.length = 0;
       const r = await t.gql(query, { id: team.teamId }, { token });
       expect(r.errors).toBeUndefined();
-      return seen.map((s) => ({ prepared: Boolean(s.name), table: /from (membership|team|session)\b/.exec(s.text)?.[1] ?? s.text.slice(0, 40) }));
+      return seen.map((s) => ({
+        prepared: Boolean(s.name),
+        table: /from (membership|team|session)\b/.exec(s.text)?.[1] ?? s.text.slice(0, 40),
+      }));
     };
     try {
-      const members = 'query($id: ID!) { team(id: $id) { id members(first: 50) { totalCount edges { node { id groups { id } licenses { state } } } } } }';
+      const members =
+        'query($id: ID!) { team(id: $id) { id members(first: 50) { totalCount edges { node { id groups { id } licenses { state } } } } } }';
       expect(await run(members, team.ownerToken)).toEqual([
         { prepared: true, table: 'session' },
         { prepared: true, table: 'membership' },

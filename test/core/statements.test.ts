@@ -20,8 +20,9 @@ const PAGE = `query($id: ID!, $n: Int!) { team(id: $id) { members(first: $n) { t
  * `Client#query`, so the named prepared statements, which skip knex, are counted too.
  */
 async function countStatements(fn: () => Promise<unknown>): Promise<number> {
-  const proto = (t.roster.orm.em.getConnection().getKnex().client as { driver: { Client: { prototype: { query: (...a: unknown[]) => unknown } } } })
-    .driver.Client.prototype;
+  const proto = (
+    t.roster.orm.em.getConnection().getKnex().client as { driver: { Client: { prototype: { query: (...a: unknown[]) => unknown } } } }
+  ).driver.Client.prototype;
   const original = proto.query;
   let n = 0;
   proto.query = function (this: unknown, ...args: unknown[]) {

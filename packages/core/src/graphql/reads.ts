@@ -104,6 +104,9 @@ export function toTeam(t: Team): TeamType {
   return Object.assign(new TeamType(), { id: t.id, slug: t.slug, name: t.name, signInPolicy: t.signInPolicy, createdAt: t.createdAt });
 }
 
+/** The user's searched texts as one string: the expression `user_search_trgm` indexes (core/0014-members-read). */
+const USER_SEARCH_TEXT = `lower(coalesce(su.email, '') || chr(10) || coalesce(su.given_name, '') || ' ' || coalesce(su.family_name, '') || chr(10) || coalesce(su.display_name, ''))`;
+
 /** Whether a filter's count is the kept per-status count: no filter, or a status alone. */
 function keptCount(filter: MembersFilter | undefined): boolean {
   return !filter?.groupId && !filter?.licenseTypeId && !filter?.licenseState && !filter?.search?.trim();
@@ -132,7 +135,17 @@ function pick(selected: ReadonlySet<string> | null, known: ReadonlySet<string>, 
   if (!selected || fields.some((f) => selected.has(f)) || [...selected].some((f) => !known.has(f))) return column;
   return 'null';
 }
-const GROUP_FIELDS = new Set(['id', 'teamId', 'displayName', 'externalId', 'licenseTypeId', 'createdAt', 'memberCount', 'licenseType', '__typename']);
+const GROUP_FIELDS = new Set([
+  'id',
+  'teamId',
+  'displayName',
+  'externalId',
+  'licenseTypeId',
+  'createdAt',
+  'memberCount',
+  'licenseType',
+  '__typename',
+]);
 const LICENSE_FIELDS = new Set(['licenseType', 'state', 'requestedAt', 'grantedAt', '__typename']);
 const LICENSE_TYPE_FIELDS = new Set(['id', 'key', 'name', '__typename']);
 
@@ -170,7 +183,14 @@ function licensesCte(f: ReadonlySet<string> | null, typeFields: ReadonlySet<stri
 }
 
 type GroupJson = [id: string, displayName: string, licenseTypeId: string | null];
-type LicenseJson = [licenseTypeId: string, key: string, name: string, state: AssignmentRef['state'], requestedAt: string, grantedAt: string | null];
+type LicenseJson = [
+  licenseTypeId: string,
+  key: string,
+  name: string,
+  state: AssignmentRef['state'],
+  requestedAt: string,
+  grantedAt: string | null,
+];
 
 /** An edge whose cursor is only encoded when the query asks for it. */
 class Edge {
@@ -204,6 +224,47 @@ export async function membersPage(
   after?: string | null,
   wants: MembersPageWants = EVERYTHING,
 ): Promise<MembersPage> {
+  const { sql, params } = membersPageStatement(teamId, filter, first, after, wants);
+  const rows = await core.read<Record<string, unknown>>(sql, params, { prepare: true });
+  const totalCount = (rows[0]?.total_count as number | null) ?? 0;
+  const members = rows[0]?.id ? rows : [];
+  const hasNextPage = members.length > first;
+  if (hasNextPage) members.length = first;
+  const groups = wants.groups !== false ? new Map<string, GroupRef[]>() : null;
+  const licenses = wants.licenses !== false ? new Map<string, AssignmentRef[]>() : null;
+  const edges = members.map((r) => {
+    const id = r.id as string;
+    groups?.set(
+      id,
+      ((r.groups_json as GroupJson[] | null) ?? []).map(([gid, displayName, licenseTypeId]) => ({ id: gid, displayName, licenseTypeId })),
+    );
+    licenses?.set(
+      id,
+      ((r.licenses_json as LicenseJson[] | null) ?? []).map(([licenseTypeId, key, name, state, requestedAt, grantedAt]) => ({
+        licenseTypeId,
+        key,
+        name,
+        state,
+        requestedAt: requestedAt === null ? (undefined as never) : new Date(requestedAt),
+        grantedAt: grantedAt ? new Date(grantedAt) : null,
+      })),
+    );
+    return new Edge(toMember(r));
+  });
+  return { edges, totalCount, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, groups, licenses };
+}
+
+/**
+ * The statement of one members page (`?` placeholders) and its parameters. Exported for the
+ * benchmark's same-SQL baseline, which runs exactly this text.
+ */
+export function membersPageStatement(
+  teamId: string,
+  filter: MembersFilter | undefined,
+  first: number,
+  after?: string | null,
+  wants: MembersPageWants = EVERYTHING,
+): { sql: string; params: unknown[] } {
   if (!Number.isInteger(first) || first < 1 || first > 500) fail('BAD_USER_INPUT', 'first must be between 1 and 500');
   const where = ['m.team_id = ?'];
   const params: unknown[] = [teamId];
@@ -230,10 +291,15 @@ export async function membersPage(
   const search = filter?.search?.trim();
   if (search) {
     const like = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    // Each half reads a trigram index (core/0014-members-read); USER_SEARCH_TEXT holds the
+    // three texts, each checked on its own after it.
     where.push(
-      `(lower(m.user_name) like ? or lower(u.email) like ? or lower(coalesce(u.given_name, '') || ' ' || coalesce(u.family_name, '')) like ? or lower(u.display_name) like ?)`,
+      `m.id in (select sm.id from membership sm where sm.team_id = ? and lower(sm.user_name) like ?
+        union all
+        select sm.id from "user" su join membership sm on sm.user_id = su.id where sm.team_id = ? and ${USER_SEARCH_TEXT} like ?
+          and (lower(su.email) like ? or lower(coalesce(su.given_name, '') || ' ' || coalesce(su.family_name, '')) like ? or lower(su.display_name) like ?))`,
     );
-    params.push(like, like, like, like);
+    params.push(teamId, like, teamId, like, like, like, like);
   }
   const filterWhere = where.join(' and ');
   const filterParams = [...params];
@@ -250,13 +316,12 @@ export async function membersPage(
     count = `(select coalesce(sum(n), 0)::int from member_count where team_id = ?${filter?.status ? ' and status = ?' : ''})`;
     params.push(...(filter?.status ? [teamId, filter.status] : [teamId]));
   } else if (wants.totalCount) {
-    // The join is needed only to search names; other filters need membership alone.
-    count = `(select count(*)::int from membership m${search ? ' join "user" u on u.id = m.user_id' : ''} where ${filterWhere})`;
+    count = `(select count(*)::int from membership m where ${filterWhere})`;
     params.push(...filterParams);
   }
   // `(select 1) left join`: one row even for an empty page, so the count always comes back.
-  const rows = await core.read<Record<string, unknown>>(
-    `with page as (
+  return {
+    sql: `with page as (
        select ${memberColumns(wants.fields)} from membership m join "user" u on u.id = m.user_id
        where ${where.join(' and ')} order by m.created_at, m.id limit ?
      )${wants.groups !== false ? `, ${groupsCte(wants.groups)}` : ''}${
@@ -268,31 +333,7 @@ export async function membersPage(
      }
      order by p.created_at, p.id`,
     params,
-    { prepare: true },
-  );
-  const totalCount = (rows[0]?.total_count as number | null) ?? 0;
-  const members = rows[0]?.id ? rows : [];
-  const hasNextPage = members.length > first;
-  if (hasNextPage) members.length = first;
-  const groups = wants.groups !== false ? new Map<string, GroupRef[]>() : null;
-  const licenses = wants.licenses !== false ? new Map<string, AssignmentRef[]>() : null;
-  const edges = members.map((r) => {
-    const id = r.id as string;
-    groups?.set(id, ((r.groups_json as GroupJson[] | null) ?? []).map(([gid, displayName, licenseTypeId]) => ({ id: gid, displayName, licenseTypeId })));
-    licenses?.set(
-      id,
-      ((r.licenses_json as LicenseJson[] | null) ?? []).map(([licenseTypeId, key, name, state, requestedAt, grantedAt]) => ({
-        licenseTypeId,
-        key,
-        name,
-        state,
-        requestedAt: requestedAt === null ? (undefined as never) : new Date(requestedAt),
-        grantedAt: grantedAt ? new Date(grantedAt) : null,
-      })),
-    );
-    return new Edge(toMember(r));
-  });
-  return { edges, totalCount, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, groups, licenses };
+  };
 }
 
 export async function memberById(core: Core, id: string): Promise<MemberType | null> {
