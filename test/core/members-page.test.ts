@@ -53,12 +53,19 @@ interface Filter {
 async function expected(filter: Filter): Promise<string[]> {
   const where = ['m.team_id = ?'];
   const params: unknown[] = [team.teamId];
-  if (filter.status) where.push('m.status = ?') && params.push(filter.status);
-  if (filter.groupId) where.push('m.id in (select membership_id from group_member where group_id = ?)') && params.push(filter.groupId);
-  if (filter.licenseTypeId)
-    where.push('m.id in (select membership_id from license_assignment where license_type_id = ?)') && params.push(filter.licenseTypeId);
-  if (filter.licenseState)
-    where.push('m.id in (select membership_id from license_assignment where state = ?)') && params.push(filter.licenseState);
+  const add = (sql: string, value: unknown) => {
+    where.push(sql);
+    params.push(value);
+  };
+  if (filter.status) add('m.status = ?', filter.status);
+  if (filter.groupId) add('m.id in (select membership_id from group_member where group_id = ?)', filter.groupId);
+  if (filter.licenseTypeId || filter.licenseState) {
+    // One assignment of that type in that state.
+    where.push(
+      'm.id in (select membership_id from license_assignment where license_type_id = coalesce(?, license_type_id) and state = coalesce(?, state))',
+    );
+    params.push(filter.licenseTypeId ?? null, filter.licenseState ?? null);
+  }
   if (filter.search) {
     const s = filter.search.toLowerCase();
     where.push(
