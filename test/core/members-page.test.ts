@@ -200,6 +200,28 @@ describe('#19 members page', () => {
     );
   });
 
+  it('#19: two pages of one query (aliases) that read different parts of the groups each answer their own', async () => {
+    type Groups = Array<{ id?: string; displayName: string; licenseTypeId?: string | null }>;
+    const d = await ok<{
+      team: {
+        a: { edges: Array<{ node: { id: string; groups: Groups } }> };
+        b: { edges: Array<{ node: { id: string; groups: Groups } }> };
+      };
+    }>(
+      t,
+      `query($id: ID!) { team(id: $id) {
+         a: members(first: 30) { edges { node { id groups { displayName } } } }
+         b: members(first: 30) { edges { node { id groups { id displayName licenseTypeId } } } } } }`,
+      { id: team.teamId },
+      team.ownerToken,
+    );
+    const full = new Map(d.team.b.edges.map((e) => [e.node.id, e.node.groups]));
+    expect(d.team.a.edges.map((e) => e.node.id)).toEqual([...full.keys()]);
+    for (const e of d.team.a.edges) expect(e.node.groups).toEqual(full.get(e.node.id)!.map((g) => ({ displayName: g.displayName })));
+    expect([...full.values()].flat().every((g) => typeof g.id === 'string')).toBe(true);
+    expect([...full.values()].flat().some((g) => g.licenseTypeId)).toBe(true);
+  });
+
   it('#19: a page is the viewer lookup and one named prepared statement; a team read for its own fields, or by a platform admin, adds the team lookup', async () => {
     const proto = (
       t.roster.orm.em.getConnection().getKnex().client as { driver: { Client: { prototype: { query: (...a: unknown[]) => unknown } } } }

@@ -35,7 +35,7 @@ export class MemberResolver {
   // graphql-js completes the member without a promise; otherwise one batch per request.
   @FieldResolver(() => [GroupType])
   groups(@Root() m: MemberType, @Ctx() ctx: GqlContext): GroupType[] | Promise<GroupType[]> {
-    const known = ctx.loaders.known.groups.get(m.id);
+    const known = ctx.loaders.known.groups.get(m);
     return known ? toGroups(m, known) : ctx.loaders.groupsOfMember.load(m.id).then((rows) => toGroups(m, rows));
   }
 
@@ -43,7 +43,7 @@ export class MemberResolver {
     description: 'The licenses this member asked for through license groups, each granted or waiting for a seat.',
   })
   licenses(@Root() m: MemberType, @Ctx() ctx: GqlContext): MemberLicenseType[] | Promise<MemberLicenseType[]> {
-    const known = ctx.loaders.known.licenses.get(m.id);
+    const known = ctx.loaders.known.licenses.get(m);
     return known ? toLicenses(known) : ctx.loaders.licensesOfMember.load(m.id).then(toLicenses);
   }
 

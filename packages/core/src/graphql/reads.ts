@@ -204,9 +204,9 @@ export interface MembersPage {
   edges: Edge[];
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
-  /** The page's members' groups and licenses, when asked for (by membership id). */
-  groups: Map<string, GroupRef[]> | null;
-  licenses: Map<string, AssignmentRef[]> | null;
+  /** The page's members' groups and licenses, when asked for (by the page's member objects). */
+  groups: Map<MemberType, GroupRef[]> | null;
+  licenses: Map<MemberType, AssignmentRef[]> | null;
 }
 
 /**
@@ -230,16 +230,16 @@ export async function membersPage(
   const members = rows[0]?.id ? rows : [];
   const hasNextPage = members.length > first;
   if (hasNextPage) members.length = first;
-  const groups = wants.groups !== false ? new Map<string, GroupRef[]>() : null;
-  const licenses = wants.licenses !== false ? new Map<string, AssignmentRef[]>() : null;
+  const groups = wants.groups !== false ? new Map<MemberType, GroupRef[]>() : null;
+  const licenses = wants.licenses !== false ? new Map<MemberType, AssignmentRef[]>() : null;
   const edges = members.map((r) => {
-    const id = r.id as string;
+    const member = toMember(r);
     groups?.set(
-      id,
+      member,
       ((r.groups_json as GroupJson[] | null) ?? []).map(([gid, displayName, licenseTypeId]) => ({ id: gid, displayName, licenseTypeId })),
     );
     licenses?.set(
-      id,
+      member,
       ((r.licenses_json as LicenseJson[] | null) ?? []).map(([licenseTypeId, key, name, state, requestedAt, grantedAt]) => ({
         licenseTypeId,
         key,
@@ -249,7 +249,7 @@ export async function membersPage(
         grantedAt: grantedAt ? new Date(grantedAt) : null,
       })),
     );
-    return new Edge(toMember(r));
+    return new Edge(member);
   });
   return { edges, totalCount, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, groups, licenses };
 }

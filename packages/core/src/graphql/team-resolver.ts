@@ -119,8 +119,8 @@ export class TeamResolver {
       licenses: maySelect(info, ['edges', 'node', 'licenses']) && selectedFields(info, ['edges', 'node', 'licenses']),
       licenseType: selectedFields(info, ['edges', 'node', 'licenses', 'licenseType']),
     });
-    if (page.groups) for (const [id, groups] of page.groups) ctx.loaders.known.groups.set(id, groups);
-    if (page.licenses) for (const [id, licenses] of page.licenses) ctx.loaders.known.licenses.set(id, licenses);
+    if (page.groups) for (const [member, groups] of page.groups) ctx.loaders.known.groups.set(member, groups);
+    if (page.licenses) for (const [member, licenses] of page.licenses) ctx.loaders.known.licenses.set(member, licenses);
     return page;
   }
 
