@@ -3,6 +3,7 @@
 //
 //   npm run bench                          # build, then every scenario
 //   BENCH_SECONDS=5 BENCH_ROUNDS=1 node bench/run.mjs members-page
+import './lib/production-env.mjs'; // first: before anything imports graphql
 import { runInfo } from './lib/run-info.mjs';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -146,6 +147,9 @@ try {
       const t = targets[side];
       // A target may make a fresh probe request each time (`probe()`: a create needs a new userName).
       const probeOnce = () => probe(t.probe ? t.probe() : t);
+      // The previous scenario's servers may still be answering queued requests: their statements
+      // would be counted as this probe's.
+      await settle();
       const { result: first, statements } = await record(probeOnce);
       if (first.status < 200 || first.status > 299 || first.json?.errors)
         throw new Error(`${s.name}/${side}: probe answered ${first.status}: ${first.text.slice(0, 500)}`);

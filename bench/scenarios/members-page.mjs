@@ -1,11 +1,15 @@
 // The admin console's members page: the first 100 members of a 100,000-member team with their
 // groups and licenses, as a team owner signed in with a bearer session token.
 //
-// Roster: the GraphQL query over HTTP (Fastify + Apollo + type-graphql + MikroORM + DataLoader).
-// Baseline: a bare Fastify route on a pg pool that runs the same SQL Roster runs for this query
-// (session lookup, team lookup, page + count in parallel, then the groups and licenses batches in
-// parallel) and writes the same JSON. The probe checks that both answer byte-for-byte the same data.
+// Roster: the GraphQL query over HTTP (Fastify + Apollo + type-graphql + the core's read path).
+// Baseline: a bare Fastify route on a pg pool that runs the same SQL Roster runs for this query —
+// the session lookup, then the page's one statement, whose text it takes from the core's own
+// builder (`membersPageStatement`, with what this query selects), both as named prepared
+// statements as Roster sends them — and writes the same JSON. The probe checks that both answer
+// byte-for-byte the same data.
 import { deepStrictEqual } from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { membersPageStatement } from '../../packages/core/dist/index.js';
 
 export const QUERY = `query MembersPage($teamId: ID!) {
   team(id: $teamId) {
@@ -18,34 +22,31 @@ export const QUERY = `query MembersPage($teamId: ID!) {
 
 const FIRST = 100;
 
-// The statements Roster issues for this query (packages/core/src/services/sessions.ts,
-// graphql/reads.ts, graphql/loaders.ts; the team lookup is MikroORM's findOne), with $n placeholders.
-const SQL = {
+/** What QUERY selects, as the members resolver reads it from the query (graphql/team-resolver.ts). */
+export const WANTS = {
+  fields: new Set(['id', 'userName', 'email', 'status', 'groups', 'licenses']),
+  totalCount: true,
+  groups: new Set(['displayName']),
+  licenses: new Set(['state', 'licenseType']),
+  licenseType: new Set(['key']),
+};
+
+/** `?` placeholders as PostgreSQL's `$n` (the core's texts hold no other question mark). */
+function numbered(sql) {
+  let n = 0;
+  return sql.replace(/\?/g, () => `$${++n}`);
+}
+
+// The statements Roster issues for this query (services/sessions.ts, graphql/reads.ts), with $n placeholders.
+export const SQL = {
   session: `select s.id, s.user_id, s.team_id, s.membership_id, u.login, u.platform_admin, m.role, m.status
        from session s join "user" u on u.id = s.user_id left join membership m on m.id = s.membership_id
        where s.token_hash = $1 and s.revoked_at is null and s.expires_at > now()`,
-  team: 'select "t0".* from "team" as "t0" where "t0"."id" = $1 limit 1',
-  page: `select m.id, m.team_id, m.user_id, m.user_name, m.role, m.status, m.credit_limit, m.external_id, m.attributes,
-  m.created_at, m.updated_at, m.deactivated_at, u.email, u.given_name, u.family_name, u.display_name from membership m join "user" u on u.id = m.user_id where m.team_id = $1 order by m.created_at, m.id limit $2`,
-  // The same count Roster runs without a search filter (the user join is only for searching names).
-  count: 'select count(*)::int as n from membership m where m.team_id = $1',
-  groups: (n) => `select gm.membership_id, g.id, g.display_name, g.license_type_id from group_member gm join "group" g on g.id = gm.group_id
-       where gm.membership_id in (${placeholders(n)}) order by g.display_name`,
-  licenses: (n) => `select la.membership_id, la.license_type_id, lt.key, lt.name, la.state, la.requested_at, la.granted_at
-       from license_assignment la join license_type lt on lt.id = la.license_type_id
-       where la.membership_id in (${placeholders(n)}) order by lt.key`,
+  page(teamId) {
+    const { sql, params } = membersPageStatement(teamId, undefined, FIRST, null, WANTS);
+    return { text: numbered(sql), values: params };
+  },
 };
-const placeholders = (n) => Array.from({ length: n }, (_, i) => `$${i + 1}`).join(', ');
-
-function groupBy(rows, key) {
-  const by = new Map();
-  for (const r of rows) {
-    const list = by.get(r[key]);
-    if (list) list.push(r);
-    else by.set(r[key], [r]);
-  }
-  return by;
-}
 
 export default {
   name: 'members-page',
@@ -66,7 +67,6 @@ export default {
   },
 
   async baseline(ctx) {
-    const { createHash } = await import('node:crypto');
     const base = await ctx.baseline.start(async (app, pool) => {
       app.post('/members', async (request, reply) => {
         const header = request.headers.authorization ?? '';
@@ -74,36 +74,28 @@ export default {
         const hash = createHash('sha256').update(header.slice(7).trim()).digest('hex');
         const {
           rows: [viewer],
-        } = await pool.query(SQL.session, [hash]);
+        } = await pool.query({ name: 'same_members_session', text: SQL.session, values: [hash] });
         if (!viewer || (viewer.membership_id && viewer.status !== 'active')) return reply.code(401).send({ error: 'UNAUTHENTICATED' });
         const teamId = request.body?.teamId;
+        // Like Roster, the viewer's own team is not read again: only its id is asked for.
         if (typeof teamId !== 'string' || (!viewer.platform_admin && viewer.team_id !== teamId))
           return reply.code(404).send({ error: 'NOT_FOUND' });
-        const {
-          rows: [team],
-        } = await pool.query(SQL.team, [teamId]);
-        if (!team) return reply.code(404).send({ error: 'NOT_FOUND' });
-        const [page, count] = await Promise.all([pool.query(SQL.page, [teamId, FIRST + 1]), pool.query(SQL.count, [teamId])]);
-        const members = page.rows.slice(0, FIRST);
-        const ids = members.map((m) => m.id);
-        const [groups, licenses] = ids.length
-          ? await Promise.all([pool.query(SQL.groups(ids.length), ids), pool.query(SQL.licenses(ids.length), ids)])
-          : [{ rows: [] }, { rows: [] }];
-        const groupsOf = groupBy(groups.rows, 'membership_id');
-        const licensesOf = groupBy(licenses.rows, 'membership_id');
+        const page = SQL.page(teamId);
+        const { rows } = await pool.query({ name: 'same_members_page', text: page.text, values: page.values });
+        const members = rows[0]?.id ? rows.slice(0, FIRST) : [];
         return {
           data: {
             team: {
               members: {
-                totalCount: count.rows[0].n,
+                totalCount: rows[0]?.total_count ?? 0,
                 edges: members.map((m) => ({
                   node: {
                     id: m.id,
                     userName: m.user_name,
                     email: m.email,
                     status: m.status,
-                    groups: (groupsOf.get(m.id) ?? []).map((g) => ({ displayName: g.display_name })),
-                    licenses: (licensesOf.get(m.id) ?? []).map((l) => ({ state: l.state, licenseType: { key: l.key } })),
+                    groups: (m.groups_json ?? []).map((g) => ({ displayName: g[1] })),
+                    licenses: (m.licenses_json ?? []).map((l) => ({ state: l[3], licenseType: { key: l[1] } })),
                   },
                 })),
               },

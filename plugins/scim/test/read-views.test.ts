@@ -50,8 +50,8 @@ describe('#15.4: the SCIM read path over roster_api views keeps its index use', 
   it('#15.4: the store reads the views, never a core table', async () => {
     const [plan] = await plans((sql) => findUser(sql, teamId, ID, { groups: true, licenses: true }));
     expect(plan).toMatch(/membership_pkey/);
-    expect(plan).toMatch(/group_member_membership_idx/);
-    expect(plan).toMatch(/license_assignment_member_type_uq/);
+    expect(plan).toMatch(/group_member_membership_group_idx/);
+    expect(plan).toMatch(/license_assignment_member_type_state_uq/);
   });
 
   it('#15.4: userName eq → membership_team_user_name_uq; externalId eq → membership_team_external_idx', async () => {

@@ -19,6 +19,7 @@ export {
 } from './context.js';
 export { toApiToken } from './token-resolver.js';
 export { setupScopeViolation } from './setup-scope.js';
+export { membersPageStatement, type MembersPageWants } from './reads.js';
 export const coreResolvers = [
   TeamResolver,
   MemberResolver,

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Core } from '../core.js';
+import type { MemberType } from './types.js';
 
 export interface GroupRef {
   id: string;
@@ -72,7 +73,13 @@ export function createLoaders(core: Core) {
     const by = new Map(rows.map((r) => [r.group_id, r.n]));
     return ids.map((id) => by.get(id) ?? 0);
   });
-  return { groupsOfMember, licensesOfMember, groupMemberCount };
+  /**
+   * What a members page already read with its page (one statement): the member resolvers answer
+   * from here synchronously, without a batch or a promise per member. Keyed by the page's member
+   * objects, not by id: two pages of one query (aliases) may have read different parts.
+   */
+  const known = { groups: new WeakMap<MemberType, GroupRef[]>(), licenses: new WeakMap<MemberType, AssignmentRef[]>() };
+  return { groupsOfMember, licensesOfMember, groupMemberCount, known };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

@@ -3,37 +3,48 @@ import { actorOf, requireTeamAdmin, type GqlContext } from './context.js';
 import { memberById } from './reads.js';
 import { AddMemberInput, GroupType, LicenseStateEnum, LicenseTypeRef, MemberLicenseType, MemberType, UpdateMemberInput } from './types.js';
 import { fail } from '../errors.js';
+import type { AssignmentRef, GroupRef } from './loaders.js';
+
+function toGroups(m: MemberType, rows: readonly GroupRef[]): GroupType[] {
+  return rows.map((g) =>
+    Object.assign(new GroupType(), {
+      id: g.id,
+      teamId: m.teamId,
+      displayName: g.displayName,
+      externalId: null,
+      licenseTypeId: g.licenseTypeId,
+      createdAt: m.createdAt,
+    }),
+  );
+}
+
+function toLicenses(rows: readonly AssignmentRef[]): MemberLicenseType[] {
+  return rows.map((l) =>
+    Object.assign(new MemberLicenseType(), {
+      licenseType: Object.assign(new LicenseTypeRef(), { id: l.licenseTypeId, key: l.key, name: l.name }),
+      state: l.state as LicenseStateEnum,
+      requestedAt: l.requestedAt,
+      grantedAt: l.grantedAt,
+    }),
+  );
+}
 
 @Resolver(() => MemberType)
 export class MemberResolver {
+  // Not async: when the page already read them (ctx.loaders.known), the answer is synchronous and
+  // graphql-js completes the member without a promise; otherwise one batch per request.
   @FieldResolver(() => [GroupType])
-  async groups(@Root() m: MemberType, @Ctx() ctx: GqlContext): Promise<GroupType[]> {
-    const rows = await ctx.loaders.groupsOfMember.load(m.id);
-    return rows.map((g) =>
-      Object.assign(new GroupType(), {
-        id: g.id,
-        teamId: m.teamId,
-        displayName: g.displayName,
-        externalId: null,
-        licenseTypeId: g.licenseTypeId,
-        createdAt: m.createdAt,
-      }),
-    );
+  groups(@Root() m: MemberType, @Ctx() ctx: GqlContext): GroupType[] | Promise<GroupType[]> {
+    const known = ctx.loaders.known.groups.get(m);
+    return known ? toGroups(m, known) : ctx.loaders.groupsOfMember.load(m.id).then((rows) => toGroups(m, rows));
   }
 
   @FieldResolver(() => [MemberLicenseType], {
     description: 'The licenses this member asked for through license groups, each granted or waiting for a seat.',
   })
-  async licenses(@Root() m: MemberType, @Ctx() ctx: GqlContext): Promise<MemberLicenseType[]> {
-    const rows = await ctx.loaders.licensesOfMember.load(m.id);
-    return rows.map((l) =>
-      Object.assign(new MemberLicenseType(), {
-        licenseType: Object.assign(new LicenseTypeRef(), { id: l.licenseTypeId, key: l.key, name: l.name }),
-        state: l.state as LicenseStateEnum,
-        requestedAt: l.requestedAt,
-        grantedAt: l.grantedAt,
-      }),
-    );
+  licenses(@Root() m: MemberType, @Ctx() ctx: GqlContext): MemberLicenseType[] | Promise<MemberLicenseType[]> {
+    const known = ctx.loaders.known.licenses.get(m);
+    return known ? toLicenses(known) : ctx.loaders.licensesOfMember.load(m.id).then(toLicenses);
   }
 
   @Mutation(() => MemberType, {

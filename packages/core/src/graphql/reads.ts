@@ -10,6 +10,7 @@ import {
   TeamType,
 } from './types.js';
 import type { Team } from '../entities/index.js';
+import type { AssignmentRef, GroupRef } from './loaders.js';
 
 const encode = (parts: string[]) => Buffer.from(parts.join('|')).toString('base64url');
 function decode(cursor: string | undefined | null, n: number): string[] | null {
@@ -22,43 +23,254 @@ function decode(cursor: string | undefined | null, n: number): string[] | null {
 const MEMBER_COLUMNS = `m.id, m.team_id, m.user_id, m.user_name, m.role, m.status, m.credit_limit, m.external_id, m.attributes,
   m.created_at, m.updated_at, m.deactivated_at, u.email, u.given_name, u.family_name, u.display_name`;
 
+/** The column each Member field reads; `id`, `team_id` and `created_at` are always read (keyset, cursor, member resolvers). */
+const FIELD_COLUMNS: ReadonlyArray<readonly [field: string, column: string]> = [
+  ['userId', 'm.user_id'],
+  ['userName', 'm.user_name'],
+  ['role', 'm.role'],
+  ['status', 'm.status'],
+  ['creditLimit', 'm.credit_limit'],
+  ['externalId', 'm.external_id'],
+  ['attributes', 'm.attributes'],
+  ['updatedAt', 'm.updated_at'],
+  ['deactivatedAt', 'm.deactivated_at'],
+  ['email', 'u.email'],
+  ['givenName', 'u.given_name'],
+  ['familyName', 'u.family_name'],
+  ['displayName', 'u.display_name'],
+];
+const READ_ANYWAY = new Set(['id', 'teamId', 'createdAt', 'groups', 'licenses', '__typename']);
+
+/**
+ * The columns a page reads for the Member fields its query may select (null: all of them). Every
+ * column costs PostgreSQL its output and Node its parsing (a jsonb, a timestamp) on each of the
+ * page's rows, so a page reads what is shown. A field this list does not know reads everything.
+ */
+export function memberColumns(fields: ReadonlySet<string> | null): string {
+  if (!fields || [...fields].some((f) => !READ_ANYWAY.has(f) && !FIELD_COLUMNS.some(([name]) => name === f))) return MEMBER_COLUMNS;
+  return ['m.id', 'm.team_id', 'm.created_at', ...FIELD_COLUMNS.filter(([f]) => fields.has(f)).map(([, c]) => c)].join(', ');
+}
+
+/**
+ * A member from a row. A page's row carries only the columns its query selects (memberColumns):
+ * the fields of absent columns stay undefined, and nothing reads them.
+ */
 export function toMember(r: Record<string, unknown>): MemberType {
-  return Object.assign(new MemberType(), {
-    id: r.id as string,
-    teamId: r.team_id as string,
-    userId: r.user_id as string,
-    userName: r.user_name as string,
-    email: (r.email as string) ?? null,
-    givenName: (r.given_name as string) ?? null,
-    familyName: (r.family_name as string) ?? null,
-    displayName: (r.display_name as string) ?? null,
-    role: r.role as MemberRoleEnum,
-    status: r.status as MemberStatusEnum,
-    creditLimit: Number(r.credit_limit),
-    externalId: (r.external_id as string) ?? null,
-    attributes: (r.attributes as Record<string, unknown>) ?? {},
-    createdAt: new Date(r.created_at as string),
-    updatedAt: new Date(r.updated_at as string),
-    deactivatedAt: r.deactivated_at ? new Date(r.deactivated_at as string) : null,
-  });
+  const m = new MemberType();
+  m.id = r.id as string;
+  m.teamId = r.team_id as string;
+  m.userId = r.user_id as string;
+  m.userName = r.user_name as string;
+  m.email = (r.email as string) ?? null;
+  m.givenName = (r.given_name as string) ?? null;
+  m.familyName = (r.family_name as string) ?? null;
+  m.displayName = (r.display_name as string) ?? null;
+  m.role = r.role as MemberRoleEnum;
+  m.status = r.status as MemberStatusEnum;
+  if (r.credit_limit !== undefined) m.creditLimit = Number(r.credit_limit);
+  m.externalId = (r.external_id as string) ?? null;
+  m.attributes = r.attributes === undefined ? (undefined as never) : ((r.attributes as Record<string, unknown>) ?? {});
+  m.createdAt = asDate(r.created_at);
+  if (r.updated_at !== undefined) m.updatedAt = asDate(r.updated_at);
+  m.deactivatedAt = r.deactivated_at ? asDate(r.deactivated_at) : null;
+  return m;
+}
+
+/** `pg` already parses timestamptz into a Date: no copy of it per row. */
+function asDate(v: unknown): Date {
+  return v instanceof Date ? v : new Date(v as string);
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * A team by id, or null (an id that is no uuid names no team). One prepared statement: the
+ * members page reads its team on every page, and the ORM's fork, query builder and identity map
+ * cost more Node CPU than the lookup itself.
+ */
+export async function teamById(core: Core, id: string): Promise<TeamType | null> {
+  if (!UUID.test(id)) return null;
+  const [t] = await core.read<{ id: string; slug: string; name: string; sign_in_policy: TeamType['signInPolicy']; created_at: Date }>(
+    'select id, slug, name, sign_in_policy, created_at from team where id = ?',
+    [id],
+    { prepare: true },
+  );
+  return t
+    ? Object.assign(new TeamType(), { id: t.id, slug: t.slug, name: t.name, signInPolicy: t.sign_in_policy, createdAt: t.created_at })
+    : null;
 }
 
 export function toTeam(t: Team): TeamType {
   return Object.assign(new TeamType(), { id: t.id, slug: t.slug, name: t.name, signInPolicy: t.signInPolicy, createdAt: t.createdAt });
 }
 
-/** One page of members: two statements (page + count), whatever the filter. */
-export async function membersPage(core: Core, teamId: string, filter: MembersFilter | undefined, first: number, after?: string | null) {
+/** The user's searched texts as one string: the expression `user_search_trgm` indexes (core/0014-members-read). */
+const USER_SEARCH_TEXT = `lower(coalesce(su.email, '') || chr(10) || coalesce(su.given_name, '') || ' ' || coalesce(su.family_name, '') || chr(10) || coalesce(su.display_name, ''))`;
+
+/** Whether a filter's count is the kept per-status count: no filter, or a status alone. */
+function keptCount(filter: MembersFilter | undefined): boolean {
+  return !filter?.groupId && !filter?.licenseTypeId && !filter?.licenseState && !filter?.search?.trim();
+}
+
+/** What of a page the query selects beyond the members themselves: what is left out is not read. */
+export interface MembersPageWants {
+  /** The Member fields the query may select under `edges.node` (null: all of them). */
+  fields: ReadonlySet<string> | null;
+  totalCount: boolean;
+  /** The Group fields under `edges.node.groups` (null: all of them), or false: groups are not read. */
+  groups: ReadonlySet<string> | null | false;
+  /** The MemberLicense fields under `edges.node.licenses` (null: all of them), or false: licenses are not read. */
+  licenses: ReadonlySet<string> | null | false;
+  /** The LicenseType fields under `edges.node.licenses.licenseType` (null: all of them). */
+  licenseType?: ReadonlySet<string> | null;
+}
+const EVERYTHING: MembersPageWants = { fields: null, totalCount: true, groups: null, licenses: null, licenseType: null };
+
+/**
+ * `column` when the query may select one of `fields` (or a field this code does not know) of
+ * the object it fills, else a null in its place: the JSON a page carries for its members' groups
+ * and licenses is what PostgreSQL builds and Node parses, so it holds what is shown.
+ */
+function pick(selected: ReadonlySet<string> | null, known: ReadonlySet<string>, fields: readonly string[], column: string): string {
+  if (!selected || fields.some((f) => selected.has(f)) || [...selected].some((f) => !known.has(f))) return column;
+  return 'null';
+}
+const GROUP_FIELDS = new Set([
+  'id',
+  'teamId',
+  'displayName',
+  'externalId',
+  'licenseTypeId',
+  'createdAt',
+  'memberCount',
+  'licenseType',
+  '__typename',
+]);
+const LICENSE_FIELDS = new Set(['licenseType', 'state', 'requestedAt', 'grantedAt', '__typename']);
+const LICENSE_TYPE_FIELDS = new Set(['id', 'key', 'name', '__typename']);
+
+/**
+ * The page's members' groups and licenses, aggregated per member (JSON arrays, in this order).
+ * `membership_id = any(array(select id from page))` is one index scan for the whole page; a
+ * correlated subquery per member, or `in (select id from page)`, costs two to three times more.
+ */
+function groupsCte(f: ReadonlySet<string> | null): string {
+  const id = pick(f, GROUP_FIELDS, ['id', 'memberCount'], 'g.id');
+  const name = pick(f, GROUP_FIELDS, ['displayName'], 'g.display_name');
+  const licenseType = pick(f, GROUP_FIELDS, ['licenseTypeId', 'licenseType'], 'g.license_type_id');
+  return `groups_of as (
+       select gm.membership_id, json_agg(json_build_array(${id}, ${name}, ${licenseType}) order by g.display_name, g.id) as j
+       from group_member gm join "group" g on g.id = gm.group_id
+       where gm.membership_id = any(array(select id from page)) group by gm.membership_id
+     )`;
+}
+function licensesCte(f: ReadonlySet<string> | null, typeFields: ReadonlySet<string> | null): string {
+  const typed = !f || f.has('licenseType') || [...f].some((x) => !LICENSE_FIELDS.has(x));
+  const t = typed ? typeFields : new Set<string>();
+  const parts = [
+    pick(t, LICENSE_TYPE_FIELDS, ['id'], 'la.license_type_id'),
+    pick(t, LICENSE_TYPE_FIELDS, ['key'], 'lt.key'),
+    pick(t, LICENSE_TYPE_FIELDS, ['name'], 'lt.name'),
+    pick(f, LICENSE_FIELDS, ['state'], 'la.state'),
+    pick(f, LICENSE_FIELDS, ['requestedAt'], 'la.requested_at'),
+    pick(f, LICENSE_FIELDS, ['grantedAt'], 'la.granted_at'),
+  ];
+  return `licenses_of as (
+       select la.membership_id, json_agg(json_build_array(${parts.join(', ')}) order by lt.key) as j
+       from license_assignment la join license_type lt on lt.id = la.license_type_id
+       where la.membership_id = any(array(select id from page)) group by la.membership_id
+     )`;
+}
+
+type GroupJson = [id: string, displayName: string, licenseTypeId: string | null];
+type LicenseJson = [
+  licenseTypeId: string,
+  key: string,
+  name: string,
+  state: AssignmentRef['state'],
+  requestedAt: string,
+  grantedAt: string | null,
+];
+
+/** An edge whose cursor is only encoded when the query asks for it. */
+class Edge {
+  constructor(readonly node: MemberType) {}
+  get cursor(): string {
+    return encode([this.node.createdAt.toISOString(), this.node.id]);
+  }
+}
+
+export interface MembersPage {
+  edges: Edge[];
+  totalCount: number;
+  pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  /** The page's members' groups and licenses, when asked for (by the page's member objects). */
+  groups: Map<MemberType, GroupRef[]> | null;
+  licenses: Map<MemberType, AssignmentRef[]> | null;
+}
+
+/**
+ * One page of members in one statement, whatever the filter: the keyset page, its count (the
+ * kept per-status count when it can be, `count(*)` under the filter otherwise) and, when the
+ * query asks for them, each member's groups and licenses aggregated from the covering indexes of
+ * core/0013. The text depends only on which filters and parts are present, so it runs as a
+ * named prepared statement: parsed and planned once per connection, not on every page.
+ */
+export async function membersPage(
+  core: Core,
+  teamId: string,
+  filter: MembersFilter | undefined,
+  first: number,
+  after?: string | null,
+  wants: MembersPageWants = EVERYTHING,
+): Promise<MembersPage> {
+  const { sql, params } = membersPageStatement(teamId, filter, first, after, wants);
+  const rows = await core.read<Record<string, unknown>>(sql, params, { prepare: true });
+  const totalCount = (rows[0]?.total_count as number | null) ?? 0;
+  const members = rows[0]?.id ? rows : [];
+  const hasNextPage = members.length > first;
+  if (hasNextPage) members.length = first;
+  const groups = wants.groups !== false ? new Map<MemberType, GroupRef[]>() : null;
+  const licenses = wants.licenses !== false ? new Map<MemberType, AssignmentRef[]>() : null;
+  const edges = members.map((r) => {
+    const member = toMember(r);
+    groups?.set(
+      member,
+      ((r.groups_json as GroupJson[] | null) ?? []).map(([gid, displayName, licenseTypeId]) => ({ id: gid, displayName, licenseTypeId })),
+    );
+    licenses?.set(
+      member,
+      ((r.licenses_json as LicenseJson[] | null) ?? []).map(([licenseTypeId, key, name, state, requestedAt, grantedAt]) => ({
+        licenseTypeId,
+        key,
+        name,
+        state,
+        requestedAt: requestedAt === null ? (undefined as never) : new Date(requestedAt),
+        grantedAt: grantedAt ? new Date(grantedAt) : null,
+      })),
+    );
+    return new Edge(member);
+  });
+  return { edges, totalCount, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, groups, licenses };
+}
+
+/**
+ * The statement of one members page (`?` placeholders) and its parameters. Exported for the
+ * benchmark's same-SQL baseline, which runs exactly this text.
+ */
+export function membersPageStatement(
+  teamId: string,
+  filter: MembersFilter | undefined,
+  first: number,
+  after?: string | null,
+  wants: MembersPageWants = EVERYTHING,
+): { sql: string; params: unknown[] } {
   if (!Number.isInteger(first) || first < 1 || first > 500) fail('BAD_USER_INPUT', 'first must be between 1 and 500');
   const where = ['m.team_id = ?'];
   const params: unknown[] = [teamId];
   if (filter?.status) {
     where.push('m.status = ?');
     params.push(filter.status);
-  }
-  if (filter?.groupId) {
-    where.push('exists (select 1 from group_member gm where gm.membership_id = m.id and gm.group_id = ?)');
-    params.push(filter.groupId);
   }
   if (filter?.licenseTypeId || filter?.licenseState) {
     const cond = ['la.membership_id = m.id'];
@@ -72,38 +284,70 @@ export async function membersPage(core: Core, teamId: string, filter: MembersFil
     }
     where.push(`exists (select 1 from license_assignment la where ${cond.join(' and ')})`);
   }
-  if (filter?.search?.trim()) {
-    const like = `%${filter.search
-      .trim()
-      .toLowerCase()
-      .replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-    where.push(
-      `(lower(m.user_name) like ? or lower(u.email) like ? or lower(coalesce(u.given_name, '') || ' ' || coalesce(u.family_name, '')) like ? or lower(u.display_name) like ?)`,
-    );
-    params.push(like, like, like, like);
+  // The search's matches are found once (a trigram index each half, core/0014-members-read) and
+  // read by both the page and its count; USER_SEARCH_TEXT holds the user's three texts, each
+  // checked on its own after it.
+  const search = filter?.search?.trim();
+  let matches = '';
+  const matchParams: unknown[] = [];
+  if (search) {
+    const like = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+    matches = `search_matches as materialized (
+       select sm.id from membership sm where sm.team_id = ? and lower(sm.user_name) like ?
+       union
+       select sm.id from "user" su join membership sm on sm.user_id = su.id where sm.team_id = ? and ${USER_SEARCH_TEXT} like ?
+         and (lower(su.email) like ? or lower(coalesce(su.given_name, '') || ' ' || coalesce(su.family_name, '')) like ? or lower(su.display_name) like ?)
+     ), `;
+    matchParams.push(teamId, like, teamId, like, like, like, like);
+    where.push('m.id in (select id from search_matches)');
   }
-  const countParams = [...params];
+  // The count of a group's members starts from the group (group_member's primary key) and checks
+  // each member with its membership's primary key: the planner, left to itself, counts by a scan
+  // of all the team's memberships (30–190 ms at 100,000 members for a group of 5,000).
+  const memberWhere = where.join(' and ');
+  const memberParams = [...params];
+  if (filter?.groupId) {
+    where.push('m.id in (select gm.membership_id from group_member gm where gm.group_id = ?)');
+    params.push(filter.groupId);
+  }
+  const filterWhere = where.join(' and ');
+  const filterParams = [...params];
   const cursor = decode(after, 2);
   if (cursor) {
     where.push('(m.created_at, m.id) > (?::timestamptz, ?::uuid)');
     params.push(cursor[0], cursor[1]);
   }
-  const sqlWhere = where.join(' and ');
-  const countWhere = cursor ? where.slice(0, -1).join(' and ') : sqlWhere;
-  const [rows, [count]] = await Promise.all([
-    core.read<Record<string, unknown>>(
-      `select ${MEMBER_COLUMNS} from membership m join "user" u on u.id = m.user_id where ${sqlWhere} order by m.created_at, m.id limit ?`,
-      [...params, first + 1],
-    ),
-    // The join is needed only to search names; counting members of a team needs membership alone.
-    core.read<{ n: number }>(
-      `select count(*)::int as n from ${filter?.search?.trim() ? 'membership m join "user" u on u.id = m.user_id' : 'membership m'} where ${countWhere}`,
-      countParams,
-    ),
-  ]);
-  const page = rows.slice(0, first);
-  const edges = page.map((r) => ({ cursor: encode([new Date(r.created_at as string).toISOString(), r.id as string]), node: toMember(r) }));
-  return { edges, totalCount: count?.n ?? 0, pageInfo: { hasNextPage: rows.length > first, endCursor: edges.at(-1)?.cursor ?? null } };
+  params.push(first + 1);
+
+  let count = 'null::int';
+  if (wants.totalCount && keptCount(filter)) {
+    // A team's members per status are kept in member_count (migration 0013): a few rows, not a scan.
+    count = `(select coalesce(sum(n), 0)::int from member_count where team_id = ?${filter?.status ? ' and status = ?' : ''})`;
+    params.push(...(filter?.status ? [teamId, filter.status] : [teamId]));
+  } else if (wants.totalCount && filter?.groupId) {
+    // A scalar subquery is never turned into a join: one primary-key probe per member of the group.
+    count = `(select count(*)::int from group_member gm where gm.group_id = ?
+       and (select true from membership m where m.id = gm.membership_id and ${memberWhere}))`;
+    params.push(filter.groupId, ...memberParams);
+  } else if (wants.totalCount) {
+    count = `(select count(*)::int from membership m where ${filterWhere})`;
+    params.push(...filterParams);
+  }
+  // `(select 1) left join`: one row even for an empty page, so the count always comes back.
+  return {
+    sql: `with ${matches}page as (
+       select ${memberColumns(wants.fields)} from membership m join "user" u on u.id = m.user_id
+       where ${where.join(' and ')} order by m.created_at, m.id limit ?
+     )${wants.groups !== false ? `, ${groupsCte(wants.groups)}` : ''}${
+       wants.licenses !== false ? `, ${licensesCte(wants.licenses, wants.licenseType ?? null)}` : ''
+     }
+     select ${count} as total_count, p.*${wants.groups !== false ? ', groups_of.j as groups_json' : ''}${wants.licenses !== false ? ', licenses_of.j as licenses_json' : ''}
+     from (select 1) one left join page p on true${wants.groups !== false ? ' left join groups_of on groups_of.membership_id = p.id' : ''}${
+       wants.licenses !== false ? ' left join licenses_of on licenses_of.membership_id = p.id' : ''
+     }
+     order by p.created_at, p.id`,
+    params: [...matchParams, ...params],
+  };
 }
 
 export async function memberById(core: Core, id: string): Promise<MemberType | null> {

@@ -1,6 +1,8 @@
-import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, requirePlatformAdmin, requireTeamAdmin, requireTeamMember, requireViewer, type GqlContext } from './context.js';
-import { auditPage, licenseSummaries, like, memberById, membersPage, toTeam } from './reads.js';
+import { auditPage, licenseSummaries, like, memberById, membersPage, teamById, toTeam } from './reads.js';
+import { maySelect, selectedFields } from './selection.js';
 import {
   AuditEventConnection,
   DomainType,
@@ -15,6 +17,7 @@ import {
   ViewerType,
 } from './types.js';
 import { Group, Team } from '../entities/index.js';
+import { fail } from '../errors.js';
 import { TXT_PREFIX } from '../services/domains.js';
 
 @ArgsType()
@@ -48,6 +51,9 @@ export function toGroup(g: Group): GroupType {
   });
 }
 
+/** Team fields answered from the team's id alone (the core's field resolvers that read `team.id` only). */
+const ID_ONLY_TEAM_FIELDS = new Set(['__typename', 'id', 'members', 'groups', 'licenses', 'auditEvents', 'domains']);
+
 @Resolver(() => TeamType)
 export class TeamResolver {
   @Query(() => ViewerType, { nullable: true, description: 'The signed-in person, or null.' })
@@ -60,9 +66,15 @@ export class TeamResolver {
   }
 
   @Query(() => TeamType)
-  async team(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext): Promise<TeamType> {
-    requireTeamMember(ctx, id);
-    return toTeam(await ctx.core.teams.get(id));
+  async team(@Arg('id', () => ID) id: string, @Ctx() ctx: GqlContext, @Info() info: GraphQLResolveInfo): Promise<TeamType> {
+    const v = requireTeamMember(ctx, id);
+    // The viewer's own team exists: the session, token or setup link naming it was read in this
+    // request and goes with the team (on delete cascade). Its row is read only when a field
+    // needs it; a members page then costs the session lookup and one statement.
+    if (v.teamId === id && [...selectedFields(info, [])].every((f) => ID_ONLY_TEAM_FIELDS.has(f))) {
+      return Object.assign(new TeamType(), { id });
+    }
+    return (await teamById(ctx.core, id)) ?? fail('NOT_FOUND', 'No such team.');
   }
 
   @Query(() => [TeamType], {
@@ -99,9 +111,25 @@ export class TeamResolver {
   }
 
   @FieldResolver(() => MemberConnection)
-  members(@Root() team: TeamType, @Args(() => MembersArgs) args: MembersArgs, @Ctx() ctx: GqlContext): Promise<MemberConnection> {
+  async members(
+    @Root() team: TeamType,
+    @Args(() => MembersArgs) args: MembersArgs,
+    @Ctx() ctx: GqlContext,
+    @Info() info: GraphQLResolveInfo,
+  ): Promise<MemberConnection> {
     requireTeamMember(ctx, team.id);
-    return membersPage(ctx.core, team.id, args.filter, args.first, args.after);
+    // The page's statement reads only what the query may select; the groups and licenses it read
+    // are handed to the member resolvers, which then answer without a batch or a promise.
+    const page = await membersPage(ctx.core, team.id, args.filter, args.first, args.after, {
+      fields: selectedFields(info, ['edges', 'node']),
+      totalCount: maySelect(info, ['totalCount']),
+      groups: maySelect(info, ['edges', 'node', 'groups']) && selectedFields(info, ['edges', 'node', 'groups']),
+      licenses: maySelect(info, ['edges', 'node', 'licenses']) && selectedFields(info, ['edges', 'node', 'licenses']),
+      licenseType: selectedFields(info, ['edges', 'node', 'licenses', 'licenseType']),
+    });
+    if (page.groups) for (const [member, groups] of page.groups) ctx.loaders.known.groups.set(member, groups);
+    if (page.licenses) for (const [member, licenses] of page.licenses) ctx.loaders.known.licenses.set(member, licenses);
+    return page;
   }
 
   @FieldResolver(() => [GroupType])

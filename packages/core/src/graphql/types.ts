@@ -139,7 +139,7 @@ export class MemberEdge {
   @Field(() => MemberType) node!: MemberType;
 }
 
-@ObjectType('MemberConnection')
+@ObjectType('MemberConnection', { simpleResolvers: true })
 export class MemberConnection {
   @Field(() => [MemberEdge]) edges!: MemberEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;

@@ -9,6 +9,8 @@ import { webhooks } from './0009-webhooks.js';
 import { setupLinks } from './0010-setup-links.js';
 import { pluginReadViews } from './0011-plugin-read-views.js';
 import { eventSequencer } from './0012-event-sequencer.js';
+import { membersPage } from './0013-members-page.js';
+import { membersRead } from './0014-members-read.js';
 import { eventOnce } from './0018-event-once.js';
 import type { Migration } from './types.js';
 export type { Migration } from './types.js';
@@ -25,5 +27,7 @@ export const coreMigrations: Migration[] = [
   setupLinks,
   pluginReadViews,
   eventSequencer,
+  membersPage,
+  membersRead,
   eventOnce,
 ];
