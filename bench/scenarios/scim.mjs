@@ -22,6 +22,10 @@ import { SCIM_PREFIX, scimSetup, scimTarget, unlicensedMembers } from './scim/su
 const int = (name, def) => (process.env[name] === undefined || process.env[name] === '' ? def : Number(process.env[name]));
 const LOOKUP_SQL = 'select m.id from membership m where m.team_id = $1 and lower(m.user_name) = lower($2)';
 
+/** The Okta-like cycle, or BENCH_SCIM_CYCLE (comma-separated ops of scim/load-requests.mjs) to measure one request type. */
+export const OKTA_CYCLE = ['lookup', 'create', 'lookup', 'deactivate', 'groupAdd', 'lookup', 'reactivate', 'groupRemove'];
+export const cycle = () => (process.env.BENCH_SCIM_CYCLE ? process.env.BENCH_SCIM_CYCLE.split(',').map((s) => s.trim()) : OKTA_CYCLE);
+
 async function initialSync(ctx) {
   const users = int('BENCH_SCIM_SYNC_USERS', 10_000);
   const groups = int('BENCH_SCIM_SYNC_GROUPS', 100);
@@ -46,32 +50,36 @@ async function initialSync(ctx) {
   );
 }
 
+/** The mix's state: a token, 5,000 unlicensed members to toggle, 20 groups; `sync`: time the initial sync first. */
+export async function mixSetup(ctx, { sync, label }) {
+  const { headers } = await scimSetup(ctx);
+  if (sync) await initialSync(ctx);
+  const members = await unlicensedMembers(ctx, 5000);
+  const groups = [];
+  for (let k = 0; k < 20; k++) {
+    const g = await ctx.roster.instance.app.inject({
+      method: 'POST',
+      url: `${SCIM_PREFIX}/bench/Groups`,
+      headers,
+      payload: JSON.stringify({ displayName: `${label} ${k}` }),
+    });
+    if (g.statusCode !== 201) throw new Error(`scim: creating a bench group answered ${g.statusCode}`);
+    groups.push(JSON.parse(g.body).id);
+  }
+  return { headers, members, groups };
+}
+
 export default {
   name: 'scim',
   description:
     'SCIM Okta-like mix (3/8 userName lookups, 1/8 creates, 2/8 PATCH active, 2/8 group member PATCHes), 100k-member team, vs the bare lookup SELECT',
 
-  async setup(ctx) {
-    const { headers } = await scimSetup(ctx);
-    await initialSync(ctx);
-    const members = await unlicensedMembers(ctx, 5000);
-    const groups = [];
-    for (let k = 0; k < 20; k++) {
-      const g = await ctx.roster.instance.app.inject({
-        method: 'POST',
-        url: `${SCIM_PREFIX}/bench/Groups`,
-        headers,
-        payload: JSON.stringify({ displayName: `SCIM bench ${k}` }),
-      });
-      if (g.statusCode !== 201) throw new Error(`scim: creating a bench group answered ${g.statusCode}`);
-      groups.push(JSON.parse(g.body).id);
-    }
-    return { headers, members, groups };
+  setup(ctx) {
+    return mixSetup(ctx, { sync: true, label: 'SCIM bench' });
   },
 
   roster(ctx) {
-    const cycle = ['lookup', 'create', 'lookup', 'deactivate', 'groupAdd', 'lookup', 'reactivate', 'groupRemove'];
-    return scimTarget(ctx, cycle, ctx.state);
+    return scimTarget(ctx, cycle(), ctx.state);
   },
 
   async baseline(ctx) {

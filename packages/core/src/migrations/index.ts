@@ -10,6 +10,7 @@ import { setupLinks } from './0010-setup-links.js';
 import { pluginReadViews } from './0011-plugin-read-views.js';
 import { eventSequencer } from './0012-event-sequencer.js';
 import { membersPage } from './0013-members-page.js';
+import { scimWrites } from './0015-scim-writes.js';
 import type { Migration } from './types.js';
 export type { Migration } from './types.js';
 export { runMigrations, pendingMigrations, type SqlExecutor } from './runner.js';
@@ -26,4 +27,5 @@ export const coreMigrations: Migration[] = [
   pluginReadViews,
   eventSequencer,
   membersPage,
+  scimWrites,
 ];
