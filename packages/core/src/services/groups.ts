@@ -112,8 +112,13 @@ export class GroupService {
    * Two statements for one kind of change: lock the group and check the members, then the
    * set-based change together with the version bump.
    */
+  /**
+   * `em`: the caller's transaction. Null: the change runs on its own — an add or a remove alone
+   * in one statement outside any transaction when the group holds no license type (#19), in a
+   * transaction of its own otherwise.
+   */
   async changeMembers(
-    em: Em,
+    em: Em | null,
     teamId: string,
     groupId: string,
     requestedChange: { add?: string[]; remove?: string[]; replace?: string[] },
@@ -126,7 +131,11 @@ export class GroupService {
     };
     const requested = [...new Set([...(change.add ?? []), ...(change.remove ?? []), ...(change.replace ?? [])])];
     const single = change.replace ? undefined : !change.remove?.length ? 'add' : !change.add?.length ? 'remove' : undefined;
-    if (single && requested.length) return this.addOrRemove(em, teamId, groupId, single, requested, actor);
+    if (!em) {
+      const done = single && requested.length ? await this.addOrRemove(null, teamId, groupId, single, requested, actor) : null;
+      return done ?? this.deps.em().transactional((tx) => this.changeMembers(tx, teamId, groupId, requestedChange, actor));
+    }
+    if (single && requested.length) return (await this.addOrRemove(em, teamId, groupId, single, requested, actor))!;
     // Lock the group row: concurrent replaces of one group serialise; adds/removes are set-based anyway.
     const [g] = await bound<{ id: string; license_type_id: string | null; found: Array<{ id: string; status: string }> }>(
       em,
@@ -216,16 +225,17 @@ export class GroupService {
    * round trip (#19: PATCHes of one group queued on it for the whole transaction). When a
    * requested id is not a member of the team (or the console moves an inactive member, R8)
    * nothing changes and the same refusal as the locking path is raised from what the statement
-   * found.
+   * found. Without a transaction (`em` null) only a group without a license type is changed
+   * (its seats are rebalanced in the change's transaction): null for a license group.
    */
   private async addOrRemove(
-    em: Em,
+    em: Em | null,
     teamId: string,
     groupId: string,
     kind: 'add' | 'remove',
     requested: string[],
     actor: Actor,
-  ): Promise<string[]> {
+  ): Promise<string[] | null> {
     const ids = requested.filter(isUuid);
     const ev = auditEvent(actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId } });
     const change =
@@ -242,11 +252,12 @@ export class GroupService {
       changed: string[] | null;
     };
     const [r] = await bound<Outcome>(
-      em,
+      em ?? this.deps.em(),
       `with g as (select id, team_id, license_type_id from "group" where id = ? and team_id = ?),
          found as (select m.id, m.status from membership m where m.team_id = ? and m.id = any(?::uuid[])),
          ok as (select 1 from g where (select count(*) from found) = ?::int
-                  and not (?::boolean and exists (select 1 from found where status = 'inactive'))),
+                  and not (?::boolean and exists (select 1 from found where status = 'inactive'))
+                  and (?::boolean or g.license_type_id is null)),
          t as (${change}),
          bump as (update "group" set version = version + 1, updated_at = greatest(updated_at, clock_timestamp())
                   where id = ? and exists (select 1 from t)),
@@ -266,6 +277,7 @@ export class GroupService {
         uuidArray(ids),
         requested.length,
         actor.isAdminConsole === true,
+        em !== null,
         ...(kind === 'remove' ? [uuidArray(ids)] : []),
         groupId,
         ...auditValues(ev),
@@ -283,9 +295,10 @@ export class GroupService {
       throw e;
     });
     if (!r?.group_found) fail('NOT_FOUND', 'No such group in this team.');
+    if (!em && r.license_type_id) return null;
     const changed = r.changed ?? [];
     if (changed.length === 0) this.assertMembersOfTeam(requested, r.found, actor);
-    if (changed.length && r.license_type_id) await this.deps.seats.syncMembers(em, teamId, changed, actor);
+    if (em && changed.length && r.license_type_id) await this.deps.seats.syncMembers(em, teamId, changed, actor);
     return changed;
   }
 
