@@ -65,7 +65,10 @@ process.once('message', async ({ base, token, users, groups, groupSize, concurre
     });
     const totalMs = performance.now() - started;
     agent.destroy();
-    process.send({ ok: true, usersMs, groupsMs: totalMs - usersMs, totalMs }, () => process.exit(0));
+    const cpu = process.cpuUsage();
+    process.send({ ok: true, usersMs, groupsMs: totalMs - usersMs, totalMs, clientCpuMs: (cpu.user + cpu.system) / 1000 }, () =>
+      process.exit(0),
+    );
   } catch (e) {
     agent.destroy();
     process.send({ ok: false, error: String(e?.stack ?? e) }, () => process.exit(1));
