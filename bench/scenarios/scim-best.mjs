@@ -191,12 +191,10 @@ function routes(app, pool) {
     ]);
     if (!rows[0]) return reply.code(409).send({ status: '409', scimType: 'uniqueness' });
     const r = { ...rows[0], user_name: b.userName, status: 'active', version: 1, email, updated_at: rows[0].created_at };
-    return reply
-      .code(201)
-      .send({
-        ...userJson(base, { ...r, given_name: b.name?.givenName, family_name: b.name?.familyName, display_name: b.displayName }),
-        groups: [],
-      });
+    return reply.code(201).send({
+      ...userJson(base, { ...r, given_name: b.name?.givenName, family_name: b.name?.familyName, display_name: b.displayName }),
+      groups: [],
+    });
   });
   app.patch(`${base}/Users/:id`, async (request, reply) => {
     const active = request.body.Operations?.[0]?.value?.active;

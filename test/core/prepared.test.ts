@@ -70,7 +70,7 @@ describe('prepared statements', () => {
     }
   });
 
-  it.skipIf(!onPostgresServer())('#19: Roster\'s connections run without JIT compilation (ROSTER_DB_JIT off by default)', async () => {
+  it.skipIf(!onPostgresServer())("#19: Roster's connections run without JIT compilation (ROSTER_DB_JIT off by default)", async () => {
     const rows = await t.core.read<{ jit: string }>("select current_setting('jit') as jit");
     expect(rows[0]!.jit).toBe('off');
   });

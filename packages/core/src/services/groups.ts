@@ -108,14 +108,11 @@ export class GroupService {
   }
 
   /**
-   * Applies add/remove/replace inside the caller's transaction; returns the members that changed.
-   * Two statements for one kind of change: lock the group and check the members, then the
-   * set-based change together with the version bump.
-   */
-  /**
-   * `em`: the caller's transaction. Null: the change runs on its own — an add or a remove alone
-   * in one statement outside any transaction when the group holds no license type (#19), in a
-   * transaction of its own otherwise.
+   * Applies add/remove/replace; returns the members that changed. `em`: the caller's transaction.
+   * An add or a remove alone is one statement (`addOrRemove`); with `em` null it runs outside any
+   * transaction when the group holds no license type (#19), else in a transaction of its own.
+   * Other changes take two statements for one kind of change: lock the group and check the
+   * members, then the set-based change together with the version bump.
    */
   async changeMembers(
     em: Em | null,
