@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRoster, type TestRoster } from '@roster/server/testing';
+import pg from 'pg';
+import { onPostgresServer, startTestRoster, type TestRoster } from '@roster/server/testing';
 import { ADD_MEMBER, DEACTIVATE, REACTIVATE, ok } from './helpers.js';
 
 // Issue #19, members page: an unfiltered or status-only totalCount reads the kept per-status
@@ -79,5 +80,53 @@ describe('#19.1 kept member count', () => {
     await ok(t, ADD_MEMBER, { teamId: team.teamId, email: 'gone@example.com' }, team.ownerToken);
     await t.core.read('delete from team where id = ?', [team.teamId]);
     expect(await t.core.read('select * from member_count where team_id = ?', [team.teamId])).toEqual([]);
+  });
+
+  it.skipIf(!onPostgresServer())(
+    '#19 (core/0015): 24 transactions of one team adding, then deactivating, members, all open at once, wait for none of the others; the count stays exact',
+    async () => {
+      const team = await t.createTeam();
+      // More open writers than core/0013's 16 backend slots: two of them would share a slot row and the later one wait for the earlier's commit.
+      const clients = await Promise.all(
+        Array.from({ length: 24 }, async () => {
+          const c = new pg.Client({ connectionString: t.roster.config.databaseUrl! });
+          await c.connect();
+          return c;
+        }),
+      );
+      try {
+        const ids = await Promise.all(
+          clients.map(async (c, i) => {
+            await c.query("begin; set local lock_timeout = '2s'");
+            const { rows } = await c.query<{ id: string }>(
+              `with u as (insert into "user" (id, login, email) values (gen_random_uuid(), $2, $2) returning id)
+               insert into membership (id, team_id, user_id, role, status, user_name) select gen_random_uuid(), $1, u.id, 'member', 'active', $2 from u returning id`,
+              [team.teamId, `open-${i}-${team.teamId}@example.com`],
+            );
+            return rows[0]!.id;
+          }),
+        );
+        // Each deactivates its member while all are still open: -1 active, +1 inactive, on slots no other open transaction writes.
+        await Promise.all(
+          clients.flatMap((c, i) => (i % 2 === 0 ? [c.query("update membership set status = 'inactive' where id = $1", [ids[i]])] : [])),
+        );
+        await Promise.all(clients.map((c) => c.query('commit')));
+      } finally {
+        await Promise.all(clients.map((c) => c.end()));
+      }
+      expect(await counts(team.teamId, team.ownerToken)).toEqual({ all: 25, active: 13, inactive: 12 });
+      expect(await counts(team.teamId, team.ownerToken)).toEqual(await realCounts(team.teamId));
+    },
+  );
+
+  it('#19 (core/0015): a transaction writes a slot no other open transaction holds, and keeps it to its end', async () => {
+    const team = await t.createTeam();
+    const slots = await t.core.em().transactional(async (em) => {
+      const take = async () => (await em.execute<Array<{ s: number }>>('select member_count_slot(?) as s', [team.teamId]))[0]!.s;
+      return [await take(), await take()];
+    });
+    // Its second write finds its own slot again: the lock is re-entrant for the transaction holding it.
+    expect(slots[0]).toBe(slots[1]);
+    expect(slots[0]).toBeGreaterThanOrEqual(0);
   });
 });

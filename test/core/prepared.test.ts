@@ -2,7 +2,7 @@
 // connection), and the switch that turns them off for poolers that move a client between
 // server connections (PgBouncer in transaction mode before 1.21).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRoster, type TestRoster } from '@roster/server/testing';
+import { onPostgresServer, startTestRoster, type TestRoster } from '@roster/server/testing';
 import { SYSTEM_ACTOR, boundRows, setPreparedStatements, type Em } from '@roster/core';
 
 let t: TestRoster;
@@ -68,5 +68,10 @@ describe('prepared statements', () => {
     } finally {
       setPreparedStatements(em, true);
     }
+  });
+
+  it.skipIf(!onPostgresServer())("#19: Roster's connections run without JIT compilation (ROSTER_DB_JIT off by default)", async () => {
+    const rows = await t.core.read<{ jit: string }>("select current_setting('jit') as jit");
+    expect(rows[0]!.jit).toBe('off');
   });
 });

@@ -106,6 +106,14 @@ const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDO
  * nothing it sent is wrong. PostgreSQL codes: 57014 statement timeout (or cancel), 57P01–57P03
  * shutdown or starting up, class 08 connection exceptions, 53300 too many connections.
  */
+/** PostgreSQL foreign key violation (23503), with the constraint name, from the pg driver or MikroORM. */
+export function foreignKeyViolation(e: unknown): string | undefined {
+  const err = e as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } } | null;
+  if (err?.code === '23503') return err.constraint ?? 'foreign key';
+  if (err?.cause?.code === '23503') return err.cause.constraint ?? 'foreign key';
+  return undefined;
+}
+
 export function databaseUnavailable(e: unknown): boolean {
   for (
     let err = e as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown } | undefined, hops = 0;

@@ -123,7 +123,8 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     }
   }
   const dbTimeouts = { statementMs: cfg.dbStatementTimeoutMs, connectMs: cfg.dbConnectTimeoutMs };
-  const orm = await initOrm(url, allEntities(loaded), poolMax, dbTimeouts);
+  // The embedded PGlite has no JIT, and its socket server is not asked to understand `options`.
+  const orm = await initOrm(url, allEntities(loaded), poolMax, dbTimeouts, { jit: cfg.dbJit || embedded !== null });
   const core = createCore({
     orm,
     secretKey: cfg.secretKey,

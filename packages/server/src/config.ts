@@ -35,6 +35,13 @@ export interface ServerConfig {
   tokenCacheSeconds: number;
   /** Named prepared statements for the hot statements; off behind PgBouncer in transaction mode before 1.21. */
   dbPreparedStatements: boolean;
+  /**
+   * PostgreSQL's JIT compilation for Roster's connections (ROSTER_DB_JIT, off by default: sent as
+   * the `options` startup parameter `-c jit=off`). Roster's statements are short; JIT only ever
+   * started on over-estimated ones and cost 40 ms of compilation for a read that runs in 1 ms
+   * (#19). `true` leaves the server's setting (e.g. behind a PgBouncer that refuses `options`).
+   */
+  dbJit: boolean;
   /** Days the event log keeps an event (ROSTER_EVENT_RETENTION_DAYS); older ones are pruned by a periodic job. */
   eventRetentionDays: number;
   /**
@@ -157,6 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     dbConnectTimeoutMs: int('ROSTER_DB_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
     tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),
     dbPreparedStatements: bool('ROSTER_DB_PREPARED_STATEMENTS', true),
+    dbJit: bool('ROSTER_DB_JIT', false),
     eventRetentionDays: int('ROSTER_EVENT_RETENTION_DAYS', 30, 1, 3650),
     events: eventsSwitch(),
     trustProxy,

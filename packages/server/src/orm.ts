@@ -67,7 +67,13 @@ function discardOnTimeout(conn: PooledPgClient): void {
   };
 }
 
-export async function initOrm(url: string, entities: ClassRef[], poolMax: number, timeouts: DbTimeouts): Promise<MikroORM> {
+export async function initOrm(
+  url: string,
+  entities: ClassRef[],
+  poolMax: number,
+  timeouts: DbTimeouts,
+  opts: { jit?: boolean } = {},
+): Promise<MikroORM> {
   return MikroORM.init({
     driver: PostgreSqlDriver,
     clientUrl: url,
@@ -83,7 +89,11 @@ export async function initOrm(url: string, entities: ClassRef[], poolMax: number
       },
     },
     // A request waits this long for a free connection, then fails (503) rather than queueing on.
-    driverOptions: { connection: pgTimeouts(timeouts), acquireConnectionTimeout: timeouts.connectMs },
+    // JIT off unless asked for (config.ts, dbJit): a startup parameter, so no statement and no round trip.
+    driverOptions: {
+      connection: { ...pgTimeouts(timeouts), ...(opts.jit ? {} : { options: '-c jit=off' }) },
+      acquireConnectionTimeout: timeouts.connectMs,
+    },
     allowGlobalContext: false,
     debug: false,
     ensureDatabase: false,

@@ -126,6 +126,64 @@ describe('concurrency', () => {
     expect(granted).toHaveLength(5);
   });
 
+  it('#19 R12/R14: parallel deactivations and reactivations (licensed members in a transaction, the others in one statement) and creates keep the seats exact', async () => {
+    const team = await emptyTeam(t, { seats: { salesperson: 5 } });
+    const c = client(team);
+    const licensed = await createUsers(
+      c,
+      Array.from({ length: 12 }, (_, i) => `l${i}@seat19.example`),
+    );
+    const plain = await createUsers(
+      c,
+      Array.from({ length: 8 }, (_, i) => `p${i}@seat19.example`),
+    );
+    const groups = await c.get<{ Resources: Array<{ id: string }> }>(
+      `/Groups?filter=${encodeURIComponent('displayName eq "Salesperson"')}`,
+    );
+    const sales = groups.json.Resources[0]!.id;
+    // One at a time: the first five requests are the oldest and hold the seats.
+    for (const id of licensed)
+      expect((await c.patch(`/Groups/${sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }))).status).toBe(204);
+    /** Every rule the seat engine keeps, from the rows themselves. */
+    const check = async () => {
+      const rows = await t.core.read<{ id: string; status: string; state: string }>(
+        `select m.id, m.status, la.state from license_assignment la join membership m on m.id = la.membership_id
+         where la.team_id = ? order by la.requested_at, la.id`,
+        [team.teamId],
+      );
+      // R12: no inactive member holds a seat; R14: the seats go to the oldest active requests, the rest wait.
+      const active = rows.filter((r) => r.status === 'active');
+      expect(rows.filter((r) => r.status === 'inactive' && r.state === 'GRANTED')).toEqual([]);
+      expect(active.map((r) => r.state)).toEqual(active.map((_, i) => (i < 5 ? 'GRANTED' : 'PENDING_SEAT')));
+      return rows;
+    };
+    await check();
+    const off = [...licensed.slice(0, 3), licensed[7]!, ...plain.slice(0, 4)];
+    const deactivate = (id: string, active: boolean) => c.patch(`/Users/${id}`, patchOp({ op: 'replace', value: { active } }));
+    const created = (i: number) => c.post('/Users', user(`new${i}@seat19.example`));
+    const first = await Promise.all([...off.map((id) => deactivate(id, false)), ...[0, 1, 2, 3].map(created)]);
+    expect(first.map((r) => r.status)).toEqual([...off.map(() => 204), 201, 201, 201, 201]);
+    const rows = await check();
+    expect(rows.filter((r) => r.state === 'GRANTED').map((r) => r.id)).toEqual(licensed.slice(3, 7).concat(licensed.slice(8, 9)));
+    const again = await Promise.all([...off.map((id) => deactivate(id, true)), ...[4, 5].map(created)]);
+    expect(again.map((r) => r.status)).toEqual([...off.map(() => 204), 201, 201]);
+    // Reactivated members queue again (FIFO): the seats stay with the members who held them.
+    expect((await check()).filter((r) => r.state === 'GRANTED').map((r) => r.id)).toEqual(
+      licensed.slice(3, 7).concat(licensed.slice(8, 9)),
+    );
+    const [n] = await t.core.read<{ active: number; inactive: number }>(
+      `select (count(*) filter (where status = 'active'))::int as active, (count(*) filter (where status = 'inactive'))::int as inactive
+       from membership where team_id = ?`,
+      [team.teamId],
+    );
+    const [kept] = await t.core.read<{ active: number; inactive: number }>(
+      `select coalesce(sum(n) filter (where status = 'active'), 0)::int as active, coalesce(sum(n) filter (where status = 'inactive'), 0)::int as inactive
+       from member_count where team_id = ?`,
+      [team.teamId],
+    );
+    expect(kept).toEqual(n);
+  });
+
   it('R6: parallel PATCHes of one user each change a different attribute; every change is kept', async () => {
     const team = await emptyTeam(t);
     const c = client(team);

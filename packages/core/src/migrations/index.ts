@@ -11,6 +11,7 @@ import { pluginReadViews } from './0011-plugin-read-views.js';
 import { eventSequencer } from './0012-event-sequencer.js';
 import { membersPage } from './0013-members-page.js';
 import { membersRead } from './0014-members-read.js';
+import { scimWrites } from './0015-scim-writes.js';
 import { eventOnce } from './0018-event-once.js';
 import type { Migration } from './types.js';
 export type { Migration } from './types.js';
@@ -29,5 +30,6 @@ export const coreMigrations: Migration[] = [
   eventSequencer,
   membersPage,
   membersRead,
+  scimWrites,
   eventOnce,
 ];

@@ -1,8 +1,9 @@
 import { assertIdentifierLength } from '../text.js';
 import { Group, LicenseType, Team } from '../entities/index.js';
-import { fail } from '../errors.js';
+import { fail, foreignKeyViolation } from '../errors.js';
 import { AUDIT_INSERT_COLUMNS, audit, auditEvent, auditValues } from './audit.js';
 import { boundRows as bound, type Actor, type Em } from './context.js';
+import { eventCte } from './events.js';
 import type { SeatEngine } from './seats.js';
 import type { EventLog } from './events.js';
 import { groupResource } from './resources.js';
@@ -107,12 +108,14 @@ export class GroupService {
   }
 
   /**
-   * Applies add/remove/replace inside the caller's transaction; returns the members that changed.
-   * Two statements for one kind of change: lock the group and check the members, then the
-   * set-based change together with the version bump.
+   * Applies add/remove/replace; returns the members that changed. `em`: the caller's transaction.
+   * An add or a remove alone is one statement (`addOrRemove`); with `em` null it runs outside any
+   * transaction when the group holds no license type (#19), else in a transaction of its own.
+   * Other changes take two statements for one kind of change: lock the group and check the
+   * members, then the set-based change together with the version bump.
    */
   async changeMembers(
-    em: Em,
+    em: Em | null,
     teamId: string,
     groupId: string,
     requestedChange: { add?: string[]; remove?: string[]; replace?: string[] },
@@ -124,6 +127,12 @@ export class GroupService {
       replace: canonical(requestedChange.replace),
     };
     const requested = [...new Set([...(change.add ?? []), ...(change.remove ?? []), ...(change.replace ?? [])])];
+    const single = change.replace ? undefined : !change.remove?.length ? 'add' : !change.add?.length ? 'remove' : undefined;
+    if (!em) {
+      const done = single && requested.length ? await this.addOrRemove(null, teamId, groupId, single, requested, actor) : null;
+      return done ?? this.deps.em().transactional((tx) => this.changeMembers(tx, teamId, groupId, requestedChange, actor));
+    }
+    if (single && requested.length) return (await this.addOrRemove(em, teamId, groupId, single, requested, actor))!;
     // Lock the group row: concurrent replaces of one group serialise; adds/removes are set-based anyway.
     const [g] = await bound<{ id: string; license_type_id: string | null; found: Array<{ id: string; status: string }> }>(
       em,
@@ -203,6 +212,91 @@ export class GroupService {
     }
     if (touched.size && g.license_type_id) await this.deps.seats.syncMembers(em, teamId, [...touched], actor);
     return [...touched];
+  }
+
+  /**
+   * An add or a remove alone (an IdP's PATCH, the console's add / remove) in one statement: the
+   * team check of the members, the change, the version bump, the audit and the event. No lock is
+   * taken before the change: concurrent adds and removes are set-based, and the version bump
+   * locks the group row only from this statement to the commit, instead of from a first locking
+   * round trip (#19: PATCHes of one group queued on it for the whole transaction). When a
+   * requested id is not a member of the team (or the console moves an inactive member, R8)
+   * nothing changes and the same refusal as the locking path is raised from what the statement
+   * found. Without a transaction (`em` null) only a group without a license type is changed
+   * (its seats are rebalanced in the change's transaction): null for a license group.
+   */
+  private async addOrRemove(
+    em: Em | null,
+    teamId: string,
+    groupId: string,
+    kind: 'add' | 'remove',
+    requested: string[],
+    actor: Actor,
+  ): Promise<string[] | null> {
+    const ids = requested.filter(isUuid);
+    const ev = auditEvent(actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId } });
+    const change =
+      kind === 'add'
+        ? `insert into group_member (team_id, group_id, membership_id)
+             select g.team_id, g.id, f.id from g, found f where exists (select 1 from ok)
+             on conflict do nothing returning membership_id`
+        : `delete from group_member gm using g where gm.group_id = g.id and gm.membership_id = any(?::uuid[])
+             and exists (select 1 from ok) returning gm.membership_id`;
+    type Outcome = {
+      group_found: boolean;
+      license_type_id: string | null;
+      found: Array<{ id: string; status: string }>;
+      changed: string[] | null;
+    };
+    const [r] = await bound<Outcome>(
+      em ?? this.deps.em(),
+      `with g as (select id, team_id, license_type_id from "group" where id = ? and team_id = ?),
+         found as (select m.id, m.status from membership m where m.team_id = ? and m.id = any(?::uuid[])),
+         ok as (select 1 from g where (select count(*) from found) = ?::int
+                  and not (?::boolean and exists (select 1 from found where status = 'inactive'))
+                  and (?::boolean or g.license_type_id is null)),
+         t as (${change}),
+         bump as (update "group" set version = version + 1, updated_at = greatest(updated_at, clock_timestamp())
+                  where id = ? and exists (select 1 from t)),
+         a as (${AUDIT_INSERT_COLUMNS}
+               select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, jsonb_build_object('changed', (select jsonb_agg(membership_id::text order by membership_id::text) from t))
+               where exists (select 1 from t)),
+         ${eventCte('(select 1 where exists (select 1 from t)) x', {
+           data: `jsonb_build_object('${kind === 'add' ? 'added' : 'removed'}', (select jsonb_agg(membership_id::text order by membership_id::text) from t))`,
+         })}
+       select exists (select 1 from g) as group_found, (select license_type_id from g) as license_type_id,
+         coalesce((select json_agg(json_build_object('id', f.id, 'status', f.status)) from found f), '[]'::json) as found,
+         array(select membership_id::text from t) as changed`,
+      [
+        groupId,
+        teamId,
+        teamId,
+        uuidArray(ids),
+        requested.length,
+        actor.isAdminConsole === true,
+        em !== null,
+        ...(kind === 'remove' ? [uuidArray(ids)] : []),
+        groupId,
+        ...auditValues(ev),
+        ...this.deps.events.params({
+          teamId,
+          type: 'group.members_changed',
+          data: kind === 'add' ? { id: groupId, removed: [] } : { id: groupId, added: [] },
+          actor,
+        }),
+      ],
+      { prepare: true },
+    ).catch((e: unknown): Outcome[] => {
+      // The group or a member was deleted by a transaction that committed while this one checked them.
+      if (foreignKeyViolation(e)) fail('NOT_FOUND', 'No such group or member in this team.');
+      throw e;
+    });
+    if (!r?.group_found) fail('NOT_FOUND', 'No such group in this team.');
+    if (!em && r.license_type_id) return null;
+    const changed = r.changed ?? [];
+    if (changed.length === 0) this.assertMembersOfTeam(requested, r.found, actor);
+    if (em && changed.length && r.license_type_id) await this.deps.seats.syncMembers(em, teamId, changed, actor);
+    return changed;
   }
 
   async setMembers(

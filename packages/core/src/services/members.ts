@@ -318,9 +318,11 @@ export class MemberService {
   /**
    * R7 on the IdP's hot path (SCIM `active: false` / `true`): the same change as `setActive` —
    * status, sessions revoked (R7) or the license requests re-queued, the audit event — in one
-   * statement without loading the member, then the seat rebalance of its license types (R12)
-   * in the same transaction. Owners (the last-owner rule), unknown members and no-ops take the
-   * full path (`sync`), which gives the precise answer.
+   * statement without loading the member. A member who requests no license (most of them) is
+   * changed by that statement alone, outside any transaction: no lock outlives it (#19). A member
+   * with license requests is changed in a transaction that then rebalances the seats of their
+   * license types (R12). Owners (the last-owner rule), unknown members and no-ops take the full
+   * path (`sync`), which gives the precise answer.
    */
   async changeActive(teamId: string, membershipId: string, active: boolean, actor: Actor): Promise<{ changed: boolean; version: number }> {
     const now = new Date();
@@ -329,43 +331,31 @@ export class MemberService {
       action: active ? 'member.reactivated' : 'member.deactivated',
       target: { type: 'member', id: membershipId },
     });
-    const fast = await this.deps.em().transactional(async (em) => {
-      const rows = await bound<{ version: number; types: string[] | null }>(
-        em,
-        `with m as (
-           update membership set status = ?, deactivated_at = ?, updated_at = ?, version = version + 1
-           where id = ? and team_id = ? and status <> ? and role <> 'owner'
-           returning *
-         ), s as (
-           -- SessionService.revokeForMembership, inlined into this statement: keep the two alike.
-           update session set revoked_at = now() where ?::boolean and revoked_at is null and membership_id in (select id from m)
-         ), r as (
-           update license_assignment set requested_at = clock_timestamp() where ?::boolean and membership_id in (select id from m)
-         ), a as (
-           ${AUDIT_INSERT_COLUMNS}
-           select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from m
-         ), ${eventCte('m join "user" u on u.id = m.user_id', { data: memberResourceSql('m', 'u') })}
-         select m.version, array(select la.license_type_id::text from license_assignment la where la.membership_id = m.id order by la.license_type_id) as types from m`,
-        [
-          active ? 'active' : 'inactive',
-          active ? null : now,
-          now,
-          membershipId,
-          teamId,
-          active ? 'active' : 'inactive',
-          !active,
-          active,
-          ...auditParams(ev),
-          ...this.deps.events.params({ teamId, type: active ? 'member.reactivated' : 'member.deactivated', data: {}, actor }, now),
-        ],
-        { prepare: true },
-      );
-      const row = rows[0];
-      if (!row) return null;
-      // R12: inactive members hold no seat; a reactivated member queues for one (FIFO).
-      for (const type of row.types ?? []) await this.deps.seats.rebalance(em, teamId, type, actor);
-      return { changed: true, version: Number(row.version) };
-    });
+    const params = () => [
+      active ? 'active' : 'inactive',
+      active ? null : now,
+      now,
+      membershipId,
+      teamId,
+      active ? 'active' : 'inactive',
+      !active,
+      active,
+      ...auditParams(ev),
+      ...this.deps.events.params({ teamId, type: active ? 'member.reactivated' : 'member.deactivated', data: {}, actor }, now),
+    ];
+    type Row = { version: number | null; licensed: boolean; types: string[] | null };
+    const [alone] = await bound<Row>(this.deps.em(), CHANGE_ACTIVE_UNLICENSED, [...params(), membershipId], { prepare: true });
+    let fast: { changed: true; version: number } | null = null;
+    if (alone?.version != null) fast = { changed: true, version: Number(alone.version) };
+    else if (alone?.licensed) {
+      fast = await this.deps.em().transactional(async (em) => {
+        const [row] = await bound<Row>(em, CHANGE_ACTIVE_ANY, params(), { prepare: true });
+        if (row?.version == null) return null;
+        // R12: inactive members hold no seat; a reactivated member queues for one (FIFO).
+        for (const type of row.types ?? []) await this.deps.seats.rebalance(em, teamId, type, actor);
+        return { changed: true as const, version: Number(row.version) };
+      });
+    }
     if (fast) {
       await this.deps.hooks.emit(active ? 'memberReactivated' : 'memberDeactivated', { teamId, membershipId });
       return fast;
@@ -537,6 +527,37 @@ export class MemberService {
     return em.findOne(Membership, { user: user.id, team: teamId }, { populate: ['user'] });
   }
 }
+
+/**
+ * `changeActive`'s statement. `unlicensed`: only for a member who requests no license (run on its
+ * own, it needs no seat rebalance), answering besides whether the member requests one; else
+ * for any member, answering the license types to rebalance in the same transaction.
+ */
+function changeActiveSql(unlicensed: boolean): string {
+  return `with m as (
+           update membership set status = ?, deactivated_at = ?, updated_at = ?, version = version + 1
+           where id = ? and team_id = ? and status <> ? and role <> 'owner'${
+             unlicensed ? '\n             and not exists (select 1 from license_assignment la where la.membership_id = membership.id)' : ''
+           }
+           returning *
+         ), s as (
+           -- SessionService.revokeForMembership, inlined into this statement: keep the two alike.
+           update session set revoked_at = now() where ?::boolean and revoked_at is null and membership_id in (select id from m)
+         ), r as (
+           update license_assignment set requested_at = clock_timestamp() where ?::boolean and membership_id in (select id from m)
+         ), a as (
+           ${AUDIT_INSERT_COLUMNS}
+           select ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb from m
+         ), ${eventCte('m join "user" u on u.id = m.user_id', { data: memberResourceSql('m', 'u') })}
+         ${
+           unlicensed
+             ? 'select (select version from m) as version, exists (select 1 from license_assignment la where la.membership_id = ?) as licensed'
+             : 'select m.version, array(select la.license_type_id::text from license_assignment la where la.membership_id = m.id order by la.license_type_id) as types from m'
+         }`;
+}
+
+const CHANGE_ACTIVE_UNLICENSED = changeActiveSql(true);
+const CHANGE_ACTIVE_ANY = changeActiveSql(false);
 
 /** Structural equality of stored JSON (key order does not matter). */
 function sameJson(a: unknown, b: unknown): boolean {

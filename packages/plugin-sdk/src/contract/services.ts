@@ -90,11 +90,12 @@ export interface GroupsApi {
   ): Promise<GroupRecord>;
   remove(teamId: string, groupId: string, actor: Actor, tx?: PluginEm): Promise<void>;
   /**
-   * Adds, removes or replaces members, in `tx`. Unknown member ids fail with NOT_FOUND and
-   * `details.missing` listing them.
+   * Adds, removes or replaces members, in `tx`; with `tx` null, on its own (an add or a remove
+   * alone of a group without a license type is then one statement, no transaction). Unknown
+   * member ids fail with NOT_FOUND and `details.missing` listing them.
    */
   changeMembers(
-    tx: PluginEm,
+    tx: PluginEm | null,
     teamId: string,
     groupId: string,
     change: { add?: string[]; remove?: string[]; replace?: string[] },

@@ -342,12 +342,40 @@ export async function patchGroup(s: Scope, id: string, body: unknown, q: ListQue
 }
 
 /**
+ * The IdPs' everyday group PATCH — one add or one remove of members named by id, no
+ * precondition — without a transaction (#19): the core changes the members in one statement of
+ * its own (in a transaction of its own for a license group, whose seats follow), then the
+ * displays sent are stored by a second statement; a display is what GET shows, no rule depends
+ * on it. False when the request needs the full path, which gives every precise answer (e.g. ids
+ * that are not members of the team: nothing was changed here).
+ */
+async function memberChangeAlone(s: Scope, id: string, changes: readonly GroupChange[], bare: Set<string>): Promise<boolean> {
+  const c = changes.length === 1 ? changes[0]! : undefined;
+  if (!c || (c.kind !== 'addMembers' && c.kind !== 'removeMembers')) return false;
+  if (header(s.req, 'if-match') !== undefined || bare.size > 0 || c.ids.length === 0 || !c.ids.every(isUuid)) return false;
+  const ids = c.ids.map(canonical);
+  try {
+    await s.core.groups.changeMembers(null, s.teamId, id, c.kind === 'addMembers' ? { add: ids } : { remove: ids }, s.actor);
+  } catch (e) {
+    if (missingMembers(e)) return false;
+    throw e;
+  }
+  if (c.kind === 'addMembers') {
+    const displays = c.ids.flatMap((raw) => (c.displays?.[raw] !== undefined ? [{ id: canonical(raw), display: c.displays[raw]! }] : []));
+    // The plugin's own table, in a statement of its own (the reader runs one autocommit statement).
+    await saveDisplays(s.reader, s.teamId, id, displays);
+  }
+  return true;
+}
+
+/**
  * One transaction: member changes in order, then attributes. The group is locked and the ids
  * looked up first when a precondition (If-Match) or Entra's bare strings need it; otherwise the
  * core's `changeMembers` locks and checks in its first statement, and a rename loads the group,
  * so a missing group is a 404 either way.
  */
 async function write(s: Scope, id: string, changes: readonly GroupChange[], bare: Set<string>): Promise<void> {
+  if (await memberChangeAlone(s, id, changes, bare)) return;
   const ifMatch = header(s.req, 'if-match');
   const ids = idsIn(changes);
   const lockFirst =
