@@ -328,7 +328,7 @@ describe('admin console (#16)', () => {
     120_000,
   );
   it.skipIf(!HAVE_BROWSER)(
-    '#16: Groups & licenses — seats bought / used / waiting per license, buying seats shrinks the waitlist, a group is linked and unlinked (1280 px)',
+    '#16: Groups & licenses — seats bought / used / waiting per license, the waitlist in grant order, buying seats grants its first names and shrinks it, a group is linked and unlinked (1280 px)',
     async () => {
       // A team with one Salesperson seat and three people in the Salesperson group: two wait.
       const lic = await t.createTeam(undefined, { salesperson: 1 });
@@ -374,21 +374,42 @@ describe('admin console (#16)', () => {
       const row = page.getByRole('row', { name: /Salesperson/ });
       await row.getByText('3 members').waitFor();
       expect(await row.getByRole('combobox', { name: 'License for Salesperson' }).inputValue()).not.toBe('');
+      // The waitlist in grant order (#16): position, member, requested at.
+      const waitlist = card.getByRole('table', { name: 'Waiting for a seat' });
+      const waiting = () => waitlist.locator('tbody td[data-label="Member"]').allTextContents();
+      await expect.poll(waiting).toHaveLength(2);
+      const [first, second] = await waiting();
+      expect(await waitlist.locator('tbody td[data-label="#"]').allTextContents()).toEqual(['1', '2']);
+      const licenseOf = async (userName: string) => {
+        const id = ids[['ann', 'ben', 'cid'].findIndex((n) => userName.startsWith(`${n}@`))]!;
+        const d = await t.gql<{ member: { licenses: Array<{ state: string }> } }>(
+          'query($id: ID!) { member(id: $id) { licenses { state } } }',
+          { id },
+          { token: lic.ownerToken },
+        );
+        return d.data!.member.licenses[0]?.state;
+      };
+      expect(await licenseOf(first!)).toBe('PENDING_SEAT');
       await shot(page, '1280-groups-waitlist');
 
-      // Buy one seat with the keyboard: the oldest request gets it, one still waits.
+      // Buy one seat with the keyboard: the first of the list gets it and leaves its top, one still waits.
       await page.getByLabel('Seats to buy for Salesperson').fill('1');
       await page.keyboard.press('Enter');
-      await page.getByRole('status').getByText('1 seat of Salesperson bought.').waitFor();
+      await page.getByRole('status').getByText(`1 seat of Salesperson bought. Granted to ${first}.`).waitFor();
       await expect.poll(() => count('Waiting')).toBe('1');
+      await expect.poll(waiting).toEqual([second]);
+      expect(await licenseOf(first!)).toBe('GRANTED');
       expect(await count('Bought')).toBe('2');
       expect(await count('Used')).toBe('2');
-      // Then two more: nobody waits, one seat is free.
+      // Then two more: the last one waiting is granted, nobody waits, one seat is free.
       await page.getByLabel('Seats to buy for Salesperson').fill('2');
       await page.getByRole('button', { name: 'Buy seats of Salesperson' }).click();
+      await page.getByRole('status').getByText(`2 seats of Salesperson bought. Granted to ${second}.`).waitFor();
       await expect.poll(() => count('Waiting')).toBe('0');
+      expect(await licenseOf(second!)).toBe('GRANTED');
       expect(await count('Free')).toBe('1');
       expect(await card.getByText('waiting for a seat').count()).toBe(0);
+      expect(await waitlist.count()).toBe(0);
       await shot(page, '1280-groups-seats-bought');
 
       // A license is granted by one group: Manager is taken until its group lets it go.

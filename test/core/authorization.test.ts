@@ -259,6 +259,7 @@ const ADMIN_FIELDS = {
   auditEvents: 'query($t: ID!) { team(id: $t) { auditEvents { edges { node { id } } } } }',
   domains: 'query($t: ID!) { team(id: $t) { domains { id } } }',
   setupLinks: 'query($t: ID!) { team(id: $t) { setupLinks { id } } }',
+  waitlist: 'query($t: ID!) { team(id: $t) { licenses { waitlist { totalCount } } } }',
 };
 
 const AUTH_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND'];

@@ -148,7 +148,7 @@ export const ChangeRole = graphql(`
 `);
 
 export const GroupsAndLicensesQuery = graphql(`
-  query GroupsAndLicenses($teamId: ID!) {
+  query GroupsAndLicenses($teamId: ID!, $waiting: Int!) {
     team(id: $teamId) {
       id
       licenses {
@@ -159,6 +159,22 @@ export const GroupsAndLicensesQuery = graphql(`
         used
         pending
         available
+        waitlist(first: $waiting) {
+          totalCount
+          edges {
+            node {
+              position
+              requestedAt
+              member {
+                id
+                userName
+                displayName
+                givenName
+                familyName
+              }
+            }
+          }
+        }
       }
       groups {
         id

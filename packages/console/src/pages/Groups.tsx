@@ -1,19 +1,28 @@
 import { useEffect, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { ErrorMessage, SuccessMessage, useTitle } from '@roster/console-sdk';
+import { ErrorMessage, Link, SuccessMessage, formatDate, useTitle } from '@roster/console-sdk';
+import { memberName } from '../format.ts';
 import { GroupsAndLicensesQuery, LinkGroupToLicense, SetLicenseSeats, UnlinkGroup, type GroupRow, type LicenseRow } from '../operations.ts';
 
 type Outcome = { error: CombinedError | null; done: string | null };
 type Report = (o: Outcome) => void;
 
+/** How many of each waitlist the page shows (the API pages it; the rest is counted). */
+const WAITING_SHOWN = 10;
+
 /**
- * License types with their seats (bought, used, waiting), buying more, and which group grants
- * which license. The mutations return `License` and `Group`, so urql refetches this page's
- * query by itself: the counts shown are always the server's.
+ * License types with their seats (bought, used, waiting), the waitlist in grant order, buying
+ * more, and which group grants which license. The mutations return `License` and `Group`, so
+ * urql refetches this page's query by itself: the counts and the waitlist shown are always the
+ * server's, and those granted a bought seat leave the top of the list.
  */
 export function Groups({ teamId }: { teamId: string }) {
   useTitle('Groups & licenses');
-  const [result] = useQuery({ query: GroupsAndLicensesQuery, variables: { teamId }, requestPolicy: 'cache-and-network' });
+  const [result] = useQuery({
+    query: GroupsAndLicensesQuery,
+    variables: { teamId, waiting: WAITING_SHOWN },
+    requestPolicy: 'cache-and-network',
+  });
   const [outcome, setOutcome] = useState<Outcome>({ error: null, done: null });
   const team = result.data?.team;
 
@@ -87,10 +96,15 @@ function LicenseCard({ teamId, license: l, report }: { teamId: string; license: 
 
   const onBuy = async () => {
     report({ error: null, done: null });
+    // The new seats go to the top of the waitlist (the API lists it in grant order): say to whom.
+    const free = Math.max(0, l.purchased - l.used);
+    const served = l.waitlist.edges.slice(0, Math.max(0, n - free)).map((e) => memberName(e.node.member));
+    const more = Math.min(l.waitlist.totalCount, Math.max(0, n - free)) - served.length;
     const r = await buy({ teamId, licenseTypeId: l.id, seats: l.purchased + n });
     if (r.error) report({ error: r.error, done: null });
     else {
-      report({ error: null, done: `${n} ${n === 1 ? 'seat' : 'seats'} of ${l.name} bought.` });
+      const to = served.length ? ` Granted to ${served.join(', ')}${more > 0 ? ` and ${more} more` : ''}.` : '';
+      report({ error: null, done: `${n} ${n === 1 ? 'seat' : 'seats'} of ${l.name} bought.${to}` });
       setCount('1');
     }
   };
@@ -121,6 +135,7 @@ function LicenseCard({ teamId, license: l, report }: { teamId: string; license: 
           {l.pending} {l.pending === 1 ? 'member is' : 'members are'} waiting for a seat; new seats go to them, oldest request first.
         </p>
       )}
+      {l.waitlist.edges.length > 0 && <WaitlistTable license={l} />}
       <form
         className="inline-form"
         onSubmit={(e) => {
@@ -139,6 +154,37 @@ function LicenseCard({ teamId, license: l, report }: { teamId: string; license: 
         </button>
       </form>
     </article>
+  );
+}
+
+/** Who waits for a seat, first in line first: the order the next seats are granted in. */
+function WaitlistTable({ license: l }: { license: LicenseRow }) {
+  const rest = l.waitlist.totalCount - l.waitlist.edges.length;
+  return (
+    <div className="waitlist">
+      <h4 id={`waitlist-${l.id}`}>Waiting for a seat</h4>
+      <table className="table waitlist-table" aria-labelledby={`waitlist-${l.id}`} aria-describedby={`license-${l.id}`}>
+        <thead>
+          <tr>
+            <th scope="col">#</th>
+            <th scope="col">Member</th>
+            <th scope="col">Requested</th>
+          </tr>
+        </thead>
+        <tbody>
+          {l.waitlist.edges.map(({ node: w }) => (
+            <tr key={w.member.id}>
+              <td data-label="#">{w.position}</td>
+              <td data-label="Member">
+                <Link to={`/members/${w.member.id}`}>{memberName(w.member)}</Link>
+              </td>
+              <td data-label="Requested">{formatDate(w.requestedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {rest > 0 && <p className="hint">{rest} more waiting after them.</p>}
+    </div>
   );
 }
 

@@ -2,6 +2,7 @@ import { SetupLinkResolver, TeamSetupLinksResolver } from './setup-link-resolver
 import { TeamResolver } from './team-resolver.js';
 import { MemberResolver } from './member-resolver.js';
 import { GroupResolver } from './group-resolver.js';
+import { LicenseResolver } from './license-resolver.js';
 import { ApiTokenResolver } from './token-resolver.js';
 import { WebhookResolver } from './webhook-resolver.js';
 import { EventResolver } from './event-resolver.js';
@@ -24,6 +25,7 @@ export const coreResolvers = [
   TeamResolver,
   MemberResolver,
   GroupResolver,
+  LicenseResolver,
   ApiTokenResolver,
   EventResolver,
   WebhookResolver,

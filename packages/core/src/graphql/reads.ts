@@ -8,7 +8,10 @@ import {
   type MemberStatusEnum,
   LicenseSummaryType,
   TeamType,
+  WaitlistEntryType,
+  type WaitlistConnection,
 } from './types.js';
+import { GRANT_ORDER, WAITING_FOR_SEAT } from '../services/seats.js';
 import type { Team } from '../entities/index.js';
 import type { AssignmentRef, GroupRef } from './loaders.js';
 
@@ -380,8 +383,54 @@ export async function licenseSummaries(core: Core, teamId: string): Promise<Lice
       pending: Number(r.pending),
       available: Math.max(0, Number(r.seats) - Number(r.used)),
       groupId: (r.group_id as string) ?? null,
+      teamId,
     }),
   );
+}
+
+/**
+ * One page of a license type's waitlist, in the order the seat engine grants seats: the same
+ * condition and order as its rebalance (WAITING_FOR_SEAT, GRANT_ORDER), on
+ * `license_assignment_queue_idx`. The cursor keeps `requested_at` to the microsecond (a Date
+ * would round it, and two requests of one millisecond would skip or repeat); a page's first
+ * position is counted from the index up to its cursor, so positions stay true as the list moves.
+ */
+export async function waitlistPage(core: Core, licenseTypeId: string, first: number, after?: string | null): Promise<WaitlistConnection> {
+  if (!Number.isInteger(first) || first < 1 || first > 500) fail('BAD_USER_INPUT', 'first must be between 1 and 500');
+  if (!UUID.test(licenseTypeId)) fail('NOT_FOUND', 'No such license type.');
+  const cursor = decode(after, 2);
+  if (cursor && (!UUID.test(cursor[1] ?? '') || Number.isNaN(Date.parse(cursor[0] ?? '')))) fail('BAD_USER_INPUT', 'Invalid cursor');
+  const order = GRANT_ORDER.join(', ');
+  const from = 'license_assignment la join membership m on m.id = la.membership_id';
+  const keyset = `(${order}) > (?::timestamptz, ?::uuid)`;
+  const rows = await core.read<Record<string, unknown>>(
+    `with page as (
+       select la.id as assignment_id, la.requested_at as requested_at_,
+         to_char(la.requested_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as requested_key, ${MEMBER_COLUMNS}
+       from ${from} join "user" u on u.id = m.user_id
+       where ${WAITING_FOR_SEAT}${cursor ? ` and ${keyset}` : ''}
+       order by ${order} limit ?
+     )
+     select (select count(*)::int from ${from} where ${WAITING_FOR_SEAT}) as total_count,
+       ${cursor ? `(select count(*)::int from ${from} where ${WAITING_FOR_SEAT} and not ${keyset})` : '0'} as before, p.*
+     from (select 1) one left join page p on true
+     order by p.requested_at_, p.assignment_id`,
+    [licenseTypeId, ...(cursor ?? []), first + 1, licenseTypeId, ...(cursor ? [licenseTypeId, ...cursor] : [])],
+  );
+  const totalCount = Number(rows[0]?.total_count ?? 0);
+  const before = Number(rows[0]?.before ?? 0);
+  const entries = rows[0]?.assignment_id ? rows : [];
+  const hasNextPage = entries.length > first;
+  if (hasNextPage) entries.length = first;
+  const edges = entries.map((r, i) => ({
+    cursor: encode([r.requested_key as string, r.assignment_id as string]),
+    node: Object.assign(new WaitlistEntryType(), {
+      position: before + i + 1,
+      requestedAt: asDate(r.requested_at_),
+      member: toMember(r),
+    }),
+  }));
+  return { edges, totalCount, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
 export async function auditPage(

@@ -84,6 +84,8 @@ export class LicenseSummaryType {
     description: 'The app group linked to this license; an IdP can bind its own group to it through SCIM.',
   })
   groupId!: string | null;
+  /** The team the license type belongs to (not a field: the waitlist's admin check reads it). */
+  teamId!: string;
 }
 
 @ObjectType('MemberLicense', { simpleResolvers: true })
@@ -144,6 +146,27 @@ export class MemberConnection {
   @Field(() => [MemberEdge]) edges!: MemberEdge[];
   @Field(() => PageInfo) pageInfo!: PageInfo;
   @Field(() => Int) totalCount!: number;
+}
+
+@ObjectType('WaitlistEntry', { description: 'A request waiting for a seat, at its place in the grant order.', simpleResolvers: true })
+export class WaitlistEntryType {
+  @Field(() => Int, { description: '1 gets the next seat that frees or is bought.' }) position!: number;
+  @Field(() => GraphQLDateTimeISO, { description: 'When the member asked for the license (joined a linked group).' })
+  requestedAt!: Date;
+  @Field(() => MemberType) member!: MemberType;
+}
+
+@ObjectType('WaitlistEdge', { simpleResolvers: true })
+export class WaitlistEdge {
+  @Field(() => String) cursor!: string;
+  @Field(() => WaitlistEntryType) node!: WaitlistEntryType;
+}
+
+@ObjectType('WaitlistConnection', { simpleResolvers: true })
+export class WaitlistConnection {
+  @Field(() => [WaitlistEdge]) edges!: WaitlistEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: 'Everyone waiting (the license’s `pending`).' }) totalCount!: number;
 }
 
 @ObjectType('AuditEvent', {

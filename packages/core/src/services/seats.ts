@@ -5,6 +5,20 @@ import type { EventInput, EventLog } from './events.js';
 const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 
 /**
+ * Who waits for a seat of a license type (`?`), over `license_assignment la join membership m`:
+ * requests without a seat whose member is active (R12: an inactive member's request waits but is
+ * never served). The rebalance grants among these rows and the waitlist lists them, with the one
+ * text, so the two cannot disagree.
+ */
+export const WAITING_FOR_SEAT = "la.license_type_id = ? and la.state = 'PENDING_SEAT' and m.status = 'active'";
+/**
+ * The order seats go to waiting requests (R14: oldest request first, the id breaking ties); the
+ * waitlist's order and keyset. `license_assignment_queue_idx` (license_type_id, state,
+ * requested_at, id) serves both.
+ */
+export const GRANT_ORDER = ['la.requested_at', 'la.id'] as const;
+
+/**
  * The seat engine (R11–R14), the one place that decides who holds a license. It works in SQL
  * inside the caller's transaction and locks the license type row while it rebalances, so two
  * channels changing the same pool at once queue rather than oversubscribe.
@@ -151,8 +165,8 @@ export class SeatEngine {
       const grantedNow = await em.execute<Array<{ membership_id: string }>>(
         `update license_assignment set state = 'GRANTED', granted_at = clock_timestamp()
          where id in (select la.id from license_assignment la join membership m on m.id = la.membership_id
-                      where la.license_type_id = ? and la.state = 'PENDING_SEAT' and m.status = 'active'
-                      order by la.requested_at, la.id limit ?)
+                      where ${WAITING_FOR_SEAT}
+                      order by ${GRANT_ORDER.join(', ')} limit ?)
          returning membership_id`,
         [licenseTypeId, type.seats - granted],
       );
