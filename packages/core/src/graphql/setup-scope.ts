@@ -55,8 +55,27 @@ const AREAS: Record<SetupScope, Area> = {
     ],
   },
   scim: {
-    fields: ['Team.scim', 'Mutation.createScimToken', 'Mutation.revokeScimToken'],
-    types: ['ScimSettings', 'ScimToken', 'CreatedScimToken'],
+    fields: [
+      'Team.scim',
+      'Mutation.createScimToken',
+      'Mutation.revokeScimToken',
+      // Mapping the groups the IdP pushes to license types (R13, R15): the team's groups and
+      // license types by name, and the Groups page's own link / unlink. Not the seat counts, the
+      // waitlist or the groups' members: people stay out of a setup link's reach.
+      'Team.groups',
+      'Team.licenses',
+      'Group.id',
+      'Group.displayName',
+      'Group.externalId',
+      'Group.memberCount',
+      'Group.licenseType',
+      'License.id',
+      'License.key',
+      'License.name',
+      'Mutation.linkGroupToLicense',
+      'Mutation.unlinkGroup',
+    ],
+    types: ['ScimSettings', 'ScimToken', 'CreatedScimToken', 'LicenseType'],
   },
 };
 
