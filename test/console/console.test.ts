@@ -582,7 +582,7 @@ describe('admin console (#16)', () => {
   );
 
   it.skipIf(!HAVE_BROWSER)(
-    '#16 setup link: an outsider with no Roster account opens /setup/<secret>, configures OIDC against an in-process OP, tests it, creates a SCIM token and sees the first request arrive (390 px); members stay out of reach',
+    '#16 setup link: an outsider with no Roster account opens /setup/<secret>, configures OIDC against an in-process OP, tests it, creates a SCIM token and sees the first request arrive, maps a pushed IdP group to a license (390 px); members stay out of reach',
     async () => {
       const su = await t.createTeam();
       const email = `owner@${su.slug}.example.com`;
@@ -650,6 +650,45 @@ describe('admin console (#16)', () => {
       await first.arrayBuffer();
       await page.getByText(/The first request from your IdP with “Okta” arrived/).waitFor();
       await shot(page, '390-setup-link-scim-connected');
+
+      // Map groups to licenses: the IdP pushes a group; the link moves Salesperson from its app group to it.
+      const pushed = await fetch(`${baseUrl}/Groups`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${scimSecret}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+          displayName: 'Okta Sales',
+          externalId: 'okta-sales',
+        }),
+      });
+      expect(pushed.status).toBe(201);
+      const pushedId = ((await pushed.json()) as { id: string }).id;
+      await page.getByRole('navigation', { name: 'Setup' }).getByRole('link', { name: 'Map groups to licenses' }).click();
+      await page.getByRole('heading', { name: 'Map groups to licenses' }).waitFor();
+      const setupRow = (name: string) =>
+        page.locator('tbody tr', { has: page.locator('td[data-label="Group"] strong', { hasText: new RegExp(`^${name}$`) }) });
+      await setupRow('Okta Sales').getByText('from the IdP (okta-sales)').waitFor();
+      const oktaLicense = setupRow('Okta Sales').getByRole('combobox', { name: 'License for Okta Sales' });
+      expect(await oktaLicense.locator('option', { hasText: 'Salesperson (linked to Salesperson)' }).isDisabled()).toBe(true);
+      await setupRow('Salesperson').getByRole('combobox', { name: 'License for Salesperson' }).selectOption('');
+      await setupRow('Salesperson').getByRole('button', { name: 'Save license for Salesperson' }).click();
+      await page.getByRole('status').getByText('Salesperson no longer grants a license.').waitFor();
+      await oktaLicense.selectOption({ label: 'Salesperson' });
+      await setupRow('Okta Sales').getByRole('button', { name: 'Save license for Okta Sales' }).click();
+      await page.getByRole('status').getByText('Okta Sales now grants Salesperson.').waitFor();
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await shot(page, '390-setup-link-groups-mapped');
+      const mapped = await t.gql<{ team: { groups: Array<{ id: string; licenseType: { key: string } | null }> } }>(
+        'query($id: ID!) { team(id: $id) { groups { id licenseType { key } } } }',
+        { id: su.teamId },
+        { token: su.ownerToken },
+      );
+      expect(mapped.data!.team.groups.find((g) => g.id === pushedId)?.licenseType?.key).toBe('salesperson');
+      const linkedBy = await t.core.read<{ actor_type: string; actor_label: string }>(
+        "select actor_type, actor_label from audit_event where team_id = ? and action = 'group.linked' and target_id = ?",
+        [su.teamId, pushedId],
+      );
+      expect(linkedBy).toEqual([{ actor_type: 'token', actor_label: 'setup link' }]);
 
       // The link reaches nothing else: a page outside it says so, the API refuses members (a 403 the browser logs).
       expect(problems).toEqual([]);

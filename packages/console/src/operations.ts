@@ -190,6 +190,33 @@ export const GroupsAndLicensesQuery = graphql(`
   }
 `);
 
+/**
+ * The setup portal's "Map groups to licenses" step: what a setup link with the `scim` scope may
+ * read (core `graphql/setup-scope.ts`): the groups and the license types by name.
+ */
+export const SetupGroupsQuery = graphql(`
+  query SetupGroups($teamId: ID!) {
+    team(id: $teamId) {
+      id
+      licenses {
+        id
+        key
+        name
+      }
+      groups {
+        id
+        displayName
+        memberCount
+        externalId
+        licenseType {
+          id
+          name
+        }
+      }
+    }
+  }
+`);
+
 export const SetLicenseSeats = graphql(`
   mutation SetLicenseSeats($teamId: ID!, $licenseTypeId: ID!, $seats: Int!) {
     setLicenseSeats(teamId: $teamId, licenseTypeId: $licenseTypeId, seats: $seats) {

@@ -4,8 +4,10 @@ import { ErrorMessage, Link, SuccessMessage, formatDate, useTitle } from '@roste
 import { memberName } from '../format.ts';
 import { GroupsAndLicensesQuery, LinkGroupToLicense, SetLicenseSeats, UnlinkGroup, type GroupRow, type LicenseRow } from '../operations.ts';
 
-type Outcome = { error: CombinedError | null; done: string | null };
+export type Outcome = { error: CombinedError | null; done: string | null };
 type Report = (o: Outcome) => void;
+/** What the license picker needs of a license type (a setup link reads no more: setup-scope.ts). */
+type LicenseChoice = Pick<LicenseRow, 'id' | 'name'>;
 
 /** How many of each waitlist the page shows (the API pages it; the rest is counted). */
 const WAITING_SHOWN = 10;
@@ -59,27 +61,7 @@ export function Groups({ teamId }: { teamId: string }) {
               Members of a group linked to a license request a seat of it; leaving the group frees the seat. A license is granted by one
               group at most.
             </p>
-            {team.groups.length === 0 ? (
-              <p className="muted">This team has no groups.</p>
-            ) : (
-              <div className="table-wrap">
-                <table className="table groups-table">
-                  <caption className="visually-hidden">Groups of the team</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Group</th>
-                      <th scope="col">Members</th>
-                      <th scope="col">License</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {team.groups.map((g) => (
-                      <GroupRowView key={g.id} group={g} groups={team.groups} licenses={team.licenses} report={setOutcome} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
+            <GroupsTable groups={team.groups} licenses={team.licenses} report={setOutcome} />
           </section>
         </>
       )}
@@ -157,6 +139,33 @@ function LicenseCard({ teamId, license: l, report }: { teamId: string; license: 
   );
 }
 
+/**
+ * The team's groups, their member counts and the license each grants, with a picker to link or
+ * unlink it. Also the setup portal's "Map groups to licenses" step (SetupGroups.tsx).
+ */
+export function GroupsTable({ groups, licenses, report }: { groups: GroupRow[]; licenses: LicenseChoice[]; report: Report }) {
+  if (groups.length === 0) return <p className="muted">This team has no groups.</p>;
+  return (
+    <div className="table-wrap">
+      <table className="table groups-table">
+        <caption className="visually-hidden">Groups of the team</caption>
+        <thead>
+          <tr>
+            <th scope="col">Group</th>
+            <th scope="col">Members</th>
+            <th scope="col">License</th>
+          </tr>
+        </thead>
+        <tbody>
+          {groups.map((g) => (
+            <GroupRowView key={g.id} group={g} groups={groups} licenses={licenses} report={report} />
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 /** Who waits for a seat, first in line first: the order the next seats are granted in. */
 function WaitlistTable({ license: l }: { license: LicenseRow }) {
   const rest = l.waitlist.totalCount - l.waitlist.edges.length;
@@ -196,7 +205,7 @@ function GroupRowView({
 }: {
   group: GroupRow;
   groups: GroupRow[];
-  licenses: LicenseRow[];
+  licenses: LicenseChoice[];
   report: Report;
 }) {
   const current = g.licenseType?.id ?? '';

@@ -3,6 +3,7 @@ import { Provider, useQuery } from 'urql';
 import { ErrorMessage, Link, formatDate, useLocation, useTitle } from '@roster/console-sdk';
 import { createClient } from '../client.ts';
 import { SetupLinkQuery } from '../operations.ts';
+import { SetupGroups } from './SetupGroups.tsx';
 import { ssoPage } from '../sso/routes.tsx';
 import { LoadedPlugins, pageAt, useConsolePlugins } from '../plugins.tsx';
 
@@ -60,9 +61,13 @@ function Portal({ base, path }: { base: string; path: string }) {
   );
 }
 
+/** The core's own step of a `scim` link: linking the IdP's groups to license types (R13, R15). */
+const GROUPS_STEP = { path: '/license-groups', label: 'Map groups to licenses' };
+
 /**
  * The link's steps: single sign-on (the SSO wizards of every loaded protocol) for the `sso`
- * scope, and each plugin page whose `setupScope` the link has (SCIM's page for `scim`).
+ * scope, each plugin page whose `setupScope` the link has (SCIM's page for `scim`), and for
+ * `scim` mapping the groups the IdP pushes to license types.
  */
 function Steps({
   base,
@@ -77,15 +82,18 @@ function Steps({
   const teamId = link.team.id;
   const sso = link.scopes.includes('sso') && plugins.sso.length > 0;
   const pages = plugins.pages.filter((p) => p.setupScope && link.scopes.includes(p.setupScope));
+  const groups = link.scopes.includes('scim');
   const steps = [
     ...(sso ? [{ to: `${base}/sso`, label: 'Single sign-on' }] : []),
     ...pages.map((p) => ({ to: `${base}${p.path}`, label: p.setupLabel ?? p.label })),
+    ...(groups ? [{ to: `${base}${GROUPS_STEP.path}`, label: GROUPS_STEP.label }] : []),
   ];
   const rest = path.slice(base.length);
   const own = path.startsWith(`${base}/`) ? pageAt(pages, rest) : undefined;
   const page =
     (sso && ssoPage(path, teamId, `${base}/sso`, plugins.sso)) ||
     (own ? <own.component key={own.path} teamId={teamId} path={rest} base={`${base}${own.path}`} /> : null) ||
+    (groups && rest === GROUPS_STEP.path ? <SetupGroups teamId={teamId} /> : null) ||
     (path === base ? <Overview team={link.team.name} steps={steps} /> : <NotHere base={base} />);
 
   return (
