@@ -56,7 +56,7 @@ const AREAS: Record<SetupScope, Area> = {
   },
   scim: {
     fields: ['Team.scim', 'Mutation.createScimToken', 'Mutation.revokeScimToken'],
-    types: ['ScimSettings', 'ScimToken', 'CreatedScimToken'],
+    types: ['ScimSettings', 'ScimToken', 'CreatedScimToken', 'ScimRequestLogEntry'],
   },
 };
 
