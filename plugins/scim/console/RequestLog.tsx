@@ -63,7 +63,8 @@ function RequestRow({ row: r }: { row: ScimRequestRow }) {
     <tr>
       <td data-label="Time">{formatDate(r.at)}</td>
       <td data-label="Request">
-        <code>
+        {/* A long filter wraps instead of widening a phone's page. */}
+        <code style={{ overflowWrap: 'anywhere' }}>
           {r.method} {r.path}
         </code>
         <span className="sub">{r.durationMs} ms</span>
@@ -73,7 +74,11 @@ function RequestRow({ row: r }: { row: ScimRequestRow }) {
           {r.status}
           {r.scimType ? ` ${r.scimType}` : ''}
         </span>
-        {r.detail && <span className="sub">{r.detail}</span>}
+        {r.detail && (
+          <span className="sub" style={{ overflowWrap: 'anywhere' }}>
+            {r.detail}
+          </span>
+        )}
       </td>
       <td data-label="User or group">
         {r.resourceName ?? (r.resourceId ? <code>{r.resourceId}</code> : <span className="muted">—</span>)}
