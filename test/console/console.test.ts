@@ -485,7 +485,10 @@ describe('admin console (#16)', () => {
       expect(refused.status).toBe(401);
       await refused.arrayBuffer();
       // #16: the refusal of the revoked token is logged too, with its scimType-less 401.
-      await log.getByRole('row', { name: /GET \/Users/ }).getByText('401', { exact: true }).waitFor({ timeout: 15_000 });
+      await log
+        .getByRole('row', { name: /GET \/Users/ })
+        .getByText('401', { exact: true })
+        .waitFor({ timeout: 15_000 });
 
       // The Groups & licenses page fits a phone too.
       await page.getByRole('link', { name: 'Groups & licenses' }).click();
@@ -639,6 +642,11 @@ describe('admin console (#16)', () => {
       expect(first.status).toBe(200);
       await first.arrayBuffer();
       await page.getByText(/The first request from your IdP with “Okta” arrived/).waitFor();
+      // #16: the setup link's holder watches it in the request log too (the scim scope reads it).
+      await page
+        .getByRole('table', { name: 'Latest SCIM requests, newest first' })
+        .getByRole('row', { name: /GET \/Users/ })
+        .waitFor({ timeout: 15_000 });
       await shot(page, '390-setup-link-scim-connected');
 
       // The link reaches nothing else: a page outside it says so, the API refuses members (a 403 the browser logs).

@@ -25,7 +25,7 @@ export class ScimTokenType {
   @Field(() => GraphQLDateTimeISO, { nullable: true, description: 'Last request made with it (to the minute).' }) lastUsedAt!: Date | null;
 }
 
-@ObjectType('ScimRequestLogEntry', { description: 'One request that reached the team\'s SCIM endpoint (#16), as the request log keeps it.' })
+@ObjectType('ScimRequestLogEntry', { description: "One request that reached the team's SCIM endpoint (#16), as the request log keeps it." })
 export class ScimRequestLogEntryType {
   @Field(() => GraphQLDateTimeISO) at!: Date;
   @Field(() => ID, { nullable: true, description: 'The live SCIM token it came with (of this team), or null.' })
@@ -36,7 +36,8 @@ export class ScimRequestLogEntryType {
   @Field(() => String, { nullable: true, description: 'RFC 7644 scimType of an error answer.' }) scimType!: string | null;
   @Field(() => String, { nullable: true, description: 'The detail of an error answer.' }) detail!: string | null;
   @Field(() => String, { nullable: true, description: 'Id of the user or group concerned.' }) resourceId!: string | null;
-  @Field(() => String, { nullable: true, description: 'userName of the user, displayName of the group concerned.' }) resourceName!: string | null;
+  @Field(() => String, { nullable: true, description: 'userName of the user, displayName of the group concerned.' }) resourceName!:
+    string | null;
   @Field(() => Int) durationMs!: number;
 }
 

@@ -82,12 +82,17 @@ export function scimPlugin(options: ScimPluginOptions = {}): RosterPlugin<Resolv
     setup(ctx) {
       const settings = ctx.options;
       const publicUrl = () => settings.publicUrl ?? ctx.config.publicUrl;
-      const requestLog = new ScimRequestLog(ctx.core.db, { ...REQUEST_LOG_DEFAULTS, flushMs: settings.requestLogFlushMs, keepPerTeam: settings.requestLogKeep });
+      const requestLog = new ScimRequestLog(ctx.core.db, {
+        ...REQUEST_LOG_DEFAULTS,
+        flushMs: settings.requestLogFlushMs,
+        keepPerTeam: settings.requestLogKeep,
+      });
       log = requestLog;
       let dropped = 0;
       ctx.every('request-log-flush', settings.requestLogFlushMs, async () => {
         await requestLog.flush();
-        if (requestLog.dropped > dropped) ctx.logger.warn({ dropped: requestLog.dropped - dropped }, 'SCIM request log entries dropped (buffer full)');
+        if (requestLog.dropped > dropped)
+          ctx.logger.warn({ dropped: requestLog.dropped - dropped }, 'SCIM request log entries dropped (buffer full)');
         dropped = requestLog.dropped;
       });
       ctx.every('request-log-prune', 30_000, () => requestLog.prune());

@@ -49,7 +49,8 @@ export const REQUEST_LOG_DEFAULTS: RequestLogSettings = { flushMs: 300, keepPerT
 const BATCH = 1000;
 const TEXT_MAX = 500;
 
-const clip = (s: string | null | undefined): string | null => (s === null || s === undefined ? null : s.length > TEXT_MAX ? `${s.slice(0, TEXT_MAX - 1)}…` : s);
+const clip = (s: string | null | undefined): string | null =>
+  s === null || s === undefined ? null : s.length > TEXT_MAX ? `${s.slice(0, TEXT_MAX - 1)}…` : s;
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The bits of a request and its response an entry keeps; never a header, a body or a query parameter other than the filter. */
@@ -71,7 +72,12 @@ export function entryOf(
   if (res.status < 300 && typeof body.id === 'string') {
     resourceId = body.id;
     resourceName = str(body.userName) ?? str(body.displayName);
-  } else if (res.status >= 400 && (req.method === 'POST' || req.method === 'PUT') && segments.length <= 2 && (req.body?.length ?? 0) <= 65_536) {
+  } else if (
+    res.status >= 400 &&
+    (req.method === 'POST' || req.method === 'PUT') &&
+    segments.length <= 2 &&
+    (req.body?.length ?? 0) <= 65_536
+  ) {
     // A refused create or replace: the name the IdP sent is what its admin looks for.
     try {
       const sent = JSON.parse(req.body ?? '') as Record<string, unknown>;
@@ -130,7 +136,19 @@ export class ScimRequestLog {
       const batch = this.buffer.splice(0, BATCH);
       const params: unknown[] = [];
       for (const e of batch) {
-        params.push(e.teamId, e.at.toISOString(), e.tokenId, e.method, e.path, e.status, e.scimType, e.detail, e.resourceId, e.resourceName, e.durationMs);
+        params.push(
+          e.teamId,
+          e.at.toISOString(),
+          e.tokenId,
+          e.method,
+          e.path,
+          e.status,
+          e.scimType,
+          e.detail,
+          e.resourceId,
+          e.resourceName,
+          e.durationMs,
+        );
         this.touched.add(e.teamId);
       }
       const row = '(?::uuid, ?::timestamptz, ?::uuid, ?, ?, ?::smallint, ?, ?, ?, ?, ?::int)';

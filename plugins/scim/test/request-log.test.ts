@@ -64,7 +64,13 @@ describe('#16 SCIM request log', () => {
       ['POST', '/Users', 201],
     ]);
     const [refused, conflict, ok] = log as [Entry, Entry, Entry];
-    expect(ok).toMatchObject({ tokenId: a.tokenId, scimType: null, detail: null, resourceId: created.json.id, resourceName: 'log-ok@example.com' });
+    expect(ok).toMatchObject({
+      tokenId: a.tokenId,
+      scimType: null,
+      detail: null,
+      resourceId: created.json.id,
+      resourceName: 'log-ok@example.com',
+    });
     expect(ok.durationMs).toBeGreaterThanOrEqual(0);
     expect(conflict).toMatchObject({ tokenId: a.tokenId, scimType: 'uniqueness', resourceName: 'log-ok@example.com' });
     expect(conflict.detail).toBeTruthy();
@@ -102,7 +108,11 @@ describe('#16 SCIM request log', () => {
       { t: a.teamId },
       adminA,
     );
-    const r = await t.gql<{ team: { scim: { requests: Entry[] } } }>(REQUESTS, { id: a.teamId }, { headers: { 'roster-setup-link': link.createSetupLink.secret } });
+    const r = await t.gql<{ team: { scim: { requests: Entry[] } } }>(
+      REQUESTS,
+      { id: a.teamId },
+      { headers: { 'roster-setup-link': link.createSetupLink.secret } },
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data?.team.scim.requests.length).toBeGreaterThan(0);
   });
@@ -127,13 +137,14 @@ describe('#16 SCIM request log', () => {
     expect(await countStatements(t, () => log.flush())).toBe(0);
 
     await log.prune();
-    const kept = await t.core.read<{ resource_id: string }>('select resource_id from scim_request_log where team_id = ? order by at desc', [c.teamId]);
+    const kept = await t.core.read<{ resource_id: string }>('select resource_id from scim_request_log where team_id = ? order by at desc', [
+      c.teamId,
+    ]);
     expect(kept.map((r) => r.resource_id)).toEqual(['u4', 'u3', 'u2']);
     expect(await rowsOf(d.teamId)).toBe(1);
 
     // Refusals are capped per team per interval, so bad tokens cannot push the real entries out.
-    for (let i = 0; i < 5; i++)
-      log.record({ ...entry(c.teamId, 10 + i), status: 401 });
+    for (let i = 0; i < 5; i++) log.record({ ...entry(c.teamId, 10 + i), status: 401 });
     await log.flush();
     expect(await rowsOf(c.teamId)).toBe(5);
   });
