@@ -469,6 +469,8 @@ describe('admin console (#16)', () => {
       expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(secret);
       const row = page.getByRole('row', { name: /Entra ID production/ });
       await row.getByText('never used').waitFor();
+      // #16: the request log says what will appear before anything has.
+      await page.getByTestId('scim-requests-empty').getByText('will appear here').waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
       await shot(page, '390-scim-token-created');
 
@@ -476,6 +478,13 @@ describe('admin console (#16)', () => {
       const ok = await users();
       expect(ok.status).toBe(200);
       expect(((await ok.json()) as { schemas: string[] }).schemas).toContain('urn:ietf:params:scim:api:messages:2.0:ListResponse');
+      // #16: the request appears in the log on the open page (it polls), with its outcome.
+      const log = page.getByRole('table', { name: 'Latest SCIM requests, newest first' });
+      const logged = log.getByRole('row', { name: /GET \/Users/ });
+      await logged.waitFor({ timeout: 15_000 });
+      expect(await logged.getByText('200', { exact: true }).count()).toBe(1);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+      await shot(page, '390-scim-request-log');
 
       // The secret is gone once dismissed, and not in the page after a reload either.
       await box.getByRole('button', { name: 'I have copied it' }).click();
@@ -496,6 +505,11 @@ describe('admin console (#16)', () => {
       const refused = await users();
       expect(refused.status).toBe(401);
       await refused.arrayBuffer();
+      // #16: the refusal of the revoked token is logged too, with its scimType-less 401.
+      await log
+        .getByRole('row', { name: /GET \/Users/ })
+        .getByText('401', { exact: true })
+        .waitFor({ timeout: 15_000 });
 
       // The Groups & licenses page fits a phone too.
       await page.getByRole('link', { name: 'Groups & licenses' }).click();
@@ -649,6 +663,11 @@ describe('admin console (#16)', () => {
       expect(first.status).toBe(200);
       await first.arrayBuffer();
       await page.getByText(/The first request from your IdP with “Okta” arrived/).waitFor();
+      // #16: the setup link's holder watches it in the request log too (the scim scope reads it).
+      await page
+        .getByRole('table', { name: 'Latest SCIM requests, newest first' })
+        .getByRole('row', { name: /GET \/Users/ })
+        .waitFor({ timeout: 15_000 });
       await shot(page, '390-setup-link-scim-connected');
 
       // Map groups to licenses: the IdP pushes a group; the link moves Salesperson from its app group to it.

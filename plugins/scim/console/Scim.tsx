@@ -2,6 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { CopyButton, ErrorMessage, ShownOnce, SuccessMessage, formatDate, useTitle, type PageProps } from '@roster/console-sdk';
 import { CreateScimToken, RevokeScimToken, ScimQuery, type ScimTokenRow } from './operations.ts';
+import { RequestLog } from './RequestLog.tsx';
 
 // Revoking returns a Boolean, and an empty token list names no type: say which type's
 // queries must refetch after a change.
@@ -155,6 +156,8 @@ export function Scim({ teamId }: PageProps) {
               </div>
             )}
           </section>
+
+          <RequestLog teamId={teamId} />
         </>
       )}
     </>

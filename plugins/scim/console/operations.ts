@@ -41,3 +41,27 @@ export const RevokeScimToken = graphql(`
 `);
 
 export type ScimTokenRow = ResultOf<typeof ScimQuery>['team']['scim']['tokens'][number];
+
+/** #16 the latest requests to the team's SCIM endpoint, newest first (polled while the page is open). */
+export const ScimRequestsQuery = graphql(`
+  query ScimRequests($teamId: ID!, $first: Int) {
+    team(id: $teamId) {
+      id
+      scim {
+        requests(first: $first) {
+          at
+          method
+          path
+          status
+          scimType
+          detail
+          resourceId
+          resourceName
+          durationMs
+        }
+      }
+    }
+  }
+`);
+
+export type ScimRequestRow = ResultOf<typeof ScimRequestsQuery>['team']['scim']['requests'][number];

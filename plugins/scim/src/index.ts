@@ -8,7 +8,15 @@ export { scimPlugin, parseScimOptions, type ScimPluginOptions, type ResolvedScim
 export { ScimHandler, scimErrorOf, type ScimHandlerDeps } from './handler/router.js';
 export type { ScimRequest, ScimResponse } from './handler/request.js';
 export type { ScimSettings } from './handler/context.js';
-export { ScimResolver, ScimTokenType, ScimSettingsType, CreatedScimTokenType } from './graphql.js';
+export {
+  ScimResolver,
+  ScimRequestLogResolver,
+  ScimTokenType,
+  ScimSettingsType,
+  CreatedScimTokenType,
+  ScimRequestLogEntryType,
+} from './graphql.js';
+export { ScimRequestLog, entryOf, REQUEST_LOG_DEFAULTS, type RequestLogEntry, type RequestLogSettings } from './request-log.js';
 export { scimMigrations } from './migrations.js';
 export { USER_COLUMNS, GROUP_COLUMNS } from './store/columns.js';
 export {

@@ -34,4 +34,28 @@ create table scim_group_member_ref (
 create index group_team_external_idx on "group" (team_id, external_id);
 `,
   },
+  {
+    name: 'scim/0002-request-log',
+    sql: `
+-- #16 the SCIM page's live log of the latest requests. An operational log, written in batches
+-- off the request path and pruned to the latest entries per team: the audit log, not this, keeps
+-- every change durably (R19). token_id has no foreign key: a revoked token's entries stay readable.
+create table scim_request_log (
+  team_id uuid not null references team (id) on delete cascade,
+  id bigint generated always as identity,
+  at timestamptz not null,
+  token_id uuid,
+  method text not null,
+  path text not null,
+  status smallint not null,
+  scim_type text,
+  detail text,
+  resource_id text,
+  resource_name text,
+  duration_ms integer not null,
+  primary key (team_id, id)
+);
+create index scim_request_log_team_at_idx on scim_request_log (team_id, at desc);
+`,
+  },
 ];

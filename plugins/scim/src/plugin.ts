@@ -1,16 +1,17 @@
 /**
  * `scimPlugin()`: SCIM 2.0 provisioning for Roster teams. Mounts the endpoints under
- * `/scim/v2/<team slug or id>`, owns two tables (member display values and Entra's
- * unresolved member references) and the indexes its filters need, and adds the admin
- * GraphQL fields for the base URL and tokens.
+ * `/scim/v2/<team slug or id>`, owns three tables (member display values, Entra's
+ * unresolved member references, the request log of #16) and the indexes its filters need, and
+ * adds the admin GraphQL fields for the base URL, tokens and latest requests.
  */
 import { definePlugin, type RosterPlugin } from '@roster/plugin-sdk';
 import { DISCOVERY_DEFAULTS } from './protocol/index.js';
 import { ScimHandler } from './handler/router.js';
 import type { ScimSettings } from './handler/context.js';
 import { registerScimRoutes } from './http.js';
-import { ScimResolver } from './graphql.js';
+import { ScimRequestLogResolver, ScimResolver } from './graphql.js';
 import { scimMigrations } from './migrations.js';
+import { REQUEST_LOG_DEFAULTS, ScimRequestLog, entryOf } from './request-log.js';
 
 export interface ScimPluginOptions {
   /** Where the endpoints are mounted. @default '/scim/v2' */
@@ -27,10 +28,16 @@ export interface ScimPluginOptions {
   maxBodyBytes?: number;
   /** Link shown to IdP admins in /ServiceProviderConfig. */
   documentationUri?: string;
+  /** #16 how often the request log's buffer is written, ms. @default 300 */
+  requestLogFlushMs?: number;
+  /** #16 request log entries kept per team. @default 1000 */
+  requestLogKeep?: number;
 }
 
 export interface ResolvedScimOptions extends ScimSettings {
   publicUrl?: string | undefined;
+  requestLogFlushMs: number;
+  requestLogKeep: number;
 }
 
 function positive(raw: Record<string, unknown>, name: string, def: number, max: number): number {
@@ -59,10 +66,13 @@ export function parseScimOptions(raw: unknown): ResolvedScimOptions {
     bulkMaxPayloadSize,
     maxBodyBytes: Math.min(positive(o, 'maxBodyBytes', bulkMaxPayloadSize, 64 * 1024 * 1024), bulkMaxPayloadSize),
     documentationUri,
+    requestLogFlushMs: positive(o, 'requestLogFlushMs', REQUEST_LOG_DEFAULTS.flushMs, 24 * 3600_000),
+    requestLogKeep: positive(o, 'requestLogKeep', REQUEST_LOG_DEFAULTS.keepPerTeam, 100_000),
   };
 }
 
 export function scimPlugin(options: ScimPluginOptions = {}): RosterPlugin<ResolvedScimOptions> {
+  let log: ScimRequestLog | null = null;
   return definePlugin<ResolvedScimOptions>({
     name: 'scim',
     version: '0.2.0',
@@ -72,11 +82,26 @@ export function scimPlugin(options: ScimPluginOptions = {}): RosterPlugin<Resolv
     setup(ctx) {
       const settings = ctx.options;
       const publicUrl = () => settings.publicUrl ?? ctx.config.publicUrl;
+      const requestLog = new ScimRequestLog(ctx.core.db, {
+        ...REQUEST_LOG_DEFAULTS,
+        flushMs: settings.requestLogFlushMs,
+        keepPerTeam: settings.requestLogKeep,
+      });
+      log = requestLog;
+      let dropped = 0;
+      ctx.every('request-log-flush', settings.requestLogFlushMs, async () => {
+        await requestLog.flush();
+        if (requestLog.dropped > dropped)
+          ctx.logger.warn({ dropped: requestLog.dropped - dropped }, 'SCIM request log entries dropped (buffer full)');
+        dropped = requestLog.dropped;
+      });
+      ctx.every('request-log-prune', 30_000, () => requestLog.prune());
       const handler = new ScimHandler({
         core: ctx.core,
         settings,
         publicUrl,
         onInternalError: (error, req) => ctx.logger.error({ err: error, method: req.method, path: req.path }, 'SCIM request failed'),
+        onRequest: (req, res, who, ms) => requestLog.record(entryOf(req, res, who, new Date(), ms)),
       });
       ctx.http.advertise({ label: 'SCIM 2.0 base URL of a team (paste into Okta, Entra ID…)', path: `${settings.prefix}/{team}` });
       ctx.http.register(
@@ -84,6 +109,12 @@ export function scimPlugin(options: ScimPluginOptions = {}): RosterPlugin<Resolv
         { prefix: settings.prefix },
       );
       ctx.addResolver(new ScimResolver(ctx.core, (slug) => `${publicUrl()}${settings.prefix}/${slug}`));
+      ctx.addResolver(new ScimRequestLogResolver(requestLog));
+    },
+    // After the HTTP server closed, before the database does: the last buffered entries are written.
+    async close() {
+      await log?.flush();
+      log = null;
     },
   });
 }

@@ -75,7 +75,7 @@ const AREAS: Record<SetupScope, Area> = {
       'Mutation.linkGroupToLicense',
       'Mutation.unlinkGroup',
     ],
-    types: ['ScimSettings', 'ScimToken', 'CreatedScimToken', 'LicenseType'],
+    types: ['ScimSettings', 'ScimToken', 'CreatedScimToken', 'ScimRequestLogEntry', 'LicenseType'],
   },
 };
 

@@ -53,6 +53,20 @@ export interface ScimHandlerDeps {
   publicUrl: () => string;
   /** Called with anything that became a 500, for the server's log. */
   onInternalError?: (error: unknown, req: ScimRequest) => void;
+  /**
+   * #16 called after every request whose team is known: `teamId` is the team of the live SCIM
+   * token, or — with no live token — the team the URL names. A live token of another team is
+   * refused under its own team (its tokenId), never in the log of the team it was sent to.
+   */
+  onRequest?: (req: ScimRequest, res: ScimResponse, who: { teamId: string; tokenId: string | null }, durationMs: number) => void;
+}
+
+/** Who a request turned out to be, filled in while it is authenticated. */
+interface Caller {
+  teamId: string | null;
+  tokenId: string | null;
+  /** The URL's team segment, to look up for a refusal without a live token. */
+  segment: string | null;
 }
 
 interface Discovery {
@@ -100,6 +114,8 @@ export class ScimHandler {
   /** teamId → lower-case slug. Slugs never change (the core has no rename), so this needs no invalidation. */
   private readonly slugs = new Map<string, string>();
   private readonly discovery = new Map<string, Discovery>();
+  /** lower-case slug or id → team id, for refusals (#16 request log). */
+  private readonly teamIds = new Map<string, string>();
   private readonly reader: Sql;
 
   constructor(private readonly deps: ScimHandlerDeps) {
@@ -107,11 +123,28 @@ export class ScimHandler {
   }
 
   async handle(req: ScimRequest): Promise<ScimResponse> {
+    const onRequest = this.deps.onRequest;
+    if (!onRequest) return this.serve(req, { teamId: null, tokenId: null, segment: null });
+    const started = performance.now();
+    const caller: Caller = { teamId: null, tokenId: null, segment: null };
+    const res = await this.serve(req, caller);
+    try {
+      let teamId = caller.teamId;
+      if (teamId === null && res.status === 401 && caller.segment !== null) teamId = await this.teamIdOf(caller.segment);
+      if (teamId !== null) onRequest(req, res, { teamId, tokenId: caller.tokenId }, performance.now() - started);
+    } catch (e) {
+      this.deps.onInternalError?.(e, req); // the log never fails a request
+    }
+    return res;
+  }
+
+  private async serve(req: ScimRequest, caller: Caller): Promise<ScimResponse> {
     try {
       const segments = req.path.split('/').filter((p) => p !== '');
       const team = segments.shift();
       if (team === undefined) throw new ScimError('SCIM_ERR_NOT_FOUND', 'The SCIM base URL is /scim/v2/<team>.');
-      const scope = await this.authenticate(req, team);
+      caller.segment = team;
+      const scope = await this.authenticate(req, team, caller);
       // Query parameters (filter, attributes, …) obey the same text rule as bodies.
       checkText(req.query, '');
       return await this.route(scope, segments);
@@ -125,11 +158,12 @@ export class ScimHandler {
   }
 
   /** R17: a live SCIM token whose team is the URL's team (by id or slug); else 401 and nothing else runs. */
-  private async authenticate(req: ScimRequest, team: string): Promise<Scope> {
+  private async authenticate(req: ScimRequest, team: string, caller: Caller): Promise<Scope> {
     const auth = header(req, 'authorization');
     const bearer = auth === undefined ? null : /^\s*Bearer\s+([\x21-\x7e]{1,512})\s*$/i.exec(auth);
     if (!bearer) throw new ScimError('SCIM_ERR_UNAUTHORIZED', 'Send a SCIM token of this team as "Authorization: Bearer <token>".');
     const token = await this.deps.core.tokens.verify(bearer[1]!, 'scim');
+    if (token) Object.assign(caller, { teamId: token.teamId, tokenId: token.id });
     if (!token || !(await this.isTeam(token.teamId, team))) {
       throw new ScimError('SCIM_ERR_UNAUTHORIZED', 'The token is not a live SCIM token of this team.');
     }
@@ -157,6 +191,18 @@ export class ScimHandler {
       this.slugs.set(teamId, slug);
     }
     return slug === segment.toLowerCase();
+  }
+
+  /** The team a URL segment names (id or slug), for logging a refusal; cached like slugs. */
+  private async teamIdOf(segment: string): Promise<string | null> {
+    const key = segment.toLowerCase();
+    const cached = this.teamIds.get(key);
+    if (cached !== undefined) return cached;
+    const team = isUuid(segment) ? await this.deps.core.teams.find(key) : await this.deps.core.teams.bySlug(segment);
+    if (!team) return null;
+    if (this.teamIds.size >= CACHE_LIMIT) this.teamIds.clear();
+    this.teamIds.set(key, team.id);
+    return team.id;
   }
 
   private docs(baseUrl: string): Discovery {
