@@ -14,6 +14,9 @@ import {
   isRosterError,
   createContext,
   setupScopeViolation,
+  isAccessRefusal,
+  refusalTarget,
+  type RosterError,
   type Core,
   type GqlContext,
   type Viewer,
@@ -76,7 +79,13 @@ export async function mountGraphql(
     // The cost limits run before Apollo (graphql-limits.ts); the parser's own bound stays as a second guard.
     parseOptions: { maxTokens: opts.limits.maxTokens },
     // Roster sets no cache hints; the default cache-control plugin would wrap every field for nothing.
-    plugins: [fastifyApolloDrainPlugin(app), ApolloServerPluginCacheControlDisabled(), textRulePlugin(), setupScopePlugin(opts.core)],
+    plugins: [
+      fastifyApolloDrainPlugin(app),
+      ApolloServerPluginCacheControlDisabled(),
+      textRulePlugin(),
+      setupScopePlugin(opts.core),
+      accessRefusalAuditPlugin(opts.core, app),
+    ],
     // Coded domain errors pass with their code; anything unexpected is masked and logged.
     formatError(formatted, error) {
       const original = unwrapResolverError(error);
@@ -186,6 +195,55 @@ function setupScopePlugin(core: Core): ApolloServerPlugin<GqlContext> {
           throw new GraphQLError(ErrorCodes.SETUP_LINK_OUT_OF_SCOPE.message, {
             extensions: { code: 'SETUP_LINK_OUT_OF_SCOPE', http: { status: 403 }, details: { field } },
           });
+        },
+      };
+    },
+  };
+}
+
+/**
+ * R19: an operation refused because the viewer reached beyond their rights (another team's id,
+ * an admin or platform action) leaves one audit event in the viewer's own team — who, what they
+ * reached for, the code — so a team admin (and the platform) can see probing. Business refusals
+ * (a bad input, a seat rule) are the services' to audit. Unauthenticated calls have no team to
+ * record them in and are left to rate limits and logs.
+ */
+function accessRefusalAuditPlugin(core: Core, app: FastifyInstance): ApolloServerPlugin<GqlContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors, operationName }) {
+          const v = contextValue.viewer;
+          if (!v) return;
+          const refused = errors.filter((e) => isAccessRefusal(e.originalError));
+          if (refused.length === 0) return;
+          const first = refused[0]!.originalError as RosterError;
+          try {
+            await core
+              .em()
+              .fork()
+              .persistAndFlush(
+                auditEvent(actorOf(contextValue), {
+                  teamId: v.teamId,
+                  action: 'graphql.access.refused',
+                  outcome: 'failure',
+                  reason: first.message,
+                  target: { type: 'graphql', id: operationName ?? '' },
+                  data: {
+                    code: first.code,
+                    operation: operationName ?? null,
+                    refusals: refused.slice(0, 20).map((e) => ({
+                      path: e.path?.join('.') ?? null,
+                      code: (e.originalError as RosterError).code,
+                      ...refusalTarget(e.originalError as RosterError),
+                    })),
+                  },
+                }),
+              );
+          } catch (error) {
+            // The answer (the refusal) stands; a failed audit write is logged, not turned into a 500.
+            app.log.error({ err: error }, 'could not audit a GraphQL access refusal');
+          }
         },
       };
     },

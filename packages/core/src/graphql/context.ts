@@ -1,7 +1,7 @@
 import type { Core } from '../core.js';
 import type { Viewer } from '../services/sessions.js';
 import type { Actor } from '../services/context.js';
-import { fail } from '../errors.js';
+import { fail, RosterError, type ErrorCode } from '../errors.js';
 import { createLoaders, type Loaders } from './loaders.js';
 
 export interface GqlContext {
@@ -30,22 +30,48 @@ export function requireViewer(ctx: GqlContext): Viewer {
   return ctx.viewer;
 }
 
+/**
+ * Errors raised because the viewer may not reach what they asked for (another team, an admin
+ * action, a platform action), as opposed to business refusals. The server's GraphQL layer
+ * audits them once per operation (R19: a probe of another team's ids leaves a trace in the
+ * prober's own team).
+ */
+const accessRefusals = new WeakSet<Error>();
+const refusalTargets = new WeakMap<Error, Record<string, unknown>>();
+
+export function isAccessRefusal(error: unknown): error is RosterError {
+  return error instanceof Error && accessRefusals.has(error);
+}
+
+function refuse(code: ErrorCode, message: string, details: Record<string, unknown>): never {
+  const error = new RosterError(code, message);
+  // Kept off the error's details: those reach the client, and the target team is not theirs to see.
+  accessRefusals.add(error);
+  refusalTargets.set(error, details);
+  throw error;
+}
+
+/** What a refused viewer reached for (e.g. `{ teamId }`), for the audit trail only. */
+export function refusalTarget(error: Error): Record<string, unknown> {
+  return refusalTargets.get(error) ?? {};
+}
+
 /** Members read their own team; platform admins read every team. */
 export function requireTeamMember(ctx: GqlContext, teamId: string): Viewer {
   const v = requireViewer(ctx);
   if (v.platformAdmin || v.teamId === teamId) return v;
   // Same answer as for a team that does not exist: no probing of other teams' ids.
-  fail('NOT_FOUND', 'No such team.');
+  refuse('NOT_FOUND', 'No such team.', { teamId });
 }
 
 export function requireTeamAdmin(ctx: GqlContext, teamId: string): Viewer {
   const v = requireTeamMember(ctx, teamId);
   if (v.platformAdmin || v.role === 'owner' || v.role === 'admin') return v;
-  fail('FORBIDDEN', 'Only team admins can do this.');
+  refuse('FORBIDDEN', 'Only team admins can do this.', { teamId });
 }
 
 export function requirePlatformAdmin(ctx: GqlContext): Viewer {
   const v = requireViewer(ctx);
-  if (!v.platformAdmin) fail('FORBIDDEN', 'Only platform admins can do this.');
+  if (!v.platformAdmin) refuse('FORBIDDEN', 'Only platform admins can do this.', {});
   return v;
 }

@@ -16,6 +16,8 @@ export {
   requireTeamMember,
   requireTeamAdmin,
   requirePlatformAdmin,
+  isAccessRefusal,
+  refusalTarget,
   type GqlContext,
 } from './context.js';
 export { toApiToken } from './token-resolver.js';
