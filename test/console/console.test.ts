@@ -210,8 +210,17 @@ describe('admin console (#16)', () => {
       await page.getByRole('region', { name: 'Groups' }).getByText('Salesperson').waitFor();
       await page.getByRole('region', { name: 'Licenses' }).getByText('Granted').waitFor();
 
+      // #16: change the credit limit of an active member; frozen once inactive (R7).
+      await page.getByRole('textbox', { name: 'Credit limit' }).fill('250');
+      await page.getByRole('button', { name: 'Change credit limit' }).click();
+      await page.getByRole('status').getByText('Grace Hopper’s credit limit is now 250.').waitFor();
+      const graceId = page.url().split('/').pop()!;
+      expect((await t.core.members.get(team.teamId, graceId)).creditLimit).toBe(250);
+
       await page.getByRole('button', { name: 'Deactivate' }).click();
       await page.getByRole('status').getByText('Grace Hopper was deactivated.').waitFor();
+      expect(await page.getByRole('textbox', { name: 'Credit limit' }).isDisabled()).toBe(true);
+      await page.getByText('The credit limit of an inactive member can’t change. Reactivate Grace Hopper first.').waitFor();
       await page
         .getByRole('heading', { name: /Grace Hopper/ })
         .getByText('Inactive')
@@ -257,7 +266,8 @@ describe('admin console (#16)', () => {
       await page.getByRole('link', { name: 'Grace Hopper' }).focus();
       await page.keyboard.press('Enter');
       await page.getByRole('heading', { name: /Grace Hopper/ }).waitFor();
-      await page.getByText('Reactivate Grace Hopper first.').waitFor();
+      await page.getByText('The role of an inactive member can’t change. Reactivate Grace Hopper first.').waitFor();
+      await page.getByText('The credit limit of an inactive member can’t change. Reactivate Grace Hopper first.').waitFor();
       // Focus moved to the new page's content, not lost with the link.
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
       // Nothing wider than the screen: no sideways scrolling on a phone.

@@ -147,6 +147,16 @@ export const ChangeRole = graphql(`
   }
 `);
 
+export const ChangeCreditLimit = graphql(`
+  mutation ChangeCreditLimit($id: ID!, $creditLimit: Int!) {
+    updateMember(id: $id, input: { creditLimit: $creditLimit }) {
+      id
+      creditLimit
+      updatedAt
+    }
+  }
+`);
+
 export const GroupsAndLicensesQuery = graphql(`
   query GroupsAndLicenses($teamId: ID!, $waiting: Int!) {
     team(id: $teamId) {

@@ -2,7 +2,15 @@ import { useEffect, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
 import { ErrorMessage, Link, SuccessMessage, formatDate, navigate, useTitle } from '@roster/console-sdk';
 import { StatusBadge } from '../components/StatusBadge.tsx';
-import { ChangeRole, DeactivateMember, MemberQuery, ReactivateMember, RemoveMember, type MemberDetail } from '../operations.ts';
+import {
+  ChangeCreditLimit,
+  ChangeRole,
+  DeactivateMember,
+  MemberQuery,
+  ReactivateMember,
+  RemoveMember,
+  type MemberDetail,
+} from '../operations.ts';
 import { ROLE_LABEL, memberName } from '../format.ts';
 
 type Role = MemberDetail['role'];
@@ -46,12 +54,17 @@ function MemberView({ member }: { member: MemberDetail }) {
   const [reactivation, reactivate] = useMutation(ReactivateMember);
   const [removal, remove] = useMutation(RemoveMember);
   const [roleChange, changeRole] = useMutation(ChangeRole);
-  const busy = deactivation.fetching || reactivation.fetching || removal.fetching || roleChange.fetching;
+  const [creditChange, changeCredit] = useMutation(ChangeCreditLimit);
+  const [credit, setCredit] = useState(String(member.creditLimit));
+  const busy = deactivation.fetching || reactivation.fetching || removal.fetching || roleChange.fetching || creditChange.fetching;
   const inactive = member.status === 'inactive';
   const name = memberName(member);
 
   // A refetch (after a change here or elsewhere) resets the picker to the stored role.
   useEffect(() => setRole(member.role), [member.role]);
+  useEffect(() => setCredit(String(member.creditLimit)), [member.creditLimit]);
+  // The API answers BAD_USER_INPUT for anything else; the form says it first.
+  const creditValue = /^\d{1,9}$/.test(credit.trim()) ? Number(credit.trim()) : null;
 
   async function run<T>(action: () => Promise<{ error?: CombinedError; data?: T }>, success: string): Promise<boolean> {
     setError(null);
@@ -152,6 +165,48 @@ function MemberView({ member }: { member: MemberDetail }) {
           {inactive && (
             <p id="role-frozen" className="hint">
               The role of an inactive member can’t change. Reactivate {name} first.
+            </p>
+          )}
+        </section>
+
+        <section className="panel" aria-labelledby="credit-h">
+          <h2 id="credit-h">Credit limit</h2>
+          <form
+            className="inline-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              if (creditValue === null) return;
+              void run(() => changeCredit({ id: member.id, creditLimit: creditValue }), `${name}’s credit limit is now ${creditValue}.`);
+            }}
+          >
+            <div className="field">
+              <label htmlFor="credit">Credit limit</label>
+              <input
+                id="credit"
+                inputMode="numeric"
+                value={credit}
+                disabled={inactive || busy}
+                aria-invalid={creditValue === null}
+                aria-describedby={inactive ? 'credit-frozen' : creditValue === null ? 'credit-invalid' : undefined}
+                onChange={(e) => setCredit(e.target.value)}
+              />
+            </div>
+            <button
+              type="submit"
+              className="button"
+              disabled={inactive || busy || creditValue === null || creditValue === member.creditLimit}
+            >
+              Change credit limit
+            </button>
+          </form>
+          {inactive && (
+            <p id="credit-frozen" className="hint">
+              The credit limit of an inactive member can’t change. Reactivate {name} first.
+            </p>
+          )}
+          {!inactive && creditValue === null && (
+            <p id="credit-invalid" className="hint">
+              A whole number, 0 or more.
             </p>
           )}
         </section>
