@@ -89,11 +89,18 @@ export function scimPlugin(options: ScimPluginOptions = {}): RosterPlugin<Resolv
       });
       log = requestLog;
       let dropped = 0;
+      let failed = 0;
       ctx.every('request-log-flush', settings.requestLogFlushMs, async () => {
         await requestLog.flush();
         if (requestLog.dropped > dropped)
           ctx.logger.warn({ dropped: requestLog.dropped - dropped }, 'SCIM request log entries dropped (buffer full)');
+        if (requestLog.failed > failed)
+          ctx.logger.error(
+            { err: requestLog.lastError, lost: requestLog.failed - failed },
+            'SCIM request log entries could not be written',
+          );
         dropped = requestLog.dropped;
+        failed = requestLog.failed;
       });
       ctx.every('request-log-prune', 30_000, () => requestLog.prune());
       const handler = new ScimHandler({

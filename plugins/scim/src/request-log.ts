@@ -49,8 +49,9 @@ export const REQUEST_LOG_DEFAULTS: RequestLogSettings = { flushMs: 300, keepPerT
 const BATCH = 1000;
 const TEXT_MAX = 500;
 
+// PostgreSQL text cannot hold NUL, and a client can put one in a path or a body it sends: shown as U+FFFD.
 const clip = (s: string | null | undefined): string | null =>
-  s === null || s === undefined ? null : s.length > TEXT_MAX ? `${s.slice(0, TEXT_MAX - 1)}…` : s;
+  s === null || s === undefined ? null : (s.length > TEXT_MAX ? `${s.slice(0, TEXT_MAX - 1)}…` : s).replaceAll('\u0000', '\uFFFD');
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
 
 /** The bits of a request and its response an entry keeps; never a header, a body or a query parameter other than the filter. */
@@ -108,6 +109,9 @@ export class ScimRequestLog {
   private touched = new Set<string>();
   /** Entries dropped because the buffer was full (for the server's log). */
   dropped = 0;
+  /** Entries a write failed to store, and the last failure (for the server's log): a flush never throws. */
+  failed = 0;
+  lastError: unknown = null;
 
   constructor(
     /** Statements on their own (autocommit): the plugin's `core.db`. */
@@ -128,40 +132,69 @@ export class ScimRequestLog {
     this.buffer.push(entry);
   }
 
-  /** Writes what is buffered: one insert of up to 1000 rows a statement. Entries of a team deleted meanwhile are skipped. */
+  /**
+   * Writes what is buffered: one insert of up to 1000 rows a statement. It never throws: the log
+   * must not fail a request, a shutdown or the job host. A batch naming a team deleted meanwhile
+   * (foreign key) is written again team by team, without that team's entries; any other failure
+   * drops the batch and is counted in `failed`.
+   */
   async flush(): Promise<number> {
     this.refused.clear();
     let written = 0;
     while (this.buffer.length > 0) {
       const batch = this.buffer.splice(0, BATCH);
-      const params: unknown[] = [];
-      for (const e of batch) {
-        params.push(
-          e.teamId,
-          e.at.toISOString(),
-          e.tokenId,
-          e.method,
-          e.path,
-          e.status,
-          e.scimType,
-          e.detail,
-          e.resourceId,
-          e.resourceName,
-          e.durationMs,
-        );
-        this.touched.add(e.teamId);
+      for (const e of batch) this.touched.add(e.teamId);
+      try {
+        await this.insert(batch);
+        written += batch.length;
+      } catch (error) {
+        if ((error as { code?: string }).code !== '23503') {
+          this.failed += batch.length;
+          this.lastError = error;
+          continue;
+        }
+        const byTeam = new Map<string, RequestLogEntry[]>();
+        for (const e of batch) byTeam.set(e.teamId, [...(byTeam.get(e.teamId) ?? []), e]);
+        for (const entries of byTeam.values()) {
+          try {
+            await this.insert(entries);
+            written += entries.length;
+          } catch (inner) {
+            // The team is gone (its log went with it), or the database failed: not written.
+            if ((inner as { code?: string }).code !== '23503') {
+              this.failed += entries.length;
+              this.lastError = inner;
+            }
+          }
+        }
       }
-      const row = '(?::uuid, ?::timestamptz, ?::uuid, ?, ?, ?::smallint, ?, ?, ?, ?, ?::int)';
-      await this.db.read(
-        `insert into scim_request_log (team_id, at, token_id, method, path, status, scim_type, detail, resource_id, resource_name, duration_ms)
-         select v.* from (values ${batch.map(() => row).join(', ')})
-           as v (team_id, at, token_id, method, path, status, scim_type, detail, resource_id, resource_name, duration_ms)
-         where exists (select 1 from team where team.id = v.team_id)`,
-        params,
-      );
-      written += batch.length;
     }
     return written;
+  }
+
+  private async insert(batch: readonly RequestLogEntry[]): Promise<void> {
+    const params: unknown[] = [];
+    for (const e of batch) {
+      params.push(
+        e.teamId,
+        e.at.toISOString(),
+        e.tokenId,
+        e.method,
+        e.path,
+        e.status,
+        e.scimType,
+        e.detail,
+        e.resourceId,
+        e.resourceName,
+        e.durationMs,
+      );
+    }
+    const row = '(?::uuid, ?::timestamptz, ?::uuid, ?, ?, ?::smallint, ?, ?, ?, ?, ?::int)';
+    await this.db.read(
+      `insert into scim_request_log (team_id, at, token_id, method, path, status, scim_type, detail, resource_id, resource_name, duration_ms)
+       values ${batch.map(() => row).join(', ')}`,
+      params,
+    );
   }
 
   /** Keeps the latest `keepPerTeam` entries of each team written since the last prune. */

@@ -148,4 +148,34 @@ describe('#16 SCIM request log', () => {
     await log.flush();
     expect(await rowsOf(c.teamId)).toBe(5);
   });
+  it('#16.1: a NUL a client sent is stored as U+FFFD; a team deleted before the flush loses only its own entries; a flush never throws', async () => {
+    const log = new ScimRequestLog({ read: t.core.read }, { flushMs: 60_000, keepPerTeam: 100, maxBuffered: 100, maxRefusedPerFlush: 20 });
+    const entry = (teamId: string, path: string): RequestLogEntry =>
+      entryOf(
+        { method: 'GET', path: `/${teamId}${path}`, query: { filter: undefined }, headers: {} },
+        { status: 400, headers: {}, body: { scimType: 'invalidValue', detail: 'bad \u0000 value' } },
+        { teamId, tokenId: null },
+        new Date(),
+        1,
+      );
+    const kept = await emptyTeam(t);
+    const gone = await emptyTeam(t);
+    log.record(entry(kept.teamId, '/Users/a\u0000b'));
+    log.record(entry(gone.teamId, '/Users/x'));
+    await t.core.read('delete from team where id = ?', [gone.teamId]);
+    expect(await log.flush()).toBe(1);
+    expect(log.failed).toBe(0);
+    const rows = await t.core.read<{ path: string; detail: string }>('select path, detail from scim_request_log where team_id = ?', [
+      kept.teamId,
+    ]);
+    expect(rows).toEqual([{ path: '/Users/a\uFFFDb', detail: 'bad \uFFFD value' }]);
+    // A database failure is counted, not thrown.
+    const broken = new ScimRequestLog(
+      { read: () => Promise.reject(new Error('connection lost')) },
+      { flushMs: 60_000, keepPerTeam: 1, maxBuffered: 10, maxRefusedPerFlush: 1 },
+    );
+    broken.record(entry(kept.teamId, '/Users/y'));
+    await expect(broken.flush()).resolves.toBe(0);
+    expect(broken.failed).toBe(1);
+  });
 });
