@@ -154,7 +154,11 @@ export class ScimRequestLog {
           continue;
         }
         const byTeam = new Map<string, RequestLogEntry[]>();
-        for (const e of batch) byTeam.set(e.teamId, [...(byTeam.get(e.teamId) ?? []), e]);
+        for (const e of batch) {
+          const entries = byTeam.get(e.teamId);
+          if (entries) entries.push(e);
+          else byTeam.set(e.teamId, [e]);
+        }
         for (const entries of byTeam.values()) {
           try {
             await this.insert(entries);

@@ -36,17 +36,15 @@ export function requireViewer(ctx: GqlContext): Viewer {
  * audits them once per operation (R19: a probe of another team's ids leaves a trace in the
  * prober's own team).
  */
-const accessRefusals = new WeakSet<Error>();
 const refusalTargets = new WeakMap<Error, Record<string, unknown>>();
 
 export function isAccessRefusal(error: unknown): error is RosterError {
-  return error instanceof Error && accessRefusals.has(error);
+  return error instanceof Error && refusalTargets.has(error);
 }
 
 function refuse(code: ErrorCode, message: string, details: Record<string, unknown>): never {
   const error = new RosterError(code, message);
   // Kept off the error's details: those reach the client, and the target team is not theirs to see.
-  accessRefusals.add(error);
   refusalTargets.set(error, details);
   throw error;
 }
