@@ -219,8 +219,10 @@ describe('admin console (#16)', () => {
 
       await page.getByRole('button', { name: 'Deactivate' }).click();
       await page.getByRole('status').getByText('Grace Hopper was deactivated.').waitFor();
-      expect(await page.getByRole('textbox', { name: 'Credit limit' }).isDisabled()).toBe(true);
+      // The message comes with the mutation's answer; the page shows the member inactive once its
+      // refetch answers, a moment later: wait for that state before reading the field.
       await page.getByText('The credit limit of an inactive member can’t change. Reactivate Grace Hopper first.').waitFor();
+      expect(await page.getByRole('textbox', { name: 'Credit limit' }).isDisabled()).toBe(true);
       await page
         .getByRole('heading', { name: /Grace Hopper/ })
         .getByText('Inactive')
