@@ -25,6 +25,7 @@ export { CopyButton } from './components/CopyButton.tsx';
 export { CopyField } from './components/CopyField.tsx';
 export { DataTable, type Column } from './components/DataTable.tsx';
 export { ErrorMessage } from './components/ErrorMessage.tsx';
+export { Field, type FieldControl } from './components/Field.tsx';
 export { MetadataForm, type MetadataInput } from './components/MetadataForm.tsx';
 export { ShownOnce } from './components/ShownOnce.tsx';
 export { SuccessMessage } from './components/SuccessMessage.tsx';

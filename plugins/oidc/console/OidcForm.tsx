@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useMutation, type CombinedError } from 'urql';
-import { ErrorMessage, type SsoPreset } from '@roster/console-sdk';
+import { ErrorMessage, Field, type SsoPreset } from '@roster/console-sdk';
 import { CreateOidcConnection } from './operations.ts';
 import { OIDC_PRESETS } from './presets.ts';
 
@@ -40,30 +40,22 @@ export function OidcForm({ teamId, preset, onCreated }: { teamId: string; preset
   return (
     <form onSubmit={(e) => void onSubmit(e)}>
       <ErrorMessage error={error} title="The connection was not created" />
-      <div className="field">
-        <label htmlFor="conn-name">Connection name</label>
-        <input id="conn-name" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor="issuer">Issuer</label>
-        <input id="issuer" type="url" value={issuer} placeholder={own.issuerExample} onChange={(e) => setIssuer(e.target.value)} />
-        <p className="hint">Roster reads its discovery document now and refuses an issuer that does not answer.</p>
-      </div>
-      <div className="field">
-        <label htmlFor="client-id">Client ID</label>
-        <input id="client-id" value={clientId} autoComplete="off" onChange={(e) => setClientId(e.target.value)} />
-      </div>
-      <div className="field">
-        <label htmlFor="client-secret">Client secret</label>
-        <input
-          id="client-secret"
-          type="password"
-          value={clientSecret}
-          autoComplete="off"
-          onChange={(e) => setClientSecret(e.target.value)}
-        />
-        <p className="hint">Stored encrypted and never shown again.</p>
-      </div>
+      <Field id="conn-name" label="Connection name">
+        {(control) => <input {...control} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />}
+      </Field>
+      <Field id="issuer" label="Issuer" hint="Roster reads its discovery document now and refuses an issuer that does not answer.">
+        {(control) => (
+          <input {...control} type="url" value={issuer} placeholder={own.issuerExample} onChange={(e) => setIssuer(e.target.value)} />
+        )}
+      </Field>
+      <Field id="client-id" label="Client ID">
+        {(control) => <input {...control} value={clientId} autoComplete="off" onChange={(e) => setClientId(e.target.value)} />}
+      </Field>
+      <Field id="client-secret" label="Client secret" hint="Stored encrypted and never shown again.">
+        {(control) => (
+          <input {...control} type="password" value={clientSecret} autoComplete="off" onChange={(e) => setClientSecret(e.target.value)} />
+        )}
+      </Field>
       <button type="submit" className="button button-primary" disabled={!ready || creation.fetching}>
         Create connection
       </button>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { CombinedError } from 'urql';
 import { ErrorMessage } from './ErrorMessage.tsx';
+import { Field } from './Field.tsx';
 
 /** What a metadata-based connection is created from. */
 export interface MetadataInput {
@@ -54,10 +55,9 @@ export function MetadataForm({
   return (
     <form onSubmit={(e) => void onSubmit(e)}>
       <ErrorMessage error={error} title="The connection was not created" />
-      <div className="field">
-        <label htmlFor="conn-name">Connection name</label>
-        <input id="conn-name" value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />
-      </div>
+      <Field id="conn-name" label="Connection name">
+        {(control) => <input {...control} value={name} maxLength={200} onChange={(e) => setName(e.target.value)} />}
+      </Field>
       <fieldset className="field">
         <legend>{idpLabel} metadata</legend>
         <div className="radio-row">
@@ -75,33 +75,25 @@ export function MetadataForm({
         </div>
       </fieldset>
       {source === 'url' && (
-        <div className="field">
-          <label htmlFor="metadata-url">Metadata URL</label>
-          <input
-            id="metadata-url"
-            type="url"
-            value={url}
-            placeholder="https://…"
-            onChange={(e) => setUrl(e.target.value)}
-            aria-describedby="metadata-url-hint"
-          />
-          <p className="hint" id="metadata-url-hint">
-            Roster reads it now and refreshes it on a schedule, so certificate rollovers need nothing from you.
-          </p>
-        </div>
+        <Field
+          id="metadata-url"
+          label="Metadata URL"
+          hint="Roster reads it now and refreshes it on a schedule, so certificate rollovers need nothing from you."
+        >
+          {(control) => <input {...control} type="url" value={url} placeholder="https://…" onChange={(e) => setUrl(e.target.value)} />}
+        </Field>
       )}
       {source === 'file' && (
-        <div className="field">
-          <label htmlFor="metadata-file">Metadata file (XML)</label>
-          <input id="metadata-file" type="file" accept=".xml,application/xml,text/xml" onChange={(e) => void onFile(e.target.files?.[0])} />
-          {fileName && <p className="hint">Read {fileName}.</p>}
-        </div>
+        <Field id="metadata-file" label="Metadata file (XML)" hint={fileName && `Read ${fileName}.`}>
+          {(control) => (
+            <input {...control} type="file" accept=".xml,application/xml,text/xml" onChange={(e) => void onFile(e.target.files?.[0])} />
+          )}
+        </Field>
       )}
       {source === 'xml' && (
-        <div className="field">
-          <label htmlFor="metadata-xml">Metadata XML</label>
-          <textarea id="metadata-xml" rows={8} value={xml} onChange={(e) => setXml(e.target.value)} />
-        </div>
+        <Field id="metadata-xml" label="Metadata XML">
+          {(control) => <textarea {...control} rows={8} value={xml} onChange={(e) => setXml(e.target.value)} />}
+        </Field>
       )}
       <div className="field">
         <label className="checkbox">
