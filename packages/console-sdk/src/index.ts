@@ -26,6 +26,8 @@ export { CopyField } from './components/CopyField.tsx';
 export { DataTable, type Column } from './components/DataTable.tsx';
 export { ErrorMessage } from './components/ErrorMessage.tsx';
 export { Field, type FieldControl } from './components/Field.tsx';
+export { ListSection } from './components/ListSection.tsx';
 export { MetadataForm, type MetadataInput } from './components/MetadataForm.tsx';
+export { NameAndCreate } from './components/NameAndCreate.tsx';
 export { ShownOnce } from './components/ShownOnce.tsx';
 export { SuccessMessage } from './components/SuccessMessage.tsx';

@@ -1,6 +1,16 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { CopyButton, ErrorMessage, ShownOnce, SuccessMessage, formatDate, useTitle, type PageProps } from '@roster/console-sdk';
+import {
+  CopyButton,
+  ErrorMessage,
+  ListSection,
+  NameAndCreate,
+  ShownOnce,
+  SuccessMessage,
+  formatDate,
+  useTitle,
+  type PageProps,
+} from '@roster/console-sdk';
 import { CreateScimToken, RevokeScimToken, ScimQuery, type ScimTokenRow } from './operations.ts';
 import { RequestLog } from './RequestLog.tsx';
 
@@ -18,13 +28,12 @@ export function Scim({ teamId }: PageProps) {
   useTitle('SCIM provisioning');
   const context = useMemo(() => TOKEN_TYPES, []);
   const [result, refetch] = useQuery({ query: ScimQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
-  const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [error, setError] = useState<CombinedError | null>(null);
   const [done, setDone] = useState<string | null>(null);
   // The token whose first request we wait for: the IdP's "Test connection" or first push.
   const [waitFor, setWaitFor] = useState<string | null>(null);
-  const [creation, create] = useMutation(CreateScimToken);
+  const [, create] = useMutation(CreateScimToken);
   const scim = result.data?.team.scim;
   const awaited = waitFor ? scim?.tokens.find((tk) => tk.id === waitFor) : undefined;
   const arrived = !!awaited?.lastUsedAt;
@@ -34,18 +43,18 @@ export function Scim({ teamId }: PageProps) {
     return () => window.clearInterval(timer);
   }, [waitFor, arrived, refetch]);
 
-  const onCreate = async () => {
+  const onCreate = async (name: string) => {
     setError(null);
     setDone(null);
     setCreated(null);
-    const r = await create({ teamId, name: name.trim() }, TOKEN_TYPES);
+    const r = await create({ teamId, name }, TOKEN_TYPES);
     if (r.error || !r.data) {
       setError(r.error ?? null);
-      return;
+      return false;
     }
     setCreated({ name: r.data.createScimToken.token.name, secret: r.data.createScimToken.secret });
     setWaitFor(r.data.createScimToken.token.id);
-    setName('');
+    return true;
   };
 
   return (
@@ -105,57 +114,49 @@ export function Scim({ teamId }: PageProps) {
 
           <section className="panel section" aria-labelledby="new-token-h">
             <h2 id="new-token-h">New token</h2>
-            <form
-              className="inline-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                if (name.trim()) void onCreate();
-              }}
-            >
-              <div className="field field-grow">
-                <label htmlFor="token-name">Token name</label>
-                <input
-                  id="token-name"
-                  value={name}
-                  maxLength={200}
-                  placeholder="e.g. Entra ID production"
-                  onChange={(e) => setName(e.target.value)}
-                />
-              </div>
-              <button type="submit" className="button button-primary" disabled={!name.trim() || creation.fetching}>
-                Create token
-              </button>
-            </form>
+            <NameAndCreate
+              id="token-name"
+              label="Token name"
+              placeholder="e.g. Entra ID production"
+              action="Create token"
+              create={onCreate}
+            />
             <p className="hint">Several live tokens let you rotate one without stopping provisioning.</p>
           </section>
 
-          <section className="section" aria-labelledby="tokens-h">
-            <h2 id="tokens-h">Tokens</h2>
-            {scim.tokens.length === 0 ? (
-              <p className="muted">No live tokens: the IdP cannot provision members until you create one.</p>
-            ) : (
-              <div className="table-wrap">
-                <table className="table tokens-table">
-                  <caption className="visually-hidden">Live SCIM tokens</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Created</th>
-                      <th scope="col">Last used</th>
-                      <th scope="col">
-                        <span className="visually-hidden">Actions</span>
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {scim.tokens.map((tk) => (
-                      <TokenRow key={tk.id} teamId={teamId} token={tk} setError={setError} setDone={setDone} />
-                    ))}
-                  </tbody>
-                </table>
-              </div>
-            )}
-          </section>
+          <ListSection<ScimTokenRow>
+            headingId="tokens-h"
+            title="Tokens"
+            empty="No live tokens: the IdP cannot provision members until you create one."
+            caption="Live SCIM tokens"
+            className="tokens-table"
+            rows={scim.tokens}
+            rowKey={(tk) => tk.id}
+            columns={[
+              {
+                label: 'Name',
+                cell: (tk) => (
+                  <>
+                    <strong>{tk.name}</strong>
+                    <span className="sub">
+                      starts with <code>{tk.prefix}</code>
+                    </span>
+                  </>
+                ),
+              },
+              {
+                label: 'Created',
+                cell: (tk) => (
+                  <>
+                    <span className="cell-label">Created </span>
+                    {formatDate(tk.createdAt)}
+                  </>
+                ),
+              },
+              { label: 'Last used', cell: (tk) => (tk.lastUsedAt ? `used ${formatDate(tk.lastUsedAt)}` : 'never used') },
+            ]}
+            actions={(tk) => <RevokeToken teamId={teamId} token={tk} setError={setError} setDone={setDone} />}
+          />
 
           <RequestLog teamId={teamId} />
         </>
@@ -164,7 +165,8 @@ export function Scim({ teamId }: PageProps) {
   );
 }
 
-function TokenRow({
+/** Revoking a token takes a confirm step: the IdP's next request with it answers 401. */
+function RevokeToken({
   teamId,
   token: tk,
   setError,
@@ -188,36 +190,19 @@ function TokenRow({
     } else setDone(`Token “${tk.name}” was revoked; requests with it are refused from now on.`);
   };
 
-  return (
-    <tr>
-      <td data-label="Name">
-        <strong>{tk.name}</strong>
-        <span className="sub">
-          starts with <code>{tk.prefix}</code>
-        </span>
-      </td>
-      <td data-label="Created">
-        <span className="cell-label">Created </span>
-        {formatDate(tk.createdAt)}
-      </td>
-      <td data-label="Last used">{tk.lastUsedAt ? `used ${formatDate(tk.lastUsedAt)}` : 'never used'}</td>
-      <td data-label="Actions">
-        {!confirm ? (
-          <button type="button" className="button button-danger-quiet" onClick={() => setConfirm(true)}>
-            Revoke…<span className="visually-hidden"> {tk.name}</span>
-          </button>
-        ) : (
-          <div className="confirm" role="group" aria-label={`Confirm revoking ${tk.name}`}>
-            <p>Requests with this token will answer 401 at once.</p>
-            <button type="button" className="button button-danger" disabled={revocation.fetching} onClick={() => void onRevoke()} autoFocus>
-              Revoke {tk.name}
-            </button>
-            <button type="button" className="button" onClick={() => setConfirm(false)}>
-              Cancel
-            </button>
-          </div>
-        )}
-      </td>
-    </tr>
+  return !confirm ? (
+    <button type="button" className="button button-danger-quiet" onClick={() => setConfirm(true)}>
+      Revoke…<span className="visually-hidden"> {tk.name}</span>
+    </button>
+  ) : (
+    <div className="confirm" role="group" aria-label={`Confirm revoking ${tk.name}`}>
+      <p>Requests with this token will answer 401 at once.</p>
+      <button type="button" className="button button-danger" disabled={revocation.fetching} onClick={() => void onRevoke()} autoFocus>
+        Revoke {tk.name}
+      </button>
+      <button type="button" className="button" onClick={() => setConfirm(false)}>
+        Cancel
+      </button>
+    </div>
   );
 }

@@ -1,6 +1,6 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { DataTable, ErrorMessage, ShownOnce, SuccessMessage, formatDate, useTitle } from '@roster/console-sdk';
+import { ErrorMessage, ListSection, NameAndCreate, ShownOnce, SuccessMessage, formatDate, useTitle } from '@roster/console-sdk';
 import { ApiTokensQuery, CreateApiToken, RevokeApiToken, type ApiTokenRow } from '../operations.ts';
 
 const TOKEN_TYPES = { additionalTypenames: ['ApiToken'] };
@@ -10,22 +10,23 @@ export function ApiTokens({ teamId }: { teamId: string }) {
   useTitle('API tokens');
   const context = useMemo(() => TOKEN_TYPES, []);
   const [result] = useQuery({ query: ApiTokensQuery, variables: { teamId }, requestPolicy: 'cache-and-network', context });
-  const [name, setName] = useState('');
   const [created, setCreated] = useState<{ name: string; secret: string } | null>(null);
   const [error, setError] = useState<CombinedError | null>(null);
   const [done, setDone] = useState<string | null>(null);
-  const [creation, create] = useMutation(CreateApiToken);
+  const [, create] = useMutation(CreateApiToken);
   const [, revoke] = useMutation(RevokeApiToken);
   const tokens = result.data?.apiTokens;
 
-  const onCreate = async (e: FormEvent) => {
-    e.preventDefault();
+  const onCreate = async (name: string) => {
     setError(null);
     setDone(null);
-    const r = await create({ teamId, name: name.trim() }, TOKEN_TYPES);
-    if (r.error || !r.data) return setError(r.error ?? null);
+    const r = await create({ teamId, name }, TOKEN_TYPES);
+    if (r.error || !r.data) {
+      setError(r.error ?? null);
+      return false;
+    }
     setCreated({ name: r.data.createApiToken.token.name, secret: r.data.createApiToken.secret });
-    setName('');
+    return true;
   };
   const onRevoke = async (token: ApiTokenRow) => {
     setError(null);
@@ -59,49 +60,28 @@ export function ApiTokens({ teamId }: { teamId: string }) {
       )}
       <section className="panel section" aria-labelledby="new-api-token-h">
         <h2 id="new-api-token-h">New token</h2>
-        <form className="inline-form" onSubmit={(e) => void onCreate(e)}>
-          <div className="field field-grow">
-            <label htmlFor="api-token-name">Token name</label>
-            <input
-              id="api-token-name"
-              value={name}
-              maxLength={200}
-              placeholder="e.g. billing service"
-              onChange={(e) => setName(e.target.value)}
-            />
-          </div>
-          <button type="submit" className="button button-primary" disabled={!name.trim() || creation.fetching}>
-            Create token
+        <NameAndCreate id="api-token-name" label="Token name" placeholder="e.g. billing service" action="Create token" create={onCreate} />
+      </section>
+      <ListSection<ApiTokenRow>
+        headingId="api-tokens-h"
+        title="Live tokens"
+        empty="No live API token."
+        caption="Live API tokens"
+        rows={tokens}
+        rowKey={(tk) => tk.id}
+        columns={[
+          { label: 'Name', cell: (tk) => tk.name },
+          { label: 'Starts with', cell: (tk) => <code>{tk.prefix}…</code> },
+          { label: 'Scope', cell: (tk) => tk.scope },
+          { label: 'Created', cell: (tk) => formatDate(tk.createdAt) },
+          { label: 'Last used', cell: (tk) => (tk.lastUsedAt ? formatDate(tk.lastUsedAt) : 'never') },
+        ]}
+        actions={(tk) => (
+          <button type="button" className="button button-danger-quiet" onClick={() => void onRevoke(tk)}>
+            Revoke<span className="visually-hidden"> {tk.name}</span>
           </button>
-        </form>
-      </section>
-      <section className="section" aria-labelledby="api-tokens-h">
-        <h2 id="api-tokens-h">Live tokens</h2>
-        {tokens && tokens.length === 0 && <p className="muted">No live API token.</p>}
-        {tokens && tokens.length > 0 && (
-          <DataTable<ApiTokenRow>
-            caption="Live API tokens"
-            rows={tokens}
-            rowKey={(tk) => tk.id}
-            columns={[
-              { label: 'Name', cell: (tk) => tk.name },
-              { label: 'Starts with', cell: (tk) => <code>{tk.prefix}…</code> },
-              { label: 'Scope', cell: (tk) => tk.scope },
-              { label: 'Created', cell: (tk) => formatDate(tk.createdAt) },
-              { label: 'Last used', cell: (tk) => (tk.lastUsedAt ? formatDate(tk.lastUsedAt) : 'never') },
-              {
-                label: 'Actions',
-                hideLabel: true,
-                cell: (tk) => (
-                  <button type="button" className="button button-danger-quiet" onClick={() => void onRevoke(tk)}>
-                    Revoke<span className="visually-hidden"> {tk.name}</span>
-                  </button>
-                ),
-              },
-            ]}
-          />
         )}
-      </section>
+      />
     </>
   );
 }

@@ -1,6 +1,6 @@
 import { useMemo, useState, type FormEvent } from 'react';
 import { useMutation, useQuery, type CombinedError } from 'urql';
-import { DataTable, ErrorMessage, ShownOnce, SuccessMessage, formatDate, useTitle } from '@roster/console-sdk';
+import { ErrorMessage, Field, ListSection, ShownOnce, SuccessMessage, formatDate, useTitle } from '@roster/console-sdk';
 import { CreateSetupLink, RevokeSetupLink, SetupLinksQuery, type SetupLinkRow } from '../operations.ts';
 
 const LINK_TYPES = { additionalTypenames: ['SetupLink'] };
@@ -74,46 +74,39 @@ export function SetupLinks({ teamId }: { teamId: string }) {
             </div>
           </fieldset>
           <div className="inline-form">
-            <div className="field field-narrow">
-              <label htmlFor="link-days">Valid for (days)</label>
-              <input id="link-days" type="number" min={1} max={30} value={days} onChange={(e) => setDays(Number(e.target.value))} />
-            </div>
-            <div className="field field-grow">
-              <label htmlFor="link-note">Note (who it is for)</label>
-              <input id="link-note" value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} />
-            </div>
+            <Field id="link-days" label="Valid for (days)" className="field-narrow">
+              {(control) => (
+                <input {...control} type="number" min={1} max={30} value={days} onChange={(e) => setDays(Number(e.target.value))} />
+              )}
+            </Field>
+            <Field id="link-note" label="Note (who it is for)" className="field-grow">
+              {(control) => <input {...control} value={note} maxLength={200} onChange={(e) => setNote(e.target.value)} />}
+            </Field>
             <button type="submit" className="button button-primary" disabled={(!sso && !scim) || creation.fetching}>
               Create link
             </button>
           </div>
         </form>
       </section>
-      <section className="section" aria-labelledby="links-h">
-        <h2 id="links-h">Live links</h2>
-        {links && links.length === 0 && <p className="muted">No live setup link.</p>}
-        {links && links.length > 0 && (
-          <DataTable<SetupLinkRow>
-            caption="Live setup links, newest first"
-            rows={links}
-            rowKey={(l) => l.id}
-            columns={[
-              { label: 'Note', cell: (l) => l.note ?? '—' },
-              { label: 'Scope', cell: (l) => l.scopes.map((s) => SCOPE_LABEL[s] ?? s).join(' + ') },
-              { label: 'Expires', cell: (l) => formatDate(l.expiresAt) },
-              { label: 'Last opened', cell: (l) => (l.lastUsedAt ? formatDate(l.lastUsedAt) : 'never') },
-              {
-                label: 'Actions',
-                hideLabel: true,
-                cell: (l) => (
-                  <button type="button" className="button button-danger-quiet" onClick={() => void onRevoke(l)}>
-                    Revoke<span className="visually-hidden"> the link {l.note ?? formatDate(l.createdAt)}</span>
-                  </button>
-                ),
-              },
-            ]}
-          />
+      <ListSection<SetupLinkRow>
+        headingId="links-h"
+        title="Live links"
+        empty="No live setup link."
+        caption="Live setup links, newest first"
+        rows={links}
+        rowKey={(l) => l.id}
+        columns={[
+          { label: 'Note', cell: (l) => l.note ?? '—' },
+          { label: 'Scope', cell: (l) => l.scopes.map((s) => SCOPE_LABEL[s] ?? s).join(' + ') },
+          { label: 'Expires', cell: (l) => formatDate(l.expiresAt) },
+          { label: 'Last opened', cell: (l) => (l.lastUsedAt ? formatDate(l.lastUsedAt) : 'never') },
+        ]}
+        actions={(l) => (
+          <button type="button" className="button button-danger-quiet" onClick={() => void onRevoke(l)}>
+            Revoke<span className="visually-hidden"> the link {l.note ?? formatDate(l.createdAt)}</span>
+          </button>
         )}
-      </section>
+      />
     </>
   );
 }
