@@ -45,6 +45,22 @@ async function roster(plugins: 'with' | 'without', consoleDir: string): Promise<
   return t;
 }
 
+/** Signed in to a Roster serving `consoleDir`: no Captures in the nav, and its path is an unknown page. */
+async function noCapturesEntry(consoleDir: string, plugins: 'with' | 'without'): Promise<void> {
+  const t = await roster(plugins, consoleDir);
+  const team = await t.createTeam();
+  const { context, page, problems } = await openPage(browser, 1280);
+  await signInAt(page, t.url, `owner@${team.slug}.example.com`, 'test-password');
+  await page.getByRole('heading', { name: 'Members' }).waitFor();
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'SCIM' }).waitFor();
+  expect(await nav.getByRole('link', { name: 'Captures' }).count()).toBe(0);
+  await page.goto(`${t.url}/admin/captures`);
+  await page.getByRole('heading', { name: 'Page not found' }).waitFor();
+  expect(problems).toEqual([]);
+  await context.close();
+}
+
 describe('a plugin’s own console page (#16 Plugins)', () => {
   it('#16 Plugins: each build records the plugin set it composed', async () => {
     const recorded = async (dir: string) =>
@@ -84,37 +100,11 @@ describe('a plugin’s own console page (#16 Plugins)', () => {
 
   it.skipIf(!HAVE_BROWSER)(
     '#16 Plugins: a console built without example-captures has no Captures entry, even on a Roster running the plugin',
-    async () => {
-      const t = await roster('with', withoutCaptures);
-      const team = await t.createTeam();
-      const { context, page, problems } = await openPage(browser, 1280);
-      await signInAt(page, t.url, `owner@${team.slug}.example.com`, 'test-password');
-      await page.getByRole('heading', { name: 'Members' }).waitFor();
-      const nav = page.getByRole('navigation', { name: 'Main' });
-      await nav.getByRole('link', { name: 'SCIM' }).waitFor();
-      expect(await nav.getByRole('link', { name: 'Captures' }).count()).toBe(0);
-      await page.goto(`${t.url}/admin/captures`);
-      await page.getByRole('heading', { name: 'Page not found' }).waitFor();
-      expect(problems).toEqual([]);
-      await context.close();
-    },
+    () => noCapturesEntry(withoutCaptures, 'with'),
   );
 
   it.skipIf(!HAVE_BROWSER)(
     '#16 Plugins: a console built with example-captures shows no Captures entry on a Roster that did not load the plugin',
-    async () => {
-      const t = await roster('without', WITH_CAPTURES);
-      const team = await t.createTeam();
-      const { context, page, problems } = await openPage(browser, 1280);
-      await signInAt(page, t.url, `owner@${team.slug}.example.com`, 'test-password');
-      await page.getByRole('heading', { name: 'Members' }).waitFor();
-      const nav = page.getByRole('navigation', { name: 'Main' });
-      await nav.getByRole('link', { name: 'SCIM' }).waitFor();
-      expect(await nav.getByRole('link', { name: 'Captures' }).count()).toBe(0);
-      await page.goto(`${t.url}/admin/captures`);
-      await page.getByRole('heading', { name: 'Page not found' }).waitFor();
-      expect(problems).toEqual([]);
-      await context.close();
-    },
+    () => noCapturesEntry(WITH_CAPTURES, 'without'),
   );
 });
