@@ -1,6 +1,62 @@
 /** Every GraphQL operation of the console's own pages, in one place (the plugins' are in their console modules). */
 import { graphql, type ResultOf } from '@roster/console-sdk';
 
+/*
+ * Selections several operations share. `@_unmask`: gql.tada types a spread of them as if its
+ * fields were written inline, so pages read the fields directly (no readFragment), and a
+ * mutation answers the fields its list query shows, which the cache then refreshes.
+ */
+const PageInfoFields = graphql(`
+  fragment PageInfoFields on PageInfo @_unmask {
+    hasNextPage
+    endCursor
+  }
+`);
+
+const MemberAccessFields = graphql(`
+  fragment MemberAccessFields on Member @_unmask {
+    id
+    status
+    deactivatedAt
+    updatedAt
+  }
+`);
+
+const GroupFields = graphql(`
+  fragment GroupFields on Group @_unmask {
+    id
+    displayName
+    memberCount
+    externalId
+    licenseType {
+      id
+      name
+    }
+  }
+`);
+
+const SetupLinkFields = graphql(`
+  fragment SetupLinkFields on SetupLinkType @_unmask {
+    id
+    scopes
+    note
+    createdBy
+    createdAt
+    expiresAt
+    lastUsedAt
+  }
+`);
+
+const DomainFields = graphql(`
+  fragment DomainFields on Domain @_unmask {
+    id
+    domain
+    txtRecord
+    verified
+    verifiedAt
+  }
+`);
+
 export const MeQuery = graphql(`
   query Me {
     me {
@@ -43,33 +99,35 @@ export const SignInOptionsQuery = graphql(`
   }
 `);
 
-export const MembersQuery = graphql(`
-  query Members($teamId: ID!, $first: Int!, $after: String, $filter: MembersFilter) {
-    team(id: $teamId) {
-      id
-      members(first: $first, after: $after, filter: $filter) {
-        totalCount
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        edges {
-          cursor
-          node {
-            id
-            userName
-            email
-            displayName
-            givenName
-            familyName
-            role
-            status
+export const MembersQuery = graphql(
+  `
+    query Members($teamId: ID!, $first: Int!, $after: String, $filter: MembersFilter) {
+      team(id: $teamId) {
+        id
+        members(first: $first, after: $after, filter: $filter) {
+          totalCount
+          pageInfo {
+            ...PageInfoFields
+          }
+          edges {
+            cursor
+            node {
+              id
+              userName
+              email
+              displayName
+              givenName
+              familyName
+              role
+              status
+            }
           }
         }
       }
     }
-  }
-`);
+  `,
+  [PageInfoFields],
+);
 
 export const MemberQuery = graphql(`
   query Member($id: ID!) {
@@ -109,27 +167,27 @@ export const MemberQuery = graphql(`
   }
 `);
 
-export const DeactivateMember = graphql(`
-  mutation DeactivateMember($id: ID!) {
-    deactivateMember(id: $id) {
-      id
-      status
-      deactivatedAt
-      updatedAt
+export const DeactivateMember = graphql(
+  `
+    mutation DeactivateMember($id: ID!) {
+      deactivateMember(id: $id) {
+        ...MemberAccessFields
+      }
     }
-  }
-`);
+  `,
+  [MemberAccessFields],
+);
 
-export const ReactivateMember = graphql(`
-  mutation ReactivateMember($id: ID!) {
-    reactivateMember(id: $id) {
-      id
-      status
-      deactivatedAt
-      updatedAt
+export const ReactivateMember = graphql(
+  `
+    mutation ReactivateMember($id: ID!) {
+      reactivateMember(id: $id) {
+        ...MemberAccessFields
+      }
     }
-  }
-`);
+  `,
+  [MemberAccessFields],
+);
 
 export const RemoveMember = graphql(`
   mutation RemoveMember($id: ID!) {
@@ -157,75 +215,67 @@ export const ChangeCreditLimit = graphql(`
   }
 `);
 
-export const GroupsAndLicensesQuery = graphql(`
-  query GroupsAndLicenses($teamId: ID!, $waiting: Int!) {
-    team(id: $teamId) {
-      id
-      licenses {
+export const GroupsAndLicensesQuery = graphql(
+  `
+    query GroupsAndLicenses($teamId: ID!, $waiting: Int!) {
+      team(id: $teamId) {
         id
-        key
-        name
-        purchased
-        used
-        pending
-        available
-        waitlist(first: $waiting) {
-          totalCount
-          edges {
-            node {
-              position
-              requestedAt
-              member {
-                id
-                userName
-                displayName
-                givenName
-                familyName
+        licenses {
+          id
+          key
+          name
+          purchased
+          used
+          pending
+          available
+          waitlist(first: $waiting) {
+            totalCount
+            edges {
+              node {
+                position
+                requestedAt
+                member {
+                  id
+                  userName
+                  displayName
+                  givenName
+                  familyName
+                }
               }
             }
           }
         }
-      }
-      groups {
-        id
-        displayName
-        memberCount
-        externalId
-        licenseType {
-          id
-          name
+        groups {
+          ...GroupFields
         }
       }
     }
-  }
-`);
+  `,
+  [GroupFields],
+);
 
 /**
  * The setup portal's "Map groups to licenses" step: what a setup link with the `scim` scope may
  * read (core `graphql/setup-scope.ts`): the groups and the license types by name.
  */
-export const SetupGroupsQuery = graphql(`
-  query SetupGroups($teamId: ID!) {
-    team(id: $teamId) {
-      id
-      licenses {
+export const SetupGroupsQuery = graphql(
+  `
+    query SetupGroups($teamId: ID!) {
+      team(id: $teamId) {
         id
-        key
-        name
-      }
-      groups {
-        id
-        displayName
-        memberCount
-        externalId
-        licenseType {
+        licenses {
           id
+          key
           name
+        }
+        groups {
+          ...GroupFields
         }
       }
     }
-  }
-`);
+  `,
+  [GroupFields],
+);
 
 export const SetLicenseSeats = graphql(`
   mutation SetLicenseSeats($teamId: ID!, $licenseTypeId: ID!, $seats: Int!) {
@@ -279,39 +329,33 @@ export const SetupLinkQuery = graphql(`
   }
 `);
 
-export const SetupLinksQuery = graphql(`
-  query SetupLinks($teamId: ID!) {
-    team(id: $teamId) {
-      id
-      setupLinks {
+export const SetupLinksQuery = graphql(
+  `
+    query SetupLinks($teamId: ID!) {
+      team(id: $teamId) {
         id
-        scopes
-        note
-        createdBy
-        createdAt
-        expiresAt
-        lastUsedAt
+        setupLinks {
+          ...SetupLinkFields
+        }
       }
     }
-  }
-`);
+  `,
+  [SetupLinkFields],
+);
 
-export const CreateSetupLink = graphql(`
-  mutation CreateSetupLink($teamId: ID!, $input: CreateSetupLinkInput!) {
-    createSetupLink(teamId: $teamId, input: $input) {
-      path
-      link {
-        id
-        scopes
-        note
-        createdBy
-        createdAt
-        expiresAt
-        lastUsedAt
+export const CreateSetupLink = graphql(
+  `
+    mutation CreateSetupLink($teamId: ID!, $input: CreateSetupLinkInput!) {
+      createSetupLink(teamId: $teamId, input: $input) {
+        path
+        link {
+          ...SetupLinkFields
+        }
       }
     }
-  }
-`);
+  `,
+  [SetupLinkFields],
+);
 
 export const RevokeSetupLink = graphql(`
   mutation RevokeSetupLink($teamId: ID!, $id: ID!) {
@@ -353,44 +397,41 @@ export const SetSignInPolicy = graphql(`
   }
 `);
 
-export const DomainsQuery = graphql(`
-  query Domains($teamId: ID!) {
-    team(id: $teamId) {
-      id
-      domains {
+export const DomainsQuery = graphql(
+  `
+    query Domains($teamId: ID!) {
+      team(id: $teamId) {
         id
-        domain
-        txtRecord
-        verified
-        verifiedAt
+        domains {
+          ...DomainFields
+        }
       }
     }
-  }
-`);
+  `,
+  [DomainFields],
+);
 
-export const AddDomain = graphql(`
-  mutation AddDomain($teamId: ID!, $domain: String!) {
-    addVerifiedDomain(teamId: $teamId, domain: $domain) {
-      id
-      domain
-      txtRecord
-      verified
-      verifiedAt
+export const AddDomain = graphql(
+  `
+    mutation AddDomain($teamId: ID!, $domain: String!) {
+      addVerifiedDomain(teamId: $teamId, domain: $domain) {
+        ...DomainFields
+      }
     }
-  }
-`);
+  `,
+  [DomainFields],
+);
 
-export const VerifyDomain = graphql(`
-  mutation VerifyDomain($teamId: ID!, $domainId: ID!) {
-    verifyDomain(teamId: $teamId, domainId: $domainId) {
-      id
-      domain
-      txtRecord
-      verified
-      verifiedAt
+export const VerifyDomain = graphql(
+  `
+    mutation VerifyDomain($teamId: ID!, $domainId: ID!) {
+      verifyDomain(teamId: $teamId, domainId: $domainId) {
+        ...DomainFields
+      }
     }
-  }
-`);
+  `,
+  [DomainFields],
+);
 
 export const RemoveDomain = graphql(`
   mutation RemoveDomain($teamId: ID!, $domainId: ID!) {
@@ -430,44 +471,46 @@ export const RevokeApiToken = graphql(`
   }
 `);
 
-export const AuditEventsQuery = graphql(`
-  query AuditEvents(
-    $teamId: ID!
-    $first: Int!
-    $after: String
-    $action: String
-    $actor: String
-    $outcome: String
-    $since: DateTimeISO
-    $until: DateTimeISO
-  ) {
-    team(id: $teamId) {
-      id
-      auditEvents(first: $first, after: $after, action: $action, actor: $actor, outcome: $outcome, since: $since, until: $until) {
-        pageInfo {
-          hasNextPage
-          endCursor
-        }
-        edges {
-          cursor
-          node {
-            id
-            at
-            action
-            outcome
-            reason
-            actorType
-            actorId
-            actorLabel
-            channel
-            targetType
-            targetId
+export const AuditEventsQuery = graphql(
+  `
+    query AuditEvents(
+      $teamId: ID!
+      $first: Int!
+      $after: String
+      $action: String
+      $actor: String
+      $outcome: String
+      $since: DateTimeISO
+      $until: DateTimeISO
+    ) {
+      team(id: $teamId) {
+        id
+        auditEvents(first: $first, after: $after, action: $action, actor: $actor, outcome: $outcome, since: $since, until: $until) {
+          pageInfo {
+            ...PageInfoFields
+          }
+          edges {
+            cursor
+            node {
+              id
+              at
+              action
+              outcome
+              reason
+              actorType
+              actorId
+              actorLabel
+              channel
+              targetType
+              targetId
+            }
           }
         }
       }
     }
-  }
-`);
+  `,
+  [PageInfoFields],
+);
 
 export const WebhookEndpointsQuery = graphql(`
   query WebhookEndpoints($teamId: ID) {
