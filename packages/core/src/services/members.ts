@@ -349,6 +349,8 @@ export class MemberService {
     if (alone?.version != null) fast = { changed: true, version: Number(alone.version) };
     else if (alone?.licensed) {
       fast = await this.deps.em().transactional(async (em) => {
+        // The seat engine's lock order: the member's license types before a reactivation re-queues their requests.
+        await this.deps.seats.lockTypes(em, teamId, { members: [membershipId] });
         const [row] = await bound<Row>(em, CHANGE_ACTIVE_ANY, params(), { prepare: true });
         if (row?.version == null) return null;
         // R12: inactive members hold no seat; a reactivated member queues for one (FIFO).
@@ -459,13 +461,15 @@ export class MemberService {
       data: memberResource(m),
       actor,
     });
+    // The seat engine's lock order: the member's license types before their requests change.
+    const types = await this.deps.seats.lockTypes(em, teamId, { members: [m.id] });
     if (!active) {
       await this.deps.sessions.revokeForMembership(em, m.id);
     } else {
       // Reactivation is a new request: it takes a free seat, it does not jump the queue.
       await em.execute('update license_assignment set requested_at = clock_timestamp() where membership_id = ?', [m.id]);
     }
-    await this.deps.seats.rebalanceMember(em, teamId, m.id, actor);
+    await this.deps.seats.rebalanceTypes(em, teamId, types, actor);
     audit(em, actor, { teamId, action: active ? 'member.reactivated' : 'member.deactivated', target: { type: 'member', id: m.id } });
     await em.flush();
     return true;
@@ -491,8 +495,10 @@ export class MemberService {
       const m = opts.guard ? await this.lockAndGet(em, teamId, membershipId) : await this.get(teamId, membershipId, em);
       opts.guard?.(m);
       if (m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
-      const types = await em.execute<Array<{ license_type_id: string; state: string }>>(
-        'select license_type_id, state from license_assignment where membership_id = ? order by license_type_id',
+      // The seat engine's lock order: the types of the requests the delete takes with it, first.
+      await this.deps.seats.lockTypes(em, teamId, { members: [m.id] });
+      const types = await em.execute<Array<{ license_type_id: string }>>(
+        'select license_type_id from license_assignment where membership_id = ? order by license_type_id',
         [m.id],
       );
       await this.deps.sessions.revokeForMembership(em, m.id);
