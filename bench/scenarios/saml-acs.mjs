@@ -103,6 +103,9 @@ export default {
           idpSsoUrl: 'https://idp.bench.test/sso',
           idpCertificates: [IDP_CERT],
           allowIdpInitiated: true,
+          // The bench IdP vouches for the emails it asserts (the owner's): the admin's call, and the
+          // first sign-in links the owner (#12's identity rule refuses an unvouched email).
+          trustEmails: true,
         },
       },
     );

@@ -41,17 +41,19 @@ const REQUESTS_MODULE = new URL('./load-requests.mjs', import.meta.url).href;
  * load-requests.mjs). The harness's probe requests (a status check, then the serial samples) are
  * the cycle's first op; a create probe gets a fresh userName each time.
  */
+/** Probe userNames, unique in this process: both sides of a scenario build their own target. */
+let probes = 0;
+
 export function scimTarget(ctx, cycle, { members = [], groups = [] } = {}) {
   const base = `${SCIM_PREFIX}/bench`;
   const { headers } = ctx.state;
-  let probes = 0;
   const probe = () =>
     cycle[0] === 'create'
       ? {
           url: `${ctx.roster.url}${base}/Users`,
           method: 'POST',
           headers,
-          body: JSON.stringify(newUser(`probe-${process.pid}-${probes++}`)),
+          body: JSON.stringify(newUser(`probe-${process.pid}-${probes++}`)), // unique across both sides' targets
         }
       : {
           url: `${ctx.roster.url}${base}/Users?filter=${encodeURIComponent(`userName eq "${members[0].user_name}"`)}`,

@@ -60,8 +60,8 @@ export function createCore(opts: CoreOptions) {
   const events = new EventLog({ read, em, enabled: opts.events !== false });
   const seats = new SeatEngine({ events });
   const sessions = new SessionService({ em, read, ttlSeconds: opts.sessionTtlSeconds ?? 12 * 3600 });
-  const members = new MemberService({ em, seats, sessions, hooks, events });
-  const groups = new GroupService({ em, seats, events });
+  const members = new MemberService({ em, read, seats, sessions, hooks, events });
+  const groups = new GroupService({ em, read, seats, events });
   const signInMethods = opts.signInMethods ?? new SignInMethodRegistry();
   const teams = new TeamService({ em, seats, hooks, methods: signInMethods, events });
   const tokens = new TokenService({ em, read, events, cacheTtlMs: opts.tokenCacheTtlMs });

@@ -100,12 +100,6 @@ const UNAVAILABLE_MESSAGES = [
 /** Node socket errors of a database that is down or unreachable. */
 const UNAVAILABLE_SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
 
-/**
- * Whether `e` (from the pg driver, knex or MikroORM, which wraps them in `cause`) says the
- * database is unreachable, hung or refusing work for now: a client should retry later (503),
- * nothing it sent is wrong. PostgreSQL codes: 57014 statement timeout (or cancel), 57P01–57P03
- * shutdown or starting up, class 08 connection exceptions, 53300 too many connections.
- */
 /** PostgreSQL foreign key violation (23503), with the constraint name, from the pg driver or MikroORM. */
 export function foreignKeyViolation(e: unknown): string | undefined {
   const err = e as { code?: string; constraint?: string; cause?: { code?: string; constraint?: string } } | null;
@@ -114,6 +108,12 @@ export function foreignKeyViolation(e: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether `e` (from the pg driver, knex or MikroORM, which wraps them in `cause`) says the
+ * database is unreachable, hung or refusing work for now: a client should retry later (503),
+ * nothing it sent is wrong. PostgreSQL codes: 57014 statement timeout (or cancel), 57P01–57P03
+ * shutdown or starting up, class 08 connection exceptions, 53300 too many connections.
+ */
 export function databaseUnavailable(e: unknown): boolean {
   for (
     let err = e as { code?: unknown; message?: unknown; name?: unknown; cause?: unknown } | undefined, hops = 0;

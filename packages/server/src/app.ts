@@ -150,7 +150,8 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     : listenForRevocations(url, { tokens: core.tokens.cache, rows: core.rows }, app.log, pgTimeouts(dbTimeouts));
   if (embedded) core.tokens.cache.setLive(true);
   csrfGuard(app, core, cfg);
-  reportHookFailures(app, core, metricsRoutes(app));
+  const metrics = metricsRoutes(app);
+  reportHookFailures(app, core, metrics);
 
   const viewerOf = makeViewerOf(core, cfg);
   healthRoutes(app, core, migrations);
@@ -194,6 +195,8 @@ export async function createRoster(opts: RosterOptions): Promise<Roster> {
     // Suggestions name real fields: not for strangers to a production schema, nor where introspection is off.
     hideSchemaDetails: cfg.production || !cfg.introspection,
     limits: { maxTokens: cfg.maxQueryTokens, maxDepth: cfg.maxQueryDepth, maxFields: cfg.maxQueryFields, maxListLength: cfg.maxListLength },
+    compileAfter: cfg.graphqlCompileAfter,
+    metrics,
   });
 
   let closed = false;

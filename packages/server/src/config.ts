@@ -25,6 +25,11 @@ export interface ServerConfig {
   /** Items of any list in a GraphQL request (arguments and variables). */
   maxListLength: number;
   /**
+   * Uses of one query document before it runs compiled (graphql-jit, `graphql-executor.ts`); 0
+   * keeps every operation on graphql-js.
+   */
+  graphqlCompileAfter: number;
+  /**
    * How long one SQL statement may run. PostgreSQL cancels it then (`statement_timeout`); the
    * client gives up a second later and drops the connection, for a server that does not answer at all.
    */
@@ -160,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     maxQueryFields: int('ROSTER_GRAPHQL_MAX_FIELDS', 500, 10, 2000),
     maxQueryTokens: int('ROSTER_GRAPHQL_MAX_TOKENS', 5000, 100, 100_000),
     maxListLength: int('ROSTER_GRAPHQL_MAX_LIST', 1000, 1, 100_000),
+    graphqlCompileAfter: int('ROSTER_GRAPHQL_COMPILE_AFTER', 2, 0, 1_000_000),
     dbStatementTimeoutMs: int('ROSTER_DB_STATEMENT_TIMEOUT_MS', 5000, 100, 600_000),
     dbConnectTimeoutMs: int('ROSTER_DB_CONNECT_TIMEOUT_MS', 3000, 100, 60_000),
     tokenCacheSeconds: int('ROSTER_TOKEN_CACHE_SECONDS', 15, 0, 300),

@@ -4,6 +4,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import fastifyApollo, { fastifyApolloDrainPlugin } from '@as-integrations/fastify';
 import type { FastifyInstance } from 'fastify';
+import { Counter, type Registry } from 'prom-client';
 import { GraphQLError, lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import {
@@ -25,6 +26,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import type { FastifyRequest } from 'fastify';
 import { graphqlLimitsHook, type GraphqlLimits } from './graphql-limits.js';
 import { textRulePlugin } from './graphql-text.js';
+import { compiledQueriesGateway } from './graphql-executor.js';
 
 export async function buildRosterSchema(resolverClasses: ClassRef[], instances: Map<ClassRef, object>): Promise<GraphQLSchema> {
   return buildSchema({
@@ -68,11 +70,28 @@ export async function mountGraphql(
     /** Leave "Did you mean …" suggestions (real field names) out of validation errors. */
     hideSchemaDetails: boolean;
     limits: GraphqlLimits;
+    /** Uses of a query document before it runs compiled (`compiledQueriesGateway`); 0: graphql-js only. */
+    compileAfter: number;
+    metrics: Registry;
     viewerOf: (req: FastifyRequest) => Promise<Viewer | null>;
   },
 ): Promise<ApolloServer<GqlContext>> {
+  const operations = new Counter({
+    name: 'roster_graphql_operations_total',
+    help: 'GraphQL operations executed, by engine: compiled (graphql-jit) or graphql-js',
+    labelNames: ['engine'],
+    registers: [opts.metrics],
+  });
   const apollo = new ApolloServer<GqlContext>({
-    schema: opts.schema,
+    ...(opts.compileAfter > 0
+      ? {
+          gateway: compiledQueriesGateway(opts.schema, {
+            compileAfter: opts.compileAfter,
+            max: 1000,
+            ran: (engine) => operations.inc({ engine }),
+          }),
+        }
+      : { schema: opts.schema }),
     introspection: opts.introspection,
     csrfPrevention: true,
     hideSchemaDetailsFromClientErrors: opts.hideSchemaDetails,

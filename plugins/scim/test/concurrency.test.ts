@@ -112,11 +112,12 @@ describe('concurrency', () => {
     const flat = states.map((s) => s.json['urn:roster:params:scim:schemas:extension:license:2.0:User']!.licenses[0]!.state);
     expect(flat.filter((s) => s === 'GRANTED')).toHaveLength(5);
     expect(flat.filter((s) => s === 'PENDING_SEAT')).toHaveLength(11);
-    // Parallel deactivations and removals free seats without ever over-granting.
-    await Promise.all([
+    // Parallel deactivations and removals free seats without ever over-granting, and every one is answered.
+    const freed = await Promise.all([
       ...ids.slice(0, 3).map((id) => c.patch(`/Users/${id}`, patchOp({ op: 'replace', value: { active: false } }))),
       ...ids.slice(3, 6).map((id) => c.patch(`/Groups/${sales}`, patchOp({ op: 'remove', path: `members[value eq "${id}"]` }))),
     ]);
+    expect(freed.map((r) => r.status)).toEqual(freed.map(() => 204));
     const after = await Promise.all(
       ids.map((id) => c.get<Record<string, { licenses?: Array<{ state: string }> } | undefined>>(`/Users/${id}`)),
     );
@@ -182,6 +183,45 @@ describe('concurrency', () => {
       [team.teamId],
     );
     expect(kept).toEqual(n);
+  });
+
+  it('#19 R12–R14: deactivations, reactivations and removals from a license group at once never deadlock — every write answers 204, the seats stay exact', async () => {
+    // A removal deletes a waiting request, a deactivation frees a seat and grants the oldest
+    // waiting request: the same rows, from both sides. Each writer takes the license type's lock
+    // before it changes a request (SeatEngine.lockTypes), so they queue instead of deadlocking.
+    const team = await emptyTeam(t, { seats: { salesperson: 4 } });
+    const c = client(team);
+    const ids = await createUsers(
+      c,
+      Array.from({ length: 24 }, (_, i) => `d${i}@deadlock.example`),
+    );
+    const groups = await c.get<{ Resources: Array<{ id: string }> }>(
+      `/Groups?filter=${encodeURIComponent('displayName eq "Salesperson"')}`,
+    );
+    const sales = groups.json.Resources[0]!.id;
+    for (const id of ids)
+      expect((await c.patch(`/Groups/${sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }))).status).toBe(204);
+    const active = (id: string, on: boolean) => c.patch(`/Users/${id}`, patchOp({ op: 'replace', value: { active: on } }));
+    const remove = (id: string) => c.patch(`/Groups/${sales}`, patchOp({ op: 'remove', path: `members[value eq "${id}"]` }));
+    const add = (id: string) => c.patch(`/Groups/${sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }));
+    for (let round = 0; round < 4; round++) {
+      // Four members go inactive while the next four leave the group (holders or first in line,
+      // depending on the round); then all eight come back.
+      const off = ids.slice(round * 4, round * 4 + 4);
+      const out4 = ids.slice(round * 4 + 4, round * 4 + 8);
+      const out = await Promise.all([...off.map((id) => active(id, false)), ...out4.map(remove)]);
+      expect(out.map((r) => r.status), `round ${round}`).toEqual(out.map(() => 204));
+      const back = await Promise.all([...off.map((id) => active(id, true)), ...out4.map(add)]);
+      expect(back.map((r) => r.status), `round ${round}`).toEqual(back.map(() => 204));
+    }
+    const rows = await t.core.read<{ status: string; state: string }>(
+      `select m.status, la.state from license_assignment la join membership m on m.id = la.membership_id
+       where la.team_id = ? order by la.requested_at, la.id`,
+      [team.teamId],
+    );
+    // R13: every member is in the group again and requests the license; R14: the oldest four hold the seats.
+    expect(rows).toHaveLength(ids.length);
+    expect(rows.map((r) => r.state)).toEqual(rows.map((_, i) => (i < 4 ? 'GRANTED' : 'PENDING_SEAT')));
   });
 
   it('R6: parallel PATCHes of one user each change a different attribute; every change is kept', async () => {

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { Core } from '../core.js';
-import type { MemberType } from './types.js';
+import type { GroupType, MemberLicenseType, MemberType } from './types.js';
 
 export interface GroupRef {
   id: string;
@@ -78,7 +78,7 @@ export function createLoaders(core: Core) {
    * from here synchronously, without a batch or a promise per member. Keyed by the page's member
    * objects, not by id: two pages of one query (aliases) may have read different parts.
    */
-  const known = { groups: new WeakMap<MemberType, GroupRef[]>(), licenses: new WeakMap<MemberType, AssignmentRef[]>() };
+  const known = { groups: new WeakMap<MemberType, GroupType[]>(), licenses: new WeakMap<MemberType, MemberLicenseType[]>() };
   return { groupsOfMember, licensesOfMember, groupMemberCount, known };
 }
 

@@ -1,33 +1,9 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { actorOf, requireTeamAdmin, type GqlContext } from './context.js';
 import { memberById } from './reads.js';
-import { AddMemberInput, GroupType, LicenseStateEnum, LicenseTypeRef, MemberLicenseType, MemberType, UpdateMemberInput } from './types.js';
+import { AddMemberInput, GroupType, MemberLicenseType, MemberType, UpdateMemberInput } from './types.js';
+import { toGroups, toLicenses } from './member-fields.js';
 import { fail } from '../errors.js';
-import type { AssignmentRef, GroupRef } from './loaders.js';
-
-function toGroups(m: MemberType, rows: readonly GroupRef[]): GroupType[] {
-  return rows.map((g) =>
-    Object.assign(new GroupType(), {
-      id: g.id,
-      teamId: m.teamId,
-      displayName: g.displayName,
-      externalId: null,
-      licenseTypeId: g.licenseTypeId,
-      createdAt: m.createdAt,
-    }),
-  );
-}
-
-function toLicenses(rows: readonly AssignmentRef[]): MemberLicenseType[] {
-  return rows.map((l) =>
-    Object.assign(new MemberLicenseType(), {
-      licenseType: Object.assign(new LicenseTypeRef(), { id: l.licenseTypeId, key: l.key, name: l.name }),
-      state: l.state as LicenseStateEnum,
-      requestedAt: l.requestedAt,
-      grantedAt: l.grantedAt,
-    }),
-  );
-}
 
 @Resolver(() => MemberType)
 export class MemberResolver {
@@ -36,7 +12,7 @@ export class MemberResolver {
   @FieldResolver(() => [GroupType])
   groups(@Root() m: MemberType, @Ctx() ctx: GqlContext): GroupType[] | Promise<GroupType[]> {
     const known = ctx.loaders.known.groups.get(m);
-    return known ? toGroups(m, known) : ctx.loaders.groupsOfMember.load(m.id).then((rows) => toGroups(m, rows));
+    return known ?? ctx.loaders.groupsOfMember.load(m.id).then((rows) => toGroups(m, rows));
   }
 
   @FieldResolver(() => [MemberLicenseType], {
@@ -44,7 +20,7 @@ export class MemberResolver {
   })
   licenses(@Root() m: MemberType, @Ctx() ctx: GqlContext): MemberLicenseType[] | Promise<MemberLicenseType[]> {
     const known = ctx.loaders.known.licenses.get(m);
-    return known ? toLicenses(known) : ctx.loaders.licensesOfMember.load(m.id).then(toLicenses);
+    return known ?? ctx.loaders.licensesOfMember.load(m.id).then(toLicenses);
   }
 
   @Mutation(() => MemberType, {

@@ -10,10 +10,13 @@ import {
   TeamType,
   WaitlistEntryType,
   type WaitlistConnection,
+  type GroupType,
+  type MemberLicenseType,
 } from './types.js';
 import { GRANT_ORDER, WAITING_FOR_SEAT } from '../services/seats.js';
 import type { Team } from '../entities/index.js';
-import type { AssignmentRef, GroupRef } from './loaders.js';
+import type { AssignmentRef } from './loaders.js';
+import { groupOf, licenseOf } from './member-fields.js';
 
 const encode = (parts: string[]) => Buffer.from(parts.join('|')).toString('base64url');
 function decode(cursor: string | undefined | null, n: number): string[] | null {
@@ -208,8 +211,8 @@ export interface MembersPage {
   totalCount: number;
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
   /** The page's members' groups and licenses, when asked for (by the page's member objects). */
-  groups: Map<MemberType, GroupRef[]> | null;
-  licenses: Map<MemberType, AssignmentRef[]> | null;
+  groups: Map<MemberType, GroupType[]> | null;
+  licenses: Map<MemberType, MemberLicenseType[]> | null;
 }
 
 /**
@@ -233,24 +236,26 @@ export async function membersPage(
   const members = rows[0]?.id ? rows : [];
   const hasNextPage = members.length > first;
   if (hasNextPage) members.length = first;
-  const groups = wants.groups !== false ? new Map<MemberType, GroupRef[]>() : null;
-  const licenses = wants.licenses !== false ? new Map<MemberType, AssignmentRef[]>() : null;
+  const groups = wants.groups !== false ? new Map<MemberType, GroupType[]>() : null;
+  const licenses = wants.licenses !== false ? new Map<MemberType, MemberLicenseType[]>() : null;
   const edges = members.map((r) => {
     const member = toMember(r);
     groups?.set(
       member,
-      ((r.groups_json as GroupJson[] | null) ?? []).map(([gid, displayName, licenseTypeId]) => ({ id: gid, displayName, licenseTypeId })),
+      ((r.groups_json as GroupJson[] | null) ?? []).map(([gid, displayName, licenseTypeId]) => groupOf(member, gid, displayName, licenseTypeId)),
     );
     licenses?.set(
       member,
-      ((r.licenses_json as LicenseJson[] | null) ?? []).map(([licenseTypeId, key, name, state, requestedAt, grantedAt]) => ({
-        licenseTypeId,
-        key,
-        name,
-        state,
-        requestedAt: requestedAt === null ? (undefined as never) : new Date(requestedAt),
-        grantedAt: grantedAt ? new Date(grantedAt) : null,
-      })),
+      ((r.licenses_json as LicenseJson[] | null) ?? []).map(([licenseTypeId, key, name, state, requestedAt, grantedAt]) =>
+        licenseOf(
+          licenseTypeId,
+          key,
+          name,
+          state,
+          requestedAt === null ? (undefined as never) : new Date(requestedAt),
+          grantedAt ? new Date(grantedAt) : null,
+        ),
+      ),
     );
     return new Edge(member);
   });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { AuditEvent, type AuditOutcome } from '../entities/index.js';
 import type { Actor, Em } from './context.js';
 
@@ -10,22 +11,48 @@ export interface AuditInput {
   data?: Record<string, unknown>;
 }
 
-/** Builds the row; callers persist it in the same transaction as the change it describes. */
+/** An audit event's values, without the entity: what the one-statement writes bind (#19). */
+export type AuditRow = Pick<
+  AuditEvent,
+  | 'id'
+  | 'teamId'
+  | 'at'
+  | 'channel'
+  | 'action'
+  | 'outcome'
+  | 'actorType'
+  | 'actorId'
+  | 'actorLabel'
+  | 'targetType'
+  | 'targetId'
+  | 'reason'
+  | 'requestId'
+  | 'data'
+>;
+
+/** The event's values, for statements that write it themselves (AUDIT_INSERT_COLUMNS). */
+export function auditRow(actor: Actor, input: AuditInput): AuditRow {
+  return {
+    id: randomUUID(),
+    teamId: input.teamId,
+    at: new Date(),
+    channel: actor.channel,
+    action: input.action,
+    outcome: input.outcome ?? 'success',
+    actorType: actor.type,
+    actorId: actor.id ?? null,
+    actorLabel: actor.label ?? null,
+    targetType: input.target?.type ?? null,
+    targetId: input.target?.id ?? null,
+    reason: input.reason ?? null,
+    requestId: actor.requestId ?? null,
+    data: input.data ?? {},
+  };
+}
+
+/** Builds the entity; callers persist it in the same transaction as the change it describes. */
 export function auditEvent(actor: Actor, input: AuditInput): AuditEvent {
-  const e = new AuditEvent();
-  e.teamId = input.teamId;
-  e.channel = actor.channel;
-  e.action = input.action;
-  e.outcome = input.outcome ?? 'success';
-  e.actorType = actor.type;
-  e.actorId = actor.id ?? null;
-  e.actorLabel = actor.label ?? null;
-  e.targetType = input.target?.type ?? null;
-  e.targetId = input.target?.id ?? null;
-  e.reason = input.reason ?? null;
-  e.requestId = actor.requestId ?? null;
-  e.data = input.data ?? {};
-  return e;
+  return Object.assign(new AuditEvent(), auditRow(actor, input));
 }
 
 export function audit(em: Em, actor: Actor, input: AuditInput): void {
@@ -43,7 +70,7 @@ export const AUDIT_INSERT_COLUMNS =
   'insert into audit_event (id, team_id, at, channel, action, outcome, actor_type, actor_id, actor_label, target_type, target_id, reason, request_id, data)';
 
 /** An event's values in AUDIT_INSERT_COLUMNS order, but `data` (a statement may build it in SQL). */
-export function auditValues(ev: AuditEvent): unknown[] {
+export function auditValues(ev: AuditRow): unknown[] {
   return [
     ev.id,
     ev.teamId,
@@ -62,6 +89,6 @@ export function auditValues(ev: AuditEvent): unknown[] {
 }
 
 /** Every value in AUDIT_INSERT_COLUMNS order, `data` as JSON (bind it with `?::jsonb`). */
-export function auditParams(ev: AuditEvent): unknown[] {
+export function auditParams(ev: AuditRow): unknown[] {
   return [...auditValues(ev), JSON.stringify(ev.data)];
 }

@@ -1,8 +1,8 @@
 import { assertIdentifierLength } from '../text.js';
 import { Group, LicenseType, Team } from '../entities/index.js';
 import { fail, foreignKeyViolation } from '../errors.js';
-import { AUDIT_INSERT_COLUMNS, audit, auditEvent, auditValues } from './audit.js';
-import { boundRows as bound, type Actor, type Em } from './context.js';
+import { AUDIT_INSERT_COLUMNS, audit, auditRow, auditValues } from './audit.js';
+import { boundRows as bound, type Actor, type Em, type ReadFn } from './context.js';
 import { eventCte } from './events.js';
 import type { SeatEngine } from './seats.js';
 import type { EventLog } from './events.js';
@@ -24,7 +24,7 @@ const uuidArray = (ids: string[]) => `{${ids.filter(isUuid).join(',')}}`;
  * concurrent changes to one group never lose a member; every change re-syncs license requests.
  */
 export class GroupService {
-  constructor(private readonly deps: { em: () => Em; seats: SeatEngine; events: EventLog }) {}
+  constructor(private readonly deps: { em: () => Em; read: ReadFn; seats: SeatEngine; events: EventLog }) {}
 
   /** `em`: run inside the caller's transaction (a SCIM request that also writes its own rows), else in a new one. */
   async create(
@@ -175,7 +175,7 @@ export class GroupService {
     const touched = new Set<string>();
     const added = new Set<string>();
     const removed = new Set<string>();
-    const ev = auditEvent(actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId } });
+    const ev = auditRow(actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId } });
     for (const [i, step] of steps.entries()) {
       // The last change also bumps the group's version and writes the audit event, when anything
       // changed (its own rows or earlier ones): one statement for the common single change.
@@ -234,7 +234,7 @@ export class GroupService {
     actor: Actor,
   ): Promise<string[] | null> {
     const ids = requested.filter(isUuid);
-    const ev = auditEvent(actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId } });
+    const ev = auditRow(actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId } });
     const change =
       kind === 'add'
         ? `insert into group_member (team_id, group_id, membership_id)
@@ -248,8 +248,10 @@ export class GroupService {
       found: Array<{ id: string; status: string }>;
       changed: string[] | null;
     };
-    const [r] = await bound<Outcome>(
-      em ?? this.deps.em(),
+    // Outside a transaction (em null): one autocommit statement on the pool, no EntityManager forked.
+    const run = <T>(sql: string, params: readonly unknown[]) =>
+      em ? bound<T>(em, sql, params, { prepare: true }) : this.deps.read<T>(sql, params, { prepare: true });
+    const [r] = await run<Outcome>(
       `with g as (select id, team_id, license_type_id from "group" where id = ? and team_id = ?),
          found as (select m.id, m.status from membership m where m.team_id = ? and m.id = any(?::uuid[])),
          ok as (select 1 from g where (select count(*) from found) = ?::int
@@ -285,7 +287,6 @@ export class GroupService {
           actor,
         }),
       ],
-      { prepare: true },
     ).catch((e: unknown): Outcome[] => {
       // The group or a member was deleted by a transaction that committed while this one checked them.
       if (foreignKeyViolation(e)) fail('NOT_FOUND', 'No such group or member in this team.');

@@ -2,10 +2,10 @@ import { Membership, User, normaliseLogin, type MemberRole, Team } from '../enti
 import { RosterError, fail, isRosterError, uniqueViolation } from '../errors.js';
 import { randomUUID } from 'node:crypto';
 import { LockMode, Reference } from '@mikro-orm/core';
-import { AUDIT_INSERT_COLUMNS, audit, auditEvent, auditRefusal, auditParams } from './audit.js';
+import { AUDIT_INSERT_COLUMNS, audit, auditRow, auditRefusal, auditParams } from './audit.js';
 import { assertNoDomainOfAnotherTeam, emailDomain, isIdentityRuleCode } from './identity-rule.js';
 import { assertIdentifierLength } from '../text.js';
-import { boundRows as bound, type Actor, type Em, type HookBus } from './context.js';
+import { boundRows as bound, type Actor, type Em, type HookBus, type ReadFn } from './context.js';
 import type { SeatEngine } from './seats.js';
 import type { SessionService } from './sessions.js';
 import { eventCte, type EventLog } from './events.js';
@@ -57,7 +57,9 @@ function assertProfileLengths(input: ProfileInput): void {
 }
 
 export class MemberService {
-  constructor(private readonly deps: { em: () => Em; seats: SeatEngine; sessions: SessionService; hooks: HookBus; events: EventLog }) {}
+  constructor(
+    private readonly deps: { em: () => Em; read: ReadFn; seats: SeatEngine; sessions: SessionService; hooks: HookBus; events: EventLog },
+  ) {}
 
   /**
    * Adds a person to the team (R5). Who may be added is the identity rule's (identity-rule.ts):
@@ -118,7 +120,7 @@ export class MemberService {
     const userName = input.userName.trim();
     const email = input.email?.trim().toLowerCase() || null;
     const role = input.role ?? 'member';
-    const ev = auditEvent(actor, {
+    const ev = auditRow(actor, {
       teamId,
       action: 'member.provisioned',
       target: { type: 'member', id: membershipId },
@@ -152,11 +154,10 @@ export class MemberService {
       updatedAt: now,
       deactivatedAt: active ? null : now,
     } satisfies Partial<Membership>);
-    const em = this.deps.em();
     let rows: Array<{ id: string | null }>;
     try {
-      rows = await bound<{ id: string | null }>(
-        em,
+      // One autocommit statement: the pool's connection, no EntityManager to fork.
+      rows = await this.deps.read<{ id: string | null }>(
         `with u as (
            insert into "user" (id, login, email, given_name, family_name, display_name, platform_admin, created_at, updated_at)
            select ?, ?, ?, ?, ?, ?, false, ?, ?
@@ -326,7 +327,7 @@ export class MemberService {
    */
   async changeActive(teamId: string, membershipId: string, active: boolean, actor: Actor): Promise<{ changed: boolean; version: number }> {
     const now = new Date();
-    const ev = auditEvent(actor, {
+    const ev = auditRow(actor, {
       teamId,
       action: active ? 'member.reactivated' : 'member.deactivated',
       target: { type: 'member', id: membershipId },
@@ -344,11 +345,13 @@ export class MemberService {
       ...this.deps.events.params({ teamId, type: active ? 'member.reactivated' : 'member.deactivated', data: {}, actor }, now),
     ];
     type Row = { version: number | null; licensed: boolean; types: string[] | null };
-    const [alone] = await bound<Row>(this.deps.em(), CHANGE_ACTIVE_UNLICENSED, [...params(), membershipId], { prepare: true });
+    const [alone] = await this.deps.read<Row>(CHANGE_ACTIVE_UNLICENSED, [...params(), membershipId], { prepare: true });
     let fast: { changed: true; version: number } | null = null;
     if (alone?.version != null) fast = { changed: true, version: Number(alone.version) };
     else if (alone?.licensed) {
       fast = await this.deps.em().transactional(async (em) => {
+        // The seat engine's lock order: the member's license types before a reactivation re-queues their requests.
+        await this.deps.seats.lockTypes(em, teamId, { members: [membershipId] });
         const [row] = await bound<Row>(em, CHANGE_ACTIVE_ANY, params(), { prepare: true });
         if (row?.version == null) return null;
         // R12: inactive members hold no seat; a reactivated member queues for one (FIFO).
@@ -459,13 +462,15 @@ export class MemberService {
       data: memberResource(m),
       actor,
     });
+    // The seat engine's lock order: the member's license types before their requests change.
+    const types = await this.deps.seats.lockTypes(em, teamId, { members: [m.id] });
     if (!active) {
       await this.deps.sessions.revokeForMembership(em, m.id);
     } else {
       // Reactivation is a new request: it takes a free seat, it does not jump the queue.
       await em.execute('update license_assignment set requested_at = clock_timestamp() where membership_id = ?', [m.id]);
     }
-    await this.deps.seats.rebalanceMember(em, teamId, m.id, actor);
+    await this.deps.seats.rebalanceTypes(em, teamId, types, actor);
     audit(em, actor, { teamId, action: active ? 'member.reactivated' : 'member.deactivated', target: { type: 'member', id: m.id } });
     await em.flush();
     return true;
@@ -491,8 +496,10 @@ export class MemberService {
       const m = opts.guard ? await this.lockAndGet(em, teamId, membershipId) : await this.get(teamId, membershipId, em);
       opts.guard?.(m);
       if (m.role === 'owner') await assertAnotherOwner(em, teamId, m.id);
-      const types = await em.execute<Array<{ license_type_id: string; state: string }>>(
-        'select license_type_id, state from license_assignment where membership_id = ? order by license_type_id',
+      // The seat engine's lock order: the types of the requests the delete takes with it, first.
+      await this.deps.seats.lockTypes(em, teamId, { members: [m.id] });
+      const types = await em.execute<Array<{ license_type_id: string }>>(
+        'select license_type_id from license_assignment where membership_id = ? order by license_type_id',
         [m.id],
       );
       await this.deps.sessions.revokeForMembership(em, m.id);

@@ -47,10 +47,44 @@ export class SeatEngine {
     return { teamId, type: `license.${type}`, data: { memberId, licenseTypeId, state, ...(reason ? { reason } : {}) }, actor };
   }
 
+  /**
+   * Locks license type rows, in id order, before any of their requests change: every writer of
+   * `license_assignment` takes these locks first (the lock order). Without it a group removal that
+   * deleted a waiting request, then waited for the type's lock, met a deactivation that held the
+   * type and waited to grant that very request: a deadlock, answered 500 (#19). Returns the ids
+   * locked. `members`: every type the members request or are linked to through a group.
+   */
+  async lockTypes(em: Em, teamId: string, of: { types?: string[]; members?: string[] }): Promise<string[]> {
+    const types = [...new Set(of.types ?? [])];
+    const members = [...new Set(of.members ?? [])];
+    if (types.length === 0 && members.length === 0) return [];
+    const where: string[] = [];
+    const params: unknown[] = [teamId];
+    if (types.length) {
+      where.push(`lt.id in (${list(types.length)})`);
+      params.push(...types);
+    }
+    if (members.length) {
+      where.push(
+        `lt.id in (select g.license_type_id from group_member gm join "group" g on g.id = gm.group_id
+                   where gm.team_id = lt.team_id and gm.membership_id in (${list(members.length)}))`,
+        `lt.id in (select la.license_type_id from license_assignment la
+                   where la.team_id = lt.team_id and la.membership_id in (${list(members.length)}))`,
+      );
+      params.push(...members, ...members);
+    }
+    const rows = await em.execute<Array<{ id: string }>>(
+      `select lt.id from license_type lt where lt.team_id = ? and (${where.join(' or ')}) order by lt.id for update`,
+      params,
+    );
+    return rows.map((r) => r.id);
+  }
+
   /** Brings the requests of these members in line with their linked groups, then rebalances. */
   async syncMembers(em: Em, teamId: string, membershipIds: string[], actor: Actor): Promise<void> {
     if (membershipIds.length === 0) return;
     const ids = [...new Set(membershipIds)];
+    await this.lockTypes(em, teamId, { members: ids });
     const added = await em.execute<Array<{ license_type_id: string; membership_id: string }>>(
       `insert into license_assignment (id, team_id, membership_id, license_type_id, state, requested_at)
        select gen_random_uuid(), gm.team_id, gm.membership_id, g.license_type_id, 'PENDING_SEAT', clock_timestamp()
@@ -80,7 +114,7 @@ export class SeatEngine {
       em,
       removed.map((r) => this.license(teamId, 'revoked', r.membership_id, r.license_type_id, actor, 'no linked group')),
     );
-    const types = new Set([...added, ...removed].map((r) => r.license_type_id));
+    const types = new Set([...added, ...removed].map((r) => r.license_type_id).sort());
     for (const t of types) await this.rebalance(em, teamId, t, actor);
     if (added.length) {
       // New requests the rebalance could not serve wait for a seat (the granted ones had their event).
@@ -101,18 +135,9 @@ export class SeatEngine {
     }
   }
 
-  /** Rebalances every license type the member requests (after (de|re)activation). */
-  async rebalanceMember(em: Em, teamId: string, membershipId: string, actor: Actor): Promise<void> {
-    const rows = await em.execute<Array<{ license_type_id: string }>>(
-      'select license_type_id from license_assignment where team_id = ? and membership_id = ?',
-      [teamId, membershipId],
-    );
-    for (const r of rows) await this.rebalance(em, teamId, r.license_type_id, actor);
-  }
-
-  async rebalanceTeam(em: Em, teamId: string, actor: Actor): Promise<void> {
-    const rows = await em.execute<Array<{ id: string }>>('select id from license_type where team_id = ? order by key', [teamId]);
-    for (const r of rows) await this.rebalance(em, teamId, r.id, actor);
+  /** Rebalances the license types a member's change locked first (`lockTypes`), in that order. */
+  async rebalanceTypes(em: Em, teamId: string, typeIds: string[], actor: Actor): Promise<void> {
+    for (const t of typeIds) await this.rebalance(em, teamId, t, actor);
   }
 
   async rebalance(em: Em, teamId: string, licenseTypeId: string, actor: Actor): Promise<void> {

@@ -1,6 +1,6 @@
-import { Membership, User, normaliseLogin, type AuditEvent, type SignInPolicy } from '../entities/index.js';
+import { Membership, User, normaliseLogin, type SignInPolicy } from '../entities/index.js';
 import { isRosterError, uniqueViolation } from '../errors.js';
-import { AUDIT_INSERT_COLUMNS, auditEvent, auditParams } from './audit.js';
+import { AUDIT_INSERT_COLUMNS, auditEvent, auditRow, type AuditRow, auditParams } from './audit.js';
 import type { Actor, Em, ReadFn } from './context.js';
 import { emailDomain, isIdentityRuleCode, mayBecome } from './identity-rule.js';
 import { verifyPassword } from './crypto.js';
@@ -154,7 +154,7 @@ const REFUSAL_INSERT = `with a as (
   select 1 as ok`;
 
 /** The `data` of `signin.refused`: what was asserted and why it was refused. */
-function refusalData(ev: AuditEvent): Record<string, unknown> {
+function refusalData(ev: AuditRow): Record<string, unknown> {
   const d = ev.data;
   return {
     connectionId: d.connectionId ?? null,
@@ -252,7 +252,7 @@ export class SignInService {
 
     // One statement, so atomic without a transaction: link the subject, open the session, audit.
     const { token, tokenHash, expiresAt } = this.deps.sessions.issue();
-    const ev = auditEvent(actor, {
+    const ev = auditRow(actor, {
       teamId,
       action: 'signin.succeeded',
       target: { type: 'member', id: found.membership_id },
@@ -345,7 +345,7 @@ export class SignInService {
     if (!verdict.ok) return refuse(verdict.code, verdict.reason);
     const found = row!;
     const { token, tokenHash, expiresAt } = this.deps.sessions.issue();
-    const ev = auditEvent(actor, {
+    const ev = auditRow(actor, {
       teamId: found.team_id,
       action: 'signin.succeeded',
       target: { type: 'member', id: found.membership_id },
@@ -465,7 +465,7 @@ export class SignInService {
   }
 
   /** Writes a refusal's audit trace and its `signin.refused` event (one statement: atomic on its own). */
-  private async insertAudit(ev: AuditEvent, actor: Actor): Promise<void> {
+  private async insertAudit(ev: AuditRow, actor: Actor): Promise<void> {
     const event = this.deps.events.params({ teamId: ev.teamId, type: 'signin.refused', data: refusalData(ev), actor }, ev.at);
     await this.deps.read(REFUSAL_INSERT, [...auditParams(ev), ...event], { prepare: true });
   }
@@ -474,7 +474,7 @@ export class SignInService {
   async refuse(r: ProtocolRefusal): Promise<void> {
     const actor: Actor = { type: 'idp', channel: r.protocol, id: r.connectionId, requestId: r.requestId };
     await this.insertAudit(
-      auditEvent(actor, {
+      auditRow(actor, {
         teamId: r.teamId,
         action: 'signin.refused',
         outcome: 'failure',

@@ -148,6 +148,9 @@ export async function startTestRoster(
       databaseUrl: db.url,
       dbPoolMax: 5,
       outboundAllowPrivate: true,
+      // Queries run compiled from their first use (production waits for a document's second), so
+      // every test proves the engine that serves repeated queries; mutations stay on graphql-js.
+      graphqlCompileAfter: 1,
       ...('memory' in db ? { dataDir: 'memory://' } : {}),
       ...opts.config,
     },

@@ -1,0 +1,35 @@
+import { GroupType, LicenseTypeRef, MemberLicenseType, type LicenseStateEnum, type MemberType } from './types.js';
+import type { AssignmentRef, GroupRef } from './loaders.js';
+
+/**
+ * A member's `groups` and `licenses` as GraphQL objects. The members page builds them straight
+ * from its JSON columns (one object per value, #19); the batched loaders' rows go through `toGroups`
+ * and `toLicenses`.
+ */
+export function groupOf(m: MemberType, id: string, displayName: string, licenseTypeId: string | null): GroupType {
+  return Object.assign(new GroupType(), { id, teamId: m.teamId, displayName, externalId: null, licenseTypeId, createdAt: m.createdAt });
+}
+
+export function licenseOf(
+  licenseTypeId: string,
+  key: string,
+  name: string,
+  state: AssignmentRef['state'],
+  requestedAt: Date,
+  grantedAt: Date | null,
+): MemberLicenseType {
+  return Object.assign(new MemberLicenseType(), {
+    licenseType: Object.assign(new LicenseTypeRef(), { id: licenseTypeId, key, name }),
+    state: state as LicenseStateEnum,
+    requestedAt,
+    grantedAt,
+  });
+}
+
+export function toGroups(m: MemberType, rows: readonly GroupRef[]): GroupType[] {
+  return rows.map((g) => groupOf(m, g.id, g.displayName, g.licenseTypeId));
+}
+
+export function toLicenses(rows: readonly AssignmentRef[]): MemberLicenseType[] {
+  return rows.map((l) => licenseOf(l.licenseTypeId, l.key, l.name, l.state, l.requestedAt, l.grantedAt));
+}
