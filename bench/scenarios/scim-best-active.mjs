@@ -2,4 +2,8 @@
 // CPU breakdown of issue #19, measured in the same `npm run bench` run as the mix.
 import { bestScenario } from './scim-best.mjs';
 
-export default bestScenario('scim-best-active', () => ['deactivate', 'reactivate'], 'SCIM deactivate / reactivate (PATCH active) alone against the best-SQL baseline: the per-type CPU of the mix');
+export default bestScenario(
+  'scim-best-active',
+  () => ['deactivate', 'reactivate'],
+  'SCIM deactivate / reactivate (PATCH active) alone against the best-SQL baseline: the per-type CPU of the mix',
+);

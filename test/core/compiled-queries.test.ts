@@ -32,7 +32,8 @@ async function post(roster: TestRoster, body: unknown, token?: string): Promise<
 
 async function engines(roster: TestRoster): Promise<{ compiled: number; 'graphql-js': number }> {
   const text = await (await fetch(`${roster.url}/metrics`)).text();
-  const count = (engine: string) => Number(new RegExp(`roster_graphql_operations_total\\{engine="${engine}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
+  const count = (engine: string) =>
+    Number(new RegExp(`roster_graphql_operations_total\\{engine="${engine}"\\} (\\d+)`).exec(text)?.[1] ?? 0);
   return { compiled: count('compiled'), 'graphql-js': count('graphql-js') };
 }
 
@@ -49,7 +50,10 @@ async function sameEverywhere(body: (teamId: string) => unknown, as: 'owner' | '
   const b = await setup(reference);
   // Ids differ between the two databases: compare with each Roster's ids replaced by names.
   const norm = (s: string, ids: Record<string, string>) =>
-    Object.entries(ids).reduce((x, [name, id]) => x.split(id).join(name), s.replace(/"(createdAt|updatedAt|joinedAt)":"[^"]+"/g, '"$1":"…"'));
+    Object.entries(ids).reduce(
+      (x, [name, id]) => x.split(id).join(name),
+      s.replace(/"(createdAt|updatedAt|joinedAt)":"[^"]+"/g, '"$1":"…"'),
+    );
   const idsOf = (x: typeof a) => ({ TEAM: x.team.teamId, MEMBER: x.member.membershipId, OWNER: x.team.ownerId, SLUG: x.team.slug });
   const before = await engines(t);
   const first = await post(t, body(a.team.teamId), a.token);
@@ -104,7 +108,8 @@ describe('compiled queries (#19)', () => {
   it('#19: variables that do not coerce get graphql-js’s BAD_USER_INPUT, compiled document or not', async () => {
     const query = 'query Page($id: ID!, $first: Int) { team(id: $id) { members(first: $first) { totalCount } } }';
     const team = await t.createTeam();
-    for (let i = 0; i < 2; i++) expect((await post(t, { query, variables: { id: team.teamId, first: 5 } }, team.ownerToken)).status).toBe(200);
+    for (let i = 0; i < 2; i++)
+      expect((await post(t, { query, variables: { id: team.teamId, first: 5 } }, team.ownerToken)).status).toBe(200);
     const before = await engines(t);
     const bad = await post(t, { query, variables: { id: team.teamId, first: 'five' } }, team.ownerToken);
     const missing = await post(t, { query, variables: {} }, team.ownerToken);

@@ -210,9 +210,15 @@ describe('concurrency', () => {
       const off = ids.slice(round * 4, round * 4 + 4);
       const out4 = ids.slice(round * 4 + 4, round * 4 + 8);
       const out = await Promise.all([...off.map((id) => active(id, false)), ...out4.map(remove)]);
-      expect(out.map((r) => r.status), `round ${round}`).toEqual(out.map(() => 204));
+      expect(
+        out.map((r) => r.status),
+        `round ${round}`,
+      ).toEqual(out.map(() => 204));
       const back = await Promise.all([...off.map((id) => active(id, true)), ...out4.map(add)]);
-      expect(back.map((r) => r.status), `round ${round}`).toEqual(back.map(() => 204));
+      expect(
+        back.map((r) => r.status),
+        `round ${round}`,
+      ).toEqual(back.map(() => 204));
     }
     const rows = await t.core.read<{ status: string; state: string }>(
       `select m.status, la.state from license_assignment la join membership m on m.id = la.membership_id

@@ -242,7 +242,9 @@ export async function membersPage(
     const member = toMember(r);
     groups?.set(
       member,
-      ((r.groups_json as GroupJson[] | null) ?? []).map(([gid, displayName, licenseTypeId]) => groupOf(member, gid, displayName, licenseTypeId)),
+      ((r.groups_json as GroupJson[] | null) ?? []).map(([gid, displayName, licenseTypeId]) =>
+        groupOf(member, gid, displayName, licenseTypeId),
+      ),
     );
     licenses?.set(
       member,
