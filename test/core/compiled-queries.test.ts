@@ -121,6 +121,17 @@ describe('compiled queries (#19)', () => {
     expect(JSON.parse(bad.body).errors[0].message).toMatch(/^Variable "\$first" got invalid value "five"/);
   });
 
+  it('#19: anonymous requests are never compiled (a stranger varying documents cannot make a node compile)', async () => {
+    const before = await engines(t);
+    for (let i = 0; i < 3; i++) {
+      const r = await post(t, { query: '{ me { login } signInMethods { id } }' });
+      expect(r.status).toBe(200);
+    }
+    const after = await engines(t);
+    expect(after['graphql-js'] - before['graphql-js']).toBe(3);
+    expect(after.compiled - before.compiled).toBe(0);
+  });
+
   it('#19: mutations always run on graphql-js', async () => {
     const team = await t.createTeam();
     const mutation = 'mutation($teamId: ID!, $email: String!) { addMember(teamId: $teamId, input: { email: $email }) { id } }';

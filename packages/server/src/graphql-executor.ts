@@ -10,6 +10,12 @@ export interface CompiledQueriesOptions {
   compileAfter: number;
   /** Compiled documents kept, least recently used dropped first. */
   max: number;
+  /**
+   * Whether this request's documents may be compiled. Compiling costs more than one execution, so
+   * Roster compiles only for signed-in viewers: a stranger varying documents cannot make the node
+   * compile (a document still needs `compileAfter` uses; the cost limits bound its size).
+   */
+  compileFor?: (context: unknown) => boolean;
   /** Told which engine ran each operation (the `roster_graphql_operations_total` metric). */
   ran?: (engine: 'compiled' | 'graphql-js') => void;
 }
@@ -69,7 +75,7 @@ export function compiledQueriesGateway(schema: GraphQLSchema, opts: CompiledQuer
   };
 
   const executor: Executor = async (rc) => {
-    if (rc.operation.operation !== 'query') return reference(rc);
+    if (rc.operation.operation !== 'query' || (opts.compileFor && !opts.compileFor(rc.context))) return reference(rc);
     const query = compiled(rc.document, rc.operationName);
     if (!query) return reference(rc);
     const result = await query.query(undefined, rc.context, rc.request.variables ?? {});

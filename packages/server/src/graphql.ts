@@ -88,6 +88,7 @@ export async function mountGraphql(
           gateway: compiledQueriesGateway(opts.schema, {
             compileAfter: opts.compileAfter,
             max: 1000,
+            compileFor: (context) => (context as GqlContext).viewer !== null,
             ran: (engine) => operations.inc({ engine }),
           }),
         }
