@@ -31,6 +31,15 @@ async function members(c: ScimClient, groupId: string): Promise<string[]> {
   return (r.json.members ?? []).map((m) => m.value).sort();
 }
 
+/** The team's "Salesperson" group, linked to the license type `emptyTeam`'s seats created. */
+async function salespersonGroup(c: ScimClient): Promise<string> {
+  const groups = await c.get<{ Resources: Array<{ id: string }> }>(`/Groups?filter=${encodeURIComponent('displayName eq "Salesperson"')}`);
+  return groups.json.Resources[0]!.id;
+}
+
+const addToGroup = (c: ScimClient, group: string, id: string) =>
+  c.patch(`/Groups/${group}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }));
+
 describe('concurrency', () => {
   it('R2/R5: parallel creates of the same users — one 201 per userName, the others 409 uniqueness, one member each', async () => {
     const team = await emptyTeam(t);
@@ -99,13 +108,8 @@ describe('concurrency', () => {
       c,
       Array.from({ length: 16 }, (_, i) => `s${i}@seats.example`),
     );
-    const groups = await c.get<{ Resources: Array<{ id: string }> }>(
-      `/Groups?filter=${encodeURIComponent('displayName eq "Salesperson"')}`,
-    );
-    const sales = groups.json.Resources[0]!.id;
-    const results = await Promise.all(
-      ids.map((id) => c.patch(`/Groups/${sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }))),
-    );
+    const sales = await salespersonGroup(c);
+    const results = await Promise.all(ids.map((id) => addToGroup(c, sales, id)));
     expect(results.every((r) => r.status === 204)).toBe(true);
     expect(await members(c, sales)).toEqual([...ids].sort());
     const states = await Promise.all(ids.map((id) => c.get<Record<string, { licenses: Array<{ state: string }> }>>(`/Users/${id}`)));
@@ -138,13 +142,9 @@ describe('concurrency', () => {
       c,
       Array.from({ length: 8 }, (_, i) => `p${i}@seat19.example`),
     );
-    const groups = await c.get<{ Resources: Array<{ id: string }> }>(
-      `/Groups?filter=${encodeURIComponent('displayName eq "Salesperson"')}`,
-    );
-    const sales = groups.json.Resources[0]!.id;
+    const sales = await salespersonGroup(c);
     // One at a time: the first five requests are the oldest and hold the seats.
-    for (const id of licensed)
-      expect((await c.patch(`/Groups/${sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }))).status).toBe(204);
+    for (const id of licensed) expect((await addToGroup(c, sales, id)).status).toBe(204);
     /** Every rule the seat engine keeps, from the rows themselves. */
     const check = async () => {
       const rows = await t.core.read<{ id: string; status: string; state: string }>(
@@ -195,15 +195,11 @@ describe('concurrency', () => {
       c,
       Array.from({ length: 24 }, (_, i) => `d${i}@deadlock.example`),
     );
-    const groups = await c.get<{ Resources: Array<{ id: string }> }>(
-      `/Groups?filter=${encodeURIComponent('displayName eq "Salesperson"')}`,
-    );
-    const sales = groups.json.Resources[0]!.id;
-    for (const id of ids)
-      expect((await c.patch(`/Groups/${sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }))).status).toBe(204);
+    const sales = await salespersonGroup(c);
+    for (const id of ids) expect((await addToGroup(c, sales, id)).status).toBe(204);
     const active = (id: string, on: boolean) => c.patch(`/Users/${id}`, patchOp({ op: 'replace', value: { active: on } }));
     const remove = (id: string) => c.patch(`/Groups/${sales}`, patchOp({ op: 'remove', path: `members[value eq "${id}"]` }));
-    const add = (id: string) => c.patch(`/Groups/${sales}`, patchOp({ op: 'add', path: 'members', value: [{ value: id }] }));
+    const add = (id: string) => addToGroup(c, sales, id);
     for (let round = 0; round < 4; round++) {
       // Four members go inactive while the next four leave the group (holders or first in line,
       // depending on the round); then all eight come back.
