@@ -45,7 +45,7 @@ export { RowCache, ROW_CHANGED_CHANNEL, notifyRowChangesSql } from './services/r
 export type { ProvisionInput, UpdateInput, ProfileInput } from './services/members.js';
 export type { TxtResolver } from './services/domains.js';
 export { hashPassword, verifyPassword, newSecret, hashToken, SecretBox } from './services/crypto.js';
-export { audit, auditEvent } from './services/audit.js';
+export { audit, auditEvent, auditRefusal } from './services/audit.js';
 export {
   EventLog,
   eventCte,

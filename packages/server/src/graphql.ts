@@ -9,7 +9,7 @@ import { GraphQLError, lexicographicSortSchema, printSchema, type GraphQLSchema 
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import {
   actorOf,
-  auditEvent,
+  auditRefusal,
   databaseUnavailable,
   ErrorCodes,
   isRosterError,
@@ -199,19 +199,13 @@ function setupScopePlugin(core: Core): ApolloServerPlugin<GqlContext> {
           if (v?.via !== 'setup') return;
           const field = setupScopeViolation(schema, document, v.setupScopes ?? []);
           if (!field) return;
-          await core
-            .em()
-            .fork()
-            .persistAndFlush(
-              auditEvent(actorOf(contextValue), {
-                teamId: v.teamId,
-                action: 'setup_link.scope.refused',
-                outcome: 'failure',
-                reason: `${field} is outside the link's scopes (${(v.setupScopes ?? []).join(', ')})`,
-                target: { type: 'setup_link', id: v.setupLinkId ?? '' },
-                data: { code: 'SETUP_LINK_OUT_OF_SCOPE', field },
-              }),
-            );
+          await auditRefusal(core.em(), actorOf(contextValue), {
+            teamId: v.teamId,
+            action: 'setup_link.scope.refused',
+            reason: `${field} is outside the link's scopes (${(v.setupScopes ?? []).join(', ')})`,
+            target: { type: 'setup_link', id: v.setupLinkId ?? '' },
+            data: { code: 'SETUP_LINK_OUT_OF_SCOPE', field },
+          });
           throw new GraphQLError(ErrorCodes.SETUP_LINK_OUT_OF_SCOPE.message, {
             extensions: { code: 'SETUP_LINK_OUT_OF_SCOPE', http: { status: 403 }, details: { field } },
           });
@@ -239,27 +233,21 @@ function accessRefusalAuditPlugin(core: Core, app: FastifyInstance): ApolloServe
           if (refused.length === 0) return;
           const first = refused[0]!.originalError as RosterError;
           try {
-            await core
-              .em()
-              .fork()
-              .persistAndFlush(
-                auditEvent(actorOf(contextValue), {
-                  teamId: v.teamId,
-                  action: 'graphql.access.refused',
-                  outcome: 'failure',
-                  reason: first.message,
-                  target: { type: 'graphql', id: operationName ?? '' },
-                  data: {
-                    code: first.code,
-                    operation: operationName ?? null,
-                    refusals: refused.slice(0, 20).map((e) => ({
-                      path: e.path?.join('.') ?? null,
-                      code: (e.originalError as RosterError).code,
-                      ...refusalTarget(e.originalError as RosterError),
-                    })),
-                  },
-                }),
-              );
+            await auditRefusal(core.em(), actorOf(contextValue), {
+              teamId: v.teamId,
+              action: 'graphql.access.refused',
+              reason: first.message,
+              target: { type: 'graphql', id: operationName ?? '' },
+              data: {
+                code: first.code,
+                operation: operationName ?? null,
+                refusals: refused.slice(0, 20).map((e) => ({
+                  path: e.path?.join('.') ?? null,
+                  code: (e.originalError as RosterError).code,
+                  ...refusalTarget(e.originalError as RosterError),
+                })),
+              },
+            });
           } catch (error) {
             // The answer (the refusal) stands; a failed audit write is logged, not turned into a 500.
             app.log.error({ err: error }, 'could not audit a GraphQL access refusal');

@@ -14,17 +14,8 @@ let b: ScimTeam;
 let adminA: string;
 let adminB: string;
 
-interface Entry {
-  tokenId: string | null;
-  method: string;
-  path: string;
-  status: number;
-  scimType: string | null;
-  detail: string | null;
-  resourceId: string | null;
-  resourceName: string | null;
-  durationMs: number;
-}
+/** What `team.scim.requests` answers of an entry (the team is the query's, `at` is checked apart). */
+type Entry = Omit<RequestLogEntry, 'teamId' | 'at'>;
 
 const REQUESTS = `query($id: ID!, $first: Int) { team(id: $id) { scim { requests(first: $first) {
   at tokenId method path status scimType detail resourceId resourceName durationMs } } } }`;
