@@ -41,6 +41,8 @@ const numbered = (sql) => {
 const CONSOLE = {
   fields: new Set(['id', 'userName', 'email', 'displayName', 'givenName', 'familyName', 'role', 'status']),
   totalCount: true,
+  pageInfo: true,
+  cursors: false,
   groups: false,
   licenses: false,
 };
@@ -92,5 +94,5 @@ await explain('count before 0013 (membership scan), for reference', 'select coun
   teamId,
 ]);
 await explain('best SQL: session + team', BEST.session, [hash, teamId]);
-await explain('best SQL: page + count + groups + licenses', BEST.page, [teamId, 100]);
+await explain('best SQL: page + count + groups + licenses', BEST.page, [teamId]);
 await client.end();

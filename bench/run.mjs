@@ -183,12 +183,16 @@ try {
       for (const side of order) {
         await settle();
         const cpu0 = { node: nodeCpuMs(), pg: pgCpuMs?.() ?? null };
-        const res = await profiled(r === 0 ? env.BENCH_CPU_PROFILE : null, `${s.name}-${side}`, () =>
-          runLoad(targets[side], {
-            connections: settings.connections,
-            seconds: settings.seconds,
-            label: `${s.name}/${side} round ${r + 1}`,
-          }),
+        const res = await profiled(
+          r === 0 ? (env.BENCH_HEAP_PROFILE ?? env.BENCH_CPU_PROFILE) : null,
+          `${s.name}-${side}`,
+          () =>
+            runLoad(targets[side], {
+              connections: settings.connections,
+              seconds: settings.seconds,
+              label: `${s.name}/${side} round ${r + 1}`,
+            }),
+          !!env.BENCH_HEAP_PROFILE,
         );
         const cpu1 = { node: nodeCpuMs(), pg: pgCpuMs?.() ?? null };
         const n = Math.max(1, res.requestsTotal);

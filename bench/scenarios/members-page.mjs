@@ -22,10 +22,15 @@ export const QUERY = `query MembersPage($teamId: ID!) {
 
 const FIRST = 100;
 
+/** One part of a group's or license's JSON value, as the core lays it out (the statement's parts; a bare value when one). */
+const part = (value, parts, name) => (parts.length === 1 ? value : value[parts.indexOf(name)]);
+
 /** What QUERY selects, as the members resolver reads it from the query (graphql/team-resolver.ts). */
 export const WANTS = {
   fields: new Set(['id', 'userName', 'email', 'status', 'groups', 'licenses']),
   totalCount: true,
+  pageInfo: false,
+  cursors: false,
   groups: new Set(['displayName']),
   licenses: new Set(['state', 'licenseType']),
   licenseType: new Set(['key']),
@@ -43,8 +48,8 @@ export const SQL = {
        from session s join "user" u on u.id = s.user_id left join membership m on m.id = s.membership_id
        where s.token_hash = $1 and s.revoked_at is null and s.expires_at > now()`,
   page(teamId) {
-    const { sql, params } = membersPageStatement(teamId, undefined, FIRST, null, WANTS);
-    return { text: numbered(sql), values: params };
+    const { sql, params, groupParts, licenseParts } = membersPageStatement(teamId, undefined, FIRST, null, WANTS);
+    return { text: numbered(sql), values: params, groupParts, licenseParts };
   },
 };
 
@@ -94,8 +99,11 @@ export default {
                     userName: m.user_name,
                     email: m.email,
                     status: m.status,
-                    groups: (m.groups_json ?? []).map((g) => ({ displayName: g[1] })),
-                    licenses: (m.licenses_json ?? []).map((l) => ({ state: l[3], licenseType: { key: l[1] } })),
+                    groups: (m.groups_json ?? []).map((g) => ({ displayName: part(g, page.groupParts, 'displayName') })),
+                    licenses: (m.licenses_json ?? []).map((l) => ({
+                      state: part(l, page.licenseParts, 'state'),
+                      licenseType: { key: part(l, page.licenseParts, 'key') },
+                    })),
                   },
                 })),
               },

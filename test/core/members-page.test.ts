@@ -31,7 +31,13 @@ beforeAll(async () => {
     );
     ids.push(m.id);
   }
-  groupId = (await t.core.groups.create(team.teamId, { displayName: 'EMEA', memberIds: ids.filter((_, i) => i % 2) }, SYSTEM_ACTOR)).id;
+  groupId = (
+    await t.core.groups.create(
+      team.teamId,
+      { displayName: 'EMEA', externalId: 'okta-emea', memberIds: ids.filter((_, i) => i % 2) },
+      SYSTEM_ACTOR,
+    )
+  ).id;
   await t.core.groups.create(team.teamId, { displayName: 'Alpha', memberIds: ids.filter((_, i) => i % 3 === 0) }, SYSTEM_ACTOR);
   // 9 ask for a salesperson seat: 4 granted, 5 waiting.
   await t.core.groups.setMembers(team.teamId, salesperson.groupId, { add: ids.slice(5, 14) }, SYSTEM_ACTOR);
@@ -160,7 +166,7 @@ describe('#19 members page', () => {
   it('#19: the page answers the same members, groups and licenses as member(id), whatever fields, fragments and aliases it asks for', async () => {
     const FIELDS = `id teamId userId userName email givenName familyName displayName role status creditLimit externalId attributes
       createdAt updatedAt deactivatedAt
-      groups { id displayName licenseTypeId memberCount licenseType { key } }
+      groups { id teamId displayName externalId licenseTypeId createdAt memberCount licenseType { key } }
       licenses { state requestedAt grantedAt licenseType { id key name } }`;
     type Node = Record<string, unknown> & { id: string };
     const page = await ok<{ team: { members: { edges: Array<{ node: Node }> } } }>(
@@ -179,6 +185,28 @@ describe('#19 members page', () => {
       const one = await ok<{ member: Node }>(t, `query($id: ID!) { member(id: $id) { ${FIELDS} } }`, { id: n.id }, team.ownerToken);
       expect(n).toEqual(one.member);
     }
+    // A member's groups are the groups' own rows (their external id and creation time, not the
+    // member's), held to plain SQL.
+    const groupRows = await t.core.read<{ id: string; external_id: string | null; created_at: Date }>(
+      'select id, external_id, created_at from "group" where team_id = ?',
+      [team.teamId],
+    );
+    const byId = new Map(
+      groupRows.map((g) => [g.id, { teamId: team.teamId, externalId: g.external_id, createdAt: new Date(g.created_at).toISOString() }]),
+    );
+    const shown = nodes.flatMap((n) => n.groups as Array<{ id: string; teamId: string; externalId: string | null; createdAt: string }>);
+    expect(shown.some((g) => g.externalId === 'okta-emea')).toBe(true);
+    for (const g of shown) expect({ teamId: g.teamId, externalId: g.externalId, createdAt: g.createdAt }).toEqual(byId.get(g.id));
+    // The same when a page reads those parts alone (one part: bare JSON values).
+    const alone = await ok<{ team: { members: { edges: Array<{ node: { id: string; groups: Array<{ createdAt: string }> } }> } } }>(
+      t,
+      `query($id: ID!) { team(id: $id) { members(first: 100) { edges { node { id groups { createdAt } } } } } }`,
+      { id: team.teamId },
+      team.ownerToken,
+    );
+    expect(alone.team.members.edges.map((e) => e.node)).toEqual(
+      nodes.map((n) => ({ id: n.id, groups: (n.groups as Array<{ createdAt: string }>).map((g) => ({ createdAt: g.createdAt })) })),
+    );
 
     // The same page through a named fragment, an inline fragment and aliases: the statement must
     // still read what each of them shows.
@@ -198,6 +226,41 @@ describe('#19 members page', () => {
         licenses: (n.licenses as Array<{ licenseType: { key: string } }>).map((l) => ({ licenseType: { key: l.licenseType.key } })),
       })),
     );
+  });
+
+  it("#19: a page reads its members' creation times and one member more only for what asks for them: cursors, pageInfo, createdAt", async () => {
+    const all = await ok<Page>(t, PAGE, { id: team.teamId, first: 10 }, team.ownerToken);
+    const edges = all.team.members.edges;
+    const d = await ok<{
+      team: {
+        a: { pageInfo: { endCursor: string }; edges: Array<{ node: { id: string } }> };
+        b: { edges: Array<{ node: { id: string; createdAt: string } }> };
+        c: { pageInfo: { hasNextPage: boolean }; edges: Array<{ node: { id: string } }> };
+        d: { edges: Array<{ node: { id: string } }> };
+      };
+    }>(
+      t,
+      `query($id: ID!) { team(id: $id) {
+         a: members(first: 10) { pageInfo { endCursor } edges { node { id } } }
+         b: members(first: 10) { edges { node { id createdAt } } }
+         c: members(first: 10) { pageInfo { hasNextPage } edges { node { id } } }
+         d: members(first: 10) { edges { node { id } } } } }`,
+      { id: team.teamId },
+      team.ownerToken,
+    );
+    const ids = edges.map((e) => e.node.id);
+    expect(d.team.a.pageInfo.endCursor).toBe(edges.at(-1)!.cursor);
+    expect(d.team.b.edges.map((e) => e.node.id)).toEqual(ids);
+    expect(
+      d.team.b.edges.map(
+        (e) =>
+          Buffer.from(edges.find((x) => x.node.id === e.node.id)!.cursor, 'base64url')
+            .toString()
+            .split('|')[0],
+      ),
+    ).toEqual(d.team.b.edges.map((e) => e.node.createdAt));
+    expect(d.team.c.pageInfo.hasNextPage).toBe(true);
+    for (const page of [d.team.a, d.team.c, d.team.d]) expect(page.edges.map((e) => e.node.id)).toEqual(ids);
   });
 
   it('#19: two pages of one query (aliases) that read different parts of the groups each answer their own', async () => {
@@ -254,6 +317,13 @@ describe('#19 members page', () => {
         { prepared: true, table: 'team' },
         { prepared: true, table: 'membership' },
       ]);
+      // The page size is written into the statement (a bound `limit $n` plans every page anew): the
+      // sizes clients use are prepared, any other size runs unnamed so it cannot fill the cache.
+      expect(await run(members.replace('first: 50', 'first: 7'), team.ownerToken)).toEqual([
+        { prepared: true, table: 'session' },
+        { prepared: false, table: 'membership' },
+      ]);
+      expect(seen.at(-1)!.text).toMatch(/limit 7\b/); // no pageInfo asked for: no member more
       const admin = await t.platformAdminToken();
       expect(await run(members, admin)).toEqual([
         { prepared: true, table: 'session' },

@@ -6,6 +6,8 @@ export interface GroupRef {
   id: string;
   displayName: string;
   licenseTypeId: string | null;
+  externalId: string | null;
+  createdAt: Date;
 }
 export interface AssignmentRef {
   licenseTypeId: string;
@@ -21,16 +23,30 @@ const list = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 /** Per-request batching: a members page costs the same few statements whatever its size. */
 export function createLoaders(core: Core) {
   const groupsOfMember = new DataLoader<string, GroupRef[]>(async (ids) => {
-    const rows = await core.read<{ membership_id: string; id: string; display_name: string; license_type_id: string | null }>(
-      `select gm.membership_id, g.id, g.display_name, g.license_type_id from group_member gm join "group" g on g.id = gm.group_id
-       where gm.membership_id in (${list(ids.length)}) order by g.display_name`,
+    const rows = await core.read<{
+      membership_id: string;
+      id: string;
+      display_name: string;
+      license_type_id: string | null;
+      external_id: string | null;
+      created_at: Date;
+    }>(
+      `select gm.membership_id, g.id, g.display_name, g.license_type_id, g.external_id, g.created_at
+       from group_member gm join "group" g on g.id = gm.group_id
+       where gm.membership_id in (${list(ids.length)}) order by g.display_name, g.id`,
       [...ids],
     );
     const by = new Map<string, GroupRef[]>();
     for (const r of rows)
       by.set(r.membership_id, [
         ...(by.get(r.membership_id) ?? []),
-        { id: r.id, displayName: r.display_name, licenseTypeId: r.license_type_id },
+        {
+          id: r.id,
+          displayName: r.display_name,
+          licenseTypeId: r.license_type_id,
+          externalId: r.external_id,
+          createdAt: new Date(r.created_at),
+        },
       ]);
     return ids.map((id) => by.get(id) ?? []);
   });

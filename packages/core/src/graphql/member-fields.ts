@@ -6,8 +6,22 @@ import type { AssignmentRef, GroupRef } from './loaders.js';
  * from its JSON columns (one object per value, #19); the batched loaders' rows go through `toGroups`
  * and `toLicenses`.
  */
-export function groupOf(m: MemberType, id: string, displayName: string, licenseTypeId: string | null): GroupType {
-  return Object.assign(new GroupType(), { id, teamId: m.teamId, displayName, externalId: null, licenseTypeId, createdAt: m.createdAt });
+export function groupOf(
+  m: MemberType,
+  id: string,
+  displayName: string,
+  licenseTypeId: string | null,
+  externalId: string | null,
+  createdAt: Date,
+): GroupType {
+  const g = new GroupType();
+  g.id = id;
+  g.teamId = m.teamId;
+  g.displayName = displayName;
+  g.externalId = externalId;
+  g.licenseTypeId = licenseTypeId;
+  g.createdAt = createdAt;
+  return g;
 }
 
 export function licenseOf(
@@ -27,7 +41,7 @@ export function licenseOf(
 }
 
 export function toGroups(m: MemberType, rows: readonly GroupRef[]): GroupType[] {
-  return rows.map((g) => groupOf(m, g.id, g.displayName, g.licenseTypeId));
+  return rows.map((g) => groupOf(m, g.id, g.displayName, g.licenseTypeId, g.externalId, g.createdAt));
 }
 
 export function toLicenses(rows: readonly AssignmentRef[]): MemberLicenseType[] {

@@ -1,7 +1,7 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import type { FieldNode, GraphQLResolveInfo } from 'graphql';
 import { Arg, Args, ArgsType, Ctx, Field, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { actorOf, requirePlatformAdmin, requireTeamAdmin, requireTeamMember, requireViewer, type GqlContext } from './context.js';
-import { auditPage, licenseSummaries, like, memberById, membersPage, teamById, toTeam } from './reads.js';
+import { auditPage, licenseSummaries, like, memberById, membersPage, teamById, toTeam, type MembersPageWants } from './reads.js';
 import { maySelect, selectedFields } from './selection.js';
 import {
   AuditEventConnection,
@@ -53,6 +53,30 @@ export function toGroup(g: Group): GroupType {
 
 /** Team fields answered from the team's id alone (the core's field resolvers that read `team.id` only). */
 const ID_ONLY_TEAM_FIELDS = new Set(['__typename', 'id', 'members', 'groups', 'licenses', 'auditEvents', 'domains']);
+
+/**
+ * What a members field selects (MembersPageWants), once per place in a document: the document is
+ * parsed once and its nodes kept (Apollo's document store), so the selections are walked once,
+ * not on every page (five walks, each with its sets and arrays).
+ */
+const wantsByField = new WeakMap<FieldNode, MembersPageWants>();
+function membersPageWants(info: GraphQLResolveInfo): MembersPageWants {
+  const key = info.fieldNodes[0]!;
+  let wants = wantsByField.get(key);
+  if (!wants) {
+    wants = {
+      fields: selectedFields(info, ['edges', 'node']),
+      totalCount: maySelect(info, ['totalCount']),
+      pageInfo: maySelect(info, ['pageInfo']),
+      cursors: maySelect(info, ['edges', 'cursor']),
+      groups: maySelect(info, ['edges', 'node', 'groups']) && selectedFields(info, ['edges', 'node', 'groups']),
+      licenses: maySelect(info, ['edges', 'node', 'licenses']) && selectedFields(info, ['edges', 'node', 'licenses']),
+      licenseType: selectedFields(info, ['edges', 'node', 'licenses', 'licenseType']),
+    };
+    wantsByField.set(key, wants);
+  }
+  return wants;
+}
 
 @Resolver(() => TeamType)
 export class TeamResolver {
@@ -120,16 +144,7 @@ export class TeamResolver {
     requireTeamMember(ctx, team.id);
     // The page's statement reads only what the query may select; the groups and licenses it read
     // are handed to the member resolvers, which then answer without a batch or a promise.
-    const page = await membersPage(ctx.core, team.id, args.filter, args.first, args.after, {
-      fields: selectedFields(info, ['edges', 'node']),
-      totalCount: maySelect(info, ['totalCount']),
-      groups: maySelect(info, ['edges', 'node', 'groups']) && selectedFields(info, ['edges', 'node', 'groups']),
-      licenses: maySelect(info, ['edges', 'node', 'licenses']) && selectedFields(info, ['edges', 'node', 'licenses']),
-      licenseType: selectedFields(info, ['edges', 'node', 'licenses', 'licenseType']),
-    });
-    if (page.groups) for (const [member, groups] of page.groups) ctx.loaders.known.groups.set(member, groups);
-    if (page.licenses) for (const [member, licenses] of page.licenses) ctx.loaders.known.licenses.set(member, licenses);
-    return page;
+    return membersPage(ctx.core, team.id, args.filter, args.first, args.after, membersPageWants(info), ctx.loaders.known);
   }
 
   @FieldResolver(() => [GroupType])

@@ -1,0 +1,44 @@
+// Where a sampling heap profile's bytes were allocated: by package, then by function.
+//   node bench/lib/heap-summary.mjs bench/results/profiles/members-page-roster.heapprofile [top]
+import { readFileSync } from 'node:fs';
+
+const [file, topArg] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: node bench/lib/heap-summary.mjs FILE.heapprofile [top]');
+  process.exit(2);
+}
+const top = Number(topArg) || 25;
+const { head } = JSON.parse(readFileSync(file, 'utf8'));
+
+function pkgOf(frame) {
+  const url = frame.url;
+  if (!url) return `(${frame.functionName || 'native'})`;
+  let m = url.match(/node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/);
+  if (m) return m[1];
+  m = url.match(/\/(packages\/[^/]+|plugins\/[^/]+|bench)\//);
+  if (m) return m[1];
+  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
+  return url.length > 60 ? `…${url.slice(-60)}` : url;
+}
+
+const byPkg = new Map();
+const byFn = new Map();
+const add = (m, k, v) => m.set(k, (m.get(k) ?? 0) + v);
+let total = 0;
+(function walk(node) {
+  const size = node.selfSize;
+  total += size;
+  const pkg = pkgOf(node.callFrame);
+  add(byPkg, pkg, size);
+  add(byFn, `${node.callFrame.functionName || '(anonymous)'}  ${pkg}:${node.callFrame.lineNumber + 1}`, size);
+  for (const child of node.children) walk(child);
+})(head);
+
+const show = (title, m) => {
+  console.log(`\n${title}`);
+  for (const [k, v] of [...m].sort((a, b) => b[1] - a[1]).slice(0, top))
+    console.log(`${(v / 1e6).toFixed(1).padStart(9)} MB  ${((100 * v) / total).toFixed(1).padStart(5)} %  ${k}`);
+};
+console.log(`${file}: ${(total / 1e6).toFixed(1)} MB sampled`);
+show('allocated by package', byPkg);
+show('allocated by function', byFn);
