@@ -149,10 +149,30 @@ function requestOf(method: string, body: unknown, query: unknown): { source?: un
  * measured. A document that does not parse for any other reason passes here: Apollo parses it
  * again and answers the syntax error in its usual form.
  */
-export function checkRequest(source: unknown, variables: unknown, limits: GraphqlLimits): GraphQLError | null {
+export function checkRequest(
+  source: unknown,
+  variables: unknown,
+  limits: GraphqlLimits,
+  passed: Set<string> = new Set(),
+): GraphQLError | null {
   const listError = checkVariables(variables, limits.maxListLength);
   if (listError) return listError;
-  if (typeof source !== 'string') return null;
+  if (typeof source !== 'string' || passed.has(source)) return null;
+  const error = checkSource(source, limits);
+  // A document that passed passes again (the limits are the server's, fixed): a client sends the
+  // same few documents over and over, and parsing each request again was garbage for every page.
+  if (!error && source.length <= PASSED_MAX_LENGTH) {
+    if (passed.size >= PASSED_MAX) passed.delete(passed.values().next().value!);
+    passed.add(source);
+  }
+  return error;
+}
+
+/** The documents remembered as within the limits: a bounded set (oldest first out) of short texts. */
+const PASSED_MAX = 1000;
+const PASSED_MAX_LENGTH = 8192;
+
+function checkSource(source: string, limits: GraphqlLimits): GraphQLError | null {
   let document: DocumentNode;
   try {
     document = parse(source, { maxTokens: limits.maxTokens, noLocation: true });
@@ -174,9 +194,10 @@ export function checkRequest(source: unknown, variables: unknown, limits: Graphq
  * before validation into a 500. Parsing here as well costs microseconds for real queries.
  */
 export function graphqlLimitsHook(limits: GraphqlLimits) {
+  const passed = new Set<string>();
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
     const { source, variables } = requestOf(request.method, request.body, request.query);
-    const error = checkRequest(source, variables, limits);
+    const error = checkRequest(source, variables, limits, passed);
     if (!error) return;
     const code = String(error.extensions.code);
     request.log.warn({ code, reason: error.message }, 'GraphQL request refused by the cost limits');

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRoster, type TestRoster } from '@roster/server/testing';
+import { checkRequest } from '../src/graphql-limits.js';
 
 /**
  * Issue #13: GraphQL requests that cost the node far more than they cost the client. Each attack
@@ -178,6 +179,24 @@ describe('#13.11 list arguments are bounded', () => {
 });
 
 describe('#13.8 no schema hints where the schema is not public', () => {
+  it('#13.1: a document that passed is not parsed again, and remembering it never lets a refused one or its variables through', () => {
+    const limits = { maxTokens: 200, maxDepth: 4, maxFields: 20, maxListLength: 3 };
+    const passed = new Set<string>();
+    const ok = 'query($ids: [ID!]) { a b }';
+    const deep = '{ a { b { c { d { e { f } } } } } }';
+    expect(checkRequest(ok, { ids: ['1'] }, limits, passed)).toBeNull();
+    expect([...passed]).toEqual([ok]);
+    // Variables are checked on every request, remembered document or not.
+    expect(checkRequest(ok, { ids: ['1', '2', '3', '4'] }, limits, passed)?.extensions.code).toBe('LIST_TOO_LONG');
+    for (let i = 0; i < 3; i++) expect(checkRequest(deep, undefined, limits, passed)?.extensions.code).toBe('QUERY_TOO_COMPLEX');
+    expect(passed.has(deep)).toBe(false);
+    // Bounded: the oldest goes first.
+    for (let i = 0; i < 1000; i++) checkRequest(`{ f${i} }`, undefined, limits, passed);
+    expect(passed.size).toBe(1000);
+    expect(passed.has(ok)).toBe(false);
+    expect(passed.has('{ f999 }')).toBe(true);
+  });
+
   it('#13.8: with introspection off, validation errors suggest no field names', async () => {
     const answer = await post(closed.url, { query: '{ mee { login } }' });
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
