@@ -29,9 +29,21 @@ import { textRulePlugin } from './graphql-text.js';
 import { compiledQueriesGateway } from './graphql-executor.js';
 
 export async function buildRosterSchema(resolverClasses: ClassRef[], instances: Map<ClassRef, object>): Promise<GraphQLSchema> {
+  // Plugins hand in their resolver instances; the core's resolvers hold no state and are made
+  // once each (type-graphql asks the container on every resolver call: a new instance per call
+  // was garbage on every field with a resolver).
+  const made = new Map<ClassRef, object>();
+  const get = (cls: ClassRef): object => {
+    let instance = instances.get(cls) ?? made.get(cls);
+    if (!instance) {
+      instance = new (cls as new () => object)();
+      made.set(cls, instance);
+    }
+    return instance;
+  };
   return buildSchema({
     resolvers: resolverClasses as unknown as NonEmptyArray<ClassRef>,
-    container: { get: (cls: ClassRef) => instances.get(cls) ?? new (cls as new () => object)() },
+    container: { get },
     validate: false,
   });
 }
