@@ -1,6 +1,5 @@
 import DataLoader from 'dataloader';
 import type { Core } from '../core.js';
-import type { GroupType, MemberLicenseType, MemberType } from './types.js';
 
 export interface GroupRef {
   id: string;
@@ -89,13 +88,7 @@ export function createLoaders(core: Core) {
     const by = new Map(rows.map((r) => [r.group_id, r.n]));
     return ids.map((id) => by.get(id) ?? 0);
   });
-  /**
-   * What a members page already read with its page (one statement): the member resolvers answer
-   * from here synchronously, without a batch or a promise per member. Keyed by the page's member
-   * objects, not by id: two pages of one query (aliases) may have read different parts.
-   */
-  const known = { groups: new WeakMap<MemberType, GroupType[]>(), licenses: new WeakMap<MemberType, MemberLicenseType[]>() };
-  return { groupsOfMember, licensesOfMember, groupMemberCount, known };
+  return { groupsOfMember, licensesOfMember, groupMemberCount };
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;

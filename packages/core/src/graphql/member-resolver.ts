@@ -7,20 +7,18 @@ import { fail } from '../errors.js';
 
 @Resolver(() => MemberType)
 export class MemberResolver {
-  // Not async: when the page already read them (ctx.loaders.known), the answer is synchronous and
-  // graphql-js completes the member without a promise; otherwise one batch per request.
+  // Not async: when the page already read them (MemberType.readGroups), the answer is synchronous
+  // and the executor completes the member without a promise; otherwise one batch per request.
   @FieldResolver(() => [GroupType])
   groups(@Root() m: MemberType, @Ctx() ctx: GqlContext): GroupType[] | Promise<GroupType[]> {
-    const known = ctx.loaders.known.groups.get(m);
-    return known ?? ctx.loaders.groupsOfMember.load(m.id).then((rows) => toGroups(m, rows));
+    return m.readGroups ?? ctx.loaders.groupsOfMember.load(m.id).then((rows) => toGroups(m, rows));
   }
 
   @FieldResolver(() => [MemberLicenseType], {
     description: 'The licenses this member asked for through license groups, each granted or waiting for a seat.',
   })
   licenses(@Root() m: MemberType, @Ctx() ctx: GqlContext): MemberLicenseType[] | Promise<MemberLicenseType[]> {
-    const known = ctx.loaders.known.licenses.get(m);
-    return known ?? ctx.loaders.licensesOfMember.load(m.id).then(toLicenses);
+    return m.readLicenses ?? ctx.loaders.licensesOfMember.load(m.id).then(toLicenses);
   }
 
   @Mutation(() => MemberType, {

@@ -10,8 +10,6 @@ import {
   TeamType,
   WaitlistEntryType,
   type WaitlistConnection,
-  type GroupType,
-  type MemberLicenseType,
 } from './types.js';
 import { GRANT_ORDER, WAITING_FOR_SEAT } from '../services/seats.js';
 import type { Team } from '../entities/index.js';
@@ -259,12 +257,6 @@ export interface MembersPage {
   pageInfo: { hasNextPage: boolean; endCursor: string | null };
 }
 
-/** Where a page leaves its members' groups and licenses, when the query asks for them (the request's loaders). */
-export interface KnownMemberParts {
-  groups: WeakMap<MemberType, GroupType[]>;
-  licenses: WeakMap<MemberType, MemberLicenseType[]>;
-}
-
 /**
  * One page of members in one statement, whatever the filter: the keyset page, its count (the
  * kept per-status count when it can be, `count(*)` under the filter otherwise) and, when the
@@ -279,7 +271,6 @@ export async function membersPage(
   first: number,
   after?: string | null,
   wants: MembersPageWants = EVERYTHING,
-  known: KnownMemberParts = { groups: new WeakMap(), licenses: new WeakMap() },
 ): Promise<MembersPage> {
   const statement = membersPageStatement(teamId, filter, first, after, wants);
   const rows = await core.read<Record<string, unknown>>(statement.sql, statement.params, { prepare: statement.prepare });
@@ -289,8 +280,6 @@ export async function membersPage(
   if (hasNextPage) members.length = first;
   const gp = statement.groupParts;
   const lp = statement.licenseParts;
-  const groups = gp ? known.groups : null;
-  const licenses = lp ? known.licenses : null;
   const gOne = gp?.length === 1;
   const [gId, gName, gType, gExternal, gCreated] = (['id', 'displayName', 'licenseTypeId', 'externalId', 'createdAt'] as const).map(
     (part) => gp?.indexOf(part) ?? -1,
@@ -303,9 +292,8 @@ export async function membersPage(
     const member = toMember(r);
     // Every member of the page is of this team: the column is not read.
     member.teamId = teamId;
-    groups?.set(
-      member,
-      ((r.groups_json as unknown[] | null) ?? []).map((v) => {
+    if (gp)
+      member.readGroups = ((r.groups_json as unknown[] | null) ?? []).map((v) => {
         const createdAt = partOf(v, gCreated, gOne) as string | undefined;
         return groupOf(
           member,
@@ -315,11 +303,9 @@ export async function membersPage(
           (partOf(v, gExternal, gOne) as string | null | undefined) ?? null,
           createdAt === undefined ? (undefined as never) : new Date(createdAt),
         );
-      }),
-    );
-    licenses?.set(
-      member,
-      ((r.licenses_json as unknown[] | null) ?? []).map((v) => {
+      });
+    if (lp)
+      member.readLicenses = ((r.licenses_json as unknown[] | null) ?? []).map((v) => {
         const requestedAt = partOf(v, lRequested, lOne) as string | undefined;
         const grantedAt = partOf(v, lGranted, lOne) as string | null | undefined;
         return licenseOf(
@@ -330,8 +316,7 @@ export async function membersPage(
           requestedAt === undefined ? (undefined as never) : new Date(requestedAt),
           grantedAt ? new Date(grantedAt) : null,
         );
-      }),
-    );
+      });
     return new Edge(member);
   });
   return {

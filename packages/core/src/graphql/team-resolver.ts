@@ -144,7 +144,7 @@ export class TeamResolver {
     requireTeamMember(ctx, team.id);
     // The page's statement reads only what the query may select; the groups and licenses it read
     // are handed to the member resolvers, which then answer without a batch or a promise.
-    return membersPage(ctx.core, team.id, args.filter, args.first, args.after, membersPageWants(info), ctx.loaders.known);
+    return membersPage(ctx.core, team.id, args.filter, args.first, args.after, membersPageWants(info));
   }
 
   @FieldResolver(() => [GroupType])

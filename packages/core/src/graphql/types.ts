@@ -117,6 +117,13 @@ export class MemberType {
   @Field(() => GraphQLDateTimeISO) createdAt!: Date;
   @Field(() => GraphQLDateTimeISO) updatedAt!: Date;
   @Field(() => GraphQLDateTimeISO, { nullable: true }) deactivatedAt!: Date | null;
+  /**
+   * Not GraphQL fields: the groups and licenses the members page read with this member (one
+   * statement for the page), which its `groups` and `licenses` resolvers answer synchronously.
+   * Undefined elsewhere (`member(id)`, the waitlist): those batch per request (loaders.ts).
+   */
+  readGroups?: GroupType[];
+  readLicenses?: MemberLicenseType[];
 }
 
 @ObjectType('Group', { simpleResolvers: true })
