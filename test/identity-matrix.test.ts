@@ -517,6 +517,36 @@ describe('#12 reproductions', () => {
     expect(await sessionLogin(renamed.session)).toEqual({ login: email, platformAdmin: false });
   });
 
+  it('#12.3: first sign-ins of one member with the same subject at once (a double submit, two tabs) all succeed, with one link', async () => {
+    const home = homes.on;
+    let email = '';
+    let subject = '';
+    // The core's completion itself, eight at once, for 15 people: the HTTP flows around it spread
+    // out too much to meet in the one statement that links and opens the session.
+    for (let round = 0; round < 15; round++) {
+      email = unique('dora');
+      subject = `dora-${randomUUID()}`;
+      const { membershipId } = await t.addMember(home.team.teamId, email);
+      const identity = {
+        teamId: home.team.teamId,
+        connectionId: home.saml.trusting.id,
+        protocol: 'saml',
+        method: 'saml',
+        subject,
+        email,
+        emailVerified: true,
+      };
+      const results = await Promise.all(Array.from({ length: 8 }, () => t.core.signIn.complete(identity)));
+      expect(results.map((r) => (r.ok ? 'ok' : r.code))).toEqual(Array(8).fill('ok'));
+      const rows = await t.core.read<{ subject: string }>('select subject from identity where membership_id = ?', [membershipId]);
+      expect(rows.map((r) => r.subject)).toEqual([subject]);
+    }
+    // A later sign-in through the full SAML flow is the same member.
+    const later = await signInThrough('saml', home, { email, subject, plain: false, emailVerified: true });
+    expect(later.code).toBe('ok');
+    expect(await sessionLogin(later.session)).toEqual({ login: email, platformAdmin: false });
+  });
+
   it('#12.3: core/0004 keeps the first subject of each member and connection, audits the links it removes, and then holds it with an index', async () => {
     const email = unique('dup');
     const { membershipId } = await t.addMember(homes.off.team.teamId, email);

@@ -250,7 +250,6 @@ export class SignInService {
     }
     if (found.status !== 'active') return refuse('MEMBER_INACTIVE', `${found.user_name} is inactive in the team.`, teamId);
 
-    // One statement, so atomic without a transaction: link the subject, open the session, audit.
     const { token, tokenHash, expiresAt } = this.deps.sessions.issue();
     const ev = auditRow(actor, {
       teamId,
@@ -258,20 +257,21 @@ export class SignInService {
       target: { type: 'member', id: found.membership_id },
       data: { ...trace, step: 'done' },
     });
-    try {
-      await this.deps.read(
+    // One statement, so atomic without a transaction: link the subject, open the session, audit.
+    const signIn = () =>
+      this.deps.read(
         `with link as (
-           insert into identity (id, team_id, membership_id, connection_id, subject, last_sign_in_at)
-           select gen_random_uuid(), ?, ?, ?, ?, now() where ?::boolean
-           on conflict (team_id, connection_id, subject) do update set last_sign_in_at = now()
-         ), s as (
-           insert into session (id, token_hash, user_id, team_id, membership_id, method, connection_id, expires_at, sso)
-           values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
-           returning id
-         ), a as (
-           ${AUDIT_INSERT}
-         ), ${eventCte('s')}
-         select 1 as ok`,
+             insert into identity (id, team_id, membership_id, connection_id, subject, last_sign_in_at)
+             select gen_random_uuid(), ?, ?, ?, ?, now() where ?::boolean
+             on conflict (team_id, connection_id, subject) do update set last_sign_in_at = now()
+           ), s as (
+             insert into session (id, token_hash, user_id, team_id, membership_id, method, connection_id, expires_at, sso)
+             values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, ?, ?::jsonb)
+             returning id
+           ), a as (
+             ${AUDIT_INSERT}
+           ), ${eventCte('s')}
+           select 1 as ok`,
         [
           teamId,
           found.membership_id,
@@ -306,6 +306,17 @@ export class SignInService {
         ],
         { prepare: true },
       );
+    try {
+      try {
+        await signIn();
+      } catch (e) {
+        // Two first sign-ins of one member at once with the same subject (a double submit, two
+        // tabs): the other's link, not yet committed when this insert checked, surfaces as a
+        // violation of the one-subject-per-member index. The link is now there and is this
+        // subject's: the second attempt takes the ON CONFLICT path like any later sign-in.
+        if (uniqueViolation(e) !== 'identity_membership_connection_uq' || !(await this.linkedTo(found.membership_id, id))) throw e;
+        await signIn();
+      }
     } catch (e) {
       // Two first sign-ins of one member with different subjects at once: the unique index
       // (one subject per member and connection) lets one link win; the other is refused.
@@ -315,6 +326,15 @@ export class SignInService {
       throw e;
     }
     return { ok: true, token, userId: found.user_id, membershipId: found.membership_id, teamId };
+  }
+
+  /** Whether the member's link through this connection is to this subject. */
+  private async linkedTo(membershipId: string, id: { connectionId: string; subject: string }): Promise<boolean> {
+    const [row] = await this.deps.read<{ subject: string }>('select subject from identity where membership_id = ? and connection_id = ?', [
+      membershipId,
+      id.connectionId,
+    ]);
+    return row?.subject === id.subject;
   }
 
   /**
