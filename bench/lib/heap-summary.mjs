@@ -1,6 +1,7 @@
 // Where a sampling heap profile's bytes were allocated: by package, then by function.
 //   node bench/lib/heap-summary.mjs bench/results/profiles/members-page-roster.heapprofile [top]
 import { readFileSync } from 'node:fs';
+import { pkgOf } from './frame-package.mjs';
 
 const [file, topArg] = process.argv.slice(2);
 if (!file) {
@@ -9,17 +10,6 @@ if (!file) {
 }
 const top = Number(topArg) || 25;
 const { head } = JSON.parse(readFileSync(file, 'utf8'));
-
-function pkgOf(frame) {
-  const url = frame.url;
-  if (!url) return `(${frame.functionName || 'native'})`;
-  let m = url.match(/node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/);
-  if (m) return m[1];
-  m = url.match(/\/(packages\/[^/]+|plugins\/[^/]+|bench)\//);
-  if (m) return m[1];
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  return url.length > 60 ? `…${url.slice(-60)}` : url;
-}
 
 const byPkg = new Map();
 const byFn = new Map();

@@ -2,6 +2,7 @@
 // (a package counts once per sample if any of its frames is on the stack), self time by function.
 //   node bench/lib/profile-summary.mjs bench/results/profiles/members-page-roster.cpuprofile [top]
 import { readFileSync } from 'node:fs';
+import { pkgOf } from './frame-package.mjs';
 
 const [file, topArg] = process.argv.slice(2);
 if (!file) {
@@ -13,17 +14,6 @@ const prof = JSON.parse(readFileSync(file, 'utf8'));
 const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-
-function pkgOf(frame) {
-  const url = frame.url;
-  if (!url) return `(${frame.functionName || 'native'})`;
-  let m = url.match(/node_modules\/\.pnpm\/[^/]+\/node_modules\/((?:@[^/]+\/)?[^/]+)/);
-  if (m) return m[1];
-  m = url.match(/\/(packages\/[^/]+|plugins\/[^/]+|bench)\//);
-  if (m) return m[1];
-  if (url.startsWith('node:')) return `node:${url.slice(5).split('/')[0]}`;
-  return url.length > 60 ? `…${url.slice(-60)}` : url;
-}
 
 const selfPkg = new Map();
 const inclPkg = new Map();

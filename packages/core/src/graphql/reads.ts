@@ -538,17 +538,7 @@ export async function waitlistPage(core: Core, licenseTypeId: string, first: num
       member: toMember(r),
     }),
   }));
-  return {
-    edges,
-    totalCount,
-    pageInfo: {
-      hasNextPage,
-      // Encoded when asked for: a page that shows no cursor does not read its members' creation times.
-      get endCursor() {
-        return edges.at(-1)?.cursor ?? null;
-      },
-    },
-  };
+  return { edges, totalCount, pageInfo: { hasNextPage, endCursor: edges.at(-1)?.cursor ?? null } };
 }
 
 export async function auditPage(
