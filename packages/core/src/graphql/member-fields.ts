@@ -32,12 +32,17 @@ export function licenseOf(
   requestedAt: Date,
   grantedAt: Date | null,
 ): MemberLicenseType {
-  return Object.assign(new MemberLicenseType(), {
-    licenseType: Object.assign(new LicenseTypeRef(), { id: licenseTypeId, key, name }),
-    state: state as LicenseStateEnum,
-    requestedAt,
-    grantedAt,
-  });
+  // Assigned field by field, as groupOf: no literal object per license to copy from.
+  const type = new LicenseTypeRef();
+  type.id = licenseTypeId;
+  type.key = key;
+  type.name = name;
+  const l = new MemberLicenseType();
+  l.licenseType = type;
+  l.state = state as LicenseStateEnum;
+  l.requestedAt = requestedAt;
+  l.grantedAt = grantedAt;
+  return l;
 }
 
 export function toGroups(m: MemberType, rows: readonly GroupRef[]): GroupType[] {

@@ -24,8 +24,26 @@ function decode(cursor: string | undefined | null, n: number): string[] | null {
   return parts;
 }
 
-const MEMBER_COLUMNS = `m.id, m.team_id, m.user_id, m.user_name, m.role, m.status, m.credit_limit, m.external_id, m.attributes,
-  m.created_at, m.updated_at, m.deactivated_at, u.email, u.given_name, u.family_name, u.display_name`;
+/** Every column of a member, as `alias.column`: the page's answer names each by its column (`p.<column>`). */
+const MEMBER_COLUMN_LIST: readonly string[] = [
+  'm.id',
+  'm.team_id',
+  'm.user_id',
+  'm.user_name',
+  'm.role',
+  'm.status',
+  'm.credit_limit',
+  'm.external_id',
+  'm.attributes',
+  'm.created_at',
+  'm.updated_at',
+  'm.deactivated_at',
+  'u.email',
+  'u.given_name',
+  'u.family_name',
+  'u.display_name',
+];
+const MEMBER_COLUMNS = MEMBER_COLUMN_LIST.join(', ');
 
 /** The column each Member field reads; `id` and `created_at` are always read (keyset, cursor); the team is the page's. */
 const FIELD_COLUMNS: ReadonlyArray<readonly [field: string, column: string]> = [
@@ -50,13 +68,13 @@ const READ_ANYWAY = new Set(['id', 'teamId', 'createdAt', 'groups', 'licenses', 
  * column costs PostgreSQL its output and Node its parsing (a jsonb, a timestamp) on each of the
  * page's rows, so a page reads what is shown. A field this list does not know reads everything.
  */
-export function memberColumns(fields: ReadonlySet<string> | null): string {
-  if (!fields || [...fields].some((f) => !READ_ANYWAY.has(f) && !FIELD_COLUMNS.some(([name]) => name === f))) return MEMBER_COLUMNS;
-  return ['m.id', 'm.created_at', ...FIELD_COLUMNS.filter(([f]) => fields.has(f)).map(([, c]) => c)].join(', ');
+function memberColumnList(fields: ReadonlySet<string> | null): readonly string[] {
+  if (!fields || [...fields].some((f) => !READ_ANYWAY.has(f) && !FIELD_COLUMNS.some(([name]) => name === f))) return MEMBER_COLUMN_LIST;
+  return ['m.id', 'm.created_at', ...FIELD_COLUMNS.filter(([f]) => fields.has(f)).map(([, c]) => c)];
 }
 
 /**
- * A member from a row. A page's row carries only the columns its query selects (memberColumns):
+ * A member from a row. A page's row carries only the columns its query selects (memberColumnList):
  * the fields of absent columns stay undefined, and nothing reads them.
  */
 export function toMember(r: Record<string, unknown>): MemberType {
@@ -111,9 +129,9 @@ export function toTeam(t: Team): TeamType {
 /** The user's searched texts as one string: the expression `user_search_trgm` indexes (core/0014-members-read). */
 const USER_SEARCH_TEXT = `lower(coalesce(su.email, '') || chr(10) || coalesce(su.given_name, '') || ' ' || coalesce(su.family_name, '') || chr(10) || coalesce(su.display_name, ''))`;
 
-/** Whether a filter's count is the kept per-status count: no filter, or a status alone. */
-function keptCount(filter: MembersFilter | undefined): boolean {
-  return !filter?.groupId && !filter?.licenseTypeId && !filter?.licenseState && !filter?.search?.trim();
+/** Whether a page's count is the kept per-status count: no filter, or a status alone. */
+function keptCount(inputs: PageInputs): boolean {
+  return !inputs.groupId && !inputs.licenseTypeId && !inputs.licenseState && !inputs.like;
 }
 
 /** What of a page the query selects beyond the members themselves: what is left out is not read. */
@@ -352,6 +370,33 @@ export interface MembersPageStatement {
   licenseParts: LicensePart[] | null;
 }
 
+/** The values a page's parameters take, by name: a statement's shape lists the names it binds, in order. */
+interface PageInputs {
+  team: string;
+  status?: string;
+  licenseTypeId?: string;
+  licenseState?: string;
+  /** The search as a LIKE pattern. */
+  like?: string;
+  groupId?: string;
+  cursorAt?: string;
+  cursorId?: string;
+}
+
+/** A statement without its values: the text and the names of its parameters, in order. */
+interface PageShape extends Omit<MembersPageStatement, 'params'> {
+  binds: ReadonlyArray<keyof PageInputs>;
+}
+
+/**
+ * Shapes built, per wants (one per query document position, team-resolver.ts) and variant (page
+ * size, which filters are set, a cursor): the text of a page repeats, only its values change.
+ * Prepared sizes only, at most MAX_SHAPES variants each, so a client varying its requests cannot
+ * grow it.
+ */
+const shapes = new WeakMap<MembersPageWants, Map<number, PageShape>>();
+const MAX_SHAPES = 64;
+
 /**
  * The statement of one members page and how to read it. Exported for the benchmark's same-SQL
  * baseline, which runs exactly this text.
@@ -364,89 +409,119 @@ export function membersPageStatement(
   wants: MembersPageWants = EVERYTHING,
 ): MembersPageStatement {
   if (!Number.isInteger(first) || first < 1 || first > 500) fail('BAD_USER_INPUT', 'first must be between 1 and 500');
-  const where = ['m.team_id = ?'];
-  const params: unknown[] = [teamId];
-  if (filter?.status) {
-    where.push('m.status = ?');
-    params.push(filter.status);
-  }
-  if (filter?.licenseTypeId || filter?.licenseState) {
-    const cond = ['la.membership_id = m.id'];
-    if (filter.licenseTypeId) {
-      cond.push('la.license_type_id = ?');
-      params.push(filter.licenseTypeId);
+  const cursor = decode(after, 2);
+  const search = filter?.search?.trim();
+  const inputs: PageInputs = {
+    team: teamId,
+    status: filter?.status,
+    licenseTypeId: filter?.licenseTypeId,
+    licenseState: filter?.licenseState,
+    like: search ? `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined,
+    groupId: filter?.groupId,
+    cursorAt: cursor?.[0],
+    cursorId: cursor?.[1],
+  };
+  const variant =
+    first * 64 +
+    (inputs.status ? 1 : 0) +
+    (inputs.licenseTypeId ? 2 : 0) +
+    (inputs.licenseState ? 4 : 0) +
+    (inputs.like ? 8 : 0) +
+    (inputs.groupId ? 16 : 0) +
+    (cursor ? 32 : 0);
+  let known = shapes.get(wants);
+  let shape = known?.get(variant);
+  if (!shape) {
+    shape = pageShape(inputs, first, !!cursor, wants);
+    if (shape.prepare) {
+      if (!known) shapes.set(wants, (known = new Map()));
+      if (known.size < MAX_SHAPES) known.set(variant, shape);
     }
-    if (filter.licenseState) {
+  }
+  const { binds, ...statement } = shape;
+  return { ...statement, params: binds.map((name) => inputs[name]) };
+}
+
+/** The text of a page for the filters set in `inputs` (their values are bound, not read here). */
+function pageShape(inputs: PageInputs, first: number, withCursor: boolean, wants: MembersPageWants): PageShape {
+  const where = ['m.team_id = ?'];
+  const binds: Array<keyof PageInputs> = ['team'];
+  if (inputs.status) {
+    where.push('m.status = ?');
+    binds.push('status');
+  }
+  if (inputs.licenseTypeId || inputs.licenseState) {
+    const cond = ['la.membership_id = m.id'];
+    if (inputs.licenseTypeId) {
+      cond.push('la.license_type_id = ?');
+      binds.push('licenseTypeId');
+    }
+    if (inputs.licenseState) {
       cond.push('la.state = ?');
-      params.push(filter.licenseState);
+      binds.push('licenseState');
     }
     where.push(`exists (select 1 from license_assignment la where ${cond.join(' and ')})`);
   }
   // The search's matches are found once (a trigram index each half, core/0014-members-read) and
   // read by both the page and its count; USER_SEARCH_TEXT holds the user's three texts, each
   // checked on its own after it.
-  const search = filter?.search?.trim();
   let matches = '';
-  const matchParams: unknown[] = [];
-  if (search) {
-    const like = `%${search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const matchBinds: Array<keyof PageInputs> = [];
+  if (inputs.like) {
     matches = `search_matches as materialized (
        select sm.id from membership sm where sm.team_id = ? and lower(sm.user_name) like ?
        union
        select sm.id from "user" su join membership sm on sm.user_id = su.id where sm.team_id = ? and ${USER_SEARCH_TEXT} like ?
          and (lower(su.email) like ? or lower(coalesce(su.given_name, '') || ' ' || coalesce(su.family_name, '')) like ? or lower(su.display_name) like ?)
      ), `;
-    matchParams.push(teamId, like, teamId, like, like, like, like);
+    matchBinds.push('team', 'like', 'team', 'like', 'like', 'like', 'like');
     where.push('m.id in (select id from search_matches)');
   }
   // The count of a group's members starts from the group (group_member's primary key) and checks
   // each member with its membership's primary key: the planner, left to itself, counts by a scan
   // of all the team's memberships (30–190 ms at 100,000 members for a group of 5,000).
   const memberWhere = where.join(' and ');
-  const memberParams = [...params];
-  if (filter?.groupId) {
+  const memberBinds = [...binds];
+  if (inputs.groupId) {
     where.push('m.id in (select gm.membership_id from group_member gm where gm.group_id = ?)');
-    params.push(filter.groupId);
+    binds.push('groupId');
   }
   const filterWhere = where.join(' and ');
-  const filterParams = [...params];
-  const cursor = decode(after, 2);
-  if (cursor) {
+  const filterBinds = [...binds];
+  if (withCursor) {
     where.push('(m.created_at, m.id) > (?::timestamptz, ?::uuid)');
-    params.push(cursor[0], cursor[1]);
+    binds.push('cursorAt', 'cursorId');
   }
 
   let count = 'null::int';
-  if (wants.totalCount && keptCount(filter)) {
+  if (wants.totalCount && keptCount(inputs)) {
     // A team's members per status are kept in member_count (migration 0013): a few rows, not a scan.
-    count = `(select coalesce(sum(n), 0)::int from member_count where team_id = ?${filter?.status ? ' and status = ?' : ''})`;
-    params.push(...(filter?.status ? [teamId, filter.status] : [teamId]));
-  } else if (wants.totalCount && filter?.groupId) {
+    count = `(select coalesce(sum(n), 0)::int from member_count where team_id = ?${inputs.status ? ' and status = ?' : ''})`;
+    binds.push(...(inputs.status ? (['team', 'status'] as const) : (['team'] as const)));
+  } else if (wants.totalCount && inputs.groupId) {
     // A scalar subquery is never turned into a join: one primary-key probe per member of the group.
     count = `(select count(*)::int from group_member gm where gm.group_id = ?
        and (select true from membership m where m.id = gm.membership_id and ${memberWhere}))`;
-    params.push(filter.groupId, ...memberParams);
+    binds.push('groupId', ...memberBinds);
   } else if (wants.totalCount) {
     count = `(select count(*)::int from membership m where ${filterWhere})`;
-    params.push(...filterParams);
+    binds.push(...filterBinds);
   }
   // The page's columns for the answer: the creation time only for a cursor or `createdAt` (it
   // orders the page either way), the team never (it is the page's).
-  const columns = memberColumns(wants.fields);
-  const withCreatedAt = wants.cursors || wants.pageInfo || columns === MEMBER_COLUMNS || !!wants.fields?.has('createdAt');
+  const columns = memberColumnList(wants.fields);
+  const withCreatedAt = wants.cursors || wants.pageInfo || columns === MEMBER_COLUMN_LIST || !!wants.fields?.has('createdAt');
   const output = columns
-    .split(/,\s*/)
-    .filter((c) => withCreatedAt || c !== 'm.created_at')
-    .filter((c) => c !== 'm.team_id')
-    .map((c) => `p.${c.slice(c.indexOf('.') + 1)}`)
+    .filter((c) => (withCreatedAt || c !== 'm.created_at') && c !== 'm.team_id')
+    .map((c) => `p.${c.slice(2)}`)
     .join(', ');
   const groupParts_ = wants.groups !== false ? groupParts(wants.groups) : null;
   const licenseParts_ = wants.licenses !== false ? licenseParts(wants.licenses, wants.licenseType ?? null) : null;
   // `(select 1) left join`: one row even for an empty page, so the count always comes back. The
-  // page size is a checked integer (above), written into the text (PREPARED_PAGE_SIZES).
+  // page size is a checked integer (membersPageStatement), written into the text (PREPARED_PAGE_SIZES).
   return {
     sql: `with ${matches}page as (
-       select ${columns} from membership m join "user" u on u.id = m.user_id
+       select ${columns.join(', ')} from membership m join "user" u on u.id = m.user_id
        where ${where.join(' and ')} order by m.created_at, m.id limit ${wants.pageInfo ? first + 1 : first}
      )${groupParts_ ? `, ${groupsCte(groupParts_)}` : ''}${licenseParts_ ? `, ${licensesCte(licenseParts_)}` : ''}
      select ${count} as total_count, ${output}${groupParts_ ? ', groups_of.j as groups_json' : ''}${licenseParts_ ? ', licenses_of.j as licenses_json' : ''}
@@ -454,7 +529,7 @@ export function membersPageStatement(
        licenseParts_ ? ' left join licenses_of on licenses_of.membership_id = p.id' : ''
      }
      order by p.created_at, p.id`,
-    params: [...matchParams, ...params],
+    binds: [...matchBinds, ...binds],
     prepare: PREPARED_PAGE_SIZES.has(first),
     groupParts: groupParts_,
     licenseParts: licenseParts_,
