@@ -12,7 +12,8 @@
 // Setup also times an initial sync over HTTP into a fresh team, as an IdP's first push does, from a
 // child process (scim/sync-child.mjs): BENCH_SCIM_SYNC_USERS users (default 10,000; a userName lookup
 // then a create each), then BENCH_SCIM_SYNC_GROUPS groups (default 100) of 100 members,
-// BENCH_SCIM_SYNC_CONCURRENCY requests at a time (default 8); 0 users skips it.
+// BENCH_SCIM_SYNC_CONCURRENCY requests at a time (default 8); 0 users skips it. The same sync then
+// runs against the best-SQL handler (scim/best-routes.mjs) into a team of its own.
 //
 // Needs the scim plugin (on by default; with ROSTER_PLUGINS set, include "scim").
 import { fork } from 'node:child_process';
@@ -20,6 +21,7 @@ import os from 'node:os';
 import { nodeCpuMs, postgresCpuMeter } from '../lib/cpu.mjs';
 import { SYSTEM_ACTOR } from '../../packages/core/dist/index.js';
 import { SCIM_PREFIX, scimSetup, scimTarget, unlicensedMembers } from './scim/support.mjs';
+import { routes } from './scim/best-routes.mjs';
 
 const int = (name, def) => (process.env[name] === undefined || process.env[name] === '' ? def : Number(process.env[name]));
 const LOOKUP_SQL = 'select m.id from membership m where m.team_id = $1 and lower(m.user_name) = lower($2)';
@@ -33,7 +35,23 @@ async function initialSync(ctx) {
   const groups = int('BENCH_SCIM_SYNC_GROUPS', 100);
   const concurrency = Math.max(1, int('BENCH_SCIM_SYNC_CONCURRENCY', 8));
   if (!users) return;
-  const team = await ctx.roster.core.teams.create({ slug: 'scim-sync', name: 'SCIM initial sync' }, SYSTEM_ACTOR);
+  const sync = { users, groups, groupSize: 100, concurrency };
+  const roster = await syncOnce(ctx, { ...sync, side: 'Roster', slug: 'scim-sync', base: `${ctx.roster.url}${SCIM_PREFIX}/scim-sync` });
+  // The same sync against the best-SQL handler (scim/best-routes.mjs), into a team of its own: the
+  // physical limit of the sync on this machine, measured in the same run.
+  const bestUrl = await ctx.baseline.start(async (app, pool) => routes(app, pool));
+  const best = await syncOnce(ctx, {
+    ...sync,
+    side: 'the best-SQL handler',
+    slug: 'scim-sync-best',
+    base: `${bestUrl}${SCIM_PREFIX}/bench`,
+  });
+  ctx.log(`scim: initial sync, Roster / best-SQL handler: ${(best.totalMs / roster.totalMs).toFixed(2)}× the speed`);
+}
+
+/** One timed initial sync into a fresh team (`slug`) through `base`, from a child process; logs its time and CPU. */
+async function syncOnce(ctx, { side, slug, base, users, groups, groupSize, concurrency }) {
+  const team = await ctx.roster.core.teams.create({ slug, name: `SCIM initial sync (${side})` }, SYSTEM_ACTOR);
   const { secret } = await ctx.roster.core.tokens.create(team.id, 'sync', 'scim', SYSTEM_ACTOR);
   const pgCpu = await postgresCpuMeter(ctx.db.pool);
   const cpu0 = { node: nodeCpuMs(), pg: pgCpu?.() ?? null };
@@ -45,19 +63,21 @@ async function initialSync(ctx) {
     child.once('message', resolve);
     child.once('error', reject);
     child.once('exit', (code) => code && reject(new Error(`initial sync exited with ${code}`)));
-    child.send({ base: `${ctx.roster.url}${SCIM_PREFIX}/scim-sync`, token: secret, users, groups, groupSize: 100, concurrency });
+    // Each side's people have their own domain: a login is one person, across teams.
+    child.send({ base, token: secret, users, groups, groupSize, concurrency, domain: `${slug}.roster.test` });
   });
-  if (!result.ok) throw new Error(`scim: initial sync failed: ${result.error}`);
+  if (!result.ok) throw new Error(`scim: initial sync (${side}) failed: ${result.error}`);
   const cpu1 = { node: nodeCpuMs(), pg: pgCpu?.() ?? null };
   const s = (ms) => (ms / 1000).toFixed(1);
   const pgMs = cpu0.pg === null || cpu1.pg === null ? null : cpu1.pg - cpu0.pg;
   // CPU time of the whole sync: the server process, PostgreSQL, the client (its own process).
   ctx.log(
-    `scim: initial sync CPU: Roster's node ${s(cpu1.node - cpu0.node)} s, PostgreSQL ${pgMs === null ? '—' : s(pgMs)} s, client ${s(result.clientCpuMs)} s (load ${os.loadavg()[0].toFixed(2)})`,
+    `scim: initial sync (${side}) CPU: node ${s(cpu1.node - cpu0.node)} s, PostgreSQL ${pgMs === null ? '—' : s(pgMs)} s, client ${s(result.clientCpuMs)} s (load ${os.loadavg()[0].toFixed(2)})`,
   );
   ctx.log(
-    `scim: initial sync of ${users} users (lookup + create each, ${concurrency} at a time) in ${s(result.usersMs)} s, then ${groups} groups of 100 members in ${s(result.groupsMs)} s; total ${s(result.totalMs)} s`,
+    `scim: initial sync (${side}) of ${users} users (lookup + create each, ${concurrency} at a time) in ${s(result.usersMs)} s, then ${groups} groups of ${groupSize} members in ${s(result.groupsMs)} s; total ${s(result.totalMs)} s`,
   );
+  return result;
 }
 
 /** The mix's state: a token, 5,000 unlicensed members to toggle, 20 groups; `sync`: time the initial sync first. */

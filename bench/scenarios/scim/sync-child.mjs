@@ -4,7 +4,7 @@
 // them): `fetch` spent about as much CPU per request as the server did, on the same two cores.
 import http from 'node:http';
 
-process.once('message', async ({ base, token, users, groups, groupSize, concurrency }) => {
+process.once('message', async ({ base, token, users, groups, groupSize, concurrency, domain = 'sync.roster.test' }) => {
   const url = new URL(base);
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' };
@@ -43,7 +43,7 @@ process.once('message', async ({ base, token, users, groups, groupSize, concurre
     const ids = new Array(users);
     const started = performance.now();
     await pool(users, async (i) => {
-      const userName = `sync${i}@sync.roster.test`;
+      const userName = `sync${i}@${domain}`;
       // As Okta does: look the user up, then create.
       const found = await send('GET', `/Users?filter=${encodeURIComponent(`userName eq "${userName}"`)}`);
       if (found.status !== 200) throw new Error(`lookup answered ${found.status}: ${found.text.slice(0, 200)}`);
