@@ -306,24 +306,21 @@ export class SignInService {
         ],
         { prepare: true },
       );
-    try {
+    // At most two attempts, both decided by the one-subject-per-member-and-connection index.
+    for (let attempt = 1; ; attempt++) {
       try {
         await signIn();
+        break;
       } catch (e) {
+        if (uniqueViolation(e) !== 'identity_membership_connection_uq') throw e;
         // Two first sign-ins of one member at once with the same subject (a double submit, two
-        // tabs): the other's link, not yet committed when this insert checked, surfaces as a
-        // violation of the one-subject-per-member index. The link is now there and is this
-        // subject's: the second attempt takes the ON CONFLICT path like any later sign-in.
-        if (uniqueViolation(e) !== 'identity_membership_connection_uq' || !(await this.linkedTo(found.membership_id, id))) throw e;
-        await signIn();
-      }
-    } catch (e) {
-      // Two first sign-ins of one member with different subjects at once: the unique index
-      // (one subject per member and connection) lets one link win; the other is refused.
-      if (uniqueViolation(e) === 'identity_membership_connection_uq') {
+        // tabs): the other's link, not yet committed when this insert checked, surfaced here. The
+        // link is now this subject's: the second attempt takes the ON CONFLICT path like any
+        // later sign-in.
+        if (attempt === 1 && (await this.linkedTo(found.membership_id, id))) continue;
+        // Two first sign-ins with different subjects at once: one link won; this one is refused.
         return refuse('IDENTITY_LINKED_ELSEWHERE', `${found.user_name} is already linked to another subject of this connection.`, teamId);
       }
-      throw e;
     }
     return { ok: true, token, userId: found.user_id, membershipId: found.membership_id, teamId };
   }
