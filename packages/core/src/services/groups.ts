@@ -235,12 +235,19 @@ export class GroupService {
   ): Promise<string[] | null> {
     const ids = requested.filter(isUuid);
     const ev = auditRow(actor, { teamId, action: 'group.members_changed', target: { type: 'group', id: groupId } });
+    // One member (an IdP's everyday PATCH) is matched as a scalar: with an array parameter
+    // PostgreSQL's generic plan looked dearer than a custom one, so the prepared statement was
+    // planned again on every execution (pg_stat_statements in the bench: 5,034 plans for 5,024
+    // adds, 0.5 ms each); with a scalar it is planned once per connection.
+    const one = ids.length === 1;
+    const isRequested = (column: string) => (one ? `${column} = ?::uuid` : `${column} = any(?::uuid[])`);
+    const idsParam = one ? ids[0] : uuidArray(ids);
     const change =
       kind === 'add'
         ? `insert into group_member (team_id, group_id, membership_id)
              select g.team_id, g.id, f.id from g, found f where exists (select 1 from ok)
              on conflict do nothing returning membership_id`
-        : `delete from group_member gm using g where gm.group_id = g.id and gm.membership_id = any(?::uuid[])
+        : `delete from group_member gm using g where gm.group_id = g.id and ${isRequested('gm.membership_id')}
              and exists (select 1 from ok) returning gm.membership_id`;
     type Outcome = {
       group_found: boolean;
@@ -253,7 +260,7 @@ export class GroupService {
       em ? bound<T>(em, sql, params, { prepare: true }) : this.deps.read<T>(sql, params, { prepare: true });
     const [r] = await run<Outcome>(
       `with g as (select id, team_id, license_type_id from "group" where id = ? and team_id = ?),
-         found as (select m.id, m.status from membership m where m.team_id = ? and m.id = any(?::uuid[])),
+         found as (select m.id, m.status from membership m where m.team_id = ? and ${isRequested('m.id')}),
          ok as (select 1 from g where (select count(*) from found) = ?::int
                   and not (?::boolean and exists (select 1 from found where status = 'inactive'))
                   and (?::boolean or g.license_type_id is null)),
@@ -273,11 +280,11 @@ export class GroupService {
         groupId,
         teamId,
         teamId,
-        uuidArray(ids),
+        idsParam,
         requested.length,
         actor.isAdminConsole === true,
         em !== null,
-        ...(kind === 'remove' ? [uuidArray(ids)] : []),
+        ...(kind === 'remove' ? [idsParam] : []),
         groupId,
         ...auditValues(ev),
         ...this.deps.events.params({
