@@ -299,13 +299,9 @@ export async function membersPage(
   const gp = statement.groupParts;
   const lp = statement.licenseParts;
   const gOne = gp?.length === 1;
-  const [gId, gName, gType, gExternal, gCreated] = (['id', 'displayName', 'licenseTypeId', 'externalId', 'createdAt'] as const).map(
-    (part) => gp?.indexOf(part) ?? -1,
-  ) as [number, number, number, number, number];
+  const { id: gId, displayName: gName, licenseTypeId: gType, externalId: gExternal, createdAt: gCreated } = statement.groupAt;
   const lOne = lp?.length === 1;
-  const [lType, lKey, lName, lState, lRequested, lGranted] = (
-    ['licenseTypeId', 'key', 'name', 'state', 'requestedAt', 'grantedAt'] as const
-  ).map((part) => lp?.indexOf(part) ?? -1) as [number, number, number, number, number, number];
+  const { licenseTypeId: lType, key: lKey, name: lName, state: lState, requestedAt: lRequested, grantedAt: lGranted } = statement.licenseAt;
   const edges = members.map((r) => {
     const member = toMember(r);
     // Every member of the page is of this team: the column is not read.
@@ -368,6 +364,14 @@ export interface MembersPageStatement {
   /** The parts of each group (of each license) the JSON holds, in order; null when not read. */
   groupParts: GroupPart[] | null;
   licenseParts: LicensePart[] | null;
+  /** Each part's position in those, -1 when not read: computed with the cached shape, not per page. */
+  groupAt: Record<GroupPart, number>;
+  licenseAt: Record<LicensePart, number>;
+}
+
+/** The position of each part of `columns` in `parts` (-1: not read). */
+function positions<P extends string>(columns: ReadonlyArray<readonly [P, string]>, parts: readonly P[] | null): Record<P, number> {
+  return Object.fromEntries(columns.map(([part]) => [part, parts?.indexOf(part) ?? -1])) as Record<P, number>;
 }
 
 /** The values a page's parameters take, by name: a statement's shape lists the names it binds, in order. */
@@ -533,6 +537,8 @@ function pageShape(inputs: PageInputs, first: number, withCursor: boolean, wants
     prepare: PREPARED_PAGE_SIZES.has(first),
     groupParts: groupParts_,
     licenseParts: licenseParts_,
+    groupAt: positions(GROUP_COLUMNS, groupParts_),
+    licenseAt: positions(LICENSE_COLUMNS, licenseParts_),
   };
 }
 
